@@ -1,0 +1,458 @@
+/* config.c: process configuration from the environment or a KEY=value file. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/config.h"
+#include "core/util.h"
+
+#define DEFAULT_MAX_BODY (1024 * 1024)
+
+static const char *const env_names[ENV__MAX] = {
+	"production",  /* ENV_PRODUCTION */
+	"staging",     /* ENV_STAGING */
+	"development", /* ENV_DEVELOPMENT */
+};
+
+/* The STRATUS_CONFIG file's entries, loaded once by config_load. */
+struct kv {
+	char *key;
+	char *value;
+};
+static struct kv *file_kv;
+static size_t file_nkv;
+
+const char *config_environment_name(enum environment e)
+{
+	return e < ENV__MAX ? env_names[e] : "?";
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* ------------------------------------------------------------------ DATABASE_URL */
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decodes s[0..n) into a new string; NULL on a bad escape or NUL. */
+static char *pct_decode(const char *s, size_t n)
+{
+	char *out = malloc(n + 1), *o = out;
+
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%') {
+			int hi, lo;
+
+			if (i + 2 >= n) {
+				free(out);
+				return NULL;
+			}
+			hi = hexval((unsigned char)s[i + 1]);
+			lo = hi < 0 ? -1 : hexval((unsigned char)s[i + 2]);
+			if (lo < 0 || (hi == 0 && lo == 0)) {
+				free(out);
+				return NULL;
+			}
+			*o++ = (char)(hi * 16 + lo);
+			i += 2;
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+void db_url_free(struct db_url *u)
+{
+	free(u->user);
+	if (u->password != NULL)
+		sodium_memzero(u->password, strlen(u->password));
+	free(u->password);
+	free(u->host);
+	free(u->socket);
+	free(u->database);
+	memset(u, 0, sizeof(*u));
+}
+
+int config_parse_database_url(const char *url, struct db_url *out, char *err, size_t errlen)
+{
+	const char *p, *at, *slash, *q, *hostend, *colon;
+	struct db_url u = {.port = 3306};
+
+	memset(out, 0, sizeof(*out));
+	if (strncmp(url, "mysql://", 8) == 0)
+		p = url + 8;
+	else if (strncmp(url, "mariadb://", 10) == 0)
+		p = url + 10;
+	else
+		return fail(err, errlen,
+		            "DATABASE_URL must start with mysql:// or mariadb:// "
+		            "(mysql://user:pass@host:port/db)");
+
+	/* user:password@ (the password may contain ':' and '@' only percent-encoded) */
+	slash = strchr(p, '/');
+	at = strchr(p, '@');
+	if (at == NULL || (slash != NULL && at > slash))
+		return fail(err, errlen, "DATABASE_URL has no user@ part");
+	colon = memchr(p, ':', (size_t)(at - p));
+	if ((u.user = pct_decode(p, (size_t)((colon ? colon : at) - p))) == NULL || *u.user == '\0')
+		goto bad_user;
+	if (colon != NULL && (u.password = pct_decode(colon + 1, (size_t)(at - colon - 1))) == NULL)
+		goto bad_password;
+	p = at + 1;
+
+	/* host[:port] or [v6][:port] */
+	if (slash == NULL) {
+		db_url_free(&u);
+		return fail(err, errlen, "DATABASE_URL has no /database part");
+	}
+	if (*p == '[') {
+		const char *rb = memchr(p, ']', (size_t)(slash - p));
+
+		if (rb == NULL)
+			goto bad_host;
+		u.host = pct_decode(p + 1, (size_t)(rb - p - 1));
+		hostend = rb + 1;
+		colon = (*hostend == ':') ? hostend : NULL;
+		if (colon == NULL && hostend != slash)
+			goto bad_host;
+	} else {
+		colon = memchr(p, ':', (size_t)(slash - p));
+		hostend = colon ? colon : slash;
+		u.host = pct_decode(p, (size_t)(hostend - p));
+	}
+	if (u.host == NULL || *u.host == '\0')
+		goto bad_host;
+	if (colon != NULL) {
+		char portbuf[8];
+		int64_t port;
+		size_t n = (size_t)(slash - colon - 1);
+
+		if (n == 0 || n >= sizeof(portbuf))
+			goto bad_port;
+		memcpy(portbuf, colon + 1, n);
+		portbuf[n] = '\0';
+		if (util_parse_int64(portbuf, 1, 65535, &port) < 0)
+			goto bad_port;
+		u.port = (unsigned)port;
+	}
+
+	/* /database[?socket=/path] */
+	p = slash + 1;
+	q = strchr(p, '?');
+	if ((u.database = pct_decode(p, q ? (size_t)(q - p) : strlen(p))) == NULL ||
+	    *u.database == '\0' || strchr(u.database, '/') != NULL) {
+		db_url_free(&u);
+		return fail(err, errlen, "DATABASE_URL has an empty or invalid database name");
+	}
+	while (q != NULL) {
+		const char *k = q + 1, *amp = strchr(k, '&'), *eq;
+		size_t n = amp ? (size_t)(amp - k) : strlen(k);
+
+		eq = memchr(k, '=', n);
+		if (eq != NULL && (size_t)(eq - k) == 6 && strncmp(k, "socket", 6) == 0) {
+			free(u.socket);
+			if ((u.socket = pct_decode(eq + 1, n - 7)) == NULL || u.socket[0] != '/') {
+				db_url_free(&u);
+				return fail(err, errlen,
+				            "DATABASE_URL: socket= must be an absolute path");
+			}
+		} else if (eq != NULL && (size_t)(eq - k) == 7 && strncmp(k, "charset", 7) == 0) {
+			if (n - 8 != 7 || strncmp(eq + 1, "utf8mb4", 7) != 0) {
+				db_url_free(&u);
+				return fail(err, errlen, "DATABASE_URL: only charset=utf8mb4 is supported");
+			}
+		} else {
+			char name[32];
+
+			db_url_free(&u);
+			return fail(err, errlen, "DATABASE_URL: unknown parameter '%s'",
+			            util_clean(name, sizeof(name), k, eq ? (size_t)(eq - k) : n));
+		}
+		q = amp;
+	}
+	*out = u;
+	return 0;
+
+bad_user:
+	db_url_free(&u);
+	return fail(err, errlen, "DATABASE_URL has an empty or badly encoded user");
+bad_password:
+	db_url_free(&u);
+	return fail(err, errlen, "DATABASE_URL has a badly percent-encoded password");
+bad_host:
+	db_url_free(&u);
+	return fail(err, errlen, "DATABASE_URL has an empty or invalid host");
+bad_port:
+	db_url_free(&u);
+	return fail(err, errlen, "DATABASE_URL has an invalid port (1-65535)");
+}
+
+/* ------------------------------------------------------------------ the file */
+
+static void file_free(void)
+{
+	for (size_t i = 0; i < file_nkv; i++) {
+		free(file_kv[i].key);
+		free(file_kv[i].value);
+	}
+	free(file_kv);
+	file_kv = NULL;
+	file_nkv = 0;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+/*
+ * Reads KEY=value lines: '#' comments, blank lines, an optional "export "
+ * (so the same file can be sourced by a shell) and optional matching quotes.
+ */
+static int file_load(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	unsigned lineno = 0;
+
+	if (f == NULL)
+		return fail(err, errlen, "STRATUS_CONFIG: cannot open %s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *s = trim(line), *eq, *k, *v;
+		struct kv *nkv;
+		size_t vl;
+
+		lineno++;
+		if (*s == '\0' || *s == '#')
+			continue;
+		if (strncmp(s, "export ", 7) == 0)
+			s = trim(s + 7);
+		if ((eq = strchr(s, '=')) == NULL) {
+			fclose(f);
+			file_free();
+			return fail(err, errlen, "STRATUS_CONFIG: %s line %u is not KEY=value", path,
+			            lineno);
+		}
+		*eq = '\0';
+		k = trim(s);
+		v = trim(eq + 1);
+		vl = strlen(v);
+		if (vl >= 2 && (v[0] == '"' || v[0] == '\'') && v[vl - 1] == v[0]) {
+			v[vl - 1] = '\0';
+			v++;
+		}
+		nkv = realloc(file_kv, (file_nkv + 1) * sizeof(*file_kv));
+		if (nkv == NULL) {
+			fclose(f);
+			file_free();
+			return fail(err, errlen, "out of memory");
+		}
+		file_kv = nkv;
+		file_kv[file_nkv].key = strdup(k);
+		file_kv[file_nkv].value = strdup(v);
+		file_nkv++;
+		if (file_kv[file_nkv - 1].key == NULL || file_kv[file_nkv - 1].value == NULL) {
+			fclose(f);
+			file_free();
+			return fail(err, errlen, "out of memory");
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+const char *config_raw(const char *name)
+{
+	const char *v = getenv(name);
+
+	if (v != NULL)
+		return v;
+	/* The last assignment in the file wins, as in a shell. */
+	for (size_t i = file_nkv; i-- > 0;)
+		if (strcmp(file_kv[i].key, name) == 0)
+			return file_kv[i].value;
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ settings */
+
+static int get_long(const char *name, long def, long min, long max, long *out, char *err,
+                    size_t errlen)
+{
+	const char *v = config_raw(name);
+	int64_t n;
+
+	if (v == NULL || *v == '\0') {
+		*out = def;
+		return 0;
+	}
+	if (util_parse_int64(v, min, max, &n) < 0)
+		return fail(err, errlen, "%s must be an integer from %ld to %ld", name, min, max);
+	*out = (long)n;
+	return 0;
+}
+
+static int parse_peers(struct config *c, const char *v, char *err, size_t errlen)
+{
+	char *copy = strdup(v), *save = NULL, *item;
+
+	if (copy == NULL)
+		return fail(err, errlen, "out of memory");
+	for (item = strtok_r(copy, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
+		char *it = trim(item), *eq = strchr(it, '=');
+		struct peer *np;
+
+		if (*it == '\0')
+			continue;
+		if (eq == NULL || eq == it ||
+		    (strncmp(eq + 1, "http://", 7) != 0 && strncmp(eq + 1, "https://", 8) != 0)) {
+			free(copy);
+			return fail(err, errlen,
+			            "STRATUS_PEERS must be name=http://host:port,... (bad entry)");
+		}
+		*eq = '\0';
+		if ((np = realloc(c->peers, (c->npeers + 1) * sizeof(*np))) == NULL) {
+			free(copy);
+			return fail(err, errlen, "out of memory");
+		}
+		c->peers = np;
+		c->peers[c->npeers].name = strdup(trim(it));
+		c->peers[c->npeers].url = strdup(trim(eq + 1));
+		c->npeers++;
+		if (np[c->npeers - 1].name == NULL || np[c->npeers - 1].url == NULL) {
+			free(copy);
+			return fail(err, errlen, "out of memory");
+		}
+	}
+	free(copy);
+	return 0;
+}
+
+static char *dup_or_default(const char *name, const char *def)
+{
+	const char *v = config_raw(name);
+
+	return strdup(v != NULL ? v : def);
+}
+
+int config_load(struct config *c, char *err, size_t errlen)
+{
+	const char *path = getenv("STRATUS_CONFIG"), *v;
+	long n;
+
+	memset(c, 0, sizeof(*c));
+	file_free();
+	if (path != NULL && *path != '\0') {
+		if (file_load(path, err, errlen) < 0)
+			return -1;
+		c->source = path;
+	}
+
+	if ((v = config_raw("DATABASE_URL")) == NULL || *v == '\0') {
+		fail(err, errlen, "DATABASE_URL is not set (mysql://user:pass@host:port/db)");
+		goto out;
+	}
+	if (config_parse_database_url(v, &c->db, err, errlen) < 0)
+		goto out;
+
+	c->environment = ENV_PRODUCTION;
+	if ((v = config_raw("ENVIRONMENT")) != NULL && *v != '\0') {
+		int i;
+
+		for (i = 0; i < ENV__MAX && strcmp(v, env_names[i]) != 0; i++)
+			;
+		if (i == ENV__MAX) {
+			fail(err, errlen, "ENVIRONMENT must be production, staging or development");
+			goto out;
+		}
+		c->environment = (enum environment)i;
+	}
+
+	c->log_level = LOG_INFO;
+	if ((v = config_raw("LOG_LEVEL")) != NULL && *v != '\0' &&
+	    log_level_parse(v, &c->log_level) < 0) {
+		fail(err, errlen, "LOG_LEVEL must be debug, info, warning or error");
+		goto out;
+	}
+
+	if ((v = config_raw("JWT_SECRET_KEY")) != NULL && *v != '\0') {
+		if (strlen(v) < 32) {
+			fail(err, errlen, "JWT_SECRET_KEY must be at least 32 characters");
+			goto out;
+		}
+		c->jwt_secret = strdup(v);
+	}
+	if (get_long("JWT_ACCESS_TOKEN_EXPIRE_MINUTES", 30, 1, 10080, &c->jwt_expire_minutes, err,
+	             errlen) < 0)
+		goto out;
+	if (get_long("STRATUS_MAX_BODY", DEFAULT_MAX_BODY, 1024, 256L * 1024 * 1024, &n, err,
+	             errlen) < 0)
+		goto out;
+	c->max_body = (size_t)n;
+	if (get_long("STRATUS_PEER_TIMEOUT_MS", 2000, 50, 60000, &c->peer_timeout_ms, err,
+	             errlen) < 0)
+		goto out;
+	if ((v = config_raw("STRATUS_PEERS")) != NULL && parse_peers(c, v, err, errlen) < 0)
+		goto out;
+	c->cors_origins = dup_or_default("STRATUS_CORS_ORIGINS", "*");
+	c->schema_dir = dup_or_default("STRATUS_SCHEMA_DIR", STRATUS_SCHEMA_DIR);
+	if (c->cors_origins == NULL || c->schema_dir == NULL) {
+		fail(err, errlen, "out of memory");
+		goto out;
+	}
+	return 0;
+out:
+	config_free(c);
+	return -1;
+}
+
+void config_free(struct config *c)
+{
+	db_url_free(&c->db);
+	if (c->jwt_secret != NULL)
+		sodium_memzero(c->jwt_secret, strlen(c->jwt_secret));
+	free(c->jwt_secret);
+	for (size_t i = 0; i < c->npeers; i++) {
+		free(c->peers[i].name);
+		free(c->peers[i].url);
+	}
+	free(c->peers);
+	free(c->cors_origins);
+	free(c->schema_dir);
+	memset(c, 0, sizeof(*c));
+	file_free();
+}

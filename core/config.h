@@ -1,0 +1,75 @@
+/* config.h: process configuration from the environment or a KEY=value file. */
+#ifndef STRATUS_CONFIG_H
+#define STRATUS_CONFIG_H
+
+#include <stddef.h>
+
+#include "core/log.h"
+
+/* A parsed DATABASE_URL. Strings are owned by the struct (db_url_free). */
+struct db_url {
+	char *user;
+	char *password;
+	char *host;   /* NULL or "localhost" with socket */
+	char *socket; /* NULL unless ?socket= */
+	char *database;
+	unsigned port; /* 3306 unless given */
+};
+
+enum environment {
+	ENV_PRODUCTION,  /* ENV_PRODUCTION */
+	ENV_STAGING,     /* ENV_STAGING */
+	ENV_DEVELOPMENT, /* ENV_DEVELOPMENT */
+	ENV__MAX
+};
+
+struct peer {
+	char *name;
+	char *url;
+};
+
+/*
+ * Everything a process reads once at start. Owned by `struct app` (or the
+ * tool) for the life of the process; config_free releases it.
+ */
+struct config {
+	const char *source; /* STRATUS_CONFIG file, or NULL */
+	struct db_url db;
+	enum environment environment;
+	enum log_level log_level;
+	char *jwt_secret; /* JWT_SECRET_KEY; NULL when unset */
+	long jwt_expire_minutes;
+	size_t max_body;
+	char *cors_origins; /* "*", or a comma-separated list, or "" for none */
+	struct peer *peers;
+	size_t npeers;
+	long peer_timeout_ms;
+	char *schema_dir;
+};
+
+/*
+ * Parses `url` (mysql://user:pass@host:port/db or
+ * mysql://user:pass@localhost/db?socket=/path). Returns 0, or -1 with a
+ * one-line reason in err that never contains the password.
+ */
+int config_parse_database_url(const char *url, struct db_url *out, char *err, size_t errlen);
+void db_url_free(struct db_url *u);
+
+/*
+ * Loads the configuration: each setting from the environment, else from the
+ * KEY=value file named by STRATUS_CONFIG. Returns 0, or -1 with one clear
+ * line in err naming the setting at fault. On -1 nothing needs freeing.
+ */
+int config_load(struct config *c, char *err, size_t errlen);
+void config_free(struct config *c);
+
+const char *config_environment_name(enum environment e);
+
+/*
+ * Returns the raw value of setting `name` as config_load sees it (the
+ * environment first, then the file), or NULL. Valid until config_free.
+ * Used by stratusctl check-config.
+ */
+const char *config_raw(const char *name);
+
+#endif

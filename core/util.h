@@ -1,0 +1,43 @@
+/* util.h: small helpers for time, identifiers and text with no HTTP or SQL. */
+#ifndef STRATUS_UTIL_H
+#define STRATUS_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define UUID_LEN 36
+#define ISO8601_LEN 27 /* 2026-11-23T01:39:34.123456Z */
+
+/* Writes the current UTC time as ISO 8601 with microseconds and a Z. */
+void util_now_iso8601(char buf[ISO8601_LEN + 1]);
+
+/* Microseconds from a monotonic clock, for durations. */
+int64_t util_monotonic_us(void);
+
+/* Writes a random (version 4) UUID in lower-case canonical form. */
+void util_uuid_v4(char buf[UUID_LEN + 1]);
+
+/*
+ * True when `s` may be echoed as a request id: 1 to 64 characters of
+ * letters, digits and "-_.:". Anything else is replaced by a fresh id.
+ */
+bool util_request_id_ok(const char *s);
+
+/*
+ * Parses a whole decimal integer in [min, max]: no sign games, no spaces, no
+ * trailing text. Returns 0 and stores the value, or -1.
+ */
+int util_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
+
+/* True when buf[0..len) is well-formed UTF-8 (no overlongs or surrogates). */
+bool util_utf8_valid(const char *buf, size_t len);
+
+/*
+ * Copies at most `max` bytes of `s` into `dst` (size dstlen), replacing
+ * control characters (CR, LF, ...) with '?', so that user text can go into
+ * a log line or message safely. Returns dst.
+ */
+char *util_clean(char *dst, size_t dstlen, const char *s, size_t max);
+
+#endif

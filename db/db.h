@@ -1,0 +1,93 @@
+/* db.h: the narrow MariaDB layer: one connection, cached prepared statements. */
+#ifndef STRATUS_DB_H
+#define STRATUS_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <mysql.h>
+
+struct db_url;
+struct db;
+
+/* Outcomes of a database call; handlers map them to HTTP statuses. */
+enum db_rc {
+	DB_OK = 0,           /* DB_OK */
+	DB_ERROR = -1,       /* DB_ERROR: a bug or a server-side failure: 500 */
+	DB_UNAVAILABLE = -2, /* DB_UNAVAILABLE: cannot reach the server: 503 */
+	DB_DUPLICATE = -3,   /* DB_DUPLICATE: a unique key refused the row: 409 */
+};
+
+/* Statement flags. */
+#define DB_IDEMPOTENT 0x1u /* safe to run again after a lost connection */
+
+/*
+ * One statement: SQL text as a named constant next to the function that
+ * runs it, with its placeholder count (checked against the SQL at prepare
+ * time). Declare them static: `static struct db_stmt q_x = DB_STMT(SQL_X, 1,
+ * DB_IDEMPOTENT);`. The prepared handle itself is cached per connection.
+ */
+struct db_stmt {
+	const char *sql;
+	unsigned nparams;
+	unsigned flags;
+	int slot; /* index in the connection's cache, assigned on first use */
+};
+#define DB_STMT(sql_, nparams_, flags_) {.sql = (sql_), .nparams = (nparams_), .flags = (flags_), .slot = -1}
+
+/*
+ * Creates a connection object for `url` (copied) without connecting yet;
+ * NULL when out of memory. The process owns it (struct app) and frees it
+ * with db_free. `multi` allows db_run_script (for migrations only).
+ */
+struct db *db_new(const struct db_url *url, bool multi);
+void db_free(struct db *db);
+
+/* Connects now if not connected. Returns DB_OK or DB_UNAVAILABLE. */
+enum db_rc db_connect(struct db *db);
+
+/* The last error text, for logs only: never send it to a client. */
+const char *db_last_error(const struct db *db);
+
+/*
+ * Executes `q` with `in` bound to its placeholders (NULL when it has none)
+ * and, when `out` is not NULL, binds the result columns to `out` and buffers
+ * the result set. Reconnects when the server went away, and runs the
+ * statement again only when that is safe (nothing was sent yet, or the
+ * statement is DB_IDEMPOTENT, and no transaction is open).
+ * After DB_OK with `out`, call db_fetch until it returns 0, then db_done.
+ */
+enum db_rc db_query(struct db *db, struct db_stmt *q, MYSQL_BIND *in, MYSQL_BIND *out);
+
+/* Fetches the next row into the `out` binds: 1 row, 0 no more, -1 error. */
+int db_fetch(struct db *db, struct db_stmt *q);
+
+/* Frees the buffered result of `q`; call after every db_query with `out`. */
+void db_done(struct db *db, struct db_stmt *q);
+
+/* Rows changed by the last db_query of `q`, and the AUTO_INCREMENT it made. */
+uint64_t db_affected_rows(struct db *db, struct db_stmt *q);
+uint64_t db_insert_id(struct db *db, struct db_stmt *q);
+
+/* Transactions: begin, commit, rollback. While one is open, nothing retries. */
+enum db_rc db_begin(struct db *db);
+enum db_rc db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/*
+ * Runs trusted SQL text made of several statements (a migration file, never
+ * user input) on a connection made with `multi`. Returns DB_OK or an error.
+ */
+enum db_rc db_run_script(struct db *db, const char *sql);
+
+/* The server's version string ("10.11.6-MariaDB-..."); connects if needed. */
+const char *db_server_version(struct db *db);
+
+/* Bind helpers: fill one MYSQL_BIND (zeroed first). `len` may be NULL. */
+void db_bind_str(MYSQL_BIND *b, const char *s, unsigned long *len);
+void db_bind_int64(MYSQL_BIND *b, int64_t *v);
+void db_bind_out_str(MYSQL_BIND *b, char *buf, unsigned long cap, unsigned long *len,
+                     my_bool *is_null);
+void db_bind_out_int64(MYSQL_BIND *b, int64_t *v, my_bool *is_null);
+
+#endif

@@ -1,0 +1,79 @@
+/* router.h: the route table's shape and the path matcher. */
+#ifndef STRATUS_ROUTER_H
+#define STRATUS_ROUTER_H
+
+#include <stddef.h>
+
+#include "fcgi/http.h"
+
+/* Who may call a route, lowest first; checked by the pipeline. */
+enum role {
+	ROLE_PUBLIC,    /* ROLE_PUBLIC: no credentials needed */
+	ROLE_READONLY,  /* ROLE_READONLY */
+	ROLE_DEVELOPER, /* ROLE_DEVELOPER */
+	ROLE_ADMIN,     /* ROLE_ADMIN */
+	ROLE__MAX
+};
+
+/* Rate-limit classes (the limiter itself comes with the identity work). */
+enum rl_class {
+	RL_NONE,     /* RL_NONE: health probes */
+	RL_STANDARD, /* RL_STANDARD */
+	RL__MAX
+};
+
+/* Route flags: generic requirements the pipeline checks before the handler. */
+#define F_JSON 0x1u     /* the body must be a JSON object (415, 400) */
+#define F_DEV_ONLY 0x2u /* served only when ENVIRONMENT=development */
+
+typedef int (*handler_fn)(struct req *rq);
+
+struct route {
+	enum http_method method;
+	const char *pattern; /* "/builds/{uuid}/state" */
+	handler_fn handler;
+	enum role role;
+	enum rl_class rl;
+	unsigned flags;
+};
+
+enum route_result {
+	ROUTE_FOUND,        /* ROUTE_FOUND */
+	ROUTE_NOT_FOUND,    /* ROUTE_NOT_FOUND: 404 */
+	ROUTE_WRONG_METHOD, /* ROUTE_WRONG_METHOD: 405, see allow */
+};
+
+struct route_param {
+	const char *name; /* into the pattern, name_len bytes */
+	size_t name_len;
+	const char *value; /* into the path, value_len bytes */
+	size_t value_len;
+};
+
+struct route_match {
+	const struct route *route;
+	size_t nparams;
+	struct route_param params[RQ_MAX_PARAMS];
+	unsigned allow; /* bit (1 << method) for each method the path has */
+};
+
+/*
+ * Matches `method` and `path` against the table. A trailing slash is
+ * optional; `{name}` matches one non-empty segment; when several patterns
+ * match, the one with more literal segments wins (/builds/recent before
+ * /builds/{uuid}); HEAD matches GET routes. Fills `m` and returns the result.
+ */
+enum route_result router_match(const struct route *table, size_t n, enum http_method method,
+                               const char *path, struct route_match *m);
+
+/*
+ * Writes the Allow header value for m->allow ("GET, HEAD, OPTIONS") into
+ * buf. Returns buf.
+ */
+char *router_allow(unsigned allow, char *buf, size_t len);
+
+/* The table itself (routes.c). */
+extern const struct route routes[];
+extern const size_t nroutes;
+
+#endif

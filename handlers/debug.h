@@ -1,0 +1,9 @@
+/* debug.h: development-only endpoints (ENVIRONMENT=development). */
+#ifndef STRATUS_H_DEBUG_H
+#define STRATUS_H_DEBUG_H
+
+struct req;
+
+int h_debug_echo(struct req *rq);
+
+#endif

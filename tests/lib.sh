@@ -1,0 +1,109 @@
+# tests/lib.sh: a small test library for HTTP integration tests, in the style of
+# git's t/test-lib.sh. Source it, set BASE_URL, write test_expect_success
+# blocks, end with test_done. Output is TAP ("ok N - ...", "not ok N - ...");
+# ./dev test adds up those lines across every suite.
+#
+#   test_expect_success 'GET /health answers 200' '
+#       http GET /health &&
+#       expect_status 200 &&
+#       expect_json ".status == \"healthy\""
+#   '
+#
+# http METHOD PATH [curl args...] sends one request to $BASE_URL$PATH and
+# leaves the status in $STATUS, the headers in $HDRS and the body in $BODY.
+
+: "${BASE_URL:?BASE_URL must be set}"
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/stratus-t.XXXXXX")
+HDRS=$TEST_TMP/headers
+BODY=$TEST_TMP/body
+STATUS=
+test_count=0
+test_failed=0
+trap 'rm -rf "$TEST_TMP"' EXIT
+
+say() { printf '# %s\n' "$*"; }
+
+# test_expect_success DESCRIPTION BODY: BODY is evaluated in a subshell with
+# errexit; the test passes when it exits 0.
+test_expect_success() {
+	test_count=$((test_count + 1))
+	local out=$TEST_TMP/out
+	if (eval "set -e; $2") >"$out" 2>&1; then
+		printf 'ok %d - %s\n' "$test_count" "$1"
+	else
+		test_failed=$((test_failed + 1))
+		printf 'not ok %d - %s\n' "$test_count" "$1"
+		sed 's/^/#   /' "$out" | head -40
+		if [ -s "$BODY" ]; then
+			printf '#   last status %s, body: ' "$STATUS"
+			head -c 600 "$BODY" | tr '\n' ' '
+			echo
+		fi
+	fi
+}
+
+test_done() {
+	printf '1..%d\n' "$test_count"
+	printf '# %s: %d passed, %d failed\n' "${SUITE:-$0}" \
+		$((test_count - test_failed)) "$test_failed"
+	[ "$test_failed" -eq 0 ]
+}
+
+http() {
+	local method=$1 path=$2
+	shift 2
+	: >"$HDRS"
+	: >"$BODY"
+	STATUS=$(curl -sS -o "$BODY" -D "$HDRS" -w '%{http_code}' \
+		--max-time "${HTTP_TIMEOUT:-20}" -X "$method" "$@" "$BASE_URL$path")
+	if [ "$method" = HEAD ]; then :; fi
+	return 0
+}
+
+# expect_status CODE
+expect_status() {
+	if [ "$STATUS" != "$1" ]; then
+		echo "expected status $1, got $STATUS"
+		return 1
+	fi
+}
+
+# expect_json JQ_EXPR: the body is JSON and the jq expression is true.
+expect_json() {
+	if ! jq -e "$1" "$BODY" >/dev/null 2>&1; then
+		echo "jq expression failed: $1"
+		return 1
+	fi
+}
+
+# header NAME: prints the value of response header NAME (case-insensitive).
+header() {
+	awk -v n="$(printf '%s' "$1" | tr 'A-Z' 'a-z')" -F': ' '
+		{ sub(/\r$/, ""); k = tolower($1) }
+		k == n { sub(/^[^:]*: */, ""); print; exit }' "$HDRS"
+}
+
+# expect_header NAME [VALUE_REGEX]
+expect_header() {
+	local v
+	v=$(header "$1")
+	if [ -z "$v" ]; then
+		echo "missing header $1"
+		return 1
+	fi
+	if [ $# -ge 2 ] && ! printf '%s' "$v" | grep -Eq -- "$2"; then
+		echo "header $1 is '$v', expected /$2/"
+		return 1
+	fi
+}
+
+# expect_error STATUS ERROR ERROR_CODE: the body follows the one error schema.
+expect_error() {
+	expect_status "$1" &&
+		expect_json "
+		.error == \"$2\" and .error_code == \"$3\" and .status_code == $1
+		and (.message | type == \"string\" and length > 0)
+		and .detail == .message
+		and (.request_id | type == \"string\" and length > 0)
+		and (.timestamp | test(\"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$\"))"
+}

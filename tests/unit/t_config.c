@@ -1,0 +1,188 @@
+/* t_config.c: DATABASE_URL parsing and configuration errors. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/config.h"
+#include "tests/unit/unit.h"
+
+START_TEST(url_tcp)
+{
+	struct db_url u;
+	char err[256];
+
+	ck_assert_int_eq(config_parse_database_url("mysql://app:s3cr%40t@db.example:3307/stratus",
+	                                           &u, err, sizeof(err)),
+	                 0);
+	ck_assert_str_eq(u.user, "app");
+	ck_assert_str_eq(u.password, "s3cr@t");
+	ck_assert_str_eq(u.host, "db.example");
+	ck_assert_uint_eq(u.port, 3307);
+	ck_assert_str_eq(u.database, "stratus");
+	ck_assert_ptr_null(u.socket);
+	db_url_free(&u);
+}
+END_TEST
+
+START_TEST(url_socket_default_port_ipv6)
+{
+	struct db_url u;
+	char err[256];
+
+	ck_assert_int_eq(config_parse_database_url(
+				 "mariadb://app:pw@localhost/stratus?socket=/run/mysqld/mysqld.sock", &u,
+				 err, sizeof(err)),
+	                 0);
+	ck_assert_str_eq(u.socket, "/run/mysqld/mysqld.sock");
+	ck_assert_uint_eq(u.port, 3306);
+	db_url_free(&u);
+	ck_assert_int_eq(config_parse_database_url("mysql://app@[::1]:3306/s?charset=utf8mb4", &u,
+	                                           err, sizeof(err)),
+	                 0);
+	ck_assert_str_eq(u.host, "::1");
+	ck_assert_ptr_null(u.password);
+	db_url_free(&u);
+}
+END_TEST
+
+START_TEST(url_errors_are_clear_and_hide_the_password)
+{
+	static const struct {
+		const char *url, *msg;
+	} bad[] = {
+		{"postgres://a:b@h/db", "must start with mysql://"},
+		{"mysql://h/db", "no user@"},
+		{"mysql://:pw@h/db", "user"},
+		{"mysql://a:topsecret@h:99999/db", "invalid port"},
+		{"mysql://a:topsecret@h:x/db", "invalid port"},
+		{"mysql://a:topsecret@h", "no /database"},
+		{"mysql://a:topsecret@h/", "database name"},
+		{"mysql://a:topsecret@/db", "host"},
+		{"mysql://a:topsecret@h/db?sslmode=on", "unknown parameter 'sslmode'"},
+		{"mysql://a:topsecret@h/db?socket=relative", "absolute path"},
+		{"mysql://a:bad%zz@h/db", "percent-encoded password"},
+	};
+	struct db_url u;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(config_parse_database_url(bad[i].url, &u, err, sizeof(err)) == -1,
+		              "accepted %s", bad[i].url);
+		ck_assert_msg(strstr(err, bad[i].msg) != NULL, "'%s' lacks '%s'", err, bad[i].msg);
+		ck_assert_ptr_null(strstr(err, "topsecret"));
+	}
+}
+END_TEST
+
+static void clear_env(void)
+{
+	static const char *const names[] = {"STRATUS_CONFIG", "DATABASE_URL", "ENVIRONMENT",
+	                                    "LOG_LEVEL", "STRATUS_MAX_BODY", "JWT_SECRET_KEY",
+	                                    "STRATUS_PEERS", "JWT_ACCESS_TOKEN_EXPIRE_MINUTES"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		unsetenv(names[i]);
+}
+
+static void expect_error(const char *contains)
+{
+	struct config c;
+	char err[512];
+
+	ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, contains) != NULL, "'%s' lacks '%s'", err, contains);
+}
+
+START_TEST(load_errors_name_the_setting)
+{
+	clear_env();
+	expect_error("DATABASE_URL is not set");
+	setenv("DATABASE_URL", "mysql://a:b@h/db", 1);
+	setenv("ENVIRONMENT", "prod", 1);
+	expect_error("ENVIRONMENT must be");
+	setenv("ENVIRONMENT", "development", 1);
+	setenv("LOG_LEVEL", "loud", 1);
+	expect_error("LOG_LEVEL must be");
+	setenv("LOG_LEVEL", "warning", 1);
+	setenv("STRATUS_MAX_BODY", "12abc", 1);
+	expect_error("STRATUS_MAX_BODY must be an integer");
+	setenv("STRATUS_MAX_BODY", "2048", 1);
+	setenv("JWT_SECRET_KEY", "short", 1);
+	expect_error("JWT_SECRET_KEY must be at least 32");
+	unsetenv("JWT_SECRET_KEY");
+	setenv("STRATUS_PEERS", "api01", 1);
+	expect_error("STRATUS_PEERS");
+	setenv("STRATUS_CONFIG", "/nonexistent/stratus.env", 1);
+	expect_error("cannot open /nonexistent/stratus.env");
+	clear_env();
+}
+END_TEST
+
+START_TEST(load_defaults_and_values)
+{
+	struct config c;
+	char err[512];
+
+	clear_env();
+	setenv("DATABASE_URL", "mysql://a:b@h/db", 1);
+	setenv("STRATUS_PEERS", "api01=http://127.0.0.1:1, api02=https://x/", 1);
+	ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.environment, ENV_PRODUCTION);
+	ck_assert_int_eq(c.log_level, LOG_INFO);
+	ck_assert_uint_eq(c.max_body, 1024 * 1024);
+	ck_assert_int_eq(c.jwt_expire_minutes, 30);
+	ck_assert_uint_eq(c.npeers, 2);
+	ck_assert_str_eq(c.peers[1].name, "api02");
+	ck_assert_str_eq(c.peers[1].url, "https://x/");
+	config_free(&c);
+	clear_env();
+}
+END_TEST
+
+START_TEST(file_is_read_and_environment_wins)
+{
+	char path[] = "/tmp/stratus-unit-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	struct config c;
+	char err[512];
+
+	fprintf(f, "# comment\n\nexport DATABASE_URL='mysql://u:p@filehost/db'\n"
+	           "ENVIRONMENT = staging\nLOG_LEVEL=\"debug\"\n");
+	fclose(f);
+	clear_env();
+	setenv("STRATUS_CONFIG", path, 1);
+	setenv("LOG_LEVEL", "error", 1);
+	ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.db.host, "filehost");
+	ck_assert_int_eq(c.environment, ENV_STAGING);
+	ck_assert_int_eq(c.log_level, LOG_ERROR);
+	ck_assert_str_eq(c.source, path);
+	config_free(&c);
+
+	f = fopen(path, "w");
+	fprintf(f, "DATABASE_URL mysql://u:p@h/db\n");
+	fclose(f);
+	expect_error("line 1 is not KEY=value");
+	unlink(path);
+	clear_env();
+}
+END_TEST
+
+Suite *suite_config(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("config");
+
+	tcase_add_test(tc, url_tcp);
+	tcase_add_test(tc, url_socket_default_port_ipv6);
+	tcase_add_test(tc, url_errors_are_clear_and_hide_the_password);
+	tcase_add_test(tc, load_errors_name_the_setting);
+	tcase_add_test(tc, load_defaults_and_values);
+	tcase_add_test(tc, file_is_read_and_environment_wins);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,14 @@
+/* unit.h: the unit-test suites (Check), one per module. */
+#ifndef STRATUS_UNIT_H
+#define STRATUS_UNIT_H
+
+#include <check.h>
+
+Suite *suite_arena(void);
+Suite *suite_config(void);
+Suite *suite_json(void);
+Suite *suite_router(void);
+Suite *suite_request(void);
+Suite *suite_response(void);
+
+#endif
