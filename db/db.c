@@ -9,9 +9,9 @@
 #include <mysql.h>
 #include <mysqld_error.h>
 
-#include "core/config.h"
-#include "core/log.h"
-#include "core/util.h"
+#include "lib/config.h"
+#include "lib/log.h"
+#include "lib/util.h"
 #include "db/db.h"
 
 /* Enough slots for every statement the program declares. */

@@ -9,8 +9,8 @@
 
 #include <fcgiapp.h>
 
-#include "core/arena.h"
-#include "core/util.h"
+#include "lib/arena.h"
+#include "lib/util.h"
 #include "fcgi/app.h"
 
 struct json_object;
@@ -120,7 +120,7 @@ int rq_query_int_or_error(struct req *rq, const char *name, int64_t min, int64_t
 enum http_method http_method_parse(const char *s);
 const char *http_method_name(enum http_method m);
 
-/* Request memory helpers (see core/arena.h). */
+/* Request memory helpers (see lib/arena.h). */
 void *rq_alloc(struct req *rq, size_t n);
 char *rq_strdup(struct req *rq, const char *s);
 char *rq_printf(struct req *rq, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -12,7 +12,7 @@
 #include <mysql.h>
 #include <sodium.h>
 
-#include "core/log.h"
+#include "lib/log.h"
 #include "db/db.h"
 #include "fcgi/http.h"
 #include "fcgi/pipeline.h"

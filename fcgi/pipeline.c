@@ -7,8 +7,8 @@
 
 #include <json-c/json.h>
 
-#include "core/json.h"
-#include "core/log.h"
+#include "lib/json.h"
+#include "lib/log.h"
 #include "fcgi/pipeline.h"
 #include "fcgi/router.h"
 

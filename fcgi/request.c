@@ -7,7 +7,7 @@
 
 #include <json-c/json.h>
 
-#include "core/json.h"
+#include "lib/json.h"
 #include "fcgi/http.h"
 
 static const char *const method_names[M__MAX] = {

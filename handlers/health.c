@@ -7,7 +7,7 @@
 #include <curl/curl.h>
 #include <json-c/json.h>
 
-#include "core/log.h"
+#include "lib/log.h"
 #include "db/health.h"
 #include "fcgi/http.h"
 #include "handlers/health.h"

@@ -9,8 +9,8 @@
 #include <mysql.h>
 #include <sodium.h>
 
-#include "core/config.h"
-#include "core/log.h"
+#include "lib/config.h"
+#include "lib/log.h"
 #include "db/db.h"
 #include "db/migrate.h"
 

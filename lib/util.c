@@ -9,7 +9,7 @@
 
 #include <sodium.h>
 
-#include "core/util.h"
+#include "lib/util.h"
 
 void util_now_iso8601(char buf[ISO8601_LEN + 1])
 {

@@ -9,8 +9,8 @@
 
 #include <json-c/json.h>
 
-#include "core/json.h"
-#include "core/util.h"
+#include "lib/json.h"
+#include "lib/util.h"
 
 /* Rejects integers beyond +-2^53 and infinite doubles, anywhere in the tree. */
 static int numbers_ok(struct json_object *o, int depth)

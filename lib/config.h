@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "core/log.h"
+#include "lib/log.h"
 
 /* A parsed DATABASE_URL. Strings are owned by the struct (db_url_free). */
 struct db_url {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/arena.h"
+#include "lib/arena.h"
 
 #define ALIGN 16u
 

@@ -9,8 +9,8 @@
 
 #include <sodium.h>
 
-#include "core/config.h"
-#include "core/util.h"
+#include "lib/config.h"
+#include "lib/util.h"
 
 #define DEFAULT_MAX_BODY (1024 * 1024)
 

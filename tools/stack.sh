@@ -1,0 +1,192 @@
+# tools/stack.sh: start and stop the private pieces of a local Stratus stack
+# (MariaDB under a directory of its own, lighttpd with the responder pool).
+# Sourced by ./dev and by the tests; every function works on $STACK, a
+# directory that holds the data, sockets, pid files, logs and dev.env.
+
+# Debian packages the project needs to build, serve and test.
+STACK_PACKAGES=(
+	build-essential autoconf automake libtool pkg-config
+	libfcgi-dev libjson-c-dev libmariadb-dev libjwt-dev libsodium-dev libcurl4-openssl-dev
+	check valgrind
+	mariadb-server mariadb-client
+	lighttpd apache2 apache2-utils libapache2-mod-fcgid nginx spawn-fcgi
+	curl jq procps
+)
+
+stack_log() { printf '[dev] %s\n' "$*" >&2; }
+stack_die() {
+	printf '[dev] error: %s\n' "$*" >&2
+	exit 1
+}
+
+# Installs whichever of STACK_PACKAGES is missing (root only), without letting
+# the packages start the distribution's own services.
+stack_packages() {
+	local missing=() p
+	for p in "${STACK_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	((${#missing[@]})) || return 0
+	[ "$(id -u)" -eq 0 ] || stack_die "missing packages (run as root to install): ${missing[*]}"
+	stack_log "installing: ${missing[*]}"
+	local made_policy=0
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod +x /usr/sbin/policy-rc.d
+		made_policy=1
+	fi
+	local rc=0
+	{ DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			"${missing[@]}"; } >&2 || rc=$?
+	((made_policy)) && rm -f /usr/sbin/policy-rc.d
+	((rc == 0)) || stack_die "apt-get failed ($rc)"
+}
+
+# stack_build SRCDIR BUILDDIR [configure options...]: autotools build.
+stack_build() {
+	local src=$1 dir=$2
+	shift 2
+	if [ ! -x "$src/configure" ] || [ "$src/configure.ac" -nt "$src/configure" ] ||
+		[ "$src/Makefile.am" -nt "$src/Makefile.in" ]; then
+		stack_log "autogen"
+		(cd "$src" && ./autogen.sh) >"${TMPDIR:-/tmp}/stratus-autogen.log" 2>&1 ||
+			{ cat "${TMPDIR:-/tmp}/stratus-autogen.log" >&2; stack_die "autogen.sh failed"; }
+	fi
+	mkdir -p "$dir"
+	if [ ! -f "$dir/Makefile" ]; then
+		stack_log "configure $* in $dir"
+		(cd "$dir" && "$src/configure" "$@") >"$dir/configure.out" 2>&1 ||
+			{ tail -20 "$dir/configure.out" >&2; stack_die "configure failed"; }
+	fi
+	stack_log "make in $dir"
+	make -C "$dir" -j"$(nproc)" >"$dir/make.out" 2>&1 ||
+		{ grep -E 'error|Error' "$dir/make.out" | head -30 >&2; stack_die "make failed"; }
+}
+
+# A loopback port nobody listens on (base from $1, else random).
+stack_free_port() {
+	local p=${1:-$((20000 + RANDOM % 30000))}
+	while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do
+		p=$((p + 1))
+	done
+	echo "$p"
+}
+
+# stack_wait_http URL SECONDS: waits until URL answers at all.
+stack_wait_http() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		curl -s -o /dev/null --max-time 2 "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ------------------------------------------------------------------ MariaDB
+
+# stack_db_init: a datadir, a database and a user with a password, once.
+# Reads DB_PORT; writes $STACK/db.password.
+stack_db_init() {
+	mkdir -p "$STACK/mysql"
+	if [ ! -d "$STACK/mysql/data/mysql" ]; then
+		stack_log "initialising MariaDB in $STACK/mysql"
+		mariadb-install-db --no-defaults --datadir="$STACK/mysql/data" --user="$(id -un)" \
+			--auth-root-authentication-method=socket --skip-test-db --skip-name-resolve \
+			>"$STACK/mysql/install.log" 2>&1 ||
+			{ cat "$STACK/mysql/install.log" >&2; stack_die "mariadb-install-db failed"; }
+	fi
+}
+
+stack_db_start() {
+	[ -f "$STACK/mysql/mariadbd.pid" ] && kill -0 "$(cat "$STACK/mysql/mariadbd.pid")" 2>/dev/null &&
+		return 0
+	mariadbd --no-defaults --user="$(id -un)" --datadir="$STACK/mysql/data" \
+		--socket="$STACK/mysql/mysql.sock" --port="$DB_PORT" --bind-address=127.0.0.1 \
+		--pid-file="$STACK/mysql/mariadbd.pid" --log-error="$STACK/mysql/error.log" \
+		--skip-name-resolve --innodb-buffer-pool-size=128M --max-connections=200 \
+		>/dev/null 2>&1 &
+	local i
+	for ((i = 0; i < 300; i++)); do
+		mariadb-admin --no-defaults --socket="$STACK/mysql/mysql.sock" -uroot ping \
+			>/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	tail -20 "$STACK/mysql/error.log" >&2
+	stack_die "MariaDB did not start"
+}
+
+stack_db_stop() {
+	local pidf=$STACK/mysql/mariadbd.pid pid
+	[ -f "$pidf" ] || return 0
+	pid=$(cat "$pidf")
+	kill "$pid" 2>/dev/null || return 0
+	while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+}
+
+stack_sql() { mariadb --no-defaults --socket="$STACK/mysql/mysql.sock" -uroot "$@"; }
+
+# Creates the database and the application user (a real password, DML and
+# DDL on its own database only) and writes $STACK/dev.env.
+stack_db_setup() {
+	local pw
+	if [ -f "$STACK/db.password" ]; then
+		pw=$(cat "$STACK/db.password")
+	else
+		pw=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
+		(umask 077 && printf '%s' "$pw" >"$STACK/db.password")
+	fi
+	stack_sql <<SQL
+CREATE DATABASE IF NOT EXISTS stratus CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS 'stratus'@'127.0.0.1' IDENTIFIED BY '$pw';
+CREATE USER IF NOT EXISTS 'stratus'@'localhost' IDENTIFIED BY '$pw';
+ALTER USER 'stratus'@'127.0.0.1' IDENTIFIED BY '$pw';
+ALTER USER 'stratus'@'localhost' IDENTIFIED BY '$pw';
+GRANT ALL PRIVILEGES ON stratus.* TO 'stratus'@'127.0.0.1', 'stratus'@'localhost';
+SQL
+	# One file for both: the shell sources it, the responders read it
+	# through STRATUS_CONFIG. TCP, so that www-data (Apache) can connect too.
+	(umask 022 && cat >"$STACK/dev.env" <<ENV
+# written by ./dev: source it to run stratusctl against this instance
+export DATABASE_URL='mysql://stratus:$pw@127.0.0.1:$DB_PORT/stratus'
+export ENVIRONMENT='${ENVIRONMENT:-development}'
+export LOG_LEVEL='${LOG_LEVEL:-info}'
+export STRATUS_SCHEMA_DIR='$STACK_SRC/schema'
+ENV
+	)
+}
+
+# ------------------------------------------------------------------ lighttpd
+
+# stack_render TEMPLATE OUT: replaces @PORT@ @BIN@ @CONFIG@ @RUNDIR@ @PROCS@
+# @PREFIX@ @DOCROOT@ from HTTP_PORT, STRATUS_BIN, STRATUS_CONFIG_FILE, RUNDIR,
+# PROCS, PREFIX and DOCROOT.
+stack_render() {
+	sed -e "s|@PORT@|$HTTP_PORT|g" -e "s|@BIN@|$STRATUS_BIN|g" \
+		-e "s|@CONFIG@|$STRATUS_CONFIG_FILE|g" -e "s|@RUNDIR@|$RUNDIR|g" \
+		-e "s|@PROCS@|$PROCS|g" -e "s|@PREFIX@|$PREFIX|g" -e "s|@DOCROOT@|$DOCROOT|g" \
+		"$1" >"$2"
+}
+
+# stack_lighttpd_start: lighttpd on HTTP_PORT with PROCS responders of
+# STRATUS_BIN, the API at the root of the site; logs in RUNDIR.
+stack_lighttpd_start() {
+	mkdir -p "$RUNDIR" "$DOCROOT"
+	stack_render "$STACK_SRC/lighttpd/dev.conf.in" "$RUNDIR/lighttpd.conf"
+	stack_render "$STACK_SRC/lighttpd/stratus.conf" "$RUNDIR/stratus.conf"
+	lighttpd -tt -f "$RUNDIR/lighttpd.conf" >&2 || stack_die "bad lighttpd configuration"
+	lighttpd -D -f "$RUNDIR/lighttpd.conf" >>"$RUNDIR/lighttpd.out" 2>&1 &
+	echo $! >"$RUNDIR/lighttpd.mainpid"
+	stack_wait_http "http://127.0.0.1:$HTTP_PORT$PREFIX/health" 20 ||
+		{ tail -20 "$RUNDIR/lighttpd-error.log" >&2; stack_die "lighttpd did not answer"; }
+}
+
+stack_lighttpd_stop() {
+	local pid
+	[ -f "$RUNDIR/lighttpd.mainpid" ] || return 0
+	pid=$(cat "$RUNDIR/lighttpd.mainpid")
+	kill "$pid" 2>/dev/null || true
+	while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+	rm -f "$RUNDIR/lighttpd.mainpid"
+}
