@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "core/arena.h"
+#include "lib/arena.h"
 #include "tests/unit/unit.h"
 
 static int order[4], norder;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/config.h"
+#include "lib/config.h"
 #include "tests/unit/unit.h"
 
 START_TEST(url_tcp)

@@ -5,7 +5,7 @@
 
 #include <json-c/json.h>
 
-#include "core/json.h"
+#include "lib/json.h"
 #include "tests/unit/unit.h"
 
 static int parse(const char *s, struct json_object **o, char *why)
