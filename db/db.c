@@ -207,7 +207,8 @@ enum db_rc db_query(struct db *db, struct db_stmt *q, MYSQL_BIND *in, MYSQL_BIND
 		if (db->conn == NULL && (db->in_tx || (rc = db_connect(db)) != DB_OK))
 			return db->in_tx ? DB_UNAVAILABLE : rc;
 		/* After a long idle the server may have gone; find out before sending. */
-		if (!db->in_tx && now - db->last_used_us > DB_IDLE_PING_US && mysql_ping(db->conn) != 0) {
+		if (!db->in_tx && now - db->last_used_us > DB_IDLE_PING_US &&
+		    mysql_ping(db->conn) != 0) {
 			disconnect(db);
 			if ((rc = db_connect(db)) != DB_OK)
 				return rc;
@@ -264,7 +265,8 @@ void db_done(struct db *db, struct db_stmt *q)
 
 uint64_t db_affected_rows(struct db *db, struct db_stmt *q)
 {
-	return q->slot >= 0 && db->cache[q->slot] ? mysql_stmt_affected_rows(db->cache[q->slot]) : 0;
+	return q->slot >= 0 && db->cache[q->slot] ? mysql_stmt_affected_rows(db->cache[q->slot])
+	                                          : 0;
 }
 
 uint64_t db_insert_id(struct db *db, struct db_stmt *q)

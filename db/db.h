@@ -33,7 +33,10 @@ struct db_stmt {
 	unsigned flags;
 	int slot; /* index in the connection's cache, assigned on first use */
 };
-#define DB_STMT(sql_, nparams_, flags_) {.sql = (sql_), .nparams = (nparams_), .flags = (flags_), .slot = -1}
+#define DB_STMT(sql_, nparams_, flags_)                                                            \
+	{                                                                                          \
+		.sql = (sql_), .nparams = (nparams_), .flags = (flags_), .slot = -1                \
+	}
 
 /*
  * Creates a connection object for `url` (copied) without connecting yet;

@@ -18,13 +18,12 @@
 static const char SQL_LOCK[] = "SELECT GET_LOCK('stratus.migrate', 60)";
 static const char SQL_UNLOCK[] = "SELECT RELEASE_LOCK('stratus.migrate')";
 static const char SQL_HAS_TABLE[] =
-	"SELECT COUNT(*) FROM information_schema.tables "
-	"WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'";
+        "SELECT COUNT(*) FROM information_schema.tables "
+        "WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'";
 static const char SQL_APPLIED[] =
-	"SELECT version, checksum FROM schema_migrations ORDER BY version";
-static const char SQL_RECORD[] =
-	"INSERT INTO schema_migrations (version, checksum, applied_at) "
-	"VALUES (?, ?, UTC_TIMESTAMP(6))";
+        "SELECT version, checksum FROM schema_migrations ORDER BY version";
+static const char SQL_RECORD[] = "INSERT INTO schema_migrations (version, checksum, applied_at) "
+                                 "VALUES (?, ?, UTC_TIMESTAMP(6))";
 
 static struct db_stmt q_lock = DB_STMT(SQL_LOCK, 0, 0);
 static struct db_stmt q_unlock = DB_STMT(SQL_UNLOCK, 0, 0);
@@ -35,11 +34,12 @@ static struct db_stmt q_record = DB_STMT(SQL_RECORD, 2, 0);
 struct migration {
 	char name[256];
 	char checksum[65];
-	char *sql;     /* owned; freed by free_all */
-	bool applied;  /* a row exists */
+	char *sql;    /* owned; freed by free_all */
+	bool applied; /* a row exists */
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -143,8 +143,8 @@ static struct migration *load_dir(const char *dir, size_t *count, char *err, siz
 	qsort(m, n, sizeof(*m), by_name);
 	for (size_t i = 1; i < n; i++) {
 		if (strncmp(m[i].name, m[i - 1].name, 3) == 0) {
-			fail(err, errlen, "two migrations share the number %.3s: %s and %s", m[i].name,
-			     m[i - 1].name, m[i].name);
+			fail(err, errlen, "two migrations share the number %.3s: %s and %s",
+			     m[i].name, m[i - 1].name, m[i].name);
 			free_all(m, n);
 			return NULL;
 		}
@@ -190,13 +190,16 @@ static int check_applied(struct db *db, struct migration *m, size_t n, char *err
 			;
 		if (i == n)
 			rc = fail(err, errlen,
-			          "the database has migration %s, which %s lacks: is this an older build?",
+			          "the database has migration %s, which %s lacks: is this an older "
+			          "build?",
 			          version, "the schema directory");
 		else if (strcmp(m[i].checksum, checksum) != 0)
-			rc = fail(err, errlen,
-			          "migration %s was changed after it was applied (checksum %.12s... in "
-			          "the database, %.12s... in the file): add a new migration instead",
-			          version, checksum, m[i].checksum);
+			rc = fail(
+			        err, errlen,
+			        "migration %s was changed after it was applied (checksum %.12s... "
+			        "in "
+			        "the database, %.12s... in the file): add a new migration instead",
+			        version, checksum, m[i].checksum);
 		else
 			m[i].applied = true;
 	}
@@ -219,7 +222,8 @@ static int lock(struct db *db, struct db_stmt *q, char *err, size_t errlen)
 	r = db_fetch(db, q);
 	db_done(db, q);
 	if (r != 1 || null || got != 1)
-		return fail(err, errlen, "could not take the migration lock (another migrate running?)");
+		return fail(err, errlen,
+		            "could not take the migration lock (another migrate running?)");
 	return 0;
 }
 
@@ -269,8 +273,10 @@ int db_migrate(struct db *db, const char *dir, bool dry_run, FILE *out, char *er
 		}
 		db_bind_str(&in[0], m[i].name, &l1);
 		db_bind_str(&in[1], m[i].checksum, &l2);
-		if (db_query(db, &q_record, in, NULL) != DB_OK || db_run_script(db, "COMMIT") != DB_OK) {
-			fail(err, errlen, "%s: recording it failed: %s", m[i].name, db_last_error(db));
+		if (db_query(db, &q_record, in, NULL) != DB_OK ||
+		    db_run_script(db, "COMMIT") != DB_OK) {
+			fail(err, errlen, "%s: recording it failed: %s", m[i].name,
+			     db_last_error(db));
 			db_run_script(db, "ROLLBACK");
 			done = -1;
 			goto out;
@@ -278,12 +284,11 @@ int db_migrate(struct db *db, const char *dir, bool dry_run, FILE *out, char *er
 		fprintf(out, "applied %s\n", m[i].name);
 		done++;
 	}
-out:
-	{
-		char ignored[128];
+out : {
+	char ignored[128];
 
-		lock(db, &q_unlock, ignored, sizeof(ignored));
-	}
+	lock(db, &q_unlock, ignored, sizeof(ignored));
+}
 	free_all(m, n);
 	return done;
 }

@@ -16,7 +16,6 @@ struct db;
  * Progress lines go to `out`. Returns the number applied (or pending with
  * dry_run), or -1 with one line in err. `db` must be opened with multi.
  */
-int db_migrate(struct db *db, const char *dir, bool dry_run, FILE *out, char *err,
-               size_t errlen);
+int db_migrate(struct db *db, const char *dir, bool dry_run, FILE *out, char *err, size_t errlen);
 
 #endif

@@ -17,10 +17,10 @@ struct db;
 struct app {
 	struct config cfg;
 	struct db *db;
-	bool cgi;              /* serving one plain-CGI request */
-	int64_t started_us;    /* monotonic */
-	uint64_t requests;     /* served by this process */
-	uint64_t errors[16];   /* per api_err code, for metrics */
+	bool cgi;            /* serving one plain-CGI request */
+	int64_t started_us;  /* monotonic */
+	uint64_t requests;   /* served by this process */
+	uint64_t errors[16]; /* per api_err code, for metrics */
 };
 
 #endif

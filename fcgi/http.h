@@ -29,17 +29,17 @@ enum http_method {
 
 /* Error categories: one table maps each to its status and names. */
 enum api_err {
-	E_VALIDATION,    /* E_VALIDATION: 400 ValidationError */
-	E_UNAUTHORIZED,  /* E_UNAUTHORIZED: 401 Unauthorized */
-	E_FORBIDDEN,     /* E_FORBIDDEN: 403 Forbidden */
-	E_NOT_FOUND,     /* E_NOT_FOUND: 404 NotFound */
-	E_METHOD,        /* E_METHOD: 405 MethodNotAllowed */
-	E_CONFLICT,      /* E_CONFLICT: 409 Conflict */
-	E_TOO_LARGE,     /* E_TOO_LARGE: 413 PayloadTooLarge */
-	E_MEDIA_TYPE,    /* E_MEDIA_TYPE: 415 UnsupportedMediaType */
-	E_RATE_LIMITED,  /* E_RATE_LIMITED: 429 RateLimited */
-	E_INTERNAL,      /* E_INTERNAL: 500 InternalServerError */
-	E_UNAVAILABLE,   /* E_UNAVAILABLE: 503 ServiceUnavailable */
+	E_VALIDATION,   /* E_VALIDATION: 400 ValidationError */
+	E_UNAUTHORIZED, /* E_UNAUTHORIZED: 401 Unauthorized */
+	E_FORBIDDEN,    /* E_FORBIDDEN: 403 Forbidden */
+	E_NOT_FOUND,    /* E_NOT_FOUND: 404 NotFound */
+	E_METHOD,       /* E_METHOD: 405 MethodNotAllowed */
+	E_CONFLICT,     /* E_CONFLICT: 409 Conflict */
+	E_TOO_LARGE,    /* E_TOO_LARGE: 413 PayloadTooLarge */
+	E_MEDIA_TYPE,   /* E_MEDIA_TYPE: 415 UnsupportedMediaType */
+	E_RATE_LIMITED, /* E_RATE_LIMITED: 429 RateLimited */
+	E_INTERNAL,     /* E_INTERNAL: 500 InternalServerError */
+	E_UNAVAILABLE,  /* E_UNAVAILABLE: 503 ServiceUnavailable */
 	E__MAX
 };
 
@@ -78,13 +78,13 @@ struct req {
 
 	/* The response, written in one place (response.c). */
 	int status;
-	struct json_object *resp;    /* JSON body (arena-owned), or NULL */
-	const char *resp_type;       /* Content-Type when not JSON */
-	const char *resp_raw;        /* non-JSON body */
+	struct json_object *resp; /* JSON body (arena-owned), or NULL */
+	const char *resp_type;    /* Content-Type when not JSON */
+	const char *resp_raw;     /* non-JSON body */
 	size_t resp_raw_len;
-	char *headers;               /* extra "Name: value\r\n" lines */
+	char *headers; /* extra "Name: value\r\n" lines */
 	size_t headers_len;
-	enum api_err err;            /* set with status >= 400 */
+	enum api_err err; /* set with status >= 400 */
 	size_t bytes_out;
 };
 
@@ -113,8 +113,8 @@ const char *rq_query(struct req *rq, const char *name);
  * absent. Returns 0, or -1 after answering 400 (the name and bounds in the
  * message).
  */
-int rq_query_int_or_error(struct req *rq, const char *name, int64_t min, int64_t max,
-                          int64_t def, int64_t *out);
+int rq_query_int_or_error(struct req *rq, const char *name, int64_t min, int64_t max, int64_t def,
+                          int64_t *out);
 
 /* Method name <-> enum; M__MAX when unknown. */
 enum http_method http_method_parse(const char *s);
@@ -145,9 +145,9 @@ void api_header(struct req *rq, const char *name, const char *value);
  * the request. Returns -1 so a handler can `return api_error(...)`.
  */
 int api_error(struct req *rq, enum api_err e, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-int api_error_details(struct req *rq, enum api_err e, struct json_object *details,
-                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 3, 4)));
+int api_error_details(struct req *rq, enum api_err e, struct json_object *details, const char *fmt,
+                      ...) __attribute__((format(printf, 4, 5)));
 
 /*
  * Answers 400 with every failing field: details.errors is `errors` (an
@@ -159,9 +159,8 @@ int api_validation_failed(struct req *rq, struct json_object *errors);
  * Renders the error body without a request (used by api_error and by the
  * unit tests). Returns a new object the caller owns, or NULL.
  */
-struct json_object *api_error_body(enum api_err e, const char *message,
-                                   struct json_object *details, const char *request_id,
-                                   const char *timestamp);
+struct json_object *api_error_body(enum api_err e, const char *message, struct json_object *details,
+                                   const char *request_id, const char *timestamp);
 
 /* Status, "ValidationError" and "VALIDATION_ERROR" of a category. */
 int api_err_status(enum api_err e);

@@ -47,7 +47,8 @@ static int refuse_to_start(bool cgi, const char *why)
 		util_now_iso8601(now);
 		printf("Status: 503 Service Unavailable\r\nContent-Type: application/json\r\n\r\n"
 		       "{\"error\":\"ServiceUnavailable\",\"message\":\"service misconfigured\","
-		       "\"detail\":\"service misconfigured\",\"error_code\":\"SERVICE_UNAVAILABLE\","
+		       "\"detail\":\"service "
+		       "misconfigured\",\"error_code\":\"SERVICE_UNAVAILABLE\","
 		       "\"status_code\":503,\"request_id\":\"startup\",\"timestamp\":\"%s\"}",
 		       now);
 	}

@@ -139,11 +139,11 @@ static int dispatch(struct req *rq)
 
 	/* 1. The declared body size (413): before routing, since refusing it
 	 *    costs nothing and the body is never read. */
-	if (cl != NULL && *cl != '\0' &&
-	    util_parse_int64(cl, 0, INT64_MAX, &len) < 0)
+	if (cl != NULL && *cl != '\0' && util_parse_int64(cl, 0, INT64_MAX, &len) < 0)
 		return api_error(rq, E_VALIDATION, "Content-Length is not a valid length");
 	if ((uint64_t)len > rq->app->cfg.max_body)
-		return api_error(rq, E_TOO_LARGE, "request body of %lld bytes exceeds the limit of %zu bytes",
+		return api_error(rq, E_TOO_LARGE,
+		                 "request body of %lld bytes exceeds the limit of %zu bytes",
 		                 (long long)len, rq->app->cfg.max_body);
 	rq->content_length = (size_t)len;
 
@@ -182,9 +182,10 @@ static int dispatch(struct req *rq)
 	}
 	rq->route = m.route;
 	for (size_t i = 0; i < m.nparams; i++) {
-		rq->param_names[i] = arena_strndup(rq->arena, m.params[i].name, m.params[i].name_len);
+		rq->param_names[i] =
+		        arena_strndup(rq->arena, m.params[i].name, m.params[i].name_len);
 		rq->param_values[i] =
-			arena_strndup(rq->arena, m.params[i].value, m.params[i].value_len);
+		        arena_strndup(rq->arena, m.params[i].value, m.params[i].value_len);
 		if (rq->param_names[i] == NULL || rq->param_values[i] == NULL)
 			return api_error(rq, E_INTERNAL, "out of memory");
 	}
@@ -240,7 +241,8 @@ static void access_log(struct req *rq)
 	                       rq->principal ? json_object_new_string(rq->principal) : NULL);
 	json_object_object_add(o, "bytes", json_object_new_int64((int64_t)rq->bytes_out));
 	if (rq->status >= 400)
-		json_object_object_add(o, "error_code", json_object_new_string(api_err_code(rq->err)));
+		json_object_object_add(o, "error_code",
+		                       json_object_new_string(api_err_code(rq->err)));
 	log_json(LOG_INFO, o);
 	json_object_put(o);
 }

@@ -117,8 +117,8 @@ const char *rq_query(struct req *rq, const char *name)
 	return NULL;
 }
 
-int rq_query_int_or_error(struct req *rq, const char *name, int64_t min, int64_t max,
-                          int64_t def, int64_t *out)
+int rq_query_int_or_error(struct req *rq, const char *name, int64_t min, int64_t max, int64_t def,
+                          int64_t *out)
 {
 	const char *v = rq_query(rq, name);
 

@@ -14,17 +14,17 @@ static const struct {
 	const char *name; /* "error" */
 	const char *code; /* "error_code" */
 } errs[E__MAX] = {
-	{400, "ValidationError", "VALIDATION_ERROR"},             /* E_VALIDATION */
-	{401, "Unauthorized", "UNAUTHORIZED"},                    /* E_UNAUTHORIZED */
-	{403, "Forbidden", "FORBIDDEN"},                          /* E_FORBIDDEN */
-	{404, "NotFound", "NOT_FOUND"},                           /* E_NOT_FOUND */
-	{405, "MethodNotAllowed", "METHOD_NOT_ALLOWED"},          /* E_METHOD */
-	{409, "Conflict", "CONFLICT"},                            /* E_CONFLICT */
-	{413, "PayloadTooLarge", "PAYLOAD_TOO_LARGE"},            /* E_TOO_LARGE */
-	{415, "UnsupportedMediaType", "UNSUPPORTED_MEDIA_TYPE"},  /* E_MEDIA_TYPE */
-	{429, "RateLimited", "RATE_LIMITED"},                     /* E_RATE_LIMITED */
-	{500, "InternalServerError", "INTERNAL_SERVER_ERROR"},    /* E_INTERNAL */
-	{503, "ServiceUnavailable", "SERVICE_UNAVAILABLE"},       /* E_UNAVAILABLE */
+	{ 400, "ValidationError", "VALIDATION_ERROR" },            /* E_VALIDATION */
+	{ 401, "Unauthorized", "UNAUTHORIZED" },                   /* E_UNAUTHORIZED */
+	{ 403, "Forbidden", "FORBIDDEN" },                         /* E_FORBIDDEN */
+	{ 404, "NotFound", "NOT_FOUND" },                          /* E_NOT_FOUND */
+	{ 405, "MethodNotAllowed", "METHOD_NOT_ALLOWED" },         /* E_METHOD */
+	{ 409, "Conflict", "CONFLICT" },                           /* E_CONFLICT */
+	{ 413, "PayloadTooLarge", "PAYLOAD_TOO_LARGE" },           /* E_TOO_LARGE */
+	{ 415, "UnsupportedMediaType", "UNSUPPORTED_MEDIA_TYPE" }, /* E_MEDIA_TYPE */
+	{ 429, "RateLimited", "RATE_LIMITED" },                    /* E_RATE_LIMITED */
+	{ 500, "InternalServerError", "INTERNAL_SERVER_ERROR" },   /* E_INTERNAL */
+	{ 503, "ServiceUnavailable", "SERVICE_UNAVAILABLE" },      /* E_UNAVAILABLE */
 };
 
 int api_err_status(enum api_err e)
@@ -84,9 +84,8 @@ void api_header(struct req *rq, const char *name, const char *value)
 	}
 }
 
-struct json_object *api_error_body(enum api_err e, const char *message,
-                                   struct json_object *details, const char *request_id,
-                                   const char *timestamp)
+struct json_object *api_error_body(enum api_err e, const char *message, struct json_object *details,
+                                   const char *request_id, const char *timestamp)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -122,7 +121,8 @@ static int verror(struct req *rq, enum api_err e, struct json_object *details, c
 		e = E_INTERNAL;
 	rq->err = e;
 	rq->app->errors[e]++;
-	if (e == E_UNAUTHORIZED && (rq->headers == NULL || strcasestr(rq->headers, "WWW-Authenticate:") == NULL))
+	if (e == E_UNAUTHORIZED &&
+	    (rq->headers == NULL || strcasestr(rq->headers, "WWW-Authenticate:") == NULL))
 		api_header(rq, "WWW-Authenticate", "Bearer realm=\"stratus\"");
 	body = api_error_body(e, msg, details, rq->request_id, now);
 	rq->resp_raw = NULL;
@@ -140,8 +140,8 @@ int api_error(struct req *rq, enum api_err e, const char *fmt, ...)
 	return -1;
 }
 
-int api_error_details(struct req *rq, enum api_err e, struct json_object *details,
-                      const char *fmt, ...)
+int api_error_details(struct req *rq, enum api_err e, struct json_object *details, const char *fmt,
+                      ...)
 {
 	va_list ap;
 
@@ -158,7 +158,8 @@ int api_validation_failed(struct req *rq, struct json_object *errors)
 	struct json_object *first = n ? json_object_array_get_idx(errors, 0) : NULL;
 	const char *msg = first ? json_object_get_string(json_object_object_get(first, "message"))
 	                        : "invalid input";
-	const char *field = first ? json_object_get_string(json_object_object_get(first, "field")) : "";
+	const char *field =
+	        first ? json_object_get_string(json_object_object_get(first, "field")) : "";
 
 	if (details == NULL) {
 		json_object_put(errors);
@@ -166,8 +167,8 @@ int api_validation_failed(struct req *rq, struct json_object *errors)
 	}
 	json_object_object_add(details, "errors", errors);
 	if (n > 1)
-		return api_error_details(rq, E_VALIDATION, details, "%s: %s (and %zu more)", field, msg,
-		                         n - 1);
+		return api_error_details(rq, E_VALIDATION, details, "%s: %s (and %zu more)", field,
+		                         msg, n - 1);
 	return api_error_details(rq, E_VALIDATION, details, "%s: %s", field, msg);
 }
 
@@ -194,7 +195,7 @@ void rq_send(struct req *rq)
 		api_error(rq, E_INTERNAL, "the handler produced no response");
 	if (rq->resp != NULL) {
 		body = json_object_to_json_string_length(
-			rq->resp, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &blen);
+		        rq->resp, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &blen);
 		type = "application/json";
 	}
 	if (body == NULL)
@@ -207,8 +208,8 @@ void rq_send(struct req *rq)
 	                 "Cache-Control: no-store\r\n"
 	                 "X-Content-Type-Options: nosniff\r\n"
 	                 "%s\r\n",
-	                 rq->status, http_reason(rq->status), type ? type : "application/json", blen,
-	                 rq->request_id, rq->headers ? rq->headers : "");
+	                 rq->status, http_reason(rq->status), type ? type : "application/json",
+	                 blen, rq->request_id, rq->headers ? rq->headers : "");
 	if (head == NULL) {
 		static const char oom[] = "Status: 500 Internal Server Error\r\n"
 		                          "Content-Type: application/json\r\n\r\n"

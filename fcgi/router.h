@@ -23,7 +23,7 @@ enum rl_class {
 };
 
 /* Route flags: generic requirements the pipeline checks before the handler. */
-#define F_JSON 0x1u     /* the body must be a JSON object (415, 400) */
+#define F_JSON     0x1u /* the body must be a JSON object (415, 400) */
 #define F_DEV_ONLY 0x2u /* served only when ENVIRONMENT=development */
 
 typedef int (*handler_fn)(struct req *rq);

@@ -11,12 +11,12 @@
  * OPTIONS are derived, never listed.
  */
 const struct route routes[] = {
-	{M_GET, "/", h_root, ROLE_PUBLIC, RL_NONE, 0},
-	{M_GET, "/health", h_health, ROLE_PUBLIC, RL_NONE, 0},
-	{M_GET, "/health/db", h_ready, ROLE_PUBLIC, RL_NONE, 0},
-	{M_GET, "/ready", h_ready, ROLE_PUBLIC, RL_NONE, 0},
-	{M_GET, "/status", h_status, ROLE_PUBLIC, RL_NONE, 0},
-	{M_POST, "/debug/echo", h_debug_echo, ROLE_PUBLIC, RL_STANDARD, F_JSON | F_DEV_ONLY},
+	{ M_GET, "/", h_root, ROLE_PUBLIC, RL_NONE, 0 },
+	{ M_GET, "/health", h_health, ROLE_PUBLIC, RL_NONE, 0 },
+	{ M_GET, "/health/db", h_ready, ROLE_PUBLIC, RL_NONE, 0 },
+	{ M_GET, "/ready", h_ready, ROLE_PUBLIC, RL_NONE, 0 },
+	{ M_GET, "/status", h_status, ROLE_PUBLIC, RL_NONE, 0 },
+	{ M_POST, "/debug/echo", h_debug_echo, ROLE_PUBLIC, RL_STANDARD, F_JSON | F_DEV_ONLY },
 };
 
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

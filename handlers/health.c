@@ -19,7 +19,7 @@
 int h_root(struct req *rq)
 {
 	struct json_object *o = json_object_new_object(), *links = json_object_new_object();
-	static const char *const names[] = {"health", "ready", "status"};
+	static const char *const names[] = { "health", "ready", "status" };
 
 	if (o == NULL || links == NULL) {
 		json_object_put(o);
@@ -32,9 +32,9 @@ int h_root(struct req *rq)
 	json_object_object_add(o, "description",
 	                       json_object_new_string("Cloud-infrastructure orchestration API"));
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		json_object_object_add(links, names[i],
-		                       json_object_new_string(rq_printf(rq, "%s/%s", rq->script_name,
-		                                                        names[i])));
+		json_object_object_add(
+		        links, names[i],
+		        json_object_new_string(rq_printf(rq, "%s/%s", rq->script_name, names[i])));
 	json_object_object_add(o, "links", links);
 	return api_reply(rq, 200, o);
 }
@@ -120,8 +120,8 @@ static int check_peers(struct req *rq, struct json_object *components)
 		if (multi != NULL)
 			curl_multi_cleanup(multi);
 		for (size_t i = 0; i < cfg->npeers; i++)
-			json_object_array_add(components,
-			                      component(cfg->peers[i].name, "unhealthy", "out of memory"));
+			json_object_array_add(components, component(cfg->peers[i].name, "unhealthy",
+			                                            "out of memory"));
 		return (int)cfg->npeers;
 	}
 	for (size_t i = 0; i < cfg->npeers; i++) {
@@ -133,7 +133,8 @@ static int check_peers(struct req *rq, struct json_object *components)
 		if (easy[i] == NULL)
 			continue;
 		curl_easy_setopt(easy[i], CURLOPT_URL,
-		                 rq_printf(rq, "%s%s", url, ul && url[ul - 1] == '/' ? "health" : "/health"));
+		                 rq_printf(rq, "%s%s", url,
+		                           ul && url[ul - 1] == '/' ? "health" : "/health"));
 		curl_easy_setopt(easy[i], CURLOPT_TIMEOUT_MS, cfg->peer_timeout_ms);
 		curl_easy_setopt(easy[i], CURLOPT_CONNECTTIMEOUT_MS, cfg->peer_timeout_ms);
 		curl_easy_setopt(easy[i], CURLOPT_NOSIGNAL, 1L);
@@ -173,9 +174,9 @@ static int check_peers(struct req *rq, struct json_object *components)
 		}
 		ok = easy[i] != NULL && results[i] == CURLE_OK && code == 200;
 		bad += !ok;
-		json_object_array_add(components, component(cfg->peers[i].name,
-		                                            ok ? "healthy" : "unhealthy",
-		                                            details ? details : "error"));
+		json_object_array_add(components,
+		                      component(cfg->peers[i].name, ok ? "healthy" : "unhealthy",
+		                                details ? details : "error"));
 	}
 	curl_multi_cleanup(multi);
 	return bad;
@@ -210,7 +211,8 @@ int h_status(struct req *rq)
 	} else {
 		log_msg(LOG_WARNING, rq->request_id, "status: database check failed: %s",
 		        db_last_error(rq->app->db));
-		json_object_array_add(components, component("database", "unhealthy", "unreachable"));
+		json_object_array_add(components,
+		                      component("database", "unhealthy", "unreachable"));
 		overall = "unhealthy";
 	}
 	if (check_peers(rq, components) > 0 && strcmp(overall, "healthy") == 0)

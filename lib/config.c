@@ -33,7 +33,8 @@ const char *config_environment_name(enum environment e)
 	return e < ENV__MAX ? env_names[e] : "?";
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -103,7 +104,7 @@ void db_url_free(struct db_url *u)
 int config_parse_database_url(const char *url, struct db_url *out, char *err, size_t errlen)
 {
 	const char *p, *at, *slash, *q, *hostend, *colon;
-	struct db_url u = {.port = 3306};
+	struct db_url u = { .port = 3306 };
 
 	memset(out, 0, sizeof(*out));
 	if (strncmp(url, "mysql://", 8) == 0)
@@ -186,7 +187,8 @@ int config_parse_database_url(const char *url, struct db_url *out, char *err, si
 		} else if (eq != NULL && (size_t)(eq - k) == 7 && strncmp(k, "charset", 7) == 0) {
 			if (n - 8 != 7 || strncmp(eq + 1, "utf8mb4", 7) != 0) {
 				db_url_free(&u);
-				return fail(err, errlen, "DATABASE_URL: only charset=utf8mb4 is supported");
+				return fail(err, errlen,
+				            "DATABASE_URL: only charset=utf8mb4 is supported");
 			}
 		} else {
 			char name[32];
@@ -250,7 +252,8 @@ static int file_load(const char *path, char *err, size_t errlen)
 	unsigned lineno = 0;
 
 	if (f == NULL)
-		return fail(err, errlen, "STRATUS_CONFIG: cannot open %s: %s", path, strerror(errno));
+		return fail(err, errlen, "STRATUS_CONFIG: cannot open %s: %s", path,
+		            strerror(errno));
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *s = trim(line), *eq, *k, *v;
 		struct kv *nkv;
@@ -264,8 +267,8 @@ static int file_load(const char *path, char *err, size_t errlen)
 		if ((eq = strchr(s, '=')) == NULL) {
 			fclose(f);
 			file_free();
-			return fail(err, errlen, "STRATUS_CONFIG: %s line %u is not KEY=value", path,
-			            lineno);
+			return fail(err, errlen, "STRATUS_CONFIG: %s line %u is not KEY=value",
+			            path, lineno);
 		}
 		*eq = '\0';
 		k = trim(s);
@@ -423,8 +426,8 @@ int config_load(struct config *c, char *err, size_t errlen)
 	             errlen) < 0)
 		goto out;
 	c->max_body = (size_t)n;
-	if (get_long("STRATUS_PEER_TIMEOUT_MS", 2000, 50, 60000, &c->peer_timeout_ms, err,
-	             errlen) < 0)
+	if (get_long("STRATUS_PEER_TIMEOUT_MS", 2000, 50, 60000, &c->peer_timeout_ms, err, errlen) <
+	    0)
 		goto out;
 	if ((v = config_raw("STRATUS_PEERS")) != NULL && parse_peers(c, v, err, errlen) < 0)
 		goto out;

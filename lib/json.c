@@ -25,8 +25,7 @@ static int numbers_ok(struct json_object *o, int depth)
 			return -1;
 		return 0;
 	}
-	case json_type_double:
-		return isfinite(json_object_get_double(o)) ? 0 : -1;
+	case json_type_double: return isfinite(json_object_get_double(o)) ? 0 : -1;
 	case json_type_array: {
 		size_t n = json_object_array_length(o);
 
@@ -36,16 +35,14 @@ static int numbers_ok(struct json_object *o, int depth)
 		return 0;
 	}
 	case json_type_object: {
-		json_object_object_foreach(o, k, v)
-		{
+		json_object_object_foreach (o, k, v) {
 			(void)k;
 			if (numbers_ok(v, depth + 1) < 0)
 				return -1;
 		}
 		return 0;
 	}
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -130,14 +127,16 @@ int json_parse_strict(const char *buf, size_t len, struct json_object **out, cha
 
 		if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
 			snprintf(why, whylen,
-			         "request body is not valid JSON: unexpected data at offset %zu", end);
+			         "request body is not valid JSON: unexpected data at offset %zu",
+			         end);
 			json_object_put(o);
 			return -1;
 		}
 	}
 	if (numbers_ok(o, 0) < 0) {
 		snprintf(why, whylen,
-		         "request body contains a number out of range or not finite (integers must be within "
+		         "request body contains a number out of range or not finite (integers must "
+		         "be within "
 		         "+-2^53)");
 		json_object_put(o);
 		return -1;

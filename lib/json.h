@@ -30,6 +30,6 @@ int json_parse_strict(const char *buf, size_t len, struct json_object **out, cha
  * collect every failing field before answering 400.
  */
 void json_errors_add(struct json_object *errors, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 #endif

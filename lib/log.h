@@ -27,7 +27,7 @@ bool log_enabled(enum log_level l);
  * `request_id` may be NULL. log_warn appends ": strerror(errno)".
  */
 void log_msg(enum log_level l, const char *request_id, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 void log_warn(const char *request_id, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_warnx(const char *request_id, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UUID_LEN 36
+#define UUID_LEN    36
 #define ISO8601_LEN 27 /* 2026-11-23T01:39:34.123456Z */
 
 /* Writes the current UTC time as ISO 8601 with microseconds and a Z. */

@@ -20,7 +20,8 @@ static void usage(FILE *f)
 	           "\n"
 	           "commands:\n"
 	           "  migrate [--dry-run] [--dir DIR]  apply pending schema migrations\n"
-	           "  check-config                     validate the configuration and reach the database\n"
+	           "  check-config                     validate the configuration and reach the "
+	           "database\n"
 	           "  version                          print the version\n"
 	           "\n"
 	           "Configuration comes from the environment or the KEY=value file named by\n"
@@ -89,7 +90,8 @@ static int cmd_check_config(void)
 	printf("ok   configuration loaded%s%s\n", cfg.source ? " from " : " from the environment",
 	       cfg.source ? cfg.source : "");
 	printf("ok   environment %s, log level %s, max body %zu bytes\n",
-	       config_environment_name(cfg.environment), log_level_name(cfg.log_level), cfg.max_body);
+	       config_environment_name(cfg.environment), log_level_name(cfg.log_level),
+	       cfg.max_body);
 	/* Never print the password. */
 	printf("ok   database %s@%s%s%s:%u/%s\n", cfg.db.user, cfg.db.host,
 	       cfg.db.socket ? " socket " : "", cfg.db.socket ? cfg.db.socket : "", cfg.db.port,
@@ -98,7 +100,8 @@ static int cmd_check_config(void)
 		struct stat st;
 
 		if (stat(cfg.source, &st) == 0 && (st.st_mode & S_IROTH)) {
-			printf("warn %s is world-readable and holds secrets: chmod o-r it\n", cfg.source);
+			printf("warn %s is world-readable and holds secrets: chmod o-r it\n",
+			       cfg.source);
 			warnings++;
 		}
 	}
@@ -108,7 +111,8 @@ static int cmd_check_config(void)
 	}
 	if (((v = config_raw("API_KEYS")) != NULL && *v) ||
 	    ((v = config_raw("OUMI_API_KEY")) != NULL && *v)) {
-		printf("warn API keys from the environment are accepted as admin keys; database keys "
+		printf("warn API keys from the environment are accepted as admin keys; database "
+		       "keys "
 		       "(stratusctl) are preferred\n");
 		warnings++;
 	}
@@ -117,7 +121,8 @@ static int cmd_check_config(void)
 	if ((db = db_new(&cfg.db, false)) != NULL && db_connect(db) == DB_OK) {
 		printf("ok   database reachable: %s\n", db_server_version(db));
 	} else {
-		printf("FAIL database not reachable: %s\n", db ? db_last_error(db) : "out of memory");
+		printf("FAIL database not reachable: %s\n",
+		       db ? db_last_error(db) : "out of memory");
 		rc = 1;
 	}
 	db_free(db);

@@ -32,10 +32,11 @@ START_TEST(url_socket_default_port_ipv6)
 	struct db_url u;
 	char err[256];
 
-	ck_assert_int_eq(config_parse_database_url(
-				 "mariadb://app:pw@localhost/stratus?socket=/run/mysqld/mysqld.sock", &u,
-				 err, sizeof(err)),
-	                 0);
+	ck_assert_int_eq(
+	        config_parse_database_url(
+	                "mariadb://app:pw@localhost/stratus?socket=/run/mysqld/mysqld.sock", &u,
+	                err, sizeof(err)),
+	        0);
 	ck_assert_str_eq(u.socket, "/run/mysqld/mysqld.sock");
 	ck_assert_uint_eq(u.port, 3306);
 	db_url_free(&u);
@@ -53,17 +54,17 @@ START_TEST(url_errors_are_clear_and_hide_the_password)
 	static const struct {
 		const char *url, *msg;
 	} bad[] = {
-		{"postgres://a:b@h/db", "must start with mysql://"},
-		{"mysql://h/db", "no user@"},
-		{"mysql://:pw@h/db", "user"},
-		{"mysql://a:topsecret@h:99999/db", "invalid port"},
-		{"mysql://a:topsecret@h:x/db", "invalid port"},
-		{"mysql://a:topsecret@h", "no /database"},
-		{"mysql://a:topsecret@h/", "database name"},
-		{"mysql://a:topsecret@/db", "host"},
-		{"mysql://a:topsecret@h/db?sslmode=on", "unknown parameter 'sslmode'"},
-		{"mysql://a:topsecret@h/db?socket=relative", "absolute path"},
-		{"mysql://a:bad%zz@h/db", "percent-encoded password"},
+		{ "postgres://a:b@h/db", "must start with mysql://" },
+		{ "mysql://h/db", "no user@" },
+		{ "mysql://:pw@h/db", "user" },
+		{ "mysql://a:topsecret@h:99999/db", "invalid port" },
+		{ "mysql://a:topsecret@h:x/db", "invalid port" },
+		{ "mysql://a:topsecret@h", "no /database" },
+		{ "mysql://a:topsecret@h/", "database name" },
+		{ "mysql://a:topsecret@/db", "host" },
+		{ "mysql://a:topsecret@h/db?sslmode=on", "unknown parameter 'sslmode'" },
+		{ "mysql://a:topsecret@h/db?socket=relative", "absolute path" },
+		{ "mysql://a:bad%zz@h/db", "percent-encoded password" },
 	};
 	struct db_url u;
 	char err[256];
@@ -79,9 +80,12 @@ END_TEST
 
 static void clear_env(void)
 {
-	static const char *const names[] = {"STRATUS_CONFIG", "DATABASE_URL", "ENVIRONMENT",
-	                                    "LOG_LEVEL", "STRATUS_MAX_BODY", "JWT_SECRET_KEY",
-	                                    "STRATUS_PEERS", "JWT_ACCESS_TOKEN_EXPIRE_MINUTES"};
+	static const char *const names[] = {
+		"STRATUS_CONFIG",   "DATABASE_URL",
+		"ENVIRONMENT",      "LOG_LEVEL",
+		"STRATUS_MAX_BODY", "JWT_SECRET_KEY",
+		"STRATUS_PEERS",    "JWT_ACCESS_TOKEN_EXPIRE_MINUTES"
+	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		unsetenv(names[i]);

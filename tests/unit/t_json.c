@@ -38,22 +38,22 @@ START_TEST(rejects_bad_documents_with_a_reason)
 		size_t len; /* 0: strlen */
 		const char *why;
 	} bad[] = {
-		{"", 0, "empty"},
-		{"{\"a\":1", 0, "unexpected end"},
-		{"{\"a\":1} x", 0, "not valid JSON"},
-		{"{'a':1}", 0, "not valid JSON"},
-		{"{\"a\":1,}", 0, "not valid JSON"},
-		{"{\"a\":\"\xff\"}", 0, "UTF-8"},
-		{"{\"a\":\"\xc0\xaf\"}", 0, "UTF-8"},        /* overlong '/' */
-		{"{\"a\":\"\xed\xa0\x80\"}", 0, "UTF-8"},    /* a surrogate */
-		{"{\"a\":\"b\0c\"}", 11, "NUL"},
-		{"{\"n\": 9007199254740993}", 0, "out of range"},
-		{"{\"n\": -99999999999999999999}", 0, "out of range"},
-		{"{\"n\": 18446744073709551615}", 0, "out of range"},
-		{"[1e999]", 0, "out of range"},
-		{"NaN", 0, "out of range"},
-		{"{\"a\":1 /* c */}", 0, "not valid JSON"},
-		{"[\"it's\", 'x']", 0, "double quotes"},
+		{ "", 0, "empty" },
+		{ "{\"a\":1", 0, "unexpected end" },
+		{ "{\"a\":1} x", 0, "not valid JSON" },
+		{ "{'a':1}", 0, "not valid JSON" },
+		{ "{\"a\":1,}", 0, "not valid JSON" },
+		{ "{\"a\":\"\xff\"}", 0, "UTF-8" },
+		{ "{\"a\":\"\xc0\xaf\"}", 0, "UTF-8" },     /* overlong '/' */
+		{ "{\"a\":\"\xed\xa0\x80\"}", 0, "UTF-8" }, /* a surrogate */
+		{ "{\"a\":\"b\0c\"}", 11, "NUL" },
+		{ "{\"n\": 9007199254740993}", 0, "out of range" },
+		{ "{\"n\": -99999999999999999999}", 0, "out of range" },
+		{ "{\"n\": 18446744073709551615}", 0, "out of range" },
+		{ "[1e999]", 0, "out of range" },
+		{ "NaN", 0, "out of range" },
+		{ "{\"a\":1 /* c */}", 0, "not valid JSON" },
+		{ "[\"it's\", 'x']", 0, "double quotes" },
 	};
 	char deep[81];
 	struct json_object *o;

@@ -95,7 +95,8 @@ START_TEST(request_ids_and_integers)
 	ck_assert(!util_request_id_ok(""));
 	ck_assert(!util_request_id_ok("a b"));
 	ck_assert(!util_request_id_ok("x\r\nSet-Cookie: y"));
-	ck_assert(!util_request_id_ok("0123456789012345678901234567890123456789012345678901234567890123456789"));
+	ck_assert(!util_request_id_ok(
+	        "0123456789012345678901234567890123456789012345678901234567890123456789"));
 	util_uuid_v4(id);
 	ck_assert_uint_eq(strlen(id), 36);
 	ck_assert_int_eq(id[14], '4');

@@ -30,7 +30,7 @@ END_TEST
 
 START_TEST(categories_map_to_statuses)
 {
-	static const int want[E__MAX] = {400, 401, 403, 404, 405, 409, 413, 415, 429, 500, 503};
+	static const int want[E__MAX] = { 400, 401, 403, 404, 405, 409, 413, 415, 429, 500, 503 };
 
 	for (int i = 0; i < E__MAX; i++) {
 		ck_assert_int_eq(api_err_status((enum api_err)i), want[i]);
@@ -107,8 +107,8 @@ static const char *str(struct resp *r, const char *key)
 START_TEST(health_answers_with_request_id)
 {
 	struct resp r;
-	const char *env[] = {"REQUEST_METHOD=GET", "PATH_INFO=/health", "HTTP_X_REQUEST_ID=t-1",
-	                     NULL};
+	const char *env[] = { "REQUEST_METHOD=GET", "PATH_INFO=/health", "HTTP_X_REQUEST_ID=t-1",
+		              NULL };
 
 	run(&r, env, "", 0);
 	ck_assert_int_eq(r.status, 200);
@@ -122,11 +122,11 @@ END_TEST
 START_TEST(unknown_wrong_method_and_options)
 {
 	struct resp r;
-	const char *e404[] = {"REQUEST_METHOD=GET", "PATH_INFO=/nope\r\nX: y", NULL};
-	const char *e405[] = {"REQUEST_METHOD=DELETE", "PATH_INFO=/health/", NULL};
-	const char *opt[] = {"REQUEST_METHOD=OPTIONS", "PATH_INFO=/debug/echo",
-	                     "HTTP_ORIGIN=https://dash.example", NULL};
-	const char *bad[] = {"REQUEST_METHOD=BREW", "PATH_INFO=/health", NULL};
+	const char *e404[] = { "REQUEST_METHOD=GET", "PATH_INFO=/nope\r\nX: y", NULL };
+	const char *e405[] = { "REQUEST_METHOD=DELETE", "PATH_INFO=/health/", NULL };
+	const char *opt[] = { "REQUEST_METHOD=OPTIONS", "PATH_INFO=/debug/echo",
+		              "HTTP_ORIGIN=https://dash.example", NULL };
+	const char *bad[] = { "REQUEST_METHOD=BREW", "PATH_INFO=/health", NULL };
 
 	run(&r, e404, "", 0);
 	ck_assert_int_eq(r.status, 404);
@@ -155,16 +155,16 @@ END_TEST
 START_TEST(body_checks_in_order)
 {
 	struct resp r;
-	const char *big[] = {"REQUEST_METHOD=POST", "PATH_INFO=/nope", "CONTENT_LENGTH=4096",
-	                     "CONTENT_TYPE=application/json", NULL};
-	const char *type[] = {"REQUEST_METHOD=POST", "PATH_INFO=/debug/echo", "CONTENT_LENGTH=2",
-	                      "CONTENT_TYPE=text/plain", NULL};
-	const char *json[] = {"REQUEST_METHOD=POST", "PATH_INFO=/debug/echo", "CONTENT_LENGTH=7",
-	                      "CONTENT_TYPE=application/json; charset=utf-8", NULL};
-	const char *bad[] = {"REQUEST_METHOD=POST", "PATH_INFO=/debug/echo", "CONTENT_LENGTH=6",
-	                     "CONTENT_TYPE=application/json", NULL};
-	const char *shortb[] = {"REQUEST_METHOD=POST", "PATH_INFO=/debug/echo", "CONTENT_LENGTH=60",
-	                        "CONTENT_TYPE=application/json", NULL};
+	const char *big[] = { "REQUEST_METHOD=POST", "PATH_INFO=/nope", "CONTENT_LENGTH=4096",
+		              "CONTENT_TYPE=application/json", NULL };
+	const char *type[] = { "REQUEST_METHOD=POST", "PATH_INFO=/debug/echo", "CONTENT_LENGTH=2",
+		               "CONTENT_TYPE=text/plain", NULL };
+	const char *json[] = { "REQUEST_METHOD=POST", "PATH_INFO=/debug/echo", "CONTENT_LENGTH=7",
+		               "CONTENT_TYPE=application/json; charset=utf-8", NULL };
+	const char *bad[] = { "REQUEST_METHOD=POST", "PATH_INFO=/debug/echo", "CONTENT_LENGTH=6",
+		              "CONTENT_TYPE=application/json", NULL };
+	const char *shortb[] = { "REQUEST_METHOD=POST", "PATH_INFO=/debug/echo",
+		                 "CONTENT_LENGTH=60", "CONTENT_TYPE=application/json", NULL };
 
 	run(&r, big, "", 0);
 	ck_assert_int_eq(r.status, 413);
@@ -175,7 +175,7 @@ START_TEST(body_checks_in_order)
 	run(&r, json, "{\"a\":1}", 7);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_int_eq(json_object_get_int(json_object_object_get(
-				 json_object_object_get(r.body, "received"), "a")),
+	                         json_object_object_get(r.body, "received"), "a")),
 	                 1);
 	json_object_put(r.body);
 	run(&r, bad, "{\"a\":}", 6);

@@ -13,14 +13,14 @@ static int h_a(struct req *rq)
 }
 
 static const struct route table[] = {
-	{M_GET, "/", h_a, ROLE_PUBLIC, RL_NONE, 0},
-	{M_GET, "/health", h_a, ROLE_PUBLIC, RL_NONE, 0},
-	{M_GET, "/builds", h_a, ROLE_READONLY, RL_STANDARD, 0},
-	{M_POST, "/builds", h_a, ROLE_DEVELOPER, RL_STANDARD, F_JSON},
-	{M_GET, "/builds/{uuid}", h_a, ROLE_READONLY, RL_STANDARD, 0},
-	{M_GET, "/builds/recent", h_a, ROLE_READONLY, RL_STANDARD, 0},
-	{M_POST, "/builds/{uuid}/state", h_a, ROLE_DEVELOPER, RL_STANDARD, F_JSON},
-	{M_DELETE, "/projects/{p}/units/{u}", h_a, ROLE_ADMIN, RL_STANDARD, 0},
+	{ M_GET, "/", h_a, ROLE_PUBLIC, RL_NONE, 0 },
+	{ M_GET, "/health", h_a, ROLE_PUBLIC, RL_NONE, 0 },
+	{ M_GET, "/builds", h_a, ROLE_READONLY, RL_STANDARD, 0 },
+	{ M_POST, "/builds", h_a, ROLE_DEVELOPER, RL_STANDARD, F_JSON },
+	{ M_GET, "/builds/{uuid}", h_a, ROLE_READONLY, RL_STANDARD, 0 },
+	{ M_GET, "/builds/recent", h_a, ROLE_READONLY, RL_STANDARD, 0 },
+	{ M_POST, "/builds/{uuid}/state", h_a, ROLE_DEVELOPER, RL_STANDARD, F_JSON },
+	{ M_DELETE, "/projects/{p}/units/{u}", h_a, ROLE_ADMIN, RL_STANDARD, 0 },
 };
 #define N (sizeof(table) / sizeof(table[0]))
 
