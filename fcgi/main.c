@@ -55,6 +55,31 @@ static int refuse_to_start(bool cgi, const char *why)
 	return 1;
 }
 
+/*
+ * A CGI program that answers (413, 404, ...) without reading the body must
+ * still consume it: Apache writes the whole body before it reads the answer
+ * and turns the broken pipe into an empty reply. FastCGI needs no such
+ * thing: FCGX_Finish_r skips unread input itself.
+ */
+static void drain_cgi_body(const struct req *rq)
+{
+	const char *cl = rq_env(rq, "CONTENT_LENGTH");
+	int64_t left;
+	char buf[16384];
+
+	if (cl == NULL || util_parse_int64(cl, 1, INT64_MAX, &left) < 0)
+		return;
+	left -= (int64_t)rq->body_len;
+	while (left > 0) {
+		size_t n = fread(buf, 1, left < (int64_t)sizeof(buf) ? (size_t)left : sizeof(buf),
+		                 stdin);
+
+		if (n == 0)
+			break;
+		left -= (int64_t)n;
+	}
+}
+
 static void serve_one(struct app *app, struct arena *arena, FCGX_Request *fr, char **envp)
 {
 	struct req rq;
@@ -65,6 +90,8 @@ static void serve_one(struct app *app, struct arena *arena, FCGX_Request *fr, ch
 	rq.fcgx = fr;
 	rq.envp = envp;
 	pipeline_run(&rq);
+	if (fr == NULL)
+		drain_cgi_body(&rq);
 }
 
 int main(int argc, char **argv)

@@ -174,7 +174,9 @@ stack_render() {
 stack_lighttpd_start() {
 	mkdir -p "$RUNDIR" "$DOCROOT"
 	stack_render "$STACK_SRC/lighttpd/dev.conf.in" "$RUNDIR/lighttpd.conf"
-	stack_render "$STACK_SRC/lighttpd/stratus.conf" "$RUNDIR/stratus.conf"
+	local site=stratus.conf
+	[ -n "$PREFIX" ] || site=stratus-root.conf # the API at the root of the site
+	stack_render "$STACK_SRC/lighttpd/$site" "$RUNDIR/stratus.conf"
 	lighttpd -tt -f "$RUNDIR/lighttpd.conf" >&2 || stack_die "bad lighttpd configuration"
 	lighttpd -D -f "$RUNDIR/lighttpd.conf" >>"$RUNDIR/lighttpd.out" 2>&1 &
 	echo $! >"$RUNDIR/lighttpd.mainpid"

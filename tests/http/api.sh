@@ -25,7 +25,7 @@ test_expect_success 'a trailing slash reaches the same route' '
 '
 
 test_expect_success 'HEAD /health answers 200 with headers and no body' '
-	http HEAD /health -I &&
+	raw_head /health &&
 	expect_status 200 &&
 	expect_header Content-Length "^[1-9][0-9]*$" &&
 	test ! -s "$BODY"
