@@ -170,7 +170,9 @@ stack_render() {
 }
 
 # stack_lighttpd_start: lighttpd on HTTP_PORT with PROCS responders of
-# STRATUS_BIN, the API at the root of the site; logs in RUNDIR.
+# STRATUS_BIN, the API at the root of the site (or under PREFIX). lighttpd's
+# own log goes to RUNDIR; the responders' JSON lines (their stderr) go to
+# LIGHTTPD_OUT, by default RUNDIR/lighttpd.out.
 stack_lighttpd_start() {
 	mkdir -p "$RUNDIR" "$DOCROOT"
 	stack_render "$STACK_SRC/lighttpd/dev.conf.in" "$RUNDIR/lighttpd.conf"
@@ -178,7 +180,7 @@ stack_lighttpd_start() {
 	[ -n "$PREFIX" ] || site=stratus-root.conf # the API at the root of the site
 	stack_render "$STACK_SRC/lighttpd/$site" "$RUNDIR/stratus.conf"
 	lighttpd -tt -f "$RUNDIR/lighttpd.conf" >&2 || stack_die "bad lighttpd configuration"
-	lighttpd -D -f "$RUNDIR/lighttpd.conf" >>"$RUNDIR/lighttpd.out" 2>&1 &
+	lighttpd -D -f "$RUNDIR/lighttpd.conf" >>"${LIGHTTPD_OUT:-$RUNDIR/lighttpd.out}" 2>&1 &
 	echo $! >"$RUNDIR/lighttpd.mainpid"
 	stack_wait_http "http://127.0.0.1:$HTTP_PORT$PREFIX/health" 20 ||
 		{ tail -20 "$RUNDIR/lighttpd-error.log" >&2; stack_die "lighttpd did not answer"; }
