@@ -389,3 +389,39 @@ void db_bind_out_int64(MYSQL_BIND *b, int64_t *v, my_bool *is_null)
 	b->buffer = v;
 	b->is_null = is_null;
 }
+
+enum db_rc db_query_one(struct db *db, struct db_stmt *q, MYSQL_BIND *in, MYSQL_BIND *out)
+{
+	enum db_rc rc;
+	int r;
+
+	if ((rc = db_query(db, q, in, out)) != DB_OK)
+		return rc;
+	r = db_fetch(db, q);
+	db_done(db, q);
+	return r == 1 ? DB_OK : r == 0 ? DB_NOT_FOUND : DB_ERROR;
+}
+
+void db_time_iso(char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 19)
+		return;
+	s[10] = 'T';
+	s[n] = 'Z';
+	s[n + 1] = '\0';
+}
+
+void db_bind_out_dstr(MYSQL_BIND *b, struct db_str *s)
+{
+	db_bind_out_str(b, s->buf, sizeof(s->buf) - 1, &s->len, &s->null);
+}
+
+const char *db_str_fix(struct db_str *s)
+{
+	if (s->null)
+		return NULL;
+	s->buf[s->len < sizeof(s->buf) - 1 ? s->len : sizeof(s->buf) - 1] = '\0';
+	return s->buf;
+}

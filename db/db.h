@@ -16,6 +16,7 @@ enum db_rc {
 	DB_ERROR = -1,       /* DB_ERROR: a bug or a server-side failure: 500 */
 	DB_UNAVAILABLE = -2, /* DB_UNAVAILABLE: cannot reach the server: 503 */
 	DB_DUPLICATE = -3,   /* DB_DUPLICATE: a unique key refused the row: 409 */
+	DB_NOT_FOUND = -4,   /* DB_NOT_FOUND: no such row: 404 */
 };
 
 /* Statement flags. */
@@ -92,5 +93,28 @@ void db_bind_int64(MYSQL_BIND *b, int64_t *v);
 void db_bind_out_str(MYSQL_BIND *b, char *buf, unsigned long cap, unsigned long *len,
                      my_bool *is_null);
 void db_bind_out_int64(MYSQL_BIND *b, int64_t *v, my_bool *is_null);
+
+/*
+ * Runs `q` and fetches exactly one row into `out`: DB_OK, DB_NOT_FOUND when
+ * there is none, or the error. For lookups by a unique key.
+ */
+enum db_rc db_query_one(struct db *db, struct db_stmt *q, MYSQL_BIND *in, MYSQL_BIND *out);
+
+/*
+ * Rewrites a DATETIME as MariaDB sends it ("2026-11-23 01:02:03.123456")
+ * into ISO 8601 UTC ("2026-11-23T01:02:03.123456Z") in place; `s` must have
+ * room for one more byte (28 bytes). An empty string stays empty.
+ */
+void db_time_iso(char *s);
+
+/* A bound output string with its length and NULL flag, NUL-terminated by db_str_fix. */
+struct db_str {
+	char buf[256];
+	unsigned long len;
+	my_bool null;
+};
+void db_bind_out_dstr(MYSQL_BIND *b, struct db_str *s);
+/* NUL-terminates a fetched db_str (truncating to its buffer); returns buf or NULL if NULL. */
+const char *db_str_fix(struct db_str *s);
 
 #endif

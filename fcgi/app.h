@@ -8,6 +8,8 @@
 #include "lib/config.h"
 
 struct db;
+struct jwk;
+struct jwk;
 
 /*
  * Set up once per process in main() and torn down at exit: configuration,
@@ -21,6 +23,10 @@ struct app {
 	int64_t started_us;  /* monotonic */
 	uint64_t requests;   /* served by this process */
 	uint64_t errors[16]; /* per api_err code, for metrics */
+	struct jwk *jwks;    /* the external issuer's keys (lib/token.h), cached */
+	int njwks;
+	int64_t jwks_at;       /* monotonic us of the last good fetch, 0: never */
+	int64_t jwks_tried_at; /* monotonic us of the last attempt */
 };
 
 #endif

@@ -74,7 +74,15 @@ struct req {
 
 	char request_id[65];
 	int64_t start_us;
-	const char *principal; /* who is calling, for the access log */
+	const char *principal;   /* who is calling, for the access log */
+	struct principal *who;   /* the authenticated caller, or NULL (fcgi/auth.h) */
+	const char *client_addr; /* REMOTE_ADDR */
+
+	/* X-RateLimit-* of the tightest limit this request was counted in. */
+	bool rl_set;
+	long rl_limit;
+	long rl_remaining;
+	int64_t rl_reset; /* unix seconds */
 
 	/* The response, written in one place (response.c). */
 	int status;
@@ -107,6 +115,9 @@ const char *rq_param(const struct req *rq, const char *name);
  * when absent. Returns "" for "?name" and "?name=". Request memory.
  */
 const char *rq_query(struct req *rq, const char *name);
+
+/* The same for any form-encoded text (a query string or a form body). */
+const char *rq_form_value(struct req *rq, const char *form, const char *name);
 
 /*
  * Reads query parameter `name` as an integer in [min, max], `def` when

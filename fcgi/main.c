@@ -13,7 +13,9 @@
 #include <sodium.h>
 
 #include "lib/log.h"
+#include "lib/password.h"
 #include "db/db.h"
+#include "fcgi/auth.h"
 #include "fcgi/http.h"
 #include "fcgi/pipeline.h"
 
@@ -116,6 +118,7 @@ int main(int argc, char **argv)
 	if (config_load(&app.cfg, err, sizeof(err)) < 0)
 		return refuse_to_start(cgi, err);
 	log_init(app.cfg.log_level, "stratus.fcgi");
+	password_set_cost(app.cfg.pwhash_ops, app.cfg.pwhash_mem);
 	if ((app.db = db_new(&app.cfg.db, false)) == NULL ||
 	    (arena = arena_new(ARENA_FIRST)) == NULL) {
 		config_free(&app.cfg);
@@ -151,6 +154,7 @@ int main(int argc, char **argv)
 		}
 	}
 	arena_free(arena);
+	auth_forget_jwks(&app);
 	db_free(app.db);
 	config_free(&app.cfg);
 	mysql_library_end();

@@ -9,6 +9,7 @@
 
 #include "lib/json.h"
 #include "lib/log.h"
+#include "fcgi/auth.h"
 #include "fcgi/pipeline.h"
 #include "fcgi/router.h"
 
@@ -33,6 +34,7 @@ static void parse(struct req *rq)
 	v = rq_env(rq, "SCRIPT_NAME");
 	rq->script_name = v != NULL ? v : "";
 	rq->content_type = rq_env(rq, "CONTENT_TYPE");
+	rq->client_addr = rq_env(rq, "REMOTE_ADDR");
 
 	rid = rq_header(rq, "X-Request-ID");
 	if (rid != NULL && util_request_id_ok(rid))
@@ -85,6 +87,45 @@ static bool is_json_type(const char *ct)
 	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
+static bool is_form_type(const char *ct)
+{
+	size_t n = strlen("application/x-www-form-urlencoded");
+
+	return ct != NULL && strncasecmp(ct, "application/x-www-form-urlencoded", n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/*
+ * Turns a form-encoded body (as OAuth2 password clients send to /token)
+ * into a JSON object of strings, so that handlers see one shape.
+ */
+static int parse_form(struct req *rq)
+{
+	struct json_object *o = rq_own_json(rq, json_object_new_object());
+
+	if (o == NULL)
+		return api_error(rq, E_INTERNAL, "out of memory");
+	if (memchr(rq->body, '\0', rq->body_len) != NULL)
+		return api_error(rq, E_VALIDATION, "request body contains a NUL byte");
+	for (const char *p = rq->body; p != NULL && *p != '\0';) {
+		const char *amp = strchr(p, '&'), *eq = strchr(p, '=');
+		size_t klen = (eq && (!amp || eq < amp)) ? (size_t)(eq - p)
+		                                         : (amp ? (size_t)(amp - p) : strlen(p));
+		char *key = arena_strndup(rq->arena, p, klen);
+		const char *val = key ? rq_form_value(rq, rq->body, key) : NULL;
+
+		if (key == NULL)
+			return api_error(rq, E_INTERNAL, "out of memory");
+		if (val == NULL || !util_utf8_valid(val, strlen(val)))
+			return api_error(rq, E_VALIDATION, "request body is not valid form data");
+		if (*key != '\0' && !json_object_object_get_ex(o, key, NULL))
+			json_object_object_add(o, key, json_object_new_string(val));
+		p = amp ? amp + 1 : NULL;
+	}
+	rq->json = o;
+	return 0;
+}
+
 /* ------------------------------------------------------------------ CORS */
 
 /* The allowed origin to echo for `origin`, or NULL. */
@@ -124,6 +165,24 @@ static void add_cors(struct req *rq)
 }
 
 /* ------------------------------------------------------------------ checks */
+
+static int rate_limit(struct req *rq, enum rl_class cls)
+{
+	const struct config *cfg = &rq->app->cfg;
+	const char *addr = rq->client_addr ? rq->client_addr : "-";
+	const char *who = rq->who ? rq->who->label : addr;
+	long own = rq->who ? rq->who->rate_limit : -1;
+
+	switch (cls) {
+	case RL_GENERAL:
+		return ratelimit_hit(rq, "general", who, own >= 0 ? own : cfg->rate_general);
+	case RL_HEAVY: return ratelimit_hit(rq, "heavy", who, own >= 0 ? own : cfg->rate_heavy);
+	case RL_AUTH:
+		/* The per-identifier limit needs the body: the handler counts it. */
+		return ratelimit_hit(rq, "auth-address", addr, cfg->rate_auth_address);
+	default: return 0;
+	}
+}
 
 /*
  * The generic checks, in a fixed order, cheapest first. Each returns 0 to
@@ -192,14 +251,32 @@ static int dispatch(struct req *rq)
 	rq->nparams = m.nparams;
 
 	/* 3. Content type (415) of a JSON route that was sent a body. */
-	if ((m.route->flags & F_JSON) && rq->content_length > 0 && !is_json_type(rq->content_type))
-		return api_error(rq, E_MEDIA_TYPE, "Content-Type must be application/json");
+	if ((m.route->flags & F_JSON) && rq->content_length > 0 &&
+	    !is_json_type(rq->content_type) &&
+	    !((m.route->flags & F_FORM) && is_form_type(rq->content_type)))
+		return api_error(rq, E_MEDIA_TYPE, "Content-Type must be application/json%s",
+		                 (m.route->flags & F_FORM) ? " or application/x-www-form-urlencoded"
+		                                           : "");
 
-	/* 4. Credentials (401), 5. role (403), 6. rate limit (429): the
-	 *    identity work plugs in here; until it does, no route may require
-	 *    a role, and a route that did would be refused, never served. */
-	if (m.route->role != ROLE_PUBLIC)
-		return api_error(rq, E_UNAUTHORIZED, "authentication required");
+	/* 4. Credentials (401): protected routes, and public ones that want to
+	 *    know who calls. Health probes never pay for it. */
+	if ((m.route->role != ROLE_PUBLIC || (m.route->flags & F_IDENTIFY)) &&
+	    auth_identify(rq) < 0)
+		return -1;
+
+	/* 5. Role (403). */
+	if (m.route->role != ROLE_PUBLIC) {
+		if (rq->who == NULL)
+			return api_error(rq, E_UNAUTHORIZED, AUTH_BAD_KEY_MSG);
+		if (rq->who->role < m.route->role)
+			return api_error(rq, E_FORBIDDEN,
+			                 "this requires the %s role; the caller is %s",
+			                 role_name(m.route->role), role_name(rq->who->role));
+	}
+
+	/* 6. Rate limit (429): per principal, or per address before login. */
+	if (rate_limit(rq, m.route->rl) < 0)
+		return -1;
 
 	/* 7. Input: a JSON route gets a parsed object or a 400. */
 	if (m.route->flags & F_JSON) {
@@ -209,9 +286,15 @@ static int dispatch(struct req *rq)
 			return -1;
 		if (rq->body_len == 0)
 			return api_error(rq, E_VALIDATION, "a JSON request body is required");
-		if (json_parse_strict(rq->body, rq->body_len, &rq->json, why, sizeof(why)) < 0)
-			return api_error(rq, E_VALIDATION, "%s", why);
-		rq_own_json(rq, rq->json);
+		if ((m.route->flags & F_FORM) && is_form_type(rq->content_type)) {
+			if (parse_form(rq) < 0)
+				return -1;
+		} else {
+			if (json_parse_strict(rq->body, rq->body_len, &rq->json, why, sizeof(why)) <
+			    0)
+				return api_error(rq, E_VALIDATION, "%s", why);
+			rq_own_json(rq, rq->json);
+		}
 		if (!json_object_is_type(rq->json, json_type_object))
 			return api_error(rq, E_VALIDATION, "request body must be a JSON object");
 	}

@@ -101,7 +101,12 @@ static char *form_decode(struct req *rq, const char *s, size_t n)
 
 const char *rq_query(struct req *rq, const char *name)
 {
-	const char *p = rq->query;
+	return rq_form_value(rq, rq->query, name);
+}
+
+const char *rq_form_value(struct req *rq, const char *form, const char *name)
+{
+	const char *p = form;
 	size_t nl = strlen(name);
 
 	while (p != NULL && *p != '\0') {

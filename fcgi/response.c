@@ -200,6 +200,16 @@ void rq_send(struct req *rq)
 	}
 	if (body == NULL)
 		blen = 0;
+	if (rq->rl_set) {
+		char v[32];
+
+		snprintf(v, sizeof(v), "%ld", rq->rl_limit);
+		api_header(rq, "X-RateLimit-Limit", v);
+		snprintf(v, sizeof(v), "%ld", rq->rl_remaining);
+		api_header(rq, "X-RateLimit-Remaining", v);
+		snprintf(v, sizeof(v), "%lld", (long long)rq->rl_reset);
+		api_header(rq, "X-RateLimit-Reset", v);
+	}
 	head = rq_printf(rq,
 	                 "Status: %d %s\r\n"
 	                 "Content-Type: %s\r\n"

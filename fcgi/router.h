@@ -15,16 +15,20 @@ enum role {
 	ROLE__MAX
 };
 
-/* Rate-limit classes (the limiter itself comes with the identity work). */
+/* Rate-limit classes, counted per minute by the pipeline (fcgi/auth.c). */
 enum rl_class {
-	RL_NONE,     /* RL_NONE: health probes */
-	RL_STANDARD, /* RL_STANDARD */
+	RL_NONE,    /* RL_NONE: health probes */
+	RL_GENERAL, /* RL_GENERAL: per principal, STRATUS_RATE_GENERAL */
+	RL_AUTH,    /* RL_AUTH: per address here, per identifier in the handler */
+	RL_HEAVY,   /* RL_HEAVY: per principal, STRATUS_RATE_HEAVY */
 	RL__MAX
 };
 
 /* Route flags: generic requirements the pipeline checks before the handler. */
 #define F_JSON     0x1u /* the body must be a JSON object (415, 400) */
 #define F_DEV_ONLY 0x2u /* served only when ENVIRONMENT=development */
+#define F_FORM     0x4u /* with F_JSON: a form-encoded body is accepted too */
+#define F_IDENTIFY 0x8u /* a public route that still reads credentials when sent */
 
 typedef int (*handler_fn)(struct req *rq);
 

@@ -2,8 +2,11 @@
 #include "config.h"
 
 #include "fcgi/router.h"
+#include "handlers/apikeys.h"
+#include "handlers/auth.h"
 #include "handlers/debug.h"
 #include "handlers/health.h"
+#include "handlers/users.h"
 
 /*
  * {method, pattern, handler, role, rate-limit class, flags}. The pipeline
@@ -16,7 +19,24 @@ const struct route routes[] = {
 	{ M_GET, "/health/db", h_ready, ROLE_PUBLIC, RL_NONE, 0 },
 	{ M_GET, "/ready", h_ready, ROLE_PUBLIC, RL_NONE, 0 },
 	{ M_GET, "/status", h_status, ROLE_PUBLIC, RL_NONE, 0 },
-	{ M_POST, "/debug/echo", h_debug_echo, ROLE_PUBLIC, RL_STANDARD, F_JSON | F_DEV_ONLY },
+	{ M_POST, "/token", h_token, ROLE_PUBLIC, RL_AUTH, F_JSON | F_FORM },
+	{ M_POST, "/auth/register", h_auth_register, ROLE_PUBLIC, RL_AUTH, F_JSON | F_IDENTIFY },
+	{ M_POST, "/auth/login", h_auth_login, ROLE_PUBLIC, RL_AUTH, F_JSON },
+	{ M_POST, "/auth/token", h_auth_refresh, ROLE_PUBLIC, RL_AUTH, F_JSON },
+	{ M_GET, "/auth/me", h_auth_me, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_GET, "/users/profile", h_profile_get, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_PUT, "/users/profile", h_profile_put, ROLE_READONLY, RL_GENERAL, F_JSON },
+	{ M_DELETE, "/users/profile", h_profile_delete, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_GET, "/users", h_users_list, ROLE_ADMIN, RL_GENERAL, 0 },
+	{ M_POST, "/users", h_users_create, ROLE_ADMIN, RL_GENERAL, F_JSON },
+	{ M_GET, "/users/{id}", h_users_get, ROLE_ADMIN, RL_GENERAL, 0 },
+	{ M_PATCH, "/users/{id}", h_users_patch, ROLE_ADMIN, RL_GENERAL, F_JSON },
+	{ M_DELETE, "/users/{id}", h_users_delete, ROLE_ADMIN, RL_GENERAL, 0 },
+	{ M_POST, "/api-keys", h_apikeys_create, ROLE_READONLY, RL_GENERAL, F_JSON },
+	{ M_GET, "/api-keys", h_apikeys_list, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_DELETE, "/api-keys/{id}", h_apikeys_delete, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_GET, "/audit", h_audit_list, ROLE_ADMIN, RL_GENERAL, 0 },
+	{ M_POST, "/debug/echo", h_debug_echo, ROLE_PUBLIC, RL_NONE, F_JSON | F_DEV_ONLY },
 };
 
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

@@ -372,6 +372,118 @@ static char *dup_or_default(const char *name, const char *def)
 	return strdup(v != NULL ? v : def);
 }
 
+/* Hashes each comma-separated key of `list` into c->env_key_hashes. */
+static int add_env_keys(struct config *c, const char *list, char *err, size_t errlen)
+{
+	char *copy = strdup(list), *save = NULL, *item;
+
+	if (copy == NULL)
+		return fail(err, errlen, "out of memory");
+	for (item = strtok_r(copy, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
+		char *k = trim(item);
+		char(*nk)[APIKEY_HASH_HEX + 1];
+
+		if (*k == '\0')
+			continue;
+		if (strlen(k) < 12) {
+			sodium_memzero(copy, strlen(list));
+			free(copy);
+			return fail(err, errlen,
+			            "API_KEYS / OUMI_API_KEY: each key needs 12+ characters");
+		}
+		if ((nk = realloc(c->env_key_hashes, (c->nenv_keys + 1) * sizeof(*nk))) == NULL) {
+			free(copy);
+			return fail(err, errlen, "out of memory");
+		}
+		c->env_key_hashes = nk;
+		apikey_hash(c->key_pepper, k, c->env_key_hashes[c->nenv_keys++]);
+	}
+	sodium_memzero(copy, strlen(list));
+	free(copy);
+	return 0;
+}
+
+/* The identity settings: pepper, issuers, limits. */
+static int load_identity(struct config *c, char *err, size_t errlen)
+{
+	const char *v, *pool, *region, *client;
+	long n;
+
+	if ((v = config_raw("STRATUS_KEY_PEPPER")) == NULL || strlen(v) < 32)
+		return fail(err, errlen,
+		            "STRATUS_KEY_PEPPER must be set to at least 32 random characters "
+		            "(API keys are stored as hashes keyed with it)");
+	apikey_pepper_derive(v, c->key_pepper);
+	if ((v = config_raw("API_KEYS")) != NULL && add_env_keys(c, v, err, errlen) < 0)
+		return -1;
+	if ((v = config_raw("OUMI_API_KEY")) != NULL && add_env_keys(c, v, err, errlen) < 0)
+		return -1;
+	if (c->jwt_secret == NULL)
+		return fail(err, errlen, "JWT_SECRET_KEY must be set (at least 32 characters)");
+	if ((v = config_raw("JWT_ALGORITHM")) != NULL && *v && strcmp(v, "HS256") != 0)
+		return fail(err, errlen, "JWT_ALGORITHM: only HS256 is supported");
+	if ((c->jwt_issuer = dup_or_default("STRATUS_JWT_ISSUER", "stratus")) == NULL)
+		return fail(err, errlen, "out of memory");
+
+	pool = config_raw("COGNITO_USER_POOL_ID");
+	region = config_raw("COGNITO_REGION");
+	client = config_raw("COGNITO_APP_CLIENT_ID");
+	if (pool && *pool) {
+		if (!region || !*region || !client || !*client)
+			return fail(err, errlen,
+			            "COGNITO_USER_POOL_ID needs COGNITO_REGION and "
+			            "COGNITO_APP_CLIENT_ID");
+		if (asprintf(&c->oidc_issuer, "https://cognito-idp.%s.amazonaws.com/%s", region,
+		             pool) < 0)
+			return fail(err, errlen, "out of memory");
+		c->oidc_audience = strdup(client);
+		c->oidc_cognito = true;
+	} else if ((v = config_raw("STRATUS_OIDC_ISSUER")) != NULL && *v) {
+		const char *aud = config_raw("STRATUS_OIDC_AUDIENCE");
+
+		if (aud == NULL || *aud == '\0')
+			return fail(err, errlen, "STRATUS_OIDC_ISSUER needs STRATUS_OIDC_AUDIENCE");
+		c->oidc_issuer = strdup(v);
+		c->oidc_audience = strdup(aud);
+		v = config_raw("STRATUS_OIDC_COGNITO");
+		c->oidc_cognito = v != NULL && strcmp(v, "1") == 0;
+	}
+	if (c->oidc_issuer != NULL) {
+		const char *h = c->oidc_issuer;
+
+		/* https, except loopback (the tests' stand-in issuer). */
+		if (strncmp(h, "https://", 8) != 0 && strncmp(h, "http://127.0.0.1", 16) != 0 &&
+		    strncmp(h, "http://localhost", 16) != 0 && strncmp(h, "http://[::1]", 12) != 0)
+			return fail(err, errlen, "the OIDC issuer must be an https:// URL");
+	}
+	if (get_long("STRATUS_JWKS_TTL", 3600, 10, 86400, &c->jwks_ttl_s, err, errlen) < 0)
+		return -1;
+
+	c->open_registration = c->environment == ENV_DEVELOPMENT;
+	if ((v = config_raw("STRATUS_OPEN_REGISTRATION")) != NULL && *v) {
+		if (strcmp(v, "1") != 0 && strcmp(v, "0") != 0 && strcmp(v, "true") != 0 &&
+		    strcmp(v, "false") != 0)
+			return fail(err, errlen,
+			            "STRATUS_OPEN_REGISTRATION must be 1/0/true/false");
+		c->open_registration = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
+	}
+	if (get_long("STRATUS_RATE_AUTH", 5, 0, 1000000, &c->rate_auth, err, errlen) < 0 ||
+	    get_long("STRATUS_RATE_AUTH_ADDRESS", 30, 0, 1000000, &c->rate_auth_address, err,
+	             errlen) < 0 ||
+	    get_long("STRATUS_RATE_GENERAL", 100, 0, 10000000, &c->rate_general, err, errlen) < 0 ||
+	    get_long("STRATUS_RATE_HEAVY", 10, 0, 1000000, &c->rate_heavy, err, errlen) < 0 ||
+	    get_long("STRATUS_RATE_WINDOW", 60, 1, 3600, &c->rate_window_s, err, errlen) < 0 ||
+	    get_long("STRATUS_REFRESH_TTL_DAYS", 30, 1, 365, &c->refresh_ttl_days, err, errlen) < 0)
+		return -1;
+	if (get_long("STRATUS_PWHASH_OPSLIMIT", 0, 0, 64, &n, err, errlen) < 0)
+		return -1;
+	c->pwhash_ops = (unsigned long long)n;
+	if (get_long("STRATUS_PWHASH_MEMLIMIT", 0, 0, 4L * 1024 * 1024 * 1024, &n, err, errlen) < 0)
+		return -1;
+	c->pwhash_mem = (size_t)n;
+	return 0;
+}
+
 int config_load(struct config *c, char *err, size_t errlen)
 {
 	const char *path = getenv("STRATUS_CONFIG"), *v;
@@ -431,6 +543,8 @@ int config_load(struct config *c, char *err, size_t errlen)
 		goto out;
 	if ((v = config_raw("STRATUS_PEERS")) != NULL && parse_peers(c, v, err, errlen) < 0)
 		goto out;
+	if (load_identity(c, err, errlen) < 0)
+		goto out;
 	c->cors_origins = dup_or_default("STRATUS_CORS_ORIGINS", "*");
 	c->schema_dir = dup_or_default("STRATUS_SCHEMA_DIR", STRATUS_SCHEMA_DIR);
 	if (c->cors_origins == NULL || c->schema_dir == NULL) {
@@ -456,6 +570,11 @@ void config_free(struct config *c)
 	free(c->peers);
 	free(c->cors_origins);
 	free(c->schema_dir);
+	free(c->env_key_hashes);
+	free(c->jwt_issuer);
+	free(c->oidc_issuer);
+	free(c->oidc_audience);
+	sodium_memzero(c->key_pepper, sizeof(c->key_pepper));
 	memset(c, 0, sizeof(*c));
 	file_free();
 }

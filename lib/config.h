@@ -2,8 +2,10 @@
 #ifndef STRATUS_CONFIG_H
 #define STRATUS_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/apikey.h"
 #include "lib/log.h"
 
 /* A parsed DATABASE_URL. Strings are owned by the struct (db_url_free). */
@@ -45,6 +47,25 @@ struct config {
 	size_t npeers;
 	long peer_timeout_ms;
 	char *schema_dir;
+
+	/* identity */
+	unsigned char key_pepper[APIKEY_PEPPER_BYTES]; /* from STRATUS_KEY_PEPPER */
+	char (*env_key_hashes)[APIKEY_HASH_HEX + 1];   /* API_KEYS, OUMI_API_KEY: hashes only */
+	size_t nenv_keys;
+	char *jwt_issuer;              /* STRATUS_JWT_ISSUER, default "stratus" */
+	char *oidc_issuer;             /* external RS256 issuer, or NULL */
+	char *oidc_audience;           /* its audience (Cognito: the app client id) */
+	bool oidc_cognito;             /* token_use and groups as Cognito has them */
+	long jwks_ttl_s;               /* STRATUS_JWKS_TTL */
+	bool open_registration;        /* STRATUS_OPEN_REGISTRATION */
+	long rate_auth;                /* per identifier and address, per minute; 0 off */
+	long rate_auth_address;        /* per address, all identifiers */
+	long rate_general;             /* per principal */
+	long rate_heavy;               /* per principal, heavy routes */
+	long rate_window_s;            /* STRATUS_RATE_WINDOW: 60 (limits are per minute) */
+	long refresh_ttl_days;         /* STRATUS_REFRESH_TTL_DAYS */
+	unsigned long long pwhash_ops; /* STRATUS_PWHASH_OPSLIMIT, 0: interactive */
+	size_t pwhash_mem;             /* STRATUS_PWHASH_MEMLIMIT, 0: interactive */
 };
 
 /*

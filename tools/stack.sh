@@ -7,7 +7,7 @@
 STACK_PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libjson-c-dev libmariadb-dev libjwt-dev libsodium-dev libcurl4-openssl-dev
-	check valgrind
+	check valgrind libssl-dev
 	mariadb-server mariadb-client
 	lighttpd apache2 apache2-utils libapache2-mod-fcgid nginx spawn-fcgi
 	curl jq procps
@@ -145,14 +145,24 @@ ALTER USER 'stratus'@'127.0.0.1' IDENTIFIED BY '$pw';
 ALTER USER 'stratus'@'localhost' IDENTIFIED BY '$pw';
 GRANT ALL PRIVILEGES ON stratus.* TO 'stratus'@'127.0.0.1', 'stratus'@'localhost';
 SQL
+	# Secrets of this instance, made once and kept with its data.
+	if [ ! -f "$STACK/secrets.env" ]; then
+		(umask 077 && cat >"$STACK/secrets.env" <<SECRETS
+export JWT_SECRET_KEY='$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 48)'
+export STRATUS_KEY_PEPPER='$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 48)'
+SECRETS
+		)
+	fi
 	# One file for both: the shell sources it, the responders read it
 	# through STRATUS_CONFIG. TCP, so that www-data (Apache) can connect too.
-	(umask 022 && cat >"$STACK/dev.env" <<ENV
+	(umask 077 && cat >"$STACK/dev.env" <<ENV
 # written by ./dev: source it to run stratusctl against this instance
 export DATABASE_URL='mysql://stratus:$pw@127.0.0.1:$DB_PORT/stratus'
 export ENVIRONMENT='${ENVIRONMENT:-development}'
 export LOG_LEVEL='${LOG_LEVEL:-info}'
 export STRATUS_SCHEMA_DIR='$STACK_SRC/schema'
+$(cat "$STACK/secrets.env")
+${STACK_EXTRA_ENV:-}
 ENV
 	)
 }

@@ -12,7 +12,14 @@
 #include "lib/config.h"
 #include "lib/log.h"
 #include "db/db.h"
+#include "db/identity.h"
 #include "db/migrate.h"
+#include "lib/apikey.h"
+#include "lib/json.h"
+#include "lib/password.h"
+#include "lib/util.h"
+
+#include <json-c/json.h>
 
 static void usage(FILE *f)
 {
@@ -132,6 +139,248 @@ static int cmd_check_config(void)
 	return rc;
 }
 
+/* ------------------------------------------------------------------ users and keys */
+
+/* --name value options: returns the value after `name` in argv, or NULL. */
+static const char *opt(int argc, char **argv, const char *name)
+{
+	for (int i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+static bool flag(int argc, char **argv, const char *name)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return true;
+	return false;
+}
+
+static const char *valid_role(const char *r)
+{
+	if (r == NULL)
+		return NULL;
+	if (strcmp(r, "readonly") == 0 || strcmp(r, "developer") == 0 || strcmp(r, "admin") == 0)
+		return r;
+	fprintf(stderr, "stratusctl: role must be readonly, developer or admin\n");
+	return NULL;
+}
+
+/* Opens the configured database for a command; NULL after a message. */
+static struct db *open_db(struct config *cfg)
+{
+	struct db *db;
+
+	if (load(cfg) < 0)
+		return NULL;
+	password_set_cost(cfg->pwhash_ops, cfg->pwhash_mem);
+	if ((db = db_new(&cfg->db, false)) == NULL || db_connect(db) != DB_OK) {
+		fprintf(stderr, "stratusctl: database not reachable: %s\n",
+		        db ? db_last_error(db) : "out of memory");
+		db_free(db);
+		config_free(cfg);
+		return NULL;
+	}
+	return db;
+}
+
+static void close_db(struct db *db, struct config *cfg)
+{
+	db_free(db);
+	config_free(cfg);
+}
+
+static int cmd_user(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	const char *email = opt(argc, argv, "--email"), *name = opt(argc, argv, "--name");
+	const char *role = opt(argc, argv, "--role"), *type = opt(argc, argv, "--type");
+	const char *username = opt(argc, argv, "--username");
+	struct config cfg;
+	struct db *db;
+	struct user u;
+	enum db_rc rc;
+	int ret = 1;
+
+	if ((strcmp(sub, "create") != 0 && strcmp(sub, "set-role") != 0) || email == NULL ||
+	    (role != NULL && valid_role(role) == NULL) ||
+	    (strcmp(sub, "create") == 0 && name == NULL) ||
+	    (strcmp(sub, "set-role") == 0 && !role)) {
+		usage(stderr);
+		return 2;
+	}
+	if (type != NULL && strcmp(type, "human") != 0 && strcmp(type, "api") != 0) {
+		fprintf(stderr, "stratusctl: type must be human or api\n");
+		return 2;
+	}
+	if ((db = open_db(&cfg)) == NULL)
+		return 1;
+	if (strcmp(sub, "set-role") == 0) {
+		if ((rc = db_user_by_login(db, email, &u)) == DB_OK &&
+		    (rc = db_user_set_role_status(db, u.id, role, NULL)) == DB_OK) {
+			db_audit_add(db, "stratusctl", "user.role_changed", email, NULL, NULL);
+			printf("%s is now %s\n", u.username, role);
+			ret = 0;
+		} else {
+			fprintf(stderr, "stratusctl: %s\n",
+			        rc == DB_NOT_FOUND ? "no such user" : db_last_error(db));
+		}
+		close_db(db, &cfg);
+		return ret;
+	}
+	memset(&u, 0, sizeof(u));
+	if (flag(argc, argv, "--password-stdin")) {
+		char pw[PASSWORD_MAX_LEN + 2];
+		struct json_object *errs = json_object_new_array();
+		size_t n;
+
+		if (fgets(pw, sizeof(pw), stdin) == NULL) {
+			fprintf(stderr, "stratusctl: no password on stdin\n");
+			json_object_put(errs);
+			close_db(db, &cfg);
+			return 1;
+		}
+		n = strcspn(pw, "\r\n");
+		pw[n] = '\0';
+		if (password_check_policy(pw, "password", errs) < 0) {
+			fprintf(stderr, "stratusctl: password %s\n",
+			        json_object_get_string(json_object_object_get(
+			                json_object_array_get_idx(errs, 0), "message")));
+			json_object_put(errs);
+			sodium_memzero(pw, sizeof(pw));
+			close_db(db, &cfg);
+			return 1;
+		}
+		json_object_put(errs);
+		if (password_hash(pw, u.password_hash) < 0) {
+			sodium_memzero(pw, sizeof(pw));
+			close_db(db, &cfg);
+			return 1;
+		}
+		sodium_memzero(pw, sizeof(pw));
+	} else if (type == NULL || strcmp(type, "api") != 0) {
+		fprintf(stderr, "stratusctl: a human user needs --password-stdin\n");
+		close_db(db, &cfg);
+		return 2;
+	}
+	snprintf(u.email, sizeof(u.email), "%s", email);
+	snprintf(u.username, sizeof(u.username), "%s", username ? username : email);
+	snprintf(u.name, sizeof(u.name), "%s", name);
+	snprintf(u.type, sizeof(u.type), "%s", type ? type : "human");
+	snprintf(u.role, sizeof(u.role), "%s", role ? role : "readonly");
+	rc = db_user_insert(db, &u);
+	sodium_memzero(u.password_hash, sizeof(u.password_hash));
+	if (rc == DB_OK) {
+		db_audit_add(db, "stratusctl", "user.created", u.username, NULL, NULL);
+		printf("created user %lld %s (%s)\n", (long long)u.id, u.username, u.role);
+		ret = 0;
+	} else {
+		fprintf(stderr, "stratusctl: %s\n",
+		        rc == DB_DUPLICATE ? "a user with this email or username exists"
+		                           : db_last_error(db));
+	}
+	close_db(db, &cfg);
+	return ret;
+}
+
+static int cmd_apikey(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	const char *user = opt(argc, argv, "--user"), *name = opt(argc, argv, "--name");
+	const char *role = opt(argc, argv, "--role"), *days_s = opt(argc, argv, "--expires-days");
+	const char *limit_s = opt(argc, argv, "--rate-limit");
+	int64_t days = 0, limit = -1, id = 0;
+	struct config cfg;
+	struct db *db;
+	struct user u = { .id = 0 };
+	enum db_rc rc = DB_OK;
+	int ret = 1;
+
+	if ((days_s && util_parse_int64(days_s, 1, 3650, &days) < 0) ||
+	    (limit_s && util_parse_int64(limit_s, 0, 1000000, &limit) < 0) ||
+	    (role && valid_role(role) == NULL)) {
+		fprintf(stderr, "stratusctl: --expires-days 1-3650, --rate-limit 0-1000000\n");
+		return 2;
+	}
+	if (strcmp(sub, "create") == 0 ? (name == NULL || user == NULL)
+	    : strcmp(sub, "revoke") == 0
+	            ? (argc < 3 || util_parse_int64(argv[2], 1, INT64_MAX, &id) < 0)
+	            : strcmp(sub, "list") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	if ((db = open_db(&cfg)) == NULL)
+		return 1;
+	if (user != NULL && (rc = db_user_by_login(db, user, &u)) != DB_OK) {
+		fprintf(stderr, "stratusctl: %s\n",
+		        rc == DB_NOT_FOUND ? "no such user" : db_last_error(db));
+		close_db(db, &cfg);
+		return 1;
+	}
+	if (strcmp(sub, "create") == 0) {
+		char key[APIKEY_LEN + 1], hash[APIKEY_HASH_HEX + 1];
+		struct apikey_row k;
+
+		if (role == NULL)
+			role = u.role;
+		if (strcmp(role, "admin") == 0
+		            ? strcmp(u.role, "admin") != 0
+		            : strcmp(role, "developer") == 0 && strcmp(u.role, "readonly") == 0) {
+			fprintf(stderr, "stratusctl: a key's role cannot exceed its owner's (%s)\n",
+			        u.role);
+			close_db(db, &cfg);
+			return 1;
+		}
+		apikey_generate(key);
+		apikey_hash(cfg.key_pepper, key, hash);
+		memset(&k, 0, sizeof(k));
+		k.user_id = u.id;
+		k.rate_limit = limit;
+		snprintf(k.name, sizeof(k.name), "%s", name);
+		snprintf(k.display_prefix, sizeof(k.display_prefix), "%.*s", APIKEY_DISPLAY_LEN,
+		         key);
+		snprintf(k.role, sizeof(k.role), "%s", role);
+		if ((rc = db_apikey_insert(db, &k, hash, days)) == DB_OK) {
+			db_audit_add(db, "stratusctl", "apikey.created", k.display_prefix, NULL,
+			             NULL);
+			printf("%s\n", key); /* only the key: scripts capture it */
+			ret = 0;
+		}
+		sodium_memzero(key, sizeof(key));
+	} else if (strcmp(sub, "revoke") == 0) {
+		if ((rc = db_apikey_revoke(db, id)) == DB_OK) {
+			db_audit_add(db, "stratusctl", "apikey.revoked", argv[2], NULL, NULL);
+			printf("revoked key %lld\n", (long long)id);
+			ret = 0;
+		}
+	} else {
+		struct json_object *items = json_object_new_array();
+		int64_t total = 0;
+
+		if ((rc = db_apikey_list(db, u.id, 1000, 0, items, &total)) == DB_OK) {
+			for (size_t i = 0; i < json_object_array_length(items); i++) {
+				struct json_object *k = json_object_array_get_idx(items, i);
+#define S(f) json_object_get_string(json_object_object_get(k, f))
+				printf("%s\t%s\t%s\t%s\t%s\t%s\n", S("id"), S("prefix"), S("name"),
+				       S("username"), S("role"),
+				       S("revoked_at")   ? "revoked"
+				       : S("expires_at") ? S("expires_at")
+				                         : "active");
+#undef S
+			}
+			ret = 0;
+		}
+		json_object_put(items);
+	}
+	if (ret != 0)
+		fprintf(stderr, "stratusctl: %s\n",
+		        rc == DB_NOT_FOUND ? "no such key, or revoked already" : db_last_error(db));
+	close_db(db, &cfg);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	int rc;
@@ -156,6 +405,10 @@ int main(int argc, char **argv)
 		rc = cmd_migrate(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "check-config") == 0)
 		rc = cmd_check_config();
+	else if (strcmp(argv[1], "user") == 0)
+		rc = cmd_user(argc - 1, argv + 1);
+	else if (strcmp(argv[1], "apikey") == 0)
+		rc = cmd_apikey(argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "stratusctl: unknown command '%s'\n", argv[1]);
 		usage(stderr);

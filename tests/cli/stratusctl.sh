@@ -38,7 +38,7 @@ test_expect_success 'check-config fails clearly on a bad DATABASE_URL' '
 '
 
 test_expect_success 'check-config warns about keys in the environment' '
-	API_KEYS=a,b ctl check-config &&
+	API_KEYS=first-env-key-123,second-env-key-456 ctl check-config &&
 	grep -q "^warn API keys from the environment" "$TEST_TMP/out"
 '
 
@@ -98,6 +98,57 @@ test_expect_success 'two files with one number are refused' '
 test_expect_success 'migrate says why when the database is unreachable' '
 	! DATABASE_URL=mysql://stratus:x@127.0.0.1:1/stratus_ctl ctl migrate &&
 	grep -q "stratusctl migrate: connect: " "$TEST_TMP/out"
+'
+
+# ------------------------------------------------------------ users and keys
+test_expect_success 'user create reads the password from stdin and checks the policy' '
+	! echo "short" | "$STRATUSCTL" user create --email weak@example.com --name W --password-stdin >"$TEST_TMP/out" 2>&1 &&
+	grep -q "password must be at least 12 characters" "$TEST_TMP/out" &&
+	echo "Str0ng-Passw0rd!" | ctl user create --email ops@example.com --name Ops --role developer --password-stdin &&
+	grep -q "created user [0-9]* ops@example.com (developer)" "$TEST_TMP/out" &&
+	h=$(stack_sql -N stratus_ctl -e "SELECT password_hash FROM users WHERE email = \"ops@example.com\"") &&
+	case $h in \$argon2id\$*) ;; *) false ;; esac
+'
+
+test_expect_success 'user create refuses a duplicate email, any case' '
+	! echo "Str0ng-Passw0rd!" | "$STRATUSCTL" user create --email OPS@example.com --name Ops --password-stdin >"$TEST_TMP/out" 2>&1 &&
+	grep -q "exists" "$TEST_TMP/out"
+'
+
+test_expect_success 'user set-role changes the role' '
+	ctl user set-role --email ops@example.com --role admin &&
+	test "$(stack_sql -N stratus_ctl -e "SELECT role FROM users WHERE email = \"ops@example.com\"")" = admin
+'
+
+test_expect_success 'apikey create prints only a well-formed key and stores only its hash' '
+	"$STRATUSCTL" apikey create --name ci --user ops@example.com --role developer --expires-days 30 >"$TEST_TMP/key" &&
+	test "$(wc -l <"$TEST_TMP/key")" -eq 1 &&
+	grep -Eq "^stk_[A-Za-z0-9]{46}$" "$TEST_TMP/key" &&
+	key=$(cat "$TEST_TMP/key") &&
+	test -z "$(stack_sql -N stratus_ctl -e "SELECT id FROM api_keys WHERE key_hash = \"$key\" OR display_prefix = \"$key\"")" &&
+	test "$(stack_sql -N stratus_ctl -e "SELECT display_prefix FROM api_keys WHERE name = \"ci\"")" = "${key:0:10}" &&
+	! stack_sql -N stratus_ctl -e "SELECT * FROM api_keys" | grep -qF "$key"
+'
+
+test_expect_success 'apikey create refuses a role above the owner and an unknown owner' '
+	echo "Str0ng-Passw0rd!" | ctl user create --email ro@example.com --name RO --password-stdin &&
+	! "$STRATUSCTL" apikey create --name x --user ro@example.com --role admin >"$TEST_TMP/out" 2>&1 &&
+	grep -q "cannot exceed" "$TEST_TMP/out" &&
+	! "$STRATUSCTL" apikey create --name x --user nobody@example.com >"$TEST_TMP/out" 2>&1 &&
+	grep -q "no such user" "$TEST_TMP/out"
+'
+
+test_expect_success 'apikey list shows keys without secrets; revoke revokes once' '
+	ctl apikey list --user ops@example.com &&
+	grep -q "ci" "$TEST_TMP/out" && ! grep -qF "$(cat "$TEST_TMP/key")" "$TEST_TMP/out" &&
+	id=$(cut -f1 "$TEST_TMP/out" | head -1) &&
+	ctl apikey revoke "$id" && grep -q "revoked key $id" "$TEST_TMP/out" &&
+	! ctl apikey revoke "$id" &&
+	ctl apikey list --user ops@example.com && grep -q "revoked" "$TEST_TMP/out"
+'
+
+test_expect_success 'the commands left an audit trail' '
+	test "$(stack_sql -N stratus_ctl -e "SELECT COUNT(*) FROM audit_log WHERE principal = \"stratusctl\" AND action IN (\"user.created\", \"user.role_changed\", \"apikey.created\", \"apikey.revoked\")")" -ge 4
 '
 
 stack_sql -e "DROP DATABASE stratus_ctl"

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #include "lib/config.h"
@@ -78,17 +79,37 @@ START_TEST(url_errors_are_clear_and_hide_the_password)
 }
 END_TEST
 
+/* Unsets every setting config_load reads, whatever the caller's environment holds. */
 static void clear_env(void)
 {
-	static const char *const names[] = {
-		"STRATUS_CONFIG",   "DATABASE_URL",
-		"ENVIRONMENT",      "LOG_LEVEL",
-		"STRATUS_MAX_BODY", "JWT_SECRET_KEY",
-		"STRATUS_PEERS",    "JWT_ACCESS_TOKEN_EXPIRE_MINUTES"
-	};
+	static const char *const prefixes[] = { "STRATUS_",    "JWT_",         "COGNITO_",
+		                                "API_KEYS",    "OUMI_API_KEY", "DATABASE_URL",
+		                                "ENVIRONMENT", "LOG_LEVEL" };
+	extern char **environ;
+	bool again = true;
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		unsetenv(names[i]);
+	while (again) {
+		again = false;
+		for (char **e = environ; *e != NULL && !again; e++) {
+			for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+				if (strncmp(*e, prefixes[i], strlen(prefixes[i])) == 0) {
+					char name[128];
+
+					snprintf(name, sizeof(name), "%.*s", (int)strcspn(*e, "="),
+					         *e);
+					unsetenv(name);
+					again = true; /* environ changed: start over */
+					break;
+				}
+			}
+		}
+	}
+}
+
+static void set_secrets(void)
+{
+	setenv("JWT_SECRET_KEY", "0123456789abcdef0123456789abcdef-jwt", 1);
+	setenv("STRATUS_KEY_PEPPER", "0123456789abcdef0123456789abcdef-pepper", 1);
 }
 
 static void expect_error(const char *contains)
@@ -119,6 +140,26 @@ START_TEST(load_errors_name_the_setting)
 	unsetenv("JWT_SECRET_KEY");
 	setenv("STRATUS_PEERS", "api01", 1);
 	expect_error("STRATUS_PEERS");
+	unsetenv("STRATUS_PEERS");
+	expect_error("STRATUS_KEY_PEPPER must be set");
+	setenv("STRATUS_KEY_PEPPER", "too-short", 1);
+	expect_error("STRATUS_KEY_PEPPER must be set");
+	setenv("STRATUS_KEY_PEPPER", "0123456789abcdef0123456789abcdef-pepper", 1);
+	expect_error("JWT_SECRET_KEY must be set");
+	set_secrets();
+	setenv("API_KEYS", "short", 1);
+	expect_error("12+ characters");
+	unsetenv("API_KEYS");
+	setenv("STRATUS_OIDC_ISSUER", "http://idp.example.com", 1);
+	expect_error("STRATUS_OIDC_ISSUER needs STRATUS_OIDC_AUDIENCE");
+	setenv("STRATUS_OIDC_AUDIENCE", "aud", 1);
+	expect_error("must be an https:// URL");
+	unsetenv("STRATUS_OIDC_ISSUER");
+	setenv("COGNITO_USER_POOL_ID", "eu-west-1_abc", 1);
+	expect_error("COGNITO_USER_POOL_ID needs COGNITO_REGION");
+	unsetenv("COGNITO_USER_POOL_ID");
+	setenv("STRATUS_RATE_AUTH", "-1", 1);
+	expect_error("STRATUS_RATE_AUTH must be");
 	setenv("STRATUS_CONFIG", "/nonexistent/stratus.env", 1);
 	expect_error("cannot open /nonexistent/stratus.env");
 	clear_env();
@@ -133,7 +174,23 @@ START_TEST(load_defaults_and_values)
 	clear_env();
 	setenv("DATABASE_URL", "mysql://a:b@h/db", 1);
 	setenv("STRATUS_PEERS", "api01=http://127.0.0.1:1, api02=https://x/", 1);
+	set_secrets();
+	setenv("API_KEYS", "first-key-123456, second-key-123456", 1);
+	setenv("COGNITO_USER_POOL_ID", "eu-west-1_abc", 1);
+	setenv("COGNITO_REGION", "eu-west-1", 1);
+	setenv("COGNITO_APP_CLIENT_ID", "client123", 1);
 	ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.nenv_keys, 2);
+	ck_assert_uint_eq(strlen(c.env_key_hashes[0]), 64);
+	ck_assert_ptr_null(strstr(c.env_key_hashes[0], "first"));
+	ck_assert_str_eq(c.oidc_issuer,
+	                 "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc");
+	ck_assert_str_eq(c.oidc_audience, "client123");
+	ck_assert(c.oidc_cognito);
+	ck_assert(!c.open_registration);
+	ck_assert_int_eq(c.rate_auth, 5);
+	ck_assert_int_eq(c.rate_general, 100);
+	ck_assert_int_eq(c.rate_heavy, 10);
 	ck_assert_int_eq(c.environment, ENV_PRODUCTION);
 	ck_assert_int_eq(c.log_level, LOG_INFO);
 	ck_assert_uint_eq(c.max_body, 1024 * 1024);
@@ -158,6 +215,7 @@ START_TEST(file_is_read_and_environment_wins)
 	           "ENVIRONMENT = staging\nLOG_LEVEL=\"debug\"\n");
 	fclose(f);
 	clear_env();
+	set_secrets();
 	setenv("STRATUS_CONFIG", path, 1);
 	setenv("LOG_LEVEL", "error", 1);
 	ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);

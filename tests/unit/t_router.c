@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "fcgi/auth.h"
 #include "fcgi/router.h"
 #include "tests/unit/unit.h"
 
@@ -15,12 +16,12 @@ static int h_a(struct req *rq)
 static const struct route table[] = {
 	{ M_GET, "/", h_a, ROLE_PUBLIC, RL_NONE, 0 },
 	{ M_GET, "/health", h_a, ROLE_PUBLIC, RL_NONE, 0 },
-	{ M_GET, "/builds", h_a, ROLE_READONLY, RL_STANDARD, 0 },
-	{ M_POST, "/builds", h_a, ROLE_DEVELOPER, RL_STANDARD, F_JSON },
-	{ M_GET, "/builds/{uuid}", h_a, ROLE_READONLY, RL_STANDARD, 0 },
-	{ M_GET, "/builds/recent", h_a, ROLE_READONLY, RL_STANDARD, 0 },
-	{ M_POST, "/builds/{uuid}/state", h_a, ROLE_DEVELOPER, RL_STANDARD, F_JSON },
-	{ M_DELETE, "/projects/{p}/units/{u}", h_a, ROLE_ADMIN, RL_STANDARD, 0 },
+	{ M_GET, "/builds", h_a, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_POST, "/builds", h_a, ROLE_DEVELOPER, RL_GENERAL, F_JSON },
+	{ M_GET, "/builds/{uuid}", h_a, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_GET, "/builds/recent", h_a, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_POST, "/builds/{uuid}/state", h_a, ROLE_DEVELOPER, RL_GENERAL, F_JSON },
+	{ M_DELETE, "/projects/{p}/units/{u}", h_a, ROLE_ADMIN, RL_GENERAL, 0 },
 };
 #define N (sizeof(table) / sizeof(table[0]))
 
@@ -124,6 +125,21 @@ START_TEST(methods_parse)
 }
 END_TEST
 
+START_TEST(roles_are_ordered_and_named)
+{
+	ck_assert_int_lt(ROLE_PUBLIC, ROLE_READONLY);
+	ck_assert_int_lt(ROLE_READONLY, ROLE_DEVELOPER);
+	ck_assert_int_lt(ROLE_DEVELOPER, ROLE_ADMIN);
+	ck_assert_int_eq(role_parse("readonly"), ROLE_READONLY);
+	ck_assert_int_eq(role_parse("developer"), ROLE_DEVELOPER);
+	ck_assert_int_eq(role_parse("admin"), ROLE_ADMIN);
+	ck_assert_int_eq(role_parse("public"), ROLE__MAX); /* never a grantable role */
+	ck_assert_int_eq(role_parse("Admin"), ROLE__MAX);
+	ck_assert_int_eq(role_parse(NULL), ROLE__MAX);
+	ck_assert_str_eq(role_name(ROLE_DEVELOPER), "developer");
+}
+END_TEST
+
 Suite *suite_router(void)
 {
 	Suite *s = suite_create("router");
@@ -136,6 +152,7 @@ Suite *suite_router(void)
 	tcase_add_test(tc, wrong_method_lists_allow);
 	tcase_add_test(tc, head_follows_get);
 	tcase_add_test(tc, methods_parse);
+	tcase_add_test(tc, roles_are_ordered_and_named);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -20,6 +20,9 @@ int main(void)
 	srunner_add_suite(sr, suite_router());
 	srunner_add_suite(sr, suite_request());
 	srunner_add_suite(sr, suite_response());
+	srunner_add_suite(sr, suite_apikey());
+	srunner_add_suite(sr, suite_password());
+	srunner_add_suite(sr, suite_token());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -10,5 +10,8 @@ Suite *suite_json(void);
 Suite *suite_router(void);
 Suite *suite_request(void);
 Suite *suite_response(void);
+Suite *suite_apikey(void);
+Suite *suite_password(void);
+Suite *suite_token(void);
 
 #endif

@@ -1,0 +1,251 @@
+/* apikeys.c: the api_keys table. */
+#include "config.h"
+
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "db/identity.h"
+
+#define KEY_COLS                                                                                   \
+	"k.id, k.user_id, k.name, k.display_prefix, k.role, COALESCE(k.scopes, ''), "              \
+	"COALESCE(k.rate_limit_per_minute, -1), COALESCE(k.expires_at, ''), "                      \
+	"COALESCE(k.last_used_at, ''), COALESCE(k.last_used_ip, ''), COALESCE(k.revoked_at, ''), " \
+	"k.created_at, u.status, u.role, u.username, "                                             \
+	"(k.expires_at IS NOT NULL AND k.expires_at <= UTC_TIMESTAMP(6)), "                        \
+	"(k.last_used_at IS NULL OR k.last_used_at < UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE)"
+
+static const char SQL_INSERT[] =
+        "INSERT INTO api_keys (user_id, name, key_hash, display_prefix, role, scopes, "
+        "rate_limit_per_minute, expires_at, created_at) VALUES (?, ?, ?, ?, ?, NULLIF(?, ''), "
+        "IF(? < 0, NULL, ?), IF(? > 0, UTC_TIMESTAMP(6) + INTERVAL ? DAY, NULL), "
+        "UTC_TIMESTAMP(6))";
+static const char SQL_BY_HASH[] = "SELECT " KEY_COLS " FROM api_keys k JOIN users u ON "
+                                  "u.id = k.user_id WHERE k.key_hash = ?";
+static const char SQL_BY_ID[] =
+        "SELECT " KEY_COLS " FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = ?";
+static const char SQL_TOUCH[] = "UPDATE api_keys SET last_used_at = UTC_TIMESTAMP(6), "
+                                "last_used_ip = ? WHERE id = ?";
+static const char SQL_LIST[] = "SELECT " KEY_COLS " FROM api_keys k JOIN users u ON "
+                               "u.id = k.user_id WHERE (? = 0 OR k.user_id = ?) "
+                               "ORDER BY k.id DESC LIMIT ? OFFSET ?";
+static const char SQL_COUNT[] = "SELECT COUNT(*) FROM api_keys WHERE (? = 0 OR user_id = ?)";
+static const char SQL_REVOKE[] = "UPDATE api_keys SET revoked_at = UTC_TIMESTAMP(6) "
+                                 "WHERE id = ? AND revoked_at IS NULL";
+static const char SQL_REVOKE_USER[] = "UPDATE api_keys SET revoked_at = UTC_TIMESTAMP(6) "
+                                      "WHERE user_id = ? AND revoked_at IS NULL";
+
+static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 10, 0);
+static struct db_stmt q_by_hash = DB_STMT(SQL_BY_HASH, 1, DB_IDEMPOTENT);
+static struct db_stmt q_by_id = DB_STMT(SQL_BY_ID, 1, DB_IDEMPOTENT);
+static struct db_stmt q_touch = DB_STMT(SQL_TOUCH, 2, DB_IDEMPOTENT);
+static struct db_stmt q_list = DB_STMT(SQL_LIST, 4, DB_IDEMPOTENT);
+static struct db_stmt q_count = DB_STMT(SQL_COUNT, 2, DB_IDEMPOTENT);
+static struct db_stmt q_revoke = DB_STMT(SQL_REVOKE, 1, DB_IDEMPOTENT);
+static struct db_stmt q_revoke_user = DB_STMT(SQL_REVOKE_USER, 1, DB_IDEMPOTENT);
+
+#define NSTR 13
+
+struct key_out {
+	MYSQL_BIND b[17];
+	unsigned long len[NSTR];
+	int64_t expired, touch_due;
+};
+
+/* The string columns of a row, in KEY_COLS order, with their capacities. */
+static void key_strings(struct apikey_row *k, char *s[NSTR], size_t caps[NSTR])
+{
+	char *b[NSTR] = { k->name,       k->display_prefix, k->role,         k->scopes,
+		          k->expires_at, k->last_used_at,   k->last_used_ip, k->revoked_at,
+		          k->created_at, k->user_status,    k->user_role,    k->username,
+		          NULL };
+	size_t c[NSTR] = { sizeof(k->name),
+		           sizeof(k->display_prefix),
+		           sizeof(k->role),
+		           sizeof(k->scopes),
+		           sizeof(k->expires_at),
+		           sizeof(k->last_used_at),
+		           sizeof(k->last_used_ip),
+		           sizeof(k->revoked_at),
+		           sizeof(k->created_at),
+		           sizeof(k->user_status),
+		           sizeof(k->user_role),
+		           sizeof(k->username),
+		           0 };
+
+	memcpy(s, b, sizeof(b));
+	memcpy(caps, c, sizeof(c));
+}
+
+static void bind_key(struct key_out *o, struct apikey_row *k)
+{
+	size_t caps[NSTR];
+	char *s[NSTR];
+	int i;
+
+	memset(k, 0, sizeof(*k));
+	key_strings(k, s, caps);
+	db_bind_out_int64(&o->b[0], &k->id, NULL);
+	db_bind_out_int64(&o->b[1], &k->user_id, NULL);
+	for (i = 0; i < 4; i++)
+		db_bind_out_str(&o->b[2 + i], s[i], caps[i] - 2, &o->len[i], NULL);
+	db_bind_out_int64(&o->b[6], &k->rate_limit, NULL);
+	for (i = 4; i < 12; i++)
+		db_bind_out_str(&o->b[3 + i], s[i], caps[i] - 2, &o->len[i], NULL);
+	db_bind_out_int64(&o->b[15], &o->expired, NULL);
+	db_bind_out_int64(&o->b[16], &o->touch_due, NULL);
+}
+
+static void fix_key(struct key_out *o, struct apikey_row *k)
+{
+	size_t caps[NSTR];
+	char *s[NSTR];
+
+	key_strings(k, s, caps);
+	for (int i = 0; i < 12; i++)
+		s[i][o->len[i] < caps[i] - 2 ? o->len[i] : caps[i] - 2] = '\0';
+	db_time_iso(k->expires_at);
+	db_time_iso(k->last_used_at);
+	db_time_iso(k->revoked_at);
+	db_time_iso(k->created_at);
+	k->expired = o->expired != 0;
+	k->touch_due = o->touch_due != 0;
+}
+
+static enum db_rc one_key(struct db *db, struct db_stmt *q, MYSQL_BIND *in, struct apikey_row *k)
+{
+	struct key_out o;
+	enum db_rc rc;
+
+	bind_key(&o, k);
+	if ((rc = db_query_one(db, q, in, o.b)) == DB_OK)
+		fix_key(&o, k);
+	return rc;
+}
+
+enum db_rc db_apikey_insert(struct db *db, struct apikey_row *k, const char *hash,
+                            int64_t expires_days)
+{
+	MYSQL_BIND in[10];
+	enum db_rc rc;
+
+	db_bind_int64(&in[0], &k->user_id);
+	db_bind_str(&in[1], k->name, NULL);
+	db_bind_str(&in[2], hash, NULL);
+	db_bind_str(&in[3], k->display_prefix, NULL);
+	db_bind_str(&in[4], k->role, NULL);
+	db_bind_str(&in[5], k->scopes, NULL);
+	db_bind_int64(&in[6], &k->rate_limit);
+	db_bind_int64(&in[7], &k->rate_limit);
+	db_bind_int64(&in[8], &expires_days);
+	db_bind_int64(&in[9], &expires_days);
+	if ((rc = db_query(db, &q_insert, in, NULL)) != DB_OK)
+		return rc;
+	k->id = (int64_t)db_insert_id(db, &q_insert);
+	return DB_OK;
+}
+
+enum db_rc db_apikey_by_hash(struct db *db, const char *hash, struct apikey_row *k)
+{
+	MYSQL_BIND in[1];
+
+	db_bind_str(&in[0], hash, NULL);
+	return one_key(db, &q_by_hash, in, k);
+}
+
+enum db_rc db_apikey_by_id(struct db *db, int64_t id, struct apikey_row *k)
+{
+	MYSQL_BIND in[1];
+
+	db_bind_int64(&in[0], &id);
+	return one_key(db, &q_by_id, in, k);
+}
+
+enum db_rc db_apikey_touch(struct db *db, int64_t id, const char *ip)
+{
+	MYSQL_BIND in[2];
+
+	db_bind_str(&in[0], ip, NULL);
+	db_bind_int64(&in[1], &id);
+	return db_query(db, &q_touch, in, NULL);
+}
+
+enum db_rc db_apikey_list(struct db *db, int64_t user_id, int64_t limit, int64_t offset,
+                          struct json_object *items, int64_t *total)
+{
+	MYSQL_BIND in[4], cnt[1];
+	struct key_out o;
+	struct apikey_row k;
+	enum db_rc rc;
+	int r;
+
+	db_bind_int64(&in[0], &user_id);
+	db_bind_int64(&in[1], &user_id);
+	db_bind_out_int64(&cnt[0], total, NULL);
+	if ((rc = db_query_one(db, &q_count, in, cnt)) != DB_OK)
+		return rc;
+	db_bind_int64(&in[2], &limit);
+	db_bind_int64(&in[3], &offset);
+	bind_key(&o, &k);
+	if ((rc = db_query(db, &q_list, in, o.b)) != DB_OK)
+		return rc;
+	while ((r = db_fetch(db, &q_list)) == 1) {
+		fix_key(&o, &k);
+		json_object_array_add(items, apikey_to_json(&k));
+	}
+	db_done(db, &q_list);
+	return r == 0 ? DB_OK : DB_ERROR;
+}
+
+static enum db_rc revoke(struct db *db, struct db_stmt *q, int64_t id)
+{
+	MYSQL_BIND in[1];
+	enum db_rc rc;
+
+	db_bind_int64(&in[0], &id);
+	if ((rc = db_query(db, q, in, NULL)) != DB_OK)
+		return rc;
+	return db_affected_rows(db, q) > 0 ? DB_OK : DB_NOT_FOUND;
+}
+
+enum db_rc db_apikey_revoke(struct db *db, int64_t id)
+{
+	return revoke(db, &q_revoke, id);
+}
+
+enum db_rc db_apikey_revoke_user(struct db *db, int64_t user_id)
+{
+	enum db_rc rc = revoke(db, &q_revoke_user, user_id);
+
+	return rc == DB_NOT_FOUND ? DB_OK : rc;
+}
+
+static struct json_object *str_or_null(const char *s)
+{
+	return s[0] ? json_object_new_string(s) : NULL;
+}
+
+struct json_object *apikey_to_json(const struct apikey_row *k)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_object_add(o, "id", json_object_new_int64(k->id));
+	json_object_object_add(o, "name", json_object_new_string(k->name));
+	json_object_object_add(o, "prefix", json_object_new_string(k->display_prefix));
+	json_object_object_add(o, "user_id", json_object_new_int64(k->user_id));
+	json_object_object_add(o, "username", json_object_new_string(k->username));
+	json_object_object_add(o, "role", json_object_new_string(k->role));
+	json_object_object_add(o, "scopes", str_or_null(k->scopes));
+	json_object_object_add(o, "rate_limit_per_minute",
+	                       k->rate_limit < 0 ? NULL : json_object_new_int64(k->rate_limit));
+	json_object_object_add(o, "expires_at", str_or_null(k->expires_at));
+	json_object_object_add(o, "last_used_at", str_or_null(k->last_used_at));
+	json_object_object_add(o, "last_used_ip", str_or_null(k->last_used_ip));
+	json_object_object_add(o, "revoked_at", str_or_null(k->revoked_at));
+	json_object_object_add(o, "created_at", json_object_new_string(k->created_at));
+	json_object_object_add(o, "active",
+	                       json_object_new_boolean(!k->revoked_at[0] && !k->expired));
+	return o;
+}

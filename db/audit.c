@@ -1,0 +1,76 @@
+/* audit.c: the audit_log table. */
+#include "config.h"
+
+#include <json-c/json.h>
+
+#include "db/identity.h"
+
+static const char SQL_ADD[] =
+        "INSERT INTO audit_log (at, principal, action, target, client_addr, request_id) "
+        "VALUES (UTC_TIMESTAMP(6), NULLIF(?, ''), ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''))";
+static const char SQL_LIST[] =
+        "SELECT id, at, COALESCE(principal, ''), action, COALESCE(target, ''), "
+        "COALESCE(client_addr, ''), COALESCE(request_id, '') FROM audit_log "
+        "WHERE (? = '' OR action = ?) ORDER BY id DESC LIMIT ? OFFSET ?";
+static const char SQL_COUNT[] = "SELECT COUNT(*) FROM audit_log WHERE (? = '' OR action = ?)";
+
+static struct db_stmt q_add = DB_STMT(SQL_ADD, 5, 0);
+static struct db_stmt q_list = DB_STMT(SQL_LIST, 4, DB_IDEMPOTENT);
+static struct db_stmt q_count = DB_STMT(SQL_COUNT, 2, DB_IDEMPOTENT);
+
+enum db_rc db_audit_add(struct db *db, const char *principal, const char *action,
+                        const char *target, const char *client_addr, const char *request_id)
+{
+	MYSQL_BIND in[5];
+
+	db_bind_str(&in[0], principal ? principal : "", NULL);
+	db_bind_str(&in[1], action, NULL);
+	db_bind_str(&in[2], target ? target : "", NULL);
+	db_bind_str(&in[3], client_addr ? client_addr : "", NULL);
+	db_bind_str(&in[4], request_id ? request_id : "", NULL);
+	return db_query(db, &q_add, in, NULL);
+}
+
+enum db_rc db_audit_list(struct db *db, const char *action, int64_t limit, int64_t offset,
+                         struct json_object *items, int64_t *total)
+{
+	static const char *const names[6] = { "at",     "principal",   "action",
+		                              "target", "client_addr", "request_id" };
+	MYSQL_BIND in[4], out[7], cnt[1];
+	struct db_str s[6];
+	int64_t id;
+	enum db_rc rc;
+	int r;
+
+	action = action ? action : "";
+	db_bind_str(&in[0], action, NULL);
+	db_bind_str(&in[1], action, NULL);
+	db_bind_out_int64(&cnt[0], total, NULL);
+	if ((rc = db_query_one(db, &q_count, in, cnt)) != DB_OK)
+		return rc;
+	db_bind_int64(&in[2], &limit);
+	db_bind_int64(&in[3], &offset);
+	db_bind_out_int64(&out[0], &id, NULL);
+	for (int i = 0; i < 6; i++)
+		db_bind_out_dstr(&out[i + 1], &s[i]);
+	if ((rc = db_query(db, &q_list, in, out)) != DB_OK)
+		return rc;
+	while ((r = db_fetch(db, &q_list)) == 1) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "id", json_object_new_int64(id));
+		for (int i = 0; i < 6; i++) {
+			const char *v = db_str_fix(&s[i]);
+
+			if (i == 0) {
+				db_time_iso(s[0].buf);
+				v = s[0].buf;
+			}
+			json_object_object_add(o, names[i],
+			                       v && *v ? json_object_new_string(v) : NULL);
+		}
+		json_object_array_add(items, o);
+	}
+	db_done(db, &q_list);
+	return r == 0 ? DB_OK : DB_ERROR;
+}

@@ -1,0 +1,130 @@
+/* identity.h: the queries of users, API keys, refresh tokens and the audit log. */
+#ifndef STRATUS_DB_IDENTITY_H
+#define STRATUS_DB_IDENTITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+struct json_object;
+
+/* One users row; strings are NUL-terminated, "" when NULL. */
+struct user {
+	int64_t id;
+	char email[256];
+	char username[256];
+	char name[208];
+	char type[8];
+	char role[12];
+	char status[12];
+	char verification[12];
+	char password_hash[256];
+	char created_at[32];
+	char updated_at[32];
+	char last_login_at[32];
+};
+
+enum db_rc db_user_by_id(struct db *db, int64_t id, struct user *u);
+/* By username or email (case-insensitive). */
+enum db_rc db_user_by_login(struct db *db, const char *identifier, struct user *u);
+/* Inserts u (email may be ""); sets u->id. DB_DUPLICATE when email or username exists. */
+enum db_rc db_user_insert(struct db *db, struct user *u);
+/* Records a login; `rehash` (may be NULL) replaces the password hash. */
+enum db_rc db_user_logged_in(struct db *db, int64_t id, const char *rehash);
+/* Name, email and (when not NULL) password hash. */
+enum db_rc db_user_update_profile(struct db *db, int64_t id, const char *name, const char *email,
+                                  const char *password_hash);
+enum db_rc db_user_set_role_status(struct db *db, int64_t id, const char *role, const char *status);
+/* Upserts the user of an external issuer by (issuer, sub); fills u. */
+enum db_rc db_user_upsert_external(struct db *db, const char *issuer, const char *sub,
+                                   const char *email, const char *name, const char *role,
+                                   struct user *u);
+/*
+ * Lists users (role and status filters may be NULL), newest first, as JSON
+ * objects appended to `items` (user_to_json), with the total count.
+ */
+enum db_rc db_user_list(struct db *db, const char *role, const char *status, int64_t limit,
+                        int64_t offset, struct json_object *items, int64_t *total);
+
+/* The public view of a user: never the password hash. New object. */
+struct json_object *user_to_json(const struct user *u);
+
+/* ------------------------------------------------------------------ API keys */
+
+struct apikey_row {
+	int64_t id;
+	int64_t user_id;
+	char name[104];
+	char display_prefix[16];
+	char role[12];
+	char scopes[1008];
+	int64_t rate_limit; /* -1 when NULL */
+	char expires_at[32];
+	char last_used_at[32];
+	char last_used_ip[48];
+	char revoked_at[32];
+	char created_at[32];
+	/* from the owner, on lookups */
+	char user_status[12];
+	char user_role[12];
+	char username[256];
+	bool expired;   /* expires_at <= now, computed by the server */
+	bool touch_due; /* last_used_at is NULL or over a minute old */
+};
+
+/* Inserts a key (hash and display prefix already computed); sets k->id. */
+enum db_rc db_apikey_insert(struct db *db, struct apikey_row *k, const char *hash,
+                            int64_t expires_days);
+/* Finds a key by its hash, with its owner's status and role. */
+enum db_rc db_apikey_by_hash(struct db *db, const char *hash, struct apikey_row *k);
+/* Records a use (at most once a minute: callers check touch_due). */
+enum db_rc db_apikey_touch(struct db *db, int64_t id, const char *ip);
+/* Lists keys (user_id 0: all) as JSON objects appended to `items`. */
+enum db_rc db_apikey_list(struct db *db, int64_t user_id, int64_t limit, int64_t offset,
+                          struct json_object *items, int64_t *total);
+enum db_rc db_apikey_by_id(struct db *db, int64_t id, struct apikey_row *k);
+/* Revokes one key; DB_NOT_FOUND when it does not exist or was revoked. */
+enum db_rc db_apikey_revoke(struct db *db, int64_t id);
+enum db_rc db_apikey_revoke_user(struct db *db, int64_t user_id);
+struct json_object *apikey_to_json(const struct apikey_row *k);
+
+/* ------------------------------------------------------------------ refresh tokens */
+
+struct refresh_row {
+	int64_t id;
+	int64_t user_id;
+	char family[40];
+	bool used;
+	bool revoked;
+	bool expired;
+};
+
+enum db_rc db_refresh_insert(struct db *db, int64_t user_id, const char *family, const char *hash,
+                             int64_t ttl_days);
+/* Finds a token by hash (for update: call inside a transaction). */
+enum db_rc db_refresh_by_hash(struct db *db, const char *hash, struct refresh_row *r);
+enum db_rc db_refresh_mark_used(struct db *db, int64_t id);
+enum db_rc db_refresh_revoke_family(struct db *db, const char *family);
+enum db_rc db_refresh_revoke_user(struct db *db, int64_t user_id);
+
+/* ------------------------------------------------------------------ audit */
+
+enum db_rc db_audit_add(struct db *db, const char *principal, const char *action,
+                        const char *target, const char *client_addr, const char *request_id);
+enum db_rc db_audit_list(struct db *db, const char *action, int64_t limit, int64_t offset,
+                         struct json_object *items, int64_t *total);
+
+/* ------------------------------------------------------------------ rate limits */
+
+/*
+ * Counts one hit of `bucket` in the one-minute window starting at `window`
+ * and returns the window's hits so far (one round trip, MEMORY table).
+ */
+enum db_rc db_ratelimit_hit(struct db *db, const unsigned char bucket[16], int64_t window,
+                            int64_t *hits);
+/* Drops windows older than `before`. */
+enum db_rc db_ratelimit_prune(struct db *db, int64_t before);
+
+#endif

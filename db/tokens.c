@@ -1,0 +1,86 @@
+/* tokens.c: the refresh_tokens table (opaque, hashed, single-use, in families). */
+#include "config.h"
+
+#include "db/identity.h"
+
+static const char SQL_INSERT[] =
+        "INSERT INTO refresh_tokens (user_id, family, token_hash, expires_at, created_at) "
+        "VALUES (?, ?, ?, UTC_TIMESTAMP(6) + INTERVAL ? DAY, UTC_TIMESTAMP(6))";
+/* FOR UPDATE: two concurrent refreshes with one token serialise here. */
+static const char SQL_BY_HASH[] =
+        "SELECT id, user_id, family, used_at IS NOT NULL, revoked_at IS NOT NULL, "
+        "expires_at <= UTC_TIMESTAMP(6) FROM refresh_tokens WHERE token_hash = ? FOR UPDATE";
+static const char SQL_USED[] = "UPDATE refresh_tokens SET used_at = UTC_TIMESTAMP(6) "
+                               "WHERE id = ? AND used_at IS NULL";
+static const char SQL_REVOKE_FAMILY[] = "UPDATE refresh_tokens SET revoked_at = UTC_TIMESTAMP(6) "
+                                        "WHERE family = ? AND revoked_at IS NULL";
+static const char SQL_REVOKE_USER[] = "UPDATE refresh_tokens SET revoked_at = UTC_TIMESTAMP(6) "
+                                      "WHERE user_id = ? AND revoked_at IS NULL";
+
+static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 4, 0);
+static struct db_stmt q_by_hash = DB_STMT(SQL_BY_HASH, 1, DB_IDEMPOTENT);
+static struct db_stmt q_used = DB_STMT(SQL_USED, 1, DB_IDEMPOTENT);
+static struct db_stmt q_revoke_family = DB_STMT(SQL_REVOKE_FAMILY, 1, DB_IDEMPOTENT);
+static struct db_stmt q_revoke_user = DB_STMT(SQL_REVOKE_USER, 1, DB_IDEMPOTENT);
+
+enum db_rc db_refresh_insert(struct db *db, int64_t user_id, const char *family, const char *hash,
+                             int64_t ttl_days)
+{
+	MYSQL_BIND in[4];
+
+	db_bind_int64(&in[0], &user_id);
+	db_bind_str(&in[1], family, NULL);
+	db_bind_str(&in[2], hash, NULL);
+	db_bind_int64(&in[3], &ttl_days);
+	return db_query(db, &q_insert, in, NULL);
+}
+
+enum db_rc db_refresh_by_hash(struct db *db, const char *hash, struct refresh_row *r)
+{
+	MYSQL_BIND in[1], out[6];
+	unsigned long flen = 0;
+	int64_t used = 0, revoked = 0, expired = 0;
+	enum db_rc rc;
+
+	db_bind_str(&in[0], hash, NULL);
+	db_bind_out_int64(&out[0], &r->id, NULL);
+	db_bind_out_int64(&out[1], &r->user_id, NULL);
+	db_bind_out_str(&out[2], r->family, sizeof(r->family) - 1, &flen, NULL);
+	db_bind_out_int64(&out[3], &used, NULL);
+	db_bind_out_int64(&out[4], &revoked, NULL);
+	db_bind_out_int64(&out[5], &expired, NULL);
+	if ((rc = db_query_one(db, &q_by_hash, in, out)) != DB_OK)
+		return rc;
+	r->family[flen < sizeof(r->family) - 1 ? flen : sizeof(r->family) - 1] = '\0';
+	r->used = used != 0;
+	r->revoked = revoked != 0;
+	r->expired = expired != 0;
+	return DB_OK;
+}
+
+enum db_rc db_refresh_mark_used(struct db *db, int64_t id)
+{
+	MYSQL_BIND in[1];
+	enum db_rc rc;
+
+	db_bind_int64(&in[0], &id);
+	if ((rc = db_query(db, &q_used, in, NULL)) != DB_OK)
+		return rc;
+	return db_affected_rows(db, &q_used) == 1 ? DB_OK : DB_NOT_FOUND;
+}
+
+enum db_rc db_refresh_revoke_family(struct db *db, const char *family)
+{
+	MYSQL_BIND in[1];
+
+	db_bind_str(&in[0], family, NULL);
+	return db_query(db, &q_revoke_family, in, NULL);
+}
+
+enum db_rc db_refresh_revoke_user(struct db *db, int64_t user_id)
+{
+	MYSQL_BIND in[1];
+
+	db_bind_int64(&in[0], &user_id);
+	return db_query(db, &q_revoke_user, in, NULL);
+}

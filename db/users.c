@@ -1,0 +1,269 @@
+/* users.c: the users table. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include <json-c/json.h>
+
+#include "db/identity.h"
+
+#define USER_COLS                                                                                  \
+	"id, COALESCE(email, ''), username, name, type, role, status, verification_status, "       \
+	"COALESCE(password_hash, ''), created_at, updated_at, COALESCE(last_login_at, '')"
+
+static const char SQL_BY_ID[] = "SELECT " USER_COLS " FROM users WHERE id = ?";
+static const char SQL_BY_LOGIN[] =
+        "SELECT " USER_COLS " FROM users WHERE username = ? OR email = ? ORDER BY id LIMIT 1";
+static const char SQL_INSERT[] =
+        "INSERT INTO users (email, username, name, type, role, status, password_hash, "
+        "created_at, updated_at) VALUES (NULLIF(?, ''), ?, ?, ?, ?, 'active', NULLIF(?, ''), "
+        "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))";
+static const char SQL_LOGGED_IN[] =
+        "UPDATE users SET last_login_at = UTC_TIMESTAMP(6), "
+        "password_hash = COALESCE(NULLIF(?, ''), password_hash) WHERE id = ?";
+static const char SQL_PROFILE[] =
+        "UPDATE users SET name = ?, email = NULLIF(?, ''), "
+        "password_hash = COALESCE(NULLIF(?, ''), password_hash), updated_at = UTC_TIMESTAMP(6) "
+        "WHERE id = ?";
+static const char SQL_ROLE_STATUS[] =
+        "UPDATE users SET role = COALESCE(NULLIF(?, ''), role), "
+        "status = COALESCE(NULLIF(?, ''), status), updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
+static const char SQL_UPSERT_EXT[] =
+        "INSERT INTO users (email, username, name, type, role, status, external_issuer, "
+        "external_sub, created_at, updated_at, last_login_at) "
+        "VALUES (NULLIF(?, ''), ?, ?, 'human', ?, 'active', ?, ?, UTC_TIMESTAMP(6), "
+        "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)) "
+        "ON DUPLICATE KEY UPDATE role = VALUES(role), last_login_at = UTC_TIMESTAMP(6), "
+        "id = LAST_INSERT_ID(id)";
+static const char SQL_LIST[] = "SELECT " USER_COLS " FROM users "
+                               "WHERE (? = '' OR role = ?) AND (? = '' OR status = ?) "
+                               "ORDER BY id DESC LIMIT ? OFFSET ?";
+static const char SQL_COUNT[] = "SELECT COUNT(*) FROM users "
+                                "WHERE (? = '' OR role = ?) AND (? = '' OR status = ?)";
+
+static struct db_stmt q_by_id = DB_STMT(SQL_BY_ID, 1, DB_IDEMPOTENT);
+static struct db_stmt q_by_login = DB_STMT(SQL_BY_LOGIN, 2, DB_IDEMPOTENT);
+static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 6, 0);
+static struct db_stmt q_logged_in = DB_STMT(SQL_LOGGED_IN, 2, DB_IDEMPOTENT);
+static struct db_stmt q_profile = DB_STMT(SQL_PROFILE, 4, DB_IDEMPOTENT);
+static struct db_stmt q_role_status = DB_STMT(SQL_ROLE_STATUS, 3, DB_IDEMPOTENT);
+static struct db_stmt q_upsert_ext = DB_STMT(SQL_UPSERT_EXT, 6, DB_IDEMPOTENT);
+static struct db_stmt q_list = DB_STMT(SQL_LIST, 6, DB_IDEMPOTENT);
+static struct db_stmt q_count = DB_STMT(SQL_COUNT, 4, DB_IDEMPOTENT);
+
+/* Output binds for USER_COLS into u, with their lengths. */
+struct user_out {
+	MYSQL_BIND b[12];
+	unsigned long len[12];
+};
+
+/* The string columns of a row, in USER_COLS order after id, with capacities. */
+static void user_strings(struct user *u, char *s[11], size_t caps[11])
+{
+	char *b[11] = { u->email,      u->username,   u->name,         u->type,
+		        u->role,       u->status,     u->verification, u->password_hash,
+		        u->created_at, u->updated_at, u->last_login_at };
+	size_t c[11] = { sizeof(u->email),        sizeof(u->username),      sizeof(u->name),
+		         sizeof(u->type),         sizeof(u->role),          sizeof(u->status),
+		         sizeof(u->verification), sizeof(u->password_hash), sizeof(u->created_at),
+		         sizeof(u->updated_at),   sizeof(u->last_login_at) };
+
+	memcpy(s, b, sizeof(b));
+	memcpy(caps, c, sizeof(c));
+}
+
+static void bind_user(struct user_out *o, struct user *u)
+{
+	char *bufs[11];
+	size_t caps[11];
+
+	memset(u, 0, sizeof(*u));
+	user_strings(u, bufs, caps);
+	db_bind_out_int64(&o->b[0], &u->id, NULL);
+	for (int i = 0; i < 11; i++)
+		db_bind_out_str(&o->b[i + 1], bufs[i], caps[i] - 2, &o->len[i + 1], NULL);
+}
+
+/* NUL-terminates the fetched strings and turns the times into ISO 8601. */
+static void fix_user(struct user_out *o, struct user *u)
+{
+	char *bufs[11];
+	size_t caps[11];
+
+	user_strings(u, bufs, caps);
+	for (int i = 0; i < 11; i++)
+		bufs[i][o->len[i + 1] < caps[i] - 2 ? o->len[i + 1] : caps[i] - 2] = '\0';
+	db_time_iso(u->created_at);
+	db_time_iso(u->updated_at);
+	db_time_iso(u->last_login_at);
+}
+
+static enum db_rc one_user(struct db *db, struct db_stmt *q, MYSQL_BIND *in, struct user *u)
+{
+	struct user_out o;
+	enum db_rc rc;
+
+	bind_user(&o, u);
+	if ((rc = db_query_one(db, q, in, o.b)) == DB_OK)
+		fix_user(&o, u);
+	return rc;
+}
+
+enum db_rc db_user_by_id(struct db *db, int64_t id, struct user *u)
+{
+	MYSQL_BIND in[1];
+
+	db_bind_int64(&in[0], &id);
+	return one_user(db, &q_by_id, in, u);
+}
+
+enum db_rc db_user_by_login(struct db *db, const char *identifier, struct user *u)
+{
+	MYSQL_BIND in[2];
+
+	db_bind_str(&in[0], identifier, NULL);
+	db_bind_str(&in[1], identifier, NULL);
+	return one_user(db, &q_by_login, in, u);
+}
+
+enum db_rc db_user_insert(struct db *db, struct user *u)
+{
+	MYSQL_BIND in[6];
+	enum db_rc rc;
+
+	db_bind_str(&in[0], u->email, NULL);
+	db_bind_str(&in[1], u->username, NULL);
+	db_bind_str(&in[2], u->name, NULL);
+	db_bind_str(&in[3], u->type[0] ? u->type : "human", NULL);
+	db_bind_str(&in[4], u->role[0] ? u->role : "readonly", NULL);
+	db_bind_str(&in[5], u->password_hash, NULL);
+	if ((rc = db_query(db, &q_insert, in, NULL)) != DB_OK)
+		return rc;
+	u->id = (int64_t)db_insert_id(db, &q_insert);
+	return DB_OK;
+}
+
+enum db_rc db_user_logged_in(struct db *db, int64_t id, const char *rehash)
+{
+	MYSQL_BIND in[2];
+
+	db_bind_str(&in[0], rehash ? rehash : "", NULL);
+	db_bind_int64(&in[1], &id);
+	return db_query(db, &q_logged_in, in, NULL);
+}
+
+enum db_rc db_user_update_profile(struct db *db, int64_t id, const char *name, const char *email,
+                                  const char *password_hash)
+{
+	MYSQL_BIND in[4];
+
+	db_bind_str(&in[0], name, NULL);
+	db_bind_str(&in[1], email, NULL);
+	db_bind_str(&in[2], password_hash ? password_hash : "", NULL);
+	db_bind_int64(&in[3], &id);
+	return db_query(db, &q_profile, in, NULL);
+}
+
+enum db_rc db_user_set_role_status(struct db *db, int64_t id, const char *role, const char *status)
+{
+	MYSQL_BIND in[3];
+
+	db_bind_str(&in[0], role ? role : "", NULL);
+	db_bind_str(&in[1], status ? status : "", NULL);
+	db_bind_int64(&in[2], &id);
+	return db_query(db, &q_role_status, in, NULL);
+}
+
+enum db_rc db_user_upsert_external(struct db *db, const char *issuer, const char *sub,
+                                   const char *email, const char *name, const char *role,
+                                   struct user *u)
+{
+	MYSQL_BIND in[6];
+	char username[72];
+	unsigned char h[8];
+	char hex[17];
+	crypto_generichash_state st;
+	enum db_rc rc;
+
+	/* A stable, unique username for an external subject: "ext-" + a hash. */
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	crypto_generichash_update(&st, (const unsigned char *)issuer, strlen(issuer) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)sub, strlen(sub));
+	crypto_generichash_final(&st, h, sizeof(h));
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(username, sizeof(username), "ext-%s", hex);
+	db_bind_str(&in[0], email ? email : "", NULL);
+	db_bind_str(&in[1], username, NULL);
+	db_bind_str(&in[2], name ? name : "", NULL);
+	db_bind_str(&in[3], role, NULL);
+	db_bind_str(&in[4], issuer, NULL);
+	db_bind_str(&in[5], sub, NULL);
+	rc = db_query(db, &q_upsert_ext, in, NULL);
+	if (rc == DB_DUPLICATE) {
+		/* The email belongs to a local account: link by subject only. */
+		db_bind_str(&in[0], "", NULL);
+		rc = db_query(db, &q_upsert_ext, in, NULL);
+	}
+	if (rc != DB_OK)
+		return rc;
+	return db_user_by_id(db, (int64_t)db_insert_id(db, &q_upsert_ext), u);
+}
+
+enum db_rc db_user_list(struct db *db, const char *role, const char *status, int64_t limit,
+                        int64_t offset, struct json_object *items, int64_t *total)
+{
+	MYSQL_BIND in[6], cnt[1];
+	struct user_out o;
+	struct user u;
+	enum db_rc rc;
+	int r;
+
+	role = role ? role : "";
+	status = status ? status : "";
+	db_bind_str(&in[0], role, NULL);
+	db_bind_str(&in[1], role, NULL);
+	db_bind_str(&in[2], status, NULL);
+	db_bind_str(&in[3], status, NULL);
+	db_bind_out_int64(&cnt[0], total, NULL);
+	if ((rc = db_query_one(db, &q_count, in, cnt)) != DB_OK)
+		return rc;
+	db_bind_int64(&in[4], &limit);
+	db_bind_int64(&in[5], &offset);
+	bind_user(&o, &u);
+	if ((rc = db_query(db, &q_list, in, o.b)) != DB_OK)
+		return rc;
+	while ((r = db_fetch(db, &q_list)) == 1) {
+		fix_user(&o, &u);
+		json_object_array_add(items, user_to_json(&u));
+	}
+	db_done(db, &q_list);
+	return r == 0 ? DB_OK : DB_ERROR;
+}
+
+static struct json_object *str_or_null(const char *s)
+{
+	return s[0] ? json_object_new_string(s) : NULL;
+}
+
+struct json_object *user_to_json(const struct user *u)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_object_add(o, "id", json_object_new_int64(u->id));
+	json_object_object_add(o, "email", str_or_null(u->email));
+	json_object_object_add(o, "username", json_object_new_string(u->username));
+	json_object_object_add(o, "name", json_object_new_string(u->name));
+	json_object_object_add(o, "type", json_object_new_string(u->type));
+	json_object_object_add(o, "role", json_object_new_string(u->role));
+	json_object_object_add(o, "status", json_object_new_string(u->status));
+	json_object_object_add(o, "verification_status", json_object_new_string(u->verification));
+	json_object_object_add(o, "created_at", json_object_new_string(u->created_at));
+	json_object_object_add(o, "updated_at", json_object_new_string(u->updated_at));
+	json_object_object_add(o, "last_login_at", str_or_null(u->last_login_at));
+	return o;
+}

@@ -1,0 +1,477 @@
+/* auth.c: who is calling (credentials), what they may do (roles), how often (rate limits). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <json-c/json.h>
+#include <sodium.h>
+
+#include "db/identity.h"
+#include "fcgi/auth.h"
+#include "lib/apikey.h"
+#include "lib/log.h"
+#include "lib/password.h"
+#include "lib/token.h"
+
+static const char *const method_names[AUTH__MAX] = {
+	"api_key", /* AUTH_API_KEY */
+	"env_key", /* AUTH_ENV_KEY */
+	"jwt",     /* AUTH_JWT */
+	"oidc",    /* AUTH_OIDC */
+	"basic",   /* AUTH_BASIC */
+};
+
+static const char *const role_names[ROLE__MAX] = {
+	"public",    /* ROLE_PUBLIC */
+	"readonly",  /* ROLE_READONLY */
+	"developer", /* ROLE_DEVELOPER */
+	"admin",     /* ROLE_ADMIN */
+};
+
+const char *auth_method_name(enum auth_method m)
+{
+	return m < AUTH__MAX ? method_names[m] : "?";
+}
+
+const char *role_name(enum role r)
+{
+	return r < ROLE__MAX ? role_names[r] : "?";
+}
+
+enum role role_parse(const char *s)
+{
+	for (int i = ROLE_READONLY; i < ROLE__MAX; i++)
+		if (s != NULL && strcmp(s, role_names[i]) == 0)
+			return (enum role)i;
+	return ROLE__MAX;
+}
+
+static struct principal *new_principal(struct req *rq, enum auth_method m)
+{
+	struct principal *p = rq_alloc(rq, sizeof(*p));
+
+	if (p != NULL) {
+		memset(p, 0, sizeof(*p));
+		p->method = m;
+		p->rate_limit = -1;
+	}
+	return p;
+}
+
+/* A user may act only while active; anything else is a plain 401. */
+static int user_usable(struct req *rq, const struct user *u)
+{
+	if (strcmp(u->status, "active") != 0)
+		return api_error(rq, E_UNAUTHORIZED, "this account is %s", u->status);
+	return 0;
+}
+
+static int db_failed(struct req *rq, enum db_rc rc)
+{
+	log_msg(LOG_ERROR, rq->request_id, "identity lookup failed: %s",
+	        db_last_error(rq->app->db));
+	return api_error(rq, rc == DB_UNAVAILABLE ? E_UNAVAILABLE : E_INTERNAL,
+	                 "credentials could not be checked");
+}
+
+/* ------------------------------------------------------------------ API keys */
+
+static int from_api_key(struct req *rq, const char *key)
+{
+	struct app *app = rq->app;
+	char hash[APIKEY_HASH_HEX + 1];
+	struct principal *p;
+	struct apikey_row k;
+	enum db_rc rc;
+
+	if (strlen(key) > 256)
+		return api_error(rq, E_UNAUTHORIZED, AUTH_BAD_KEY_MSG);
+	apikey_hash(app->cfg.key_pepper, key, hash);
+	if (!apikey_well_formed(key)) {
+		/* Not ours by format: maybe one of the environment's keys. */
+		for (size_t i = 0; i < app->cfg.nenv_keys; i++) {
+			if (sodium_memcmp(hash, app->cfg.env_key_hashes[i], APIKEY_HASH_HEX) == 0) {
+				if ((p = new_principal(rq, AUTH_ENV_KEY)) == NULL)
+					return api_error(rq, E_INTERNAL, "out of memory");
+				p->role = ROLE_ADMIN;
+				snprintf(p->label, sizeof(p->label), "env-key");
+				rq->who = p;
+				return 0;
+			}
+		}
+		return api_error(rq, E_UNAUTHORIZED, AUTH_BAD_KEY_MSG);
+	}
+	if ((rc = db_apikey_by_hash(app->db, hash, &k)) == DB_NOT_FOUND)
+		return api_error(rq, E_UNAUTHORIZED, AUTH_BAD_KEY_MSG);
+	if (rc != DB_OK)
+		return db_failed(rq, rc);
+	if (k.revoked_at[0] != '\0')
+		return api_error(rq, E_UNAUTHORIZED, "this API key has been revoked");
+	if (k.expired)
+		return api_error(rq, E_UNAUTHORIZED, "this API key has expired");
+	if (strcmp(k.user_status, "active") != 0)
+		return api_error(rq, E_UNAUTHORIZED, "the owner of this API key is %s",
+		                 k.user_status);
+	if ((p = new_principal(rq, AUTH_API_KEY)) == NULL)
+		return api_error(rq, E_INTERNAL, "out of memory");
+	p->role = role_parse(k.role);
+	if (role_parse(k.user_role) < p->role)
+		p->role = role_parse(k.user_role);
+	if (p->role == ROLE__MAX)
+		p->role = ROLE_READONLY;
+	p->user_id = k.user_id;
+	p->key_id = k.id;
+	p->rate_limit = k.rate_limit;
+	snprintf(p->label, sizeof(p->label), "key:%lld", (long long)k.id);
+	rq->who = p;
+	/* last_used_* at most once a minute: the lookup said whether it is due. */
+	if (k.touch_due)
+		db_apikey_touch(app->db, k.id, rq->client_addr ? rq->client_addr : "");
+	return 0;
+}
+
+/* ------------------------------------------------------------------ users */
+
+static int as_user(struct req *rq, enum auth_method m, int64_t id)
+{
+	struct principal *p;
+	enum db_rc rc;
+
+	if ((p = new_principal(rq, m)) == NULL)
+		return api_error(rq, E_INTERNAL, "out of memory");
+	if ((rc = db_user_by_id(rq->app->db, id, &p->user)) == DB_NOT_FOUND)
+		return api_error(rq, E_UNAUTHORIZED, "the token's user does not exist");
+	if (rc != DB_OK)
+		return db_failed(rq, rc);
+	if (user_usable(rq, &p->user) < 0)
+		return -1;
+	/* The role is read now, not from the token: a demotion applies at once. */
+	p->role = role_parse(p->user.role);
+	p->user_id = id;
+	snprintf(p->label, sizeof(p->label), "user:%lld", (long long)id);
+	rq->who = p;
+	return 0;
+}
+
+static int from_basic(struct req *rq, const char *b64)
+{
+	unsigned char dec[512];
+	size_t n = 0;
+	char *colon, *user, *pass;
+	struct principal *p;
+	enum db_rc rc;
+
+	if (strlen(b64) > 680 || sodium_base642bin(dec, sizeof(dec) - 1, b64, strlen(b64), NULL, &n,
+	                                           NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
+		return api_error(rq, E_UNAUTHORIZED, "malformed Basic credentials");
+	dec[n] = '\0';
+	if (memchr(dec, '\0', n) != NULL || (colon = strchr((char *)dec, ':')) == NULL)
+		return api_error(rq, E_UNAUTHORIZED, "malformed Basic credentials");
+	*colon = '\0';
+	user = (char *)dec;
+	pass = colon + 1;
+	if ((p = new_principal(rq, AUTH_BASIC)) == NULL)
+		return api_error(rq, E_INTERNAL, "out of memory");
+	rc = db_user_by_login(rq->app->db, user, &p->user);
+	if (rc != DB_OK && rc != DB_NOT_FOUND) {
+		sodium_memzero(dec, sizeof(dec));
+		return db_failed(rq, rc);
+	}
+	if (rc == DB_NOT_FOUND || p->user.password_hash[0] == '\0' ||
+	    !password_verify(p->user.password_hash, pass)) {
+		sodium_memzero(dec, sizeof(dec));
+		return api_error(rq, E_UNAUTHORIZED, "invalid username or password");
+	}
+	sodium_memzero(dec, sizeof(dec));
+	if (user_usable(rq, &p->user) < 0)
+		return -1;
+	p->role = role_parse(p->user.role);
+	p->user_id = p->user.id;
+	snprintf(p->label, sizeof(p->label), "user:%lld", (long long)p->user.id);
+	rq->who = p;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ JWKS */
+
+struct buf {
+	char *p;
+	size_t n;
+};
+
+static size_t collect(char *data, size_t size, size_t nmemb, void *ud)
+{
+	struct buf *b = ud;
+	size_t add = size * nmemb;
+	char *np;
+
+	if (b->n + add > 1024 * 1024 || (np = realloc(b->p, b->n + add + 1)) == NULL)
+		return 0;
+	memcpy(np + b->n, data, add);
+	b->n += add;
+	np[b->n] = '\0';
+	b->p = np;
+	return add;
+}
+
+void auth_forget_jwks(struct app *app)
+{
+	jwks_free(app->jwks, app->njwks);
+	app->jwks = NULL;
+	app->njwks = 0;
+	app->jwks_at = 0;
+}
+
+/* Fetches <issuer>/.well-known/jwks.json into the process cache. */
+static int fetch_jwks(struct req *rq)
+{
+	struct app *app = rq->app;
+	const char *iss = app->cfg.oidc_issuer;
+	size_t il = strlen(iss);
+	char *url = rq_printf(rq, "%.*s/.well-known/jwks.json",
+	                      (int)(il && iss[il - 1] == '/' ? il - 1 : il), iss);
+	struct buf b = { NULL, 0 };
+	CURL *c = curl_easy_init();
+	long code = 0;
+	CURLcode res;
+	struct jwk *keys = NULL;
+	int n;
+
+	app->jwks_tried_at = util_monotonic_us();
+	if (c == NULL || url == NULL) {
+		if (c != NULL)
+			curl_easy_cleanup(c);
+		return -1;
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 3000L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	res = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_cleanup(c);
+	if (res != CURLE_OK || code != 200 || b.p == NULL) {
+		log_msg(LOG_WARNING, rq->request_id, "JWKS fetch from %s failed: %s (HTTP %ld)",
+		        url, curl_easy_strerror(res), code);
+		free(b.p);
+		return -1;
+	}
+	n = jwks_parse(b.p, b.n, &keys);
+	free(b.p);
+	if (n < 0) {
+		log_msg(LOG_WARNING, rq->request_id, "JWKS from %s is not a key set", url);
+		return -1;
+	}
+	auth_forget_jwks(app);
+	app->jwks = keys;
+	app->njwks = n;
+	app->jwks_at = util_monotonic_us();
+	return 0;
+}
+
+/*
+ * The PEM of `kid`: from the cache, refreshed when stale, refetched once
+ * when unknown (the issuer rotated its keys), but at most every
+ * min(30 s, TTL), so that tokens with made-up kids cannot make every
+ * request a call to the identity provider.
+ */
+static const char *jwk_pem(struct req *rq, const char *kid)
+{
+	struct app *app = rq->app;
+	int64_t gap = (app->cfg.jwks_ttl_s < 30 ? app->cfg.jwks_ttl_s : 30) * 1000000LL;
+	bool fetched = false;
+
+	bool may_fetch = app->jwks_tried_at == 0 || util_monotonic_us() - app->jwks_tried_at >= gap;
+
+	/* A stale set is refreshed; if the issuer is down the old keys stay. */
+	if (may_fetch && (app->jwks_at == 0 || util_monotonic_us() - app->jwks_at >
+	                                               (int64_t)app->cfg.jwks_ttl_s * 1000000)) {
+		fetch_jwks(rq);
+		fetched = true;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < app->njwks; i++)
+			if (strcmp(app->jwks[i].kid, kid) == 0)
+				return app->jwks[i].pem;
+		if (fetched || !may_fetch || fetch_jwks(rq) < 0)
+			break;
+		fetched = true;
+	}
+	return NULL;
+}
+
+/* Cognito groups to a role: the highest wins; none is readonly. */
+static enum role role_from_groups(struct json_object *claims)
+{
+	struct json_object *g;
+	enum role r = ROLE_READONLY;
+
+	if (!json_object_object_get_ex(claims, "cognito:groups", &g) ||
+	    !json_object_is_type(g, json_type_array))
+		return r;
+	for (size_t i = 0; i < json_object_array_length(g); i++) {
+		const char *name = json_object_get_string(json_object_array_get_idx(g, i));
+
+		if (name == NULL)
+			continue;
+		if (strcmp(name, "Administrators") == 0)
+			r = ROLE_ADMIN;
+		else if (strcmp(name, "Developers") == 0 && r < ROLE_DEVELOPER)
+			r = ROLE_DEVELOPER;
+	}
+	return r;
+}
+
+static const char *claim_str(struct json_object *claims, const char *name)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(claims, name, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int from_oidc(struct req *rq, const char *jwt, const char *kid)
+{
+	struct app *app = rq->app;
+	struct token_oidc want = { app->cfg.oidc_issuer, app->cfg.oidc_audience,
+		                   app->cfg.oidc_cognito };
+	struct json_object *claims = NULL;
+	const char *pem, *sub;
+	struct principal *p;
+	enum token_rc trc;
+	enum role role;
+	enum db_rc rc;
+
+	if (kid[0] == '\0' || (pem = jwk_pem(rq, kid)) == NULL)
+		return api_error(rq, E_UNAUTHORIZED, "token key id is not known to the issuer");
+	trc = token_verify_rs256(jwt, pem, &want, (int64_t)time(NULL), &claims);
+	if (trc != TOKEN_OK)
+		return api_error(rq, E_UNAUTHORIZED, "%s", token_strerror(trc));
+	rq_own_json(rq, claims);
+	sub = claim_str(claims, "sub");
+	role = role_from_groups(claims);
+	if ((p = new_principal(rq, AUTH_OIDC)) == NULL)
+		return api_error(rq, E_INTERNAL, "out of memory");
+	rc = db_user_upsert_external(app->db, app->cfg.oidc_issuer, sub, claim_str(claims, "email"),
+	                             claim_str(claims, "name"), role_name(role), &p->user);
+	if (rc != DB_OK)
+		return db_failed(rq, rc);
+	if (user_usable(rq, &p->user) < 0)
+		return -1;
+	p->role = role_parse(p->user.role);
+	p->user_id = p->user.id;
+	snprintf(p->label, sizeof(p->label), "user:%lld", (long long)p->user.id);
+	rq->who = p;
+	return 0;
+}
+
+static int from_bearer(struct req *rq, const char *jwt)
+{
+	struct app *app = rq->app;
+	char alg[16], kid[128];
+	struct json_object *claims = NULL;
+	enum token_rc trc;
+	const char *sub;
+	int64_t id;
+
+	if (token_peek_header(jwt, alg, sizeof(alg), kid, sizeof(kid)) != TOKEN_OK)
+		return api_error(rq, E_UNAUTHORIZED, "%s", token_strerror(TOKEN_MALFORMED));
+	/* The configured issuers decide the algorithm; the token's header never does. */
+	if (strcmp(alg, "RS256") == 0 && app->cfg.oidc_issuer != NULL)
+		return from_oidc(rq, jwt, kid);
+	trc = token_verify_hs256(jwt, (const unsigned char *)app->cfg.jwt_secret,
+	                         strlen(app->cfg.jwt_secret), app->cfg.jwt_issuer,
+	                         (int64_t)time(NULL), &claims);
+	if (trc != TOKEN_OK)
+		return api_error(rq, E_UNAUTHORIZED, "%s", token_strerror(trc));
+	rq_own_json(rq, claims);
+	sub = claim_str(claims, "sub");
+	if (sub == NULL || util_parse_int64(sub, 1, INT64_MAX, &id) < 0)
+		return api_error(rq, E_UNAUTHORIZED, "%s", token_strerror(TOKEN_BAD_CLAIMS));
+	return as_user(rq, AUTH_JWT, id);
+}
+
+int auth_identify(struct req *rq)
+{
+	const char *key = rq_header(rq, "X-API-Key");
+	const char *authz = rq_header(rq, "Authorization");
+	int rc;
+
+	if (key != NULL)
+		rc = from_api_key(rq, key);
+	else if (authz != NULL && strncasecmp(authz, "Bearer ", 7) == 0)
+		rc = from_bearer(rq, authz + 7);
+	else if (authz != NULL && strncasecmp(authz, "Basic ", 6) == 0)
+		rc = from_basic(rq, authz + 6);
+	else if (authz != NULL)
+		return api_error(rq, E_UNAUTHORIZED, "unsupported Authorization scheme");
+	else
+		return 0;
+	if (rc == 0 && rq->who != NULL)
+		rq->principal = rq->who->label;
+	return rc;
+}
+
+/* ------------------------------------------------------------------ rate limits */
+
+int ratelimit_hit(struct req *rq, const char *cls, const char *key, long limit)
+{
+	int64_t span = rq->app->cfg.rate_window_s;
+	int64_t now = (int64_t)time(NULL), window = now - now % span, hits = 0;
+	unsigned char bucket[16];
+	crypto_generichash_state st;
+	long remaining;
+
+	if (limit <= 0)
+		return 0;
+	crypto_generichash_init(&st, NULL, 0, sizeof(bucket));
+	crypto_generichash_update(&st, (const unsigned char *)cls, strlen(cls) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)key, strlen(key));
+	crypto_generichash_final(&st, bucket, sizeof(bucket));
+	if (db_ratelimit_hit(rq->app->db, bucket, window, &hits) != DB_OK) {
+		/* Fail open: a limiter that cannot count must not lock everyone out. */
+		log_msg(LOG_WARNING, rq->request_id, "rate limiter unavailable: %s",
+		        db_last_error(rq->app->db));
+		return 0;
+	}
+	/* Now and then, drop old windows (any responder may; it is idempotent). */
+	if (hits == 1 && randombytes_uniform(64) == 0)
+		db_ratelimit_prune(rq->app->db, window - 2 * span);
+	remaining = hits >= limit ? 0 : limit - (long)hits;
+	/* Report the tightest of the limits this request was counted in. */
+	if (!rq->rl_set || remaining < rq->rl_remaining) {
+		rq->rl_set = true;
+		rq->rl_limit = limit;
+		rq->rl_remaining = remaining;
+		rq->rl_reset = window + span;
+	}
+	if (hits > limit) {
+		char retry[16];
+
+		snprintf(retry, sizeof(retry), "%lld", (long long)(window + span - now));
+		api_header(rq, "Retry-After", retry);
+		return api_error(
+		        rq, E_RATE_LIMITED, "rate limit of %ld requests per %s exceeded", limit,
+		        span == 60 ? "minute" : rq_printf(rq, "%lld seconds", (long long)span));
+	}
+	return 0;
+}
+
+void audit(struct req *rq, const char *action, const char *target, const char *who)
+{
+	if (who == NULL)
+		who = rq->who ? rq->who->label : NULL;
+	if (db_audit_add(rq->app->db, who, action, target, rq->client_addr, rq->request_id) !=
+	    DB_OK)
+		log_msg(LOG_ERROR, rq->request_id, "audit record %s failed: %s", action,
+		        db_last_error(rq->app->db));
+}

@@ -1,0 +1,60 @@
+/* auth.h: who is calling (credentials), what they may do (roles), how often (rate limits). */
+#ifndef STRATUS_AUTH_H
+#define STRATUS_AUTH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/identity.h"
+#include "fcgi/router.h"
+
+enum auth_method {
+	AUTH_API_KEY, /* AUTH_API_KEY: a database key in X-API-Key */
+	AUTH_ENV_KEY, /* AUTH_ENV_KEY: API_KEYS / OUMI_API_KEY */
+	AUTH_JWT,     /* AUTH_JWT: a Stratus access token */
+	AUTH_OIDC,    /* AUTH_OIDC: an external RS256 token (OIDC / Cognito) */
+	AUTH_BASIC,   /* AUTH_BASIC: HTTP Basic with username or email */
+	AUTH__MAX
+};
+
+/* The authenticated caller of one request (request memory). */
+struct principal {
+	enum auth_method method;
+	enum role role;   /* effective: a key's role never exceeds its owner's */
+	int64_t user_id;  /* 0 for environment keys */
+	int64_t key_id;   /* API keys only */
+	long rate_limit;  /* a key's own limit: -1 none, 0 unlimited */
+	char label[64];   /* "user:42", "key:7", "env-key": logs, audit, rate buckets */
+	struct user user; /* when user_id > 0 */
+};
+
+/* The message the original clients expect for a missing or bad API key. */
+#define AUTH_BAD_KEY_MSG "Invalid API key. Please provide a valid X-API-Key header."
+
+const char *auth_method_name(enum auth_method m);
+const char *role_name(enum role r);
+/* "readonly" -> ROLE_READONLY ...; ROLE__MAX when unknown. */
+enum role role_parse(const char *s);
+
+/*
+ * Finds the caller from X-API-Key, then Authorization: Bearer, then Basic
+ * (first present wins) and sets rq->who. No credentials leaves rq->who NULL
+ * and returns 0. Returns -1 after answering 401 (bad credentials) or 503
+ * (database down).
+ */
+int auth_identify(struct req *rq);
+
+/*
+ * Counts one request of `key` in `cls` ("general", "auth", ...) against
+ * `limit` per minute (0: no limit) and sets the X-RateLimit-* values.
+ * Returns 0, or -1 after answering 429 with Retry-After.
+ */
+int ratelimit_hit(struct req *rq, const char *cls, const char *key, long limit);
+
+/* Records an audit event for the caller (or `who` when not NULL). */
+void audit(struct req *rq, const char *action, const char *target, const char *who);
+
+/* Drops the process's cached JWKS (tests, key rotation). */
+void auth_forget_jwks(struct app *app);
+
+#endif

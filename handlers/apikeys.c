@@ -1,0 +1,154 @@
+/* apikeys.c: API keys: create (shown once), list, revoke; and the audit log. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <sodium.h>
+
+#include "db/identity.h"
+#include "fcgi/auth.h"
+#include "handlers/apikeys.h"
+#include "handlers/common.h"
+#include "lib/apikey.h"
+
+static const char *const roles[] = { "readonly", "developer", "admin", NULL };
+
+/*
+ * POST /api-keys {"name","role?","expires_in_days?","rate_limit_per_minute?",
+ * "user_id?","scopes?"} -> 201 with "key", shown this once. The role
+ * defaults to the owner's and may never exceed it; user_id (another owner)
+ * and rate_limit_per_minute are for admins. Raises 400, 403, 404.
+ */
+int h_apikeys_create(struct req *rq)
+{
+	struct app *app = rq->app;
+	struct principal *who = rq->who;
+	struct fields f = { rq, NULL };
+	const char *name, *role, *scopes;
+	int64_t days = 0, limit = -1, owner_id = who->user_id;
+	char key[APIKEY_LEN + 1], hash[APIKEY_HASH_HEX + 1];
+	struct apikey_row k;
+	struct user owner;
+	struct json_object *o;
+	enum role want, cap;
+	enum db_rc rc;
+
+	name = field_str(&f, "name", true, 1, 100);
+	role = field_enum(&f, "role", false, roles);
+	scopes = field_str(&f, "scopes", false, 1, 1000);
+	field_int(&f, "expires_in_days", false, 1, 3650, &days);
+	field_int(&f, "rate_limit_per_minute", false, 0, 1000000, &limit);
+	field_int(&f, "user_id", false, 1, INT64_MAX, &owner_id);
+	if (fields_done(&f) < 0)
+		return -1;
+	if ((limit >= 0 || owner_id != who->user_id) && who->role < ROLE_ADMIN)
+		return api_error(rq, E_FORBIDDEN,
+		                 "only admins set user_id or rate_limit_per_minute");
+	if (owner_id == 0)
+		return api_error(
+		        rq, E_VALIDATION,
+		        "user_id: an environment key owns no account; name the key's owner");
+	if ((rc = db_user_by_id(app->db, owner_id, &owner)) == DB_NOT_FOUND)
+		return api_error(rq, E_NOT_FOUND, "no such user: %lld", (long long)owner_id);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, "api key owner");
+	if (strcmp(owner.status, "active") != 0)
+		return api_error(rq, E_CONFLICT, "the owner is %s", owner.status);
+	cap = role_parse(owner.role);
+	if (owner_id == who->user_id && who->role < cap)
+		cap = who->role; /* a key never exceeds the credential that made it */
+	want = role ? role_parse(role) : cap;
+	if (want > cap)
+		return api_error(rq, E_FORBIDDEN, "a key's role cannot exceed %s", role_name(cap));
+
+	apikey_generate(key);
+	apikey_hash(app->cfg.key_pepper, key, hash);
+	memset(&k, 0, sizeof(k));
+	k.user_id = owner_id;
+	snprintf(k.name, sizeof(k.name), "%s", name);
+	snprintf(k.display_prefix, sizeof(k.display_prefix), "%.*s", APIKEY_DISPLAY_LEN, key);
+	snprintf(k.role, sizeof(k.role), "%s", role_name(want));
+	snprintf(k.scopes, sizeof(k.scopes), "%s", scopes ? scopes : "");
+	k.rate_limit = limit;
+	if ((rc = db_apikey_insert(app->db, &k, hash, days)) != DB_OK) {
+		sodium_memzero(key, sizeof(key));
+		return db_failure(rq, rc, "api key");
+	}
+	if ((rc = db_apikey_by_id(app->db, k.id, &k)) != DB_OK) {
+		sodium_memzero(key, sizeof(key));
+		return db_failure(rq, rc, "api key");
+	}
+	audit(rq, "apikey.created", rq_printf(rq, "key:%lld %s", (long long)k.id, k.display_prefix),
+	      NULL);
+	o = apikey_to_json(&k);
+	json_object_object_add(o, "key", json_object_new_string(key));
+	sodium_memzero(key, sizeof(key));
+	return api_reply(rq, 201, o);
+}
+
+/* GET /api-keys : the caller's keys; an admin sees all, or ?user_id=. */
+int h_apikeys_list(struct req *rq)
+{
+	struct principal *who = rq->who;
+	struct json_object *items;
+	int64_t limit, offset, total = 0, user_id = who->user_id, asked = 0;
+	enum db_rc rc;
+
+	if (page_params(rq, &limit, &offset) < 0 ||
+	    rq_query_int_or_error(rq, "user_id", 1, INT64_MAX, 0, &asked) < 0)
+		return -1;
+	if (who->role >= ROLE_ADMIN)
+		user_id = asked; /* 0: everyone's */
+	else if (asked != 0 && asked != who->user_id)
+		return api_error(rq, E_FORBIDDEN, "only admins list other users' keys");
+	if ((items = rq_own_json(rq, json_object_new_array())) == NULL)
+		return api_error(rq, E_INTERNAL, "out of memory");
+	if ((rc = db_apikey_list(rq->app->db, user_id, limit, offset, items, &total)) != DB_OK)
+		return db_failure(rq, rc, "api key list");
+	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));
+}
+
+/* DELETE /api-keys/{id} : revokes; the owner's or any for an admin. */
+int h_apikeys_delete(struct req *rq)
+{
+	struct apikey_row k;
+	int64_t id;
+	enum db_rc rc;
+
+	if (param_id(rq, "id", &id) < 0)
+		return -1;
+	rc = db_apikey_by_id(rq->app->db, id, &k);
+	/* Someone else's key is "not found" to a non-admin: no probing. */
+	if (rc == DB_NOT_FOUND ||
+	    (rc == DB_OK && k.user_id != rq->who->user_id && rq->who->role < ROLE_ADMIN))
+		return api_error(rq, E_NOT_FOUND, "no such API key: %lld", (long long)id);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, "api key");
+	if (k.revoked_at[0] != '\0')
+		return api_error(rq, E_CONFLICT, "API key %lld is already revoked", (long long)id);
+	if ((rc = db_apikey_revoke(rq->app->db, id)) != DB_OK && rc != DB_NOT_FOUND)
+		return db_failure(rq, rc, "api key revoke");
+	audit(rq, "apikey.revoked", rq_printf(rq, "key:%lld %s", (long long)id, k.display_prefix),
+	      NULL);
+	rq->status = 204;
+	return 0;
+}
+
+/* GET /audit?action=&limit=&offset= (admin), newest first. */
+int h_audit_list(struct req *rq)
+{
+	const char *action = rq_query(rq, "action");
+	struct json_object *items;
+	int64_t limit, offset, total = 0;
+	enum db_rc rc;
+
+	if (page_params(rq, &limit, &offset) < 0)
+		return -1;
+	if ((items = rq_own_json(rq, json_object_new_array())) == NULL)
+		return api_error(rq, E_INTERNAL, "out of memory");
+	if ((rc = db_audit_list(rq->app->db, action, limit, offset, items, &total)) != DB_OK)
+		return db_failure(rq, rc, "audit list");
+	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));
+}

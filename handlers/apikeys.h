@@ -1,0 +1,12 @@
+/* apikeys.h: API keys: create (shown once), list, revoke; and the audit log. */
+#ifndef STRATUS_H_APIKEYS_H
+#define STRATUS_H_APIKEYS_H
+
+struct req;
+
+int h_apikeys_create(struct req *rq);
+int h_apikeys_list(struct req *rq);
+int h_apikeys_delete(struct req *rq);
+int h_audit_list(struct req *rq);
+
+#endif

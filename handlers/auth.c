@@ -1,0 +1,338 @@
+/* auth.c: tokens, login, registration, refresh, the caller's identity. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+#include <sodium.h>
+
+#include "db/identity.h"
+#include "fcgi/auth.h"
+#include "handlers/auth.h"
+#include "handlers/common.h"
+#include "lib/apikey.h"
+#include "lib/log.h"
+#include "lib/password.h"
+#include "lib/token.h"
+
+#define BAD_LOGIN "Incorrect username or password"
+
+/*
+ * A hash to verify against when the user does not exist, so that a wrong
+ * username costs as much as a wrong password. Computed once per process.
+ */
+static const char *dummy_hash(void)
+{
+	static char hash[PASSWORD_HASH_MAX];
+
+	if (hash[0] == '\0' && password_hash("stratus-dummy-password-Aa1!", hash) < 0)
+		return NULL;
+	return hash;
+}
+
+/*
+ * Checks a username-or-email and password: the per-identifier rate limit,
+ * the password (in constant work whether or not the user exists), the
+ * account's status, a rehash when the cost went up, the audit record.
+ * Returns 0 with *u filled, or -1 after answering (401, 429, 503).
+ */
+static int check_login(struct req *rq, const char *ident, const char *password, struct user *u)
+{
+	struct app *app = rq->app;
+	char key[300];
+	enum db_rc rc;
+	size_t i;
+
+	/* The identifier is case-insensitive for the limiter as for login. */
+	for (i = 0; ident[i] && i < 254; i++)
+		key[i] = (char)tolower((unsigned char)ident[i]);
+	snprintf(key + i, sizeof(key) - i, "|%s", rq->client_addr ? rq->client_addr : "-");
+	if (ratelimit_hit(rq, "auth", key, app->cfg.rate_auth) < 0) {
+		audit(rq, "login.rate_limited", ident, ident);
+		return -1;
+	}
+	rc = db_user_by_login(app->db, ident, u);
+	if (rc != DB_OK && rc != DB_NOT_FOUND)
+		return db_failure(rq, rc, "login lookup");
+	if (rc == DB_NOT_FOUND || u->password_hash[0] == '\0') {
+		const char *h = dummy_hash();
+
+		if (h != NULL)
+			password_verify(h, password);
+		audit(rq, "login.failure", ident, ident);
+		return api_error(rq, E_UNAUTHORIZED, BAD_LOGIN);
+	}
+	if (!password_verify(u->password_hash, password)) {
+		audit(rq, "login.failure", ident, ident);
+		return api_error(rq, E_UNAUTHORIZED, BAD_LOGIN);
+	}
+	if (strcmp(u->status, "active") != 0) {
+		audit(rq, "login.refused", ident, ident);
+		return api_error(rq, E_UNAUTHORIZED, "this account is %s", u->status);
+	}
+	{
+		char rehash[PASSWORD_HASH_MAX] = "";
+
+		if (password_needs_rehash(u->password_hash) && password_hash(password, rehash) < 0)
+			rehash[0] = '\0';
+		if ((rc = db_user_logged_in(app->db, u->id, rehash[0] ? rehash : NULL)) != DB_OK)
+			return db_failure(rq, rc, "login record");
+		sodium_memzero(rehash, sizeof(rehash));
+	}
+	{
+		char who[32];
+
+		snprintf(who, sizeof(who), "user:%lld", (long long)u->id);
+		audit(rq, "login.success", ident, who);
+	}
+	return 0;
+}
+
+/* Adds access_token, token_type and expires_in for `u` to `o`. */
+static int add_access_token(struct req *rq, struct json_object *o, const struct user *u)
+{
+	struct app *app = rq->app;
+	char sub[24], jti[UUID_LEN + 1];
+	int64_t ttl = app->cfg.jwt_expire_minutes * 60;
+	char *tok;
+
+	snprintf(sub, sizeof(sub), "%lld", (long long)u->id);
+	util_uuid_v4(jti);
+	tok = token_issue_hs256((const unsigned char *)app->cfg.jwt_secret,
+	                        strlen(app->cfg.jwt_secret), app->cfg.jwt_issuer, sub, u->role,
+	                        (int64_t)time(NULL), ttl, jti);
+	if (tok == NULL)
+		return api_error(rq, E_INTERNAL, "the token could not be issued");
+	json_object_object_add(o, "access_token", json_object_new_string(tok));
+	json_object_object_add(o, "token_type", json_object_new_string("bearer"));
+	json_object_object_add(o, "expires_in", json_object_new_int64(ttl));
+	sodium_memzero(tok, strlen(tok));
+	free(tok);
+	return 0;
+}
+
+/* Creates a refresh token in `family` and adds it to `o`. */
+static int add_refresh_token(struct req *rq, struct json_object *o, int64_t user_id,
+                             const char *family)
+{
+	unsigned char raw[32];
+	char tok[4 + 64], hash[APIKEY_HASH_HEX + 1];
+	enum db_rc rc;
+
+	randombytes_buf(raw, sizeof(raw));
+	memcpy(tok, "srt_", 4);
+	sodium_bin2base64(tok + 4, sizeof(tok) - 4, raw, sizeof(raw),
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	apikey_hash(rq->app->cfg.key_pepper, tok, hash);
+	rc = db_refresh_insert(rq->app->db, user_id, family, hash, rq->app->cfg.refresh_ttl_days);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, "refresh token");
+	json_object_object_add(o, "refresh_token", json_object_new_string(tok));
+	json_object_object_add(o, "refresh_expires_in",
+	                       json_object_new_int64(rq->app->cfg.refresh_ttl_days * 86400));
+	sodium_memzero(tok, sizeof(tok));
+	return 0;
+}
+
+/*
+ * POST /token {"username","password"} (JSON or form-encoded, as OAuth2
+ * password clients send it) -> {"access_token","token_type","expires_in"}.
+ * Raises 400, 401, 429.
+ */
+int h_token(struct req *rq)
+{
+	struct fields f = { rq, NULL };
+	const char *user = field_str(&f, "username", true, 1, 254);
+	const char *pass = field_str(&f, "password", true, 1, PASSWORD_MAX_LEN);
+	struct json_object *o;
+	struct user u;
+
+	if (fields_done(&f) < 0 || check_login(rq, user, pass, &u) < 0)
+		return -1;
+	if ((o = rq_own_json(rq, json_object_new_object())) == NULL ||
+	    add_access_token(rq, o, &u) < 0)
+		return -1;
+	return api_reply(rq, 200, json_object_get(o));
+}
+
+/*
+ * POST /auth/login {"identifier" or "email", "password"} -> access and
+ * refresh tokens and the user. Raises 400, 401, 429.
+ */
+int h_auth_login(struct req *rq)
+{
+	struct fields f = { rq, NULL };
+	const char *ident = field_str(&f, "identifier", false, 1, 254);
+	const char *email = ident ? NULL : field_str(&f, "email", false, 1, 254);
+	const char *pass = field_str(&f, "password", true, 1, PASSWORD_MAX_LEN);
+	char family[UUID_LEN + 1];
+	struct json_object *o;
+	struct user u;
+
+	if (ident == NULL && email == NULL && f.errors == NULL)
+		field_fail(&f, "identifier", "is required (or email)");
+	if (fields_done(&f) < 0 || check_login(rq, ident ? ident : email, pass, &u) < 0)
+		return -1;
+	util_uuid_v4(family);
+	if ((o = rq_own_json(rq, json_object_new_object())) == NULL ||
+	    add_access_token(rq, o, &u) < 0 || add_refresh_token(rq, o, u.id, family) < 0)
+		return -1;
+	json_object_object_add(o, "user", user_to_json(&u));
+	return api_reply(rq, 200, json_object_get(o));
+}
+
+/*
+ * POST /auth/token {"refresh_token"} -> a new access and refresh token.
+ * Refresh tokens are single-use: presenting a spent one revokes its whole
+ * family (whoever holds the other copy is logged out too). Raises 400, 401.
+ */
+int h_auth_refresh(struct req *rq)
+{
+	struct app *app = rq->app;
+	struct fields f = { rq, NULL };
+	const char *tok = field_str(&f, "refresh_token", true, 1, 200);
+	char hash[APIKEY_HASH_HEX + 1], key[80];
+	struct refresh_row r;
+	struct json_object *o;
+	struct user u;
+	enum db_rc rc;
+
+	if (fields_done(&f) < 0)
+		return -1;
+	snprintf(key, sizeof(key), "refresh|%s", rq->client_addr ? rq->client_addr : "-");
+	if (ratelimit_hit(rq, "auth", key, app->cfg.rate_auth * 4) < 0)
+		return -1;
+	apikey_hash(app->cfg.key_pepper, tok, hash);
+	if ((rc = db_begin(app->db)) != DB_OK)
+		return db_failure(rq, rc, "refresh");
+	rc = db_refresh_by_hash(app->db, hash, &r);
+	if (rc == DB_NOT_FOUND) {
+		db_rollback(app->db);
+		return api_error(rq, E_UNAUTHORIZED, "invalid refresh token");
+	}
+	if (rc != DB_OK) {
+		db_rollback(app->db);
+		return db_failure(rq, rc, "refresh");
+	}
+	if (r.used || r.revoked) {
+		/* Reuse of a spent token: someone else has a copy. End the family. */
+		rc = db_refresh_revoke_family(app->db, r.family);
+		if (rc != DB_OK || db_commit(app->db) != DB_OK) {
+			db_rollback(app->db);
+			return db_failure(rq, rc, "refresh revoke");
+		}
+		audit(rq, "refresh.reuse", r.family, NULL);
+		return api_error(rq, E_UNAUTHORIZED,
+		                 "refresh token already used; the session is revoked");
+	}
+	if (r.expired) {
+		db_rollback(app->db);
+		return api_error(rq, E_UNAUTHORIZED, "refresh token has expired");
+	}
+	if ((rc = db_refresh_mark_used(app->db, r.id)) != DB_OK ||
+	    (rc = db_user_by_id(app->db, r.user_id, &u)) != DB_OK) {
+		db_rollback(app->db);
+		return db_failure(rq, rc, "refresh");
+	}
+	if (strcmp(u.status, "active") != 0) {
+		db_commit(app->db);
+		return api_error(rq, E_UNAUTHORIZED, "this account is %s", u.status);
+	}
+	if ((o = rq_own_json(rq, json_object_new_object())) == NULL ||
+	    add_access_token(rq, o, &u) < 0 || add_refresh_token(rq, o, u.id, r.family) < 0) {
+		db_rollback(app->db);
+		return -1;
+	}
+	if ((rc = db_commit(app->db)) != DB_OK)
+		return db_failure(rq, rc, "refresh");
+	return api_reply(rq, 200, json_object_get(o));
+}
+
+/*
+ * POST /auth/register {"name","email","password","username?"} -> 201 user.
+ * Open when STRATUS_OPEN_REGISTRATION is on, else admins only. Raises 400
+ * (every failing field, the password policy), 401/403, 409 (taken).
+ */
+int h_auth_register(struct req *rq)
+{
+	struct app *app = rq->app;
+	struct fields f = { rq, NULL };
+	const char *name, *email, *username, *pass;
+	struct user u;
+	enum db_rc rc;
+
+	if (!app->cfg.open_registration) {
+		if (rq->who == NULL)
+			return api_error(rq, E_UNAUTHORIZED,
+			                 "registration is closed: an admin must create accounts");
+		if (rq->who->role < ROLE_ADMIN)
+			return api_error(rq, E_FORBIDDEN,
+			                 "registration is closed: an admin must create accounts");
+	}
+	name = field_str(&f, "name", true, 1, 200);
+	email = field_email(&f, "email", true);
+	username = field_str(&f, "username", false, 3, 64);
+	pass = field_str(&f, "password", true, 1, PASSWORD_MAX_LEN);
+	if (pass != NULL)
+		field_password_ok(&f, "password", pass);
+	if (fields_done(&f) < 0)
+		return -1;
+	if (ratelimit_hit(rq, "auth",
+	                  rq_printf(rq, "register|%s", rq->client_addr ? rq->client_addr : "-"),
+	                  app->cfg.rate_auth) < 0)
+		return -1;
+	memset(&u, 0, sizeof(u));
+	snprintf(u.email, sizeof(u.email), "%s", email);
+	snprintf(u.username, sizeof(u.username), "%s", username ? username : email);
+	snprintf(u.name, sizeof(u.name), "%s", name);
+	snprintf(u.type, sizeof(u.type), "human");
+	snprintf(u.role, sizeof(u.role), "readonly");
+	if (password_hash(pass, u.password_hash) < 0)
+		return api_error(rq, E_INTERNAL, "out of memory");
+	rc = db_user_insert(app->db, &u);
+	sodium_memzero(u.password_hash, sizeof(u.password_hash));
+	if (rc == DB_DUPLICATE)
+		return api_error(rq, E_CONFLICT,
+		                 "a user with this email or username already exists");
+	if (rc != DB_OK || (rc = db_user_by_id(app->db, u.id, &u)) != DB_OK)
+		return db_failure(rq, rc, "register");
+	audit(rq, "user.registered", u.username, NULL);
+	return api_reply(rq, 201, user_to_json(&u));
+}
+
+/* GET /auth/me : the caller and how they authenticated. */
+int h_auth_me(struct req *rq)
+{
+	const struct principal *p = rq->who;
+	struct json_object *o;
+
+	if (p->user_id > 0) {
+		o = user_to_json(&p->user);
+		if (p->method == AUTH_API_KEY) {
+			struct user u;
+
+			/* A key's principal carries only ids: fetch the owner. */
+			enum db_rc rc = db_user_by_id(rq->app->db, p->user_id, &u);
+
+			json_object_put(o);
+			if (rc != DB_OK)
+				return db_failure(rq, rc, "me");
+			o = user_to_json(&u);
+			json_object_object_add(o, "key_id", json_object_new_int64(p->key_id));
+		}
+	} else {
+		o = json_object_new_object();
+		json_object_object_add(o, "id", NULL);
+		json_object_object_add(o, "name", json_object_new_string("environment API key"));
+		json_object_object_add(o, "type", json_object_new_string("api"));
+	}
+	/* The effective role: a key's may be below its owner's. */
+	json_object_object_add(o, "role", json_object_new_string(role_name(p->role)));
+	json_object_object_add(o, "auth_method",
+	                       json_object_new_string(auth_method_name(p->method)));
+	return api_reply(rq, 200, o);
+}

@@ -1,0 +1,269 @@
+/* users.c: the caller's profile, and user administration. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <sodium.h>
+
+#include "db/identity.h"
+#include "fcgi/auth.h"
+#include "handlers/common.h"
+#include "handlers/users.h"
+#include "lib/password.h"
+
+static const char *const roles[] = { "readonly", "developer", "admin", NULL };
+static const char *const statuses[] = { "active", "inactive", "blocked", "deleted", NULL };
+static const char *const set_statuses[] = { "active", "inactive", "blocked", NULL };
+static const char *const types[] = { "human", "api", NULL };
+
+/* Environment keys have no account behind them. */
+static int need_account(struct req *rq)
+{
+	if (rq->who->user_id == 0)
+		return api_error(rq, E_NOT_FOUND, "environment API keys have no profile");
+	return 0;
+}
+
+static int reply_user(struct req *rq, int status, int64_t id)
+{
+	struct user u;
+	enum db_rc rc = db_user_by_id(rq->app->db, id, &u);
+
+	if (rc == DB_NOT_FOUND)
+		return api_error(rq, E_NOT_FOUND, "no such user: %lld", (long long)id);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, "user lookup");
+	return api_reply(rq, status, user_to_json(&u));
+}
+
+/* Marks an account deleted and ends everything that could act for it. */
+static int delete_account(struct req *rq, int64_t id)
+{
+	struct db *db = rq->app->db;
+	enum db_rc rc;
+
+	if ((rc = db_begin(db)) != DB_OK)
+		return db_failure(rq, rc, "delete user");
+	if ((rc = db_user_set_role_status(db, id, NULL, "deleted")) != DB_OK ||
+	    (rc = db_apikey_revoke_user(db, id)) != DB_OK ||
+	    (rc = db_refresh_revoke_user(db, id)) != DB_OK || (rc = db_commit(db)) != DB_OK) {
+		db_rollback(db);
+		return db_failure(rq, rc, "delete user");
+	}
+	return 0;
+}
+
+/* GET /users/profile : the caller's own account. */
+int h_profile_get(struct req *rq)
+{
+	if (need_account(rq) < 0)
+		return -1;
+	return reply_user(rq, 200, rq->who->user_id);
+}
+
+/*
+ * PUT /users/profile {"name?","email?","password?","current_password?"}:
+ * a new password needs the current one and passes the policy. Raises 400,
+ * 401 (wrong current password), 409 (email taken).
+ */
+int h_profile_put(struct req *rq)
+{
+	struct fields f = { rq, NULL };
+	const char *name, *email, *pass, *current;
+	char hash[PASSWORD_HASH_MAX] = "";
+	struct user u;
+	enum db_rc rc;
+
+	if (need_account(rq) < 0)
+		return -1;
+	name = field_str(&f, "name", false, 1, 200);
+	email = field_email(&f, "email", false);
+	pass = field_str(&f, "password", false, 1, PASSWORD_MAX_LEN);
+	current = field_str(&f, "current_password", false, 1, PASSWORD_MAX_LEN);
+	if (pass != NULL) {
+		field_password_ok(&f, "password", pass);
+		if (current == NULL)
+			field_fail(&f, "current_password", "is required to change the password");
+	}
+	if (name == NULL && email == NULL && pass == NULL && f.errors == NULL)
+		field_fail(&f, "name", "nothing to change: give name, email or password");
+	if (fields_done(&f) < 0)
+		return -1;
+	if ((rc = db_user_by_id(rq->app->db, rq->who->user_id, &u)) != DB_OK)
+		return db_failure(rq, rc, "profile");
+	if (pass != NULL) {
+		if (u.password_hash[0] == '\0' || !password_verify(u.password_hash, current))
+			return api_error(rq, E_UNAUTHORIZED, "the current password is wrong");
+		if (password_hash(pass, hash) < 0)
+			return api_error(rq, E_INTERNAL, "out of memory");
+	}
+	rc = db_user_update_profile(rq->app->db, u.id, name ? name : u.name,
+	                            email ? email : u.email, hash[0] ? hash : NULL);
+	sodium_memzero(hash, sizeof(hash));
+	if (rc == DB_DUPLICATE)
+		return api_error(rq, E_CONFLICT, "this email belongs to another account");
+	if (rc != DB_OK)
+		return db_failure(rq, rc, "profile update");
+	if (pass != NULL)
+		audit(rq, "user.password_changed", u.username, NULL);
+	return reply_user(rq, 200, u.id);
+}
+
+/* DELETE /users/profile : deletes the caller's account, keys and sessions. */
+int h_profile_delete(struct req *rq)
+{
+	if (need_account(rq) < 0 || delete_account(rq, rq->who->user_id) < 0)
+		return -1;
+	audit(rq, "user.deleted", rq->who->label, NULL);
+	rq->status = 204;
+	return 0;
+}
+
+/* GET /users?role=&status=&limit=&offset= (admin). */
+int h_users_list(struct req *rq)
+{
+	const char *role = rq_query(rq, "role"), *status = rq_query(rq, "status");
+	struct json_object *items;
+	int64_t limit, offset, total = 0;
+	enum db_rc rc;
+
+	if (page_params(rq, &limit, &offset) < 0)
+		return -1;
+	if (role != NULL && *role && role_parse(role) == ROLE__MAX)
+		return api_error(rq, E_VALIDATION, "role must be readonly, developer or admin");
+	if (status != NULL && *status) {
+		size_t i;
+
+		for (i = 0; statuses[i] && strcmp(statuses[i], status) != 0; i++)
+			;
+		if (statuses[i] == NULL)
+			return api_error(rq, E_VALIDATION,
+			                 "status must be active, inactive, blocked or deleted");
+	}
+	if ((items = rq_own_json(rq, json_object_new_array())) == NULL)
+		return api_error(rq, E_INTERNAL, "out of memory");
+	if ((rc = db_user_list(rq->app->db, role, status, limit, offset, items, &total)) != DB_OK)
+		return db_failure(rq, rc, "user list");
+	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));
+}
+
+/*
+ * POST /users {"email","name","role?","type?","password?","username?"}
+ * (admin): an api-type user needs no password. Raises 400, 409.
+ */
+int h_users_create(struct req *rq)
+{
+	struct fields f = { rq, NULL };
+	const char *email, *name, *role, *type, *pass, *username;
+	struct user u;
+	enum db_rc rc;
+
+	email = field_email(&f, "email", true);
+	name = field_str(&f, "name", true, 1, 200);
+	role = field_enum(&f, "role", false, roles);
+	type = field_enum(&f, "type", false, types);
+	username = field_str(&f, "username", false, 3, 64);
+	pass = field_str(&f, "password", false, 1, PASSWORD_MAX_LEN);
+	if (pass != NULL)
+		field_password_ok(&f, "password", pass);
+	else if (type == NULL || strcmp(type, "api") != 0)
+		field_fail(&f, "password", "is required for a human user");
+	if (fields_done(&f) < 0)
+		return -1;
+	memset(&u, 0, sizeof(u));
+	snprintf(u.email, sizeof(u.email), "%s", email);
+	snprintf(u.username, sizeof(u.username), "%s", username ? username : email);
+	snprintf(u.name, sizeof(u.name), "%s", name);
+	snprintf(u.type, sizeof(u.type), "%s", type ? type : "human");
+	snprintf(u.role, sizeof(u.role), "%s", role ? role : "readonly");
+	if (pass != NULL && password_hash(pass, u.password_hash) < 0)
+		return api_error(rq, E_INTERNAL, "out of memory");
+	rc = db_user_insert(rq->app->db, &u);
+	sodium_memzero(u.password_hash, sizeof(u.password_hash));
+	if (rc == DB_DUPLICATE)
+		return api_error(rq, E_CONFLICT,
+		                 "a user with this email or username already exists");
+	if (rc != DB_OK)
+		return db_failure(rq, rc, "create user");
+	audit(rq, "user.created", u.username, NULL);
+	return reply_user(rq, 201, u.id);
+}
+
+/* GET /users/{id} (admin). */
+int h_users_get(struct req *rq)
+{
+	int64_t id;
+
+	if (param_id(rq, "id", &id) < 0)
+		return -1;
+	return reply_user(rq, 200, id);
+}
+
+/*
+ * PATCH /users/{id} {"role?","status?"} (admin): promote, demote,
+ * deactivate, block, reactivate. An admin cannot change their own role or
+ * status (409), so the last admin cannot lock everyone out by accident.
+ */
+int h_users_patch(struct req *rq)
+{
+	struct fields f = { rq, NULL };
+	const char *role, *status;
+	struct user u;
+	int64_t id;
+	enum db_rc rc;
+
+	if (param_id(rq, "id", &id) < 0)
+		return -1;
+	role = field_enum(&f, "role", false, roles);
+	status = field_enum(&f, "status", false, set_statuses);
+	if (role == NULL && status == NULL && f.errors == NULL)
+		field_fail(&f, "role", "nothing to change: give role or status");
+	if (fields_done(&f) < 0)
+		return -1;
+	if ((rc = db_user_by_id(rq->app->db, id, &u)) == DB_NOT_FOUND)
+		return api_error(rq, E_NOT_FOUND, "no such user: %lld", (long long)id);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, "user lookup");
+	if (id == rq->who->user_id)
+		return api_error(rq, E_CONFLICT, "admins cannot change their own role or status");
+	if (strcmp(u.status, "deleted") == 0)
+		return api_error(rq, E_CONFLICT, "this user is deleted");
+	if ((rc = db_user_set_role_status(rq->app->db, id, role, status)) != DB_OK)
+		return db_failure(rq, rc, "user update");
+	if (role != NULL && strcmp(role, u.role) != 0)
+		audit(rq, "user.role_changed",
+		      rq_printf(rq, "%s: %s -> %s", u.username, u.role, role), NULL);
+	if (status != NULL && strcmp(status, u.status) != 0)
+		audit(rq,
+		      rq_printf(rq, "user.%s",
+		                strcmp(status, "active") == 0    ? "reactivated"
+		                : strcmp(status, "blocked") == 0 ? "blocked"
+		                                                 : "deactivated"),
+		      u.username, NULL);
+	return reply_user(rq, 200, id);
+}
+
+/* DELETE /users/{id} (admin): marks deleted, revokes keys and sessions. */
+int h_users_delete(struct req *rq)
+{
+	struct user u;
+	int64_t id;
+	enum db_rc rc;
+
+	if (param_id(rq, "id", &id) < 0)
+		return -1;
+	if ((rc = db_user_by_id(rq->app->db, id, &u)) == DB_NOT_FOUND)
+		return api_error(rq, E_NOT_FOUND, "no such user: %lld", (long long)id);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, "user lookup");
+	if (id == rq->who->user_id)
+		return api_error(rq, E_CONFLICT,
+		                 "use DELETE /users/profile to delete your own account");
+	if (delete_account(rq, id) < 0)
+		return -1;
+	audit(rq, "user.deleted", u.username, NULL);
+	rq->status = 204;
+	return 0;
+}
