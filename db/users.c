@@ -31,13 +31,20 @@ static const char SQL_PROFILE[] =
 static const char SQL_ROLE_STATUS[] =
         "UPDATE users SET role = COALESCE(NULLIF(?, ''), role), "
         "status = COALESCE(NULLIF(?, ''), status), updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
-static const char SQL_UPSERT_EXT[] =
+/*
+ * External users are found by (issuer, sub) only. Not an upsert: INSERT ...
+ * ON DUPLICATE KEY UPDATE would also fire on the email's unique key and sign
+ * the token's holder in as the local account that owns that email.
+ */
+static const char SQL_BY_EXT[] =
+        "SELECT " USER_COLS " FROM users WHERE external_issuer = ? AND external_sub = ?";
+static const char SQL_INSERT_EXT[] =
         "INSERT INTO users (email, username, name, type, role, status, external_issuer, "
         "external_sub, created_at, updated_at, last_login_at) "
         "VALUES (NULLIF(?, ''), ?, ?, 'human', ?, 'active', ?, ?, UTC_TIMESTAMP(6), "
-        "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)) "
-        "ON DUPLICATE KEY UPDATE role = VALUES(role), last_login_at = UTC_TIMESTAMP(6), "
-        "id = LAST_INSERT_ID(id)";
+        "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))";
+static const char SQL_SEEN_EXT[] =
+        "UPDATE users SET role = ?, last_login_at = UTC_TIMESTAMP(6) WHERE id = ?";
 static const char SQL_LIST[] = "SELECT " USER_COLS " FROM users "
                                "WHERE (? = '' OR role = ?) AND (? = '' OR status = ?) "
                                "ORDER BY id DESC LIMIT ? OFFSET ?";
@@ -50,7 +57,9 @@ static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 6, 0);
 static struct db_stmt q_logged_in = DB_STMT(SQL_LOGGED_IN, 2, DB_IDEMPOTENT);
 static struct db_stmt q_profile = DB_STMT(SQL_PROFILE, 4, DB_IDEMPOTENT);
 static struct db_stmt q_role_status = DB_STMT(SQL_ROLE_STATUS, 3, DB_IDEMPOTENT);
-static struct db_stmt q_upsert_ext = DB_STMT(SQL_UPSERT_EXT, 6, DB_IDEMPOTENT);
+static struct db_stmt q_by_ext = DB_STMT(SQL_BY_EXT, 2, DB_IDEMPOTENT);
+static struct db_stmt q_insert_ext = DB_STMT(SQL_INSERT_EXT, 6, 0);
+static struct db_stmt q_seen_ext = DB_STMT(SQL_SEEN_EXT, 2, DB_IDEMPOTENT);
 static struct db_stmt q_list = DB_STMT(SQL_LIST, 6, DB_IDEMPOTENT);
 static struct db_stmt q_count = DB_STMT(SQL_COUNT, 4, DB_IDEMPOTENT);
 
@@ -181,35 +190,59 @@ enum db_rc db_user_upsert_external(struct db *db, const char *issuer, const char
                                    const char *email, const char *name, const char *role,
                                    struct user *u)
 {
-	MYSQL_BIND in[6];
+	MYSQL_BIND in[2];
 	char username[72];
 	unsigned char h[8];
 	char hex[17];
 	crypto_generichash_state st;
 	enum db_rc rc;
 
-	/* A stable, unique username for an external subject: "ext-" + a hash. */
-	crypto_generichash_init(&st, NULL, 0, sizeof(h));
-	crypto_generichash_update(&st, (const unsigned char *)issuer, strlen(issuer) + 1);
-	crypto_generichash_update(&st, (const unsigned char *)sub, strlen(sub));
-	crypto_generichash_final(&st, h, sizeof(h));
-	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	snprintf(username, sizeof(username), "ext-%s", hex);
-	db_bind_str(&in[0], email ? email : "", NULL);
-	db_bind_str(&in[1], username, NULL);
-	db_bind_str(&in[2], name ? name : "", NULL);
-	db_bind_str(&in[3], role, NULL);
-	db_bind_str(&in[4], issuer, NULL);
-	db_bind_str(&in[5], sub, NULL);
-	rc = db_query(db, &q_upsert_ext, in, NULL);
-	if (rc == DB_DUPLICATE) {
-		/* The email belongs to a local account: link by subject only. */
-		db_bind_str(&in[0], "", NULL);
-		rc = db_query(db, &q_upsert_ext, in, NULL);
+	db_bind_str(&in[0], issuer, NULL);
+	db_bind_str(&in[1], sub, NULL);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		rc = one_user(db, &q_by_ext, in, u);
+		if (rc == DB_OK) {
+			/* Seen before: the issuer's groups decide the role each time. */
+			MYSQL_BIND up[2];
+			int64_t id = u->id;
+
+			db_bind_str(&up[0], role, NULL);
+			db_bind_int64(&up[1], &id);
+			if ((rc = db_query(db, &q_seen_ext, up, NULL)) != DB_OK)
+				return rc;
+			return db_user_by_id(db, id, u);
+		}
+		if (rc != DB_NOT_FOUND || attempt > 0)
+			return rc;
+
+		/* First sight: a stable, unique username "ext-" + a hash. */
+		crypto_generichash_init(&st, NULL, 0, sizeof(h));
+		crypto_generichash_update(&st, (const unsigned char *)issuer, strlen(issuer) + 1);
+		crypto_generichash_update(&st, (const unsigned char *)sub, strlen(sub));
+		crypto_generichash_final(&st, h, sizeof(h));
+		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+		snprintf(username, sizeof(username), "ext-%s", hex);
+		{
+			MYSQL_BIND ins[6];
+
+			db_bind_str(&ins[0], email ? email : "", NULL);
+			db_bind_str(&ins[1], username, NULL);
+			db_bind_str(&ins[2], name ? name : "", NULL);
+			db_bind_str(&ins[3], role, NULL);
+			db_bind_str(&ins[4], issuer, NULL);
+			db_bind_str(&ins[5], sub, NULL);
+			rc = db_query(db, &q_insert_ext, ins, NULL);
+			if (rc == DB_DUPLICATE && email != NULL && *email) {
+				/* The email is a local account's: keep them apart. */
+				db_bind_str(&ins[0], "", NULL);
+				rc = db_query(db, &q_insert_ext, ins, NULL);
+			}
+		}
+		/* DB_DUPLICATE now means a concurrent first login won: read it. */
+		if (rc != DB_OK && rc != DB_DUPLICATE)
+			return rc;
 	}
-	if (rc != DB_OK)
-		return rc;
-	return db_user_by_id(db, (int64_t)db_insert_id(db, &q_upsert_ext), u);
+	return rc;
 }
 
 enum db_rc db_user_list(struct db *db, const char *role, const char *status, int64_t limit,

@@ -16,6 +16,13 @@ struct jwk;
  * the MariaDB connection with its prepared statements, counters. Requests
  * reach it through rq->app and never keep pointers into themselves here.
  */
+/* A Basic credential verified lately (see fcgi/auth.c). */
+struct basic_seen {
+	unsigned char digest[32]; /* keyed hash of user id, stored hash, password */
+	int64_t until;            /* monotonic us */
+};
+#define BASIC_CACHE 64
+
 struct app {
 	struct config cfg;
 	struct db *db;
@@ -25,8 +32,11 @@ struct app {
 	uint64_t errors[16]; /* per api_err code, for metrics */
 	struct jwk *jwks;    /* the external issuer's keys (lib/token.h), cached */
 	int njwks;
-	int64_t jwks_at;       /* monotonic us of the last good fetch, 0: never */
-	int64_t jwks_tried_at; /* monotonic us of the last attempt */
+	int64_t jwks_at;                      /* monotonic us of the last good fetch, 0: never */
+	int64_t jwks_tried_at;                /* monotonic us of the last attempt */
+	unsigned char basic_key[32];          /* random per process */
+	struct basic_seen basic[BASIC_CACHE]; /* round robin */
+	unsigned basic_next;
 };
 
 #endif

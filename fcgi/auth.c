@@ -1,6 +1,7 @@
 /* auth.c: who is calling (credentials), what they may do (roles), how often (rate limits). */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,43 +159,108 @@ static int as_user(struct req *rq, enum auth_method m, int64_t id)
 	return 0;
 }
 
+/*
+ * Basic sends the password with every request, and Argon2id costs tens of
+ * milliseconds by design. A process remembers the credentials it verified
+ * for five minutes as a keyed hash of (user id, stored hash, password): a
+ * password change changes the stored hash and so forgets them, and the
+ * account's status and role are still read on every request. Failed
+ * attempts count in the auth rate-limit class of the identifier, and a full
+ * bucket refuses even the right password, so Basic is no way around the
+ * login limits.
+ */
+static void basic_digest(struct app *app, const struct user *u, const char *pass,
+                         unsigned char out[32])
+{
+	crypto_generichash_state st;
+
+	if (sodium_is_zero(app->basic_key, sizeof(app->basic_key)))
+		randombytes_buf(app->basic_key, sizeof(app->basic_key));
+	crypto_generichash_init(&st, app->basic_key, sizeof(app->basic_key), 32);
+	crypto_generichash_update(&st, (const unsigned char *)&u->id, sizeof(u->id));
+	crypto_generichash_update(&st, (const unsigned char *)u->password_hash,
+	                          strlen(u->password_hash) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)pass, strlen(pass));
+	crypto_generichash_final(&st, out, 32);
+}
+
+static bool basic_known(struct app *app, const unsigned char d[32])
+{
+	int64_t now = util_monotonic_us();
+
+	for (int i = 0; i < BASIC_CACHE; i++)
+		if (app->basic[i].until > now && sodium_memcmp(app->basic[i].digest, d, 32) == 0)
+			return true;
+	return false;
+}
+
+static void basic_remember(struct app *app, const unsigned char d[32])
+{
+	struct basic_seen *e = &app->basic[app->basic_next++ % BASIC_CACHE];
+
+	memcpy(e->digest, d, 32);
+	e->until = util_monotonic_us() + 300 * 1000000LL;
+}
+
 static int from_basic(struct req *rq, const char *b64)
 {
-	unsigned char dec[512];
+	struct app *app = rq->app;
+	unsigned char dec[512], digest[32];
 	size_t n = 0;
-	char *colon, *user, *pass;
+	char *colon, *user, *pass, key[300];
 	struct principal *p;
 	enum db_rc rc;
+	int ret = -1;
 
 	if (strlen(b64) > 680 || sodium_base642bin(dec, sizeof(dec) - 1, b64, strlen(b64), NULL, &n,
 	                                           NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
 		return api_error(rq, E_UNAUTHORIZED, "malformed Basic credentials");
 	dec[n] = '\0';
-	if (memchr(dec, '\0', n) != NULL || (colon = strchr((char *)dec, ':')) == NULL)
+	if (memchr(dec, '\0', n) != NULL || (colon = strchr((char *)dec, ':')) == NULL) {
+		sodium_memzero(dec, sizeof(dec));
 		return api_error(rq, E_UNAUTHORIZED, "malformed Basic credentials");
+	}
 	*colon = '\0';
 	user = (char *)dec;
 	pass = colon + 1;
-	if ((p = new_principal(rq, AUTH_BASIC)) == NULL)
-		return api_error(rq, E_INTERNAL, "out of memory");
-	rc = db_user_by_login(rq->app->db, user, &p->user);
-	if (rc != DB_OK && rc != DB_NOT_FOUND) {
-		sodium_memzero(dec, sizeof(dec));
-		return db_failed(rq, rc);
+	if ((p = new_principal(rq, AUTH_BASIC)) == NULL) {
+		ret = api_error(rq, E_INTERNAL, "out of memory");
+		goto out;
 	}
+	rc = db_user_by_login(app->db, user, &p->user);
+	if (rc != DB_OK && rc != DB_NOT_FOUND) {
+		ret = db_failed(rq, rc);
+		goto out;
+	}
+	if (rc == DB_OK && p->user.password_hash[0] != '\0') {
+		basic_digest(app, &p->user, pass, digest);
+		if (basic_known(app, digest))
+			goto verified;
+	}
+	snprintf(key, sizeof(key), "%.254s|%s", user, rq->client_addr ? rq->client_addr : "-");
+	for (char *c = key; *c && *c != '|'; c++)
+		*c = (char)tolower((unsigned char)*c);
+	if (ratelimit_full(rq, "auth", key, app->cfg.rate_auth) < 0)
+		goto out;
 	if (rc == DB_NOT_FOUND || p->user.password_hash[0] == '\0' ||
 	    !password_verify(p->user.password_hash, pass)) {
-		sodium_memzero(dec, sizeof(dec));
-		return api_error(rq, E_UNAUTHORIZED, "invalid username or password");
+		/* Failures count against the identifier, as failed logins do. */
+		if (ratelimit_hit(rq, "auth", key, app->cfg.rate_auth) == 0)
+			api_error(rq, E_UNAUTHORIZED, "invalid username or password");
+		goto out;
 	}
-	sodium_memzero(dec, sizeof(dec));
+	basic_remember(app, digest);
+verified:
 	if (user_usable(rq, &p->user) < 0)
-		return -1;
+		goto out;
 	p->role = role_parse(p->user.role);
 	p->user_id = p->user.id;
 	snprintf(p->label, sizeof(p->label), "user:%lld", (long long)p->user.id);
 	rq->who = p;
-	return 0;
+	ret = 0;
+out:
+	sodium_memzero(dec, sizeof(dec));
+	return ret;
 }
 
 /* ------------------------------------------------------------------ JWKS */
@@ -279,13 +345,13 @@ static int fetch_jwks(struct req *rq)
 /*
  * The PEM of `kid`: from the cache, refreshed when stale, refetched once
  * when unknown (the issuer rotated its keys), but at most every
- * min(30 s, TTL), so that tokens with made-up kids cannot make every
- * request a call to the identity provider.
+ * min(5 s, TTL) per process, so that tokens with made-up kids cannot make
+ * every request a call to the identity provider.
  */
 static const char *jwk_pem(struct req *rq, const char *kid)
 {
 	struct app *app = rq->app;
-	int64_t gap = (app->cfg.jwks_ttl_s < 30 ? app->cfg.jwks_ttl_s : 30) * 1000000LL;
+	int64_t gap = (app->cfg.jwks_ttl_s < 5 ? app->cfg.jwks_ttl_s : 5) * 1000000LL;
 	bool fetched = false;
 
 	bool may_fetch = app->jwks_tried_at == 0 || util_monotonic_us() - app->jwks_tried_at >= gap;
@@ -423,31 +489,22 @@ int auth_identify(struct req *rq)
 
 /* ------------------------------------------------------------------ rate limits */
 
-int ratelimit_hit(struct req *rq, const char *cls, const char *key, long limit)
+static void rl_bucket(const char *cls, const char *key, unsigned char bucket[16])
 {
-	int64_t span = rq->app->cfg.rate_window_s;
-	int64_t now = (int64_t)time(NULL), window = now - now % span, hits = 0;
-	unsigned char bucket[16];
 	crypto_generichash_state st;
-	long remaining;
 
-	if (limit <= 0)
-		return 0;
-	crypto_generichash_init(&st, NULL, 0, sizeof(bucket));
+	crypto_generichash_init(&st, NULL, 0, 16);
 	crypto_generichash_update(&st, (const unsigned char *)cls, strlen(cls) + 1);
 	crypto_generichash_update(&st, (const unsigned char *)key, strlen(key));
-	crypto_generichash_final(&st, bucket, sizeof(bucket));
-	if (db_ratelimit_hit(rq->app->db, bucket, window, &hits) != DB_OK) {
-		/* Fail open: a limiter that cannot count must not lock everyone out. */
-		log_msg(LOG_WARNING, rq->request_id, "rate limiter unavailable: %s",
-		        db_last_error(rq->app->db));
-		return 0;
-	}
-	/* Now and then, drop old windows (any responder may; it is idempotent). */
-	if (hits == 1 && randombytes_uniform(64) == 0)
-		db_ratelimit_prune(rq->app->db, window - 2 * span);
-	remaining = hits >= limit ? 0 : limit - (long)hits;
-	/* Report the tightest of the limits this request was counted in. */
+	crypto_generichash_final(&st, bucket, 16);
+}
+
+/* Sets the X-RateLimit-* values (the tightest limit wins) and answers 429 when over. */
+static int rl_account(struct req *rq, int64_t hits, long limit, int64_t window, int64_t span,
+                      int64_t now)
+{
+	long remaining = hits >= limit ? 0 : limit - (long)hits;
+
 	if (!rq->rl_set || remaining < rq->rl_remaining) {
 		rq->rl_set = true;
 		rq->rl_limit = limit;
@@ -464,6 +521,42 @@ int ratelimit_hit(struct req *rq, const char *cls, const char *key, long limit)
 		        span == 60 ? "minute" : rq_printf(rq, "%lld seconds", (long long)span));
 	}
 	return 0;
+}
+
+int ratelimit_hit(struct req *rq, const char *cls, const char *key, long limit)
+{
+	int64_t span = rq->app->cfg.rate_window_s;
+	int64_t now = (int64_t)time(NULL), window = now - now % span, hits = 0;
+	unsigned char bucket[16];
+
+	if (limit <= 0)
+		return 0;
+	rl_bucket(cls, key, bucket);
+	if (db_ratelimit_hit(rq->app->db, bucket, window, &hits) != DB_OK) {
+		/* Fail open: a limiter that cannot count must not lock everyone out. */
+		log_msg(LOG_WARNING, rq->request_id, "rate limiter unavailable: %s",
+		        db_last_error(rq->app->db));
+		return 0;
+	}
+	/* Now and then, drop old windows (any responder may; it is idempotent). */
+	if (hits == 1 && randombytes_uniform(64) == 0)
+		db_ratelimit_prune(rq->app->db, window - 2 * span);
+	return rl_account(rq, hits, limit, window, span, now);
+}
+
+int ratelimit_full(struct req *rq, const char *cls, const char *key, long limit)
+{
+	int64_t span = rq->app->cfg.rate_window_s;
+	int64_t now = (int64_t)time(NULL), window = now - now % span, hits = 0;
+	unsigned char bucket[16];
+
+	if (limit <= 0)
+		return 0;
+	rl_bucket(cls, key, bucket);
+	if (db_ratelimit_peek(rq->app->db, bucket, window, &hits) != DB_OK)
+		return 0; /* fail open, as above */
+	/* A full bucket refuses the next one: as if this request were counted. */
+	return rl_account(rq, hits >= limit ? hits + 1 : hits, limit, window, span, now);
 }
 
 void audit(struct req *rq, const char *action, const char *target, const char *who)

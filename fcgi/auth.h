@@ -51,6 +51,12 @@ int auth_identify(struct req *rq);
  */
 int ratelimit_hit(struct req *rq, const char *cls, const char *key, long limit);
 
+/*
+ * Like ratelimit_hit without counting: answers 429 when the bucket is
+ * already full. For "count only failures" limits (Basic credentials).
+ */
+int ratelimit_full(struct req *rq, const char *cls, const char *key, long limit);
+
 /* Records an audit event for the caller (or `who` when not NULL). */
 void audit(struct req *rq, const char *action, const char *target, const char *who);
 

@@ -173,7 +173,8 @@ int h_auth_login(struct req *rq)
 	struct json_object *o;
 	struct user u;
 
-	if (ident == NULL && email == NULL && f.errors == NULL)
+	if (!json_object_object_get_ex(rq->json, "identifier", NULL) &&
+	    !json_object_object_get_ex(rq->json, "email", NULL))
 		field_fail(&f, "identifier", "is required (or email)");
 	if (fields_done(&f) < 0 || check_login(rq, ident ? ident : email, pass, &u) < 0)
 		return -1;

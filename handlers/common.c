@@ -156,6 +156,21 @@ bool field_int(struct fields *f, const char *name, bool required, int64_t min, i
 	return true;
 }
 
+int query_invalid(struct req *rq, const char *name, const char *fmt, ...)
+{
+	struct json_object *errors = json_object_new_array();
+	char msg[256];
+	va_list ap;
+
+	if (errors == NULL)
+		return api_error(rq, E_INTERNAL, "out of memory");
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_errors_add(errors, name, "%s", msg);
+	return api_validation_failed(rq, errors);
+}
+
 int page_params(struct req *rq, int64_t *limit, int64_t *offset)
 {
 	if (rq_query_int_or_error(rq, "limit", 1, 100, 20, limit) < 0 ||

@@ -40,6 +40,10 @@ void field_fail(struct fields *f, const char *name, const char *fmt, ...)
 /* 0 when nothing failed, else answers 400 with details.errors and returns -1. */
 int fields_done(struct fields *f);
 
+/* Answers 400 for query parameter `name` in the field-list shape. Returns -1. */
+int query_invalid(struct req *rq, const char *name, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
 /*
  * Reads ?limit= (1-100, default 20) and ?offset= (>= 0, default 0).
  * Returns 0 or -1 after a 400.

@@ -132,15 +132,15 @@ int h_users_list(struct req *rq)
 	if (page_params(rq, &limit, &offset) < 0)
 		return -1;
 	if (role != NULL && *role && role_parse(role) == ROLE__MAX)
-		return api_error(rq, E_VALIDATION, "role must be readonly, developer or admin");
+		return query_invalid(rq, "role", "must be readonly, developer or admin");
 	if (status != NULL && *status) {
 		size_t i;
 
 		for (i = 0; statuses[i] && strcmp(statuses[i], status) != 0; i++)
 			;
 		if (statuses[i] == NULL)
-			return api_error(rq, E_VALIDATION,
-			                 "status must be active, inactive, blocked or deleted");
+			return query_invalid(rq, "status",
+			                     "must be active, inactive, blocked or deleted");
 	}
 	if ((items = rq_own_json(rq, json_object_new_array())) == NULL)
 		return api_error(rq, E_INTERNAL, "out of memory");
