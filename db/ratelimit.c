@@ -21,6 +21,18 @@ static struct db_stmt q_hit = DB_STMT(SQL_HIT, 2, 0);
 static struct db_stmt q_peek = DB_STMT(SQL_PEEK, 2, DB_IDEMPOTENT);
 static struct db_stmt q_prune = DB_STMT(SQL_PRUNE, 1, DB_IDEMPOTENT);
 
+/* Binds (bucket, window), the key of a counter. */
+static void bind_key(MYSQL_BIND in[2], const unsigned char bucket[16], unsigned long *blen,
+                     int64_t *window)
+{
+	memset(&in[0], 0, sizeof(in[0]));
+	in[0].buffer_type = MYSQL_TYPE_BLOB;
+	in[0].buffer = (void *)(uintptr_t)bucket;
+	in[0].buffer_length = 16;
+	in[0].length = blen;
+	db_bind_int64(&in[1], window);
+}
+
 enum db_rc db_ratelimit_hit(struct db *db, const unsigned char bucket[16], int64_t window,
                             int64_t *hits)
 {
@@ -28,12 +40,7 @@ enum db_rc db_ratelimit_hit(struct db *db, const unsigned char bucket[16], int64
 	unsigned long blen = 16;
 	enum db_rc rc;
 
-	memset(&in[0], 0, sizeof(in[0]));
-	in[0].buffer_type = MYSQL_TYPE_BLOB;
-	in[0].buffer = (void *)(uintptr_t)bucket;
-	in[0].buffer_length = 16;
-	in[0].length = &blen;
-	db_bind_int64(&in[1], &window);
+	bind_key(in, bucket, &blen, &window);
 	if ((rc = db_query(db, &q_hit, in, NULL)) != DB_OK)
 		return rc;
 	*hits = db_affected_rows(db, &q_hit) == 1 ? 1 : (int64_t)db_insert_id(db, &q_hit);
@@ -47,12 +54,7 @@ enum db_rc db_ratelimit_peek(struct db *db, const unsigned char bucket[16], int6
 	unsigned long blen = 16;
 	enum db_rc rc;
 
-	memset(&in[0], 0, sizeof(in[0]));
-	in[0].buffer_type = MYSQL_TYPE_BLOB;
-	in[0].buffer = (void *)(uintptr_t)bucket;
-	in[0].buffer_length = 16;
-	in[0].length = &blen;
-	db_bind_int64(&in[1], &window);
+	bind_key(in, bucket, &blen, &window);
 	db_bind_out_int64(&out[0], hits, NULL);
 	rc = db_query_one(db, &q_peek, in, out);
 	if (rc == DB_NOT_FOUND) {

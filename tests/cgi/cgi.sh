@@ -125,30 +125,6 @@ test_expect_success 'OUMI_API_KEY is accepted too; any other key is 401 with the
 	expect_json ".message == \"Invalid API key. Please provide a valid X-API-Key header.\""
 '
 
-test_expect_success 'a missing STRATUS_KEY_PEPPER is named' '
-	grep -v STRATUS_KEY_PEPPER "$STRATUS_CONFIG_FILE" >"$TEST_TMP/nopepper.env" &&
-	STRATUS_CONFIG_FILE=$TEST_TMP/nopepper.env cgi REQUEST_METHOD=GET PATH_INFO=/health </dev/null &&
-	test "$CGI_RC" -ne 0 &&
-	grep -q "STRATUS_KEY_PEPPER must be set" "$TEST_TMP/stderr"
-'
-
-test_expect_success 'API_KEYS from the environment are admin keys' '
-	cgi REQUEST_METHOD=GET PATH_INFO=/auth/me API_KEYS=env-key-one-123456,env-key-two-123456 \
-		HTTP_X_API_KEY=env-key-two-123456 REMOTE_ADDR=127.0.0.9 </dev/null &&
-	expect_status 200 &&
-	expect_json ".auth_method == \"env_key\" and .role == \"admin\" and .id == null"
-'
-
-test_expect_success 'OUMI_API_KEY is accepted too; any other key is 401 with the original message' '
-	cgi REQUEST_METHOD=GET PATH_INFO=/auth/me OUMI_API_KEY=oumi-key-abcdef123456 \
-		HTTP_X_API_KEY=oumi-key-abcdef123456 </dev/null &&
-	expect_status 200 &&
-	cgi REQUEST_METHOD=GET PATH_INFO=/auth/me OUMI_API_KEY=oumi-key-abcdef123456 \
-		HTTP_X_API_KEY=oumi-key-abcdef12345X </dev/null &&
-	expect_error 401 Unauthorized UNAUTHORIZED &&
-	expect_json ".message == \"Invalid API key. Please provide a valid X-API-Key header.\""
-'
-
 test_expect_success 'the environment overrides the STRATUS_CONFIG file' '
 	cgi REQUEST_METHOD=GET PATH_INFO=/health LOG_LEVEL=nonsense </dev/null &&
 	grep -q "LOG_LEVEL must be" "$TEST_TMP/stderr"
