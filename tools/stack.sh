@@ -7,7 +7,7 @@
 STACK_PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libjson-c-dev libmariadb-dev libjwt-dev libsodium-dev libcurl4-openssl-dev
-	check valgrind libssl-dev
+	check valgrind libssl-dev clang libclang-rt-14-dev
 	mariadb-server mariadb-client
 	lighttpd apache2 apache2-utils libapache2-mod-fcgid nginx spawn-fcgi
 	curl jq procps
