@@ -16,7 +16,8 @@
 
 static const char SQL_BY_ID[] = "SELECT " USER_COLS " FROM users WHERE id = ?";
 static const char SQL_BY_LOGIN[] =
-        "SELECT " USER_COLS " FROM users WHERE username = ? OR email = ? ORDER BY id LIMIT 1";
+        "SELECT " USER_COLS " FROM users WHERE email = ? OR username = ? "
+        "ORDER BY email = ? DESC, id LIMIT 1"; /* an email match wins: emails are unique */
 static const char SQL_INSERT[] =
         "INSERT INTO users (email, username, name, type, role, status, password_hash, "
         "created_at, updated_at) VALUES (NULLIF(?, ''), ?, ?, ?, ?, 'active', NULLIF(?, ''), "
@@ -25,7 +26,8 @@ static const char SQL_LOGGED_IN[] =
         "UPDATE users SET last_login_at = UTC_TIMESTAMP(6), "
         "password_hash = COALESCE(NULLIF(?, ''), password_hash) WHERE id = ?";
 static const char SQL_PROFILE[] =
-        "UPDATE users SET name = ?, email = NULLIF(?, ''), "
+        "UPDATE users SET username = IF(username = email, COALESCE(NULLIF(?, ''), username), "
+        "username), name = ?, email = NULLIF(?, ''), "
         "password_hash = COALESCE(NULLIF(?, ''), password_hash), updated_at = UTC_TIMESTAMP(6) "
         "WHERE id = ?";
 static const char SQL_ROLE_STATUS[] =
@@ -52,10 +54,10 @@ static const char SQL_COUNT[] = "SELECT COUNT(*) FROM users "
                                 "WHERE (? = '' OR role = ?) AND (? = '' OR status = ?)";
 
 static struct db_stmt q_by_id = DB_STMT(SQL_BY_ID, 1, DB_IDEMPOTENT);
-static struct db_stmt q_by_login = DB_STMT(SQL_BY_LOGIN, 2, DB_IDEMPOTENT);
+static struct db_stmt q_by_login = DB_STMT(SQL_BY_LOGIN, 3, DB_IDEMPOTENT);
 static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 6, 0);
 static struct db_stmt q_logged_in = DB_STMT(SQL_LOGGED_IN, 2, DB_IDEMPOTENT);
-static struct db_stmt q_profile = DB_STMT(SQL_PROFILE, 4, DB_IDEMPOTENT);
+static struct db_stmt q_profile = DB_STMT(SQL_PROFILE, 5, DB_IDEMPOTENT);
 static struct db_stmt q_role_status = DB_STMT(SQL_ROLE_STATUS, 3, DB_IDEMPOTENT);
 static struct db_stmt q_by_ext = DB_STMT(SQL_BY_EXT, 2, DB_IDEMPOTENT);
 static struct db_stmt q_insert_ext = DB_STMT(SQL_INSERT_EXT, 6, 0);
@@ -131,10 +133,11 @@ enum db_rc db_user_by_id(struct db *db, int64_t id, struct user *u)
 
 enum db_rc db_user_by_login(struct db *db, const char *identifier, struct user *u)
 {
-	MYSQL_BIND in[2];
+	MYSQL_BIND in[3];
 
 	db_bind_str(&in[0], identifier, NULL);
 	db_bind_str(&in[1], identifier, NULL);
+	db_bind_str(&in[2], identifier, NULL);
 	return one_user(db, &q_by_login, in, u);
 }
 
@@ -167,12 +170,14 @@ enum db_rc db_user_logged_in(struct db *db, int64_t id, const char *rehash)
 enum db_rc db_user_update_profile(struct db *db, int64_t id, const char *name, const char *email,
                                   const char *password_hash)
 {
-	MYSQL_BIND in[4];
+	MYSQL_BIND in[5];
 
-	db_bind_str(&in[0], name, NULL);
-	db_bind_str(&in[1], email, NULL);
-	db_bind_str(&in[2], password_hash ? password_hash : "", NULL);
-	db_bind_int64(&in[3], &id);
+	/* A username that was the old email follows the email. */
+	db_bind_str(&in[0], email, NULL);
+	db_bind_str(&in[1], name, NULL);
+	db_bind_str(&in[2], email, NULL);
+	db_bind_str(&in[3], password_hash ? password_hash : "", NULL);
+	db_bind_int64(&in[4], &id);
 	return db_query(db, &q_profile, in, NULL);
 }
 

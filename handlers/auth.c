@@ -276,7 +276,7 @@ int h_auth_register(struct req *rq)
 	}
 	name = field_str(&f, "name", true, 1, 200);
 	email = field_email(&f, "email", true);
-	username = field_str(&f, "username", false, 3, 64);
+	username = field_username(&f, "username");
 	pass = field_str(&f, "password", true, 1, PASSWORD_MAX_LEN);
 	if (pass != NULL)
 		field_password_ok(&f, "password", pass);

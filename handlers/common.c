@@ -132,6 +132,22 @@ const char *field_email(struct fields *f, const char *name, bool required)
 	return s;
 }
 
+const char *field_username(struct fields *f, const char *name)
+{
+	const char *s = field_str(f, name, false, 3, 64);
+
+	if (s == NULL)
+		return NULL;
+	for (const char *p = s; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-')) {
+			field_fail(f, name, "may contain only letters, digits, '.', '_' and '-'");
+			return NULL;
+		}
+	}
+	return s;
+}
+
 bool field_int(struct fields *f, const char *name, bool required, int64_t min, int64_t max,
                int64_t *out)
 {

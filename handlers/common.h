@@ -29,6 +29,12 @@ const char *field_enum(struct fields *f, const char *name, bool required,
                        const char *const *allowed);
 /* An email address (user@domain.tld, at most 254 bytes). */
 const char *field_email(struct fields *f, const char *name, bool required);
+/*
+ * An optional username: 3-64 letters, digits, '.', '_', '-'. Never an '@',
+ * so that no username can equal somebody's email (the default username is
+ * the user's own email).
+ */
+const char *field_username(struct fields *f, const char *name);
 /* An integer in [min, max]; `*out` keeps its value when absent. False if invalid or absent. */
 bool field_int(struct fields *f, const char *name, bool required, int64_t min, int64_t max,
                int64_t *out);

@@ -164,7 +164,7 @@ int h_users_create(struct req *rq)
 	name = field_str(&f, "name", true, 1, 200);
 	role = field_enum(&f, "role", false, roles);
 	type = field_enum(&f, "type", false, types);
-	username = field_str(&f, "username", false, 3, 64);
+	username = field_username(&f, "username");
 	pass = field_str(&f, "password", false, 1, PASSWORD_MAX_LEN);
 	if (pass != NULL)
 		field_password_ok(&f, "password", pass);

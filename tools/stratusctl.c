@@ -23,16 +23,25 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: stratusctl <command> [options]\n"
-	           "\n"
-	           "commands:\n"
-	           "  migrate [--dry-run] [--dir DIR]  apply pending schema migrations\n"
-	           "  check-config                     validate the configuration and reach the "
-	           "database\n"
-	           "  version                          print the version\n"
-	           "\n"
-	           "Configuration comes from the environment or the KEY=value file named by\n"
-	           "STRATUS_CONFIG (DATABASE_URL, ENVIRONMENT, LOG_LEVEL, ...).\n");
+	fprintf(f,
+	        "usage: stratusctl <command> [options]\n"
+	        "\n"
+	        "commands:\n"
+	        "  migrate [--dry-run] [--dir DIR]  apply pending schema migrations\n"
+	        "  check-config                     validate the configuration and reach the "
+	        "database\n"
+	        "  version                          print the version\n"
+	        "  user create --email E --name N [--role R] [--type human|api] [--username U]\n"
+	        "              [--password-stdin]   create a user (the password read from stdin)\n"
+	        "  user set-role --email E --role R change a user's role\n"
+	        "  apikey create --name N --user EMAIL [--role R] [--expires-days D]\n"
+	        "              [--rate-limit N]     create a key; prints only the key on stdout\n"
+	        "  apikey list [--user EMAIL]       list keys (id, prefix, name, owner, role,\n"
+	        "                                   state, expiry); never the secrets\n"
+	        "  apikey revoke ID                 revoke a key\n"
+	        "\n"
+	        "Configuration comes from the environment or the KEY=value file named by\n"
+	        "STRATUS_CONFIG (DATABASE_URL, ENVIRONMENT, LOG_LEVEL, ...).\n");
 }
 
 static int load(struct config *cfg)
@@ -211,6 +220,11 @@ static int cmd_user(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (username != NULL && strchr(username, '@') != NULL) {
+		fprintf(stderr, "stratusctl: a --username may not contain '@' (the default is the "
+		                "email)\n");
+		return 2;
+	}
 	if (type != NULL && strcmp(type, "human") != 0 && strcmp(type, "api") != 0) {
 		fprintf(stderr, "stratusctl: type must be human or api\n");
 		return 2;
@@ -363,11 +377,14 @@ static int cmd_apikey(int argc, char **argv)
 			for (size_t i = 0; i < json_object_array_length(items); i++) {
 				struct json_object *k = json_object_array_get_idx(items, i);
 #define S(f) json_object_get_string(json_object_object_get(k, f))
-				printf("%s\t%s\t%s\t%s\t%s\t%s\n", S("id"), S("prefix"), S("name"),
-				       S("username"), S("role"),
-				       S("revoked_at")   ? "revoked"
-				       : S("expires_at") ? S("expires_at")
-				                         : "active");
+				printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", S("id"), S("prefix"),
+				       S("name"), S("username"), S("role"),
+				       S("revoked_at") ? "revoked"
+				       : json_object_get_boolean(
+				                 json_object_object_get(k, "active"))
+				               ? "active"
+				               : "expired",
+				       S("expires_at") ? S("expires_at") : "never");
 #undef S
 			}
 			ret = 0;

@@ -1,0 +1,1215 @@
+#!/usr/bin/env bash
+# tests/http/auth.sh: identity and access over HTTP against the real stack:
+# every kind of credential accepted and each way it is refused, roles, users,
+# API keys, refresh rotation, registration, rate limits, the audit log, and,
+# last, that no secret used here ever shows in a response or a log line.
+#
+# It starts a stand-in OIDC issuer (lighttpd serving a JWKS with key pairs
+# made here) on 127.0.0.1:$OIDC_PORT, the STRATUS_OIDC_ISSUER of dev.env.
+SUITE=http-auth
+. "$(dirname "$0")/../lib.sh"
+. "$STACK_SRC/tools/stack.sh"
+. "$STACK_SRC/tests/tools/jwt.sh"
+. "$STACK_SRC/tests/tools/apikey.sh"
+# The stack's configuration: stratusctl reads it, and the tests need its JWT
+# secret (to mint HS256 tokens) and its OIDC issuer and audience.
+# shellcheck disable=SC1091
+. "$STACK/dev.env"
+
+RUN=$(date +%s)-$$-$RANDOM
+WINDOW=${STRATUS_RATE_WINDOW:-60}
+JWT_ISS=${STRATUS_JWT_ISSUER:-stratus}
+OIDC_PORT=${OIDC_PORT:-${STRATUS_OIDC_ISSUER##*:}}
+ISSUER=${STRATUS_OIDC_ISSUER:-http://127.0.0.1:$OIDC_PORT}
+AUD=${STRATUS_OIDC_AUDIENCE:-stratus-tests}
+
+# Every response (headers and body) is kept, for the leak check at the end.
+BODIES=$TEST_TMP/responses
+SECRETS=$TEST_TMP/secrets
+mkdir -p "$BODIES"
+: >"$SECRETS"
+eval "lib_$(declare -f http)"
+http() {
+	lib_http "$@"
+	LAST_RESPONSE=$(mktemp "$BODIES/r.XXXXXX")
+	cat "$HDRS" "$BODY" >"$LAST_RESPONSE"
+}
+
+# secret KIND VALUE [RESPONSE]: VALUE must never be in a log line, nor in any
+# response but RESPONSE (the one that handed it out, if any).
+secret() {
+	[ -n "$2" ] && printf '%s\t%s\t%s\n' "$1" "$2" "${3:-}" >>"$SECRETS"
+	return 0
+}
+secret server-secret "$JWT_SECRET_KEY"
+secret server-secret "$STRATUS_KEY_PEPPER"
+
+OIDC_PID=
+trap '[ -n "$OIDC_PID" ] && kill "$OIDC_PID" 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+
+# ------------------------------------------------------------------ helpers
+
+# jobj KEY VALUE ...: a JSON object of strings; a value "json:X" is the JSON X.
+jobj() {
+	local args=() f='{}' i=0
+	while [ $# -ge 2 ]; do
+		case $2 in
+		json:*) args+=(--arg "k$i" "$1" --argjson "v$i" "${2#json:}") ;;
+		*) args+=(--arg "k$i" "$1" --arg "v$i" "$2") ;;
+		esac
+		f="$f + {(\$k$i): \$v$i}"
+		shift 2
+		i=$((i + 1))
+	done
+	jq -cn "${args[@]}" "$f"
+}
+
+# jreq METHOD PATH JSON [curl args...]
+jreq() {
+	local m=$1 p=$2 d=$3
+	shift 3
+	http "$m" "$p" -H "Content-Type: application/json" --data-binary "$d" "$@"
+}
+
+newpw() { printf 'Pw%s-9!' "$(head -c 30 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 14)"; }
+email() { printf '%s-%s@auth.test' "$1" "$RUN"; }
+lname() { printf '%s-%s' "$1" "$RUN"; }
+uid() { stack_sql -N stratus -e "SELECT id FROM users WHERE email = '$(email "$1")'"; }
+key() { printf 'X-API-Key: %s' "$1"; }
+bearer() { printf 'Authorization: Bearer %s' "$1"; }
+basic() { printf 'Authorization: Basic %s' "$(printf '%s:%s' "$1" "$2" | base64 -w0)"; }
+
+# mkuser TAG ROLE PASSWORD: a user through stratusctl, as an operator would.
+mkuser() {
+	secret password "$3"
+	printf '%s\n' "$3" | "$STRATUSCTL" user create --email "$(email "$1")" \
+		--username "$(lname "$1")" --name "Test $1" --role "$2" --password-stdin >/dev/null
+}
+
+# mkkey NAME TAG [stratusctl options]: prints a new key of TAG's user.
+mkkey() {
+	local k n=$1 u=$2
+	shift 2
+	k=$("$STRATUSCTL" apikey create --name "$n" --user "$(email "$u")" "$@") || return 1
+	secret api-key "$k"
+	printf '%s' "$k"
+}
+
+# token_for LOGIN PASSWORD: an access token from POST /token.
+token_for() {
+	jreq POST /token "$(jobj username "$1" password "$2")"
+	[ "$STATUS" = 200 ] || return 1
+	secret access-token "$(jq -r .access_token "$BODY")" "$LAST_RESPONSE"
+	jq -r .access_token "$BODY"
+}
+
+# json_is FILTER STRING / json_num FILTER NUMBER
+json_is() {
+	jq -e --arg v "$2" "($1) == \$v" "$BODY" >/dev/null 2>&1 ||
+		{ echo "$1 is $(jq -c "$1" "$BODY" 2>/dev/null), expected \"$2\""; return 1; }
+}
+json_num() {
+	jq -e --argjson v "$2" "($1) == \$v" "$BODY" >/dev/null 2>&1 ||
+		{ echo "$1 is $(jq -c "$1" "$BODY" 2>/dev/null), expected $2"; return 1; }
+}
+
+# expect_401 [MESSAGE-FRAGMENT]: 401 in the error schema with WWW-Authenticate.
+expect_401() {
+	expect_error 401 Unauthorized UNAUTHORIZED && expect_header WWW-Authenticate &&
+		if [ -n "${1:-}" ]; then msg_has "$1"; fi
+}
+BAD_KEY_MSG="Invalid API key. Please provide a valid X-API-Key header."
+msg_is() { json_is .message "$1"; }
+msg_has() {
+	jq -e --arg v "$1" '.message | ascii_downcase | contains($v | ascii_downcase)' "$BODY" >/dev/null ||
+		{ echo "message $(jq -c .message "$BODY") does not contain \"$1\""; return 1; }
+}
+expect_403() {
+	expect_error 403 Forbidden FORBIDDEN && if [ -n "${1:-}" ]; then msg_is "$1"; fi
+}
+
+# expect_fields FIELD...: 400 whose details.errors name each FIELD (and only
+# fields among them).
+expect_fields() {
+	local want
+	want=$(printf '%s\n' "$@" | jq -R . | jq -sc 'sort')
+	expect_error 400 ValidationError VALIDATION_ERROR &&
+		expect_json '.details.errors | type == "array" and length > 0' &&
+		expect_json 'all(.details.errors[]; (.field | type == "string") and (.message | type == "string" and length > 0))' &&
+		if ! jq -e --argjson w "$want" '[.details.errors[].field] | unique == $w' "$BODY" >/dev/null; then
+			echo "details.errors name $(jq -c '[.details.errors[].field] | unique' "$BODY"), expected $want"
+			return 1
+		fi
+}
+# field_msg FIELD FRAGMENT: the error of FIELD says FRAGMENT.
+field_msg() {
+	jq -e --arg f "$1" --arg m "$2" 'any(.details.errors[]; .field == $f and (.message | contains($m)))' \
+		"$BODY" >/dev/null || { echo "no error for $1 saying \"$2\": $(jq -c .details.errors "$BODY")"; return 1; }
+}
+# field_lacks FIELD FRAGMENT
+field_lacks() {
+	! jq -e --arg f "$1" --arg m "$2" 'any(.details.errors[]; .field == $f and (.message | contains($m)))' \
+		"$BODY" >/dev/null || { echo "the error for $1 wrongly says \"$2\""; return 1; }
+}
+
+# HS256 tokens as Stratus issues them, minted here with the stack's secret.
+hs_claims() { # SUB [JQ-FILTER]
+	jq -cn --arg sub "$1" --arg iss "$JWT_ISS" --argjson now "$(date +%s)" \
+		'{iss: $iss, sub: $sub, role: "admin", iat: $now, exp: ($now + 600), jti: "t-\($now)"}' |
+		jq -c "${2:-.}"
+}
+HS_HEADER='{"alg":"HS256","typ":"JWT"}'
+hs_token() { # SUB [JQ-FILTER [SECRET]]
+	local t
+	t=$(jwt_hs256 "$HS_HEADER" "$(hs_claims "$1" "${2:-.}")" "${3:-$JWT_SECRET_KEY}")
+	secret minted-token "$t"
+	printf '%s' "$t"
+}
+
+# RS256 tokens of the stand-in OIDC issuer.
+oidc_claims() { # SUB [JQ-FILTER]
+	jq -cn --arg sub "$1" --arg iss "$ISSUER" --arg aud "$AUD" --argjson now "$(date +%s)" \
+		'{iss: $iss, aud: $aud, sub: $sub, token_use: "id", iat: $now, exp: ($now + 600),
+		  email: "\($sub)@oidc.test", name: "OIDC \($sub)"}' | jq -c "${2:-.}"
+}
+oidc_token() { # KEY.pem KID SUB [JQ-FILTER]
+	local t
+	t=$(jwt_rs256 "$(jobj alg RS256 typ JWT kid "$2")" "$(oidc_claims "$3" "${4:-.}")" "$1")
+	secret minted-token "$t"
+	printf '%s' "$t"
+}
+
+# wait_window SECONDS: makes sure SECONDS are left in the current rate window.
+wait_window() {
+	local now left
+	now=$(date +%s)
+	left=$((WINDOW - now % WINDOW))
+	if [ "$left" -lt "$1" ]; then sleep "$left.2"; fi
+}
+# wait_reset: sleeps until X-RateLimit-Reset of the last response has passed,
+# failing if that is more than 12 seconds away.
+wait_reset() {
+	local reset now
+	reset=$(header X-RateLimit-Reset)
+	now=$(date +%s)
+	[ -n "$reset" ] && [ "$((reset - now))" -le 12 ] ||
+		{ echo "X-RateLimit-Reset '$reset' is not within 12 s of $now"; return 1; }
+	while [ "$(date +%s)" -lt "$reset" ]; do sleep 0.2; done
+}
+
+# ------------------------------------------------------------------ bootstrap
+
+PW_ADM=$(newpw) PW_DEV=$(newpw) PW_RO=$(newpw)
+mkuser adm admin "$PW_ADM"
+mkuser dev readonly "$PW_DEV"
+"$STRATUSCTL" user set-role --email "$(email dev)" --role developer >/dev/null
+mkuser ro readonly "$PW_RO"
+ADM_ID=$(uid adm) DEV_ID=$(uid dev) RO_ID=$(uid ro)
+ADM_KEY=$(mkkey boot adm)
+DEV_KEY=$(mkkey ci dev)
+RO_KEY=$(mkkey viewer ro)
+ADM=$(key "$ADM_KEY") DEV=$(key "$DEV_KEY") RO=$(key "$RO_KEY")
+
+test_expect_success 'stratusctl bootstraps an admin, a developer and a readonly user with keys' '
+	test -n "$ADM_ID" && test -n "$DEV_ID" && test -n "$RO_ID" &&
+	apikey_valid "$ADM_KEY" && apikey_valid "$DEV_KEY" && apikey_valid "$RO_KEY" &&
+	test "$(stack_sql -N stratus -e "SELECT role FROM users WHERE id = $DEV_ID")" = developer
+'
+
+test_expect_success 'stratusctl apikey list shows prefixes, never the key' '
+	"$STRATUSCTL" apikey list --user "$(email adm)" >"$TEST_TMP/list" &&
+	grep -qF "${ADM_KEY:0:10}" "$TEST_TMP/list" &&
+	! grep -qF "$ADM_KEY" "$TEST_TMP/list" &&
+	! grep -qF "${DEV_KEY:0:10}" "$TEST_TMP/list"
+'
+
+# ------------------------------------------------------------------ accepted credentials
+
+test_expect_success 'a database API key is accepted: /auth/me names the owner, the key and the method' '
+	http GET /auth/me -H "$ADM" &&
+	expect_status 200 &&
+	json_num .id "$ADM_ID" && json_is .email "$(email adm)" && json_is .username "$(lname adm)" &&
+	json_is .role admin && json_is .status active && json_is .type human &&
+	json_is .auth_method api_key && expect_json ".key_id | type == \"number\"" &&
+	expect_json "has(\"password_hash\") | not" &&
+	expect_header X-RateLimit-Limit "^[0-9]+$" && expect_header X-RateLimit-Remaining "^[0-9]+$" &&
+	expect_header X-RateLimit-Reset "^[0-9]{10}$"
+'
+
+test_expect_success 'each key carries its role: developer and readonly' '
+	http GET /auth/me -H "$DEV" && expect_status 200 && json_is .role developer && json_num .id "$DEV_ID" &&
+	http GET /auth/me -H "$RO" && expect_status 200 && json_is .role readonly && json_num .id "$RO_ID"
+'
+
+test_expect_success 'POST /token (JSON) issues a bearer token of 1800 s that /auth/me accepts' '
+	jreq POST /token "$(jobj username "$(lname adm)" password "$PW_ADM")" &&
+	expect_status 200 &&
+	json_is .token_type bearer && json_num .expires_in 1800 &&
+	t=$(jq -r .access_token "$BODY") && secret access-token "$t" "$LAST_RESPONSE" &&
+	jwt_payload "$t" | jq -e --arg iss "$JWT_ISS" --arg sub "$ADM_ID" \
+		".iss == \$iss and .sub == \$sub and .exp - .iat == 1800 and (.jti | length > 0)" >/dev/null &&
+	http GET /auth/me -H "$(bearer "$t")" &&
+	expect_status 200 && json_is .auth_method jwt && json_num .id "$ADM_ID" && json_is .role admin
+'
+
+test_expect_success 'POST /token takes form-encoded credentials, as OAuth2 clients send them' '
+	http POST /token -H "Content-Type: application/x-www-form-urlencoded" \
+		--data-urlencode "username=$(lname adm)" --data-urlencode "password=$PW_ADM" \
+		--data-urlencode "grant_type=password" &&
+	expect_status 200 && json_is .token_type bearer &&
+	t=$(jq -r .access_token "$BODY") && secret access-token "$t" "$LAST_RESPONSE" &&
+	http GET /auth/me -H "$(bearer "$t")" && expect_status 200 && json_num .id "$ADM_ID"
+'
+
+test_expect_success 'Basic with the username and with the email is accepted' '
+	http GET /auth/me -H "$(basic "$(lname adm)" "$PW_ADM")" &&
+	expect_status 200 && json_is .auth_method basic && json_num .id "$ADM_ID" &&
+	http GET /auth/me -H "$(basic "$(email adm)" "$PW_ADM")" &&
+	expect_status 200 && json_is .auth_method basic && json_num .id "$ADM_ID"
+'
+
+test_expect_success 'POST /auth/login by identifier returns access and refresh tokens and the user' '
+	jreq POST /auth/login "$(jobj identifier "$(lname dev)" password "$PW_DEV")" &&
+	expect_status 200 &&
+	secret access-token "$(jq -r .access_token "$BODY")" "$LAST_RESPONSE" &&
+	secret refresh-token "$(jq -r .refresh_token "$BODY")" "$LAST_RESPONSE" &&
+	json_is .token_type bearer && json_num .expires_in 1800 &&
+	expect_json "(.access_token | length > 20) and (.refresh_token | length > 20) and .refresh_expires_in > 0" &&
+	json_num .user.id "$DEV_ID" && json_is .user.role developer &&
+	expect_json ".user | has(\"password_hash\") | not" &&
+	http GET /auth/me -H "$(bearer "$(jq -r .access_token "$BODY")")" &&
+	expect_status 200 && json_is .auth_method jwt && json_is .role developer
+'
+
+test_expect_success 'POST /auth/login by email (any case) is accepted too' '
+	jreq POST /auth/login "$(jobj email "$(email dev | tr a-z A-Z)" password "$PW_DEV")" &&
+	expect_status 200 &&
+	secret access-token "$(jq -r .access_token "$BODY")" "$LAST_RESPONSE" &&
+	secret refresh-token "$(jq -r .refresh_token "$BODY")" "$LAST_RESPONSE" &&
+	json_num .user.id "$DEV_ID"
+'
+
+test_expect_success 'X-API-Key comes first: a valid key wins over a bad bearer, a bad key over a good one' '
+	t=$(hs_token "$ADM_ID") &&
+	http GET /auth/me -H "$RO" -H "Authorization: Bearer garbage" &&
+	expect_status 200 && json_is .auth_method api_key && json_num .id "$RO_ID" &&
+	http GET /auth/me -H "X-API-Key: nonsense" -H "$(bearer "$t")" &&
+	expect_401 && msg_is "$BAD_KEY_MSG"
+'
+
+# ------------------------------------------------------------------ refused: keys
+
+test_expect_success 'no credentials on a protected route: 401 with the seed message and WWW-Authenticate' '
+	for r in "GET /auth/me" "GET /users" "GET /api-keys" "GET /audit" "GET /users/profile"; do
+		http ${r% *} "${r#* }" && expect_401 && msg_is "$BAD_KEY_MSG" || exit 1
+	done &&
+	jreq POST /api-keys "{\"name\":\"x\"}" && expect_401 && msg_is "$BAD_KEY_MSG"
+'
+
+test_expect_success 'malformed keys are refused with the seed message' '
+	for k in garbage stk_ "stk_short" "${ADM_KEY}x" "${ADM_KEY:0:49}" "STK_${ADM_KEY:4}" \
+		"${ADM_KEY:0:20}!${ADM_KEY:21}" "$(head -c 300 /dev/zero | tr "\\0" a)"; do
+		http GET /auth/me -H "X-API-Key: $k" && expect_401 && msg_is "$BAD_KEY_MSG" || exit 1
+	done &&
+	http GET /auth/me -H "X-API-Key;" && expect_401 && msg_is "$BAD_KEY_MSG"
+'
+
+test_expect_success 'a key with one character changed (checksum wrong) is refused' '
+	c=${ADM_KEY:20:1} && if [ "$c" = A ]; then d=B; else d=A; fi &&
+	http GET /auth/me -H "X-API-Key: ${ADM_KEY:0:20}$d${ADM_KEY:21}" &&
+	expect_401 && msg_is "$BAD_KEY_MSG"
+'
+
+test_expect_success 'a well-formed key (right checksum) that was never issued is refused' '
+	k=$(apikey_forge) && apikey_valid "$k" &&
+	http GET /auth/me -H "X-API-Key: $k" && expect_401 && msg_is "$BAD_KEY_MSG"
+'
+
+test_expect_success 'issued keys follow the format: stk_, 40 base62, a CRC-32 checksum' '
+	for k in "$ADM_KEY" "$DEV_KEY" "$RO_KEY"; do apikey_valid "$k" || exit 1; done
+'
+
+test_expect_success 'a key revoked through the API is refused: "this API key has been revoked"' '
+	jreq POST /api-keys "$(jobj name "to-revoke")" -H "$RO" &&
+	expect_status 201 && k=$(jq -r .key "$BODY") && id=$(jq -r .id "$BODY") &&
+	secret api-key "$k" "$LAST_RESPONSE" &&
+	http GET /auth/me -H "$(key "$k")" && expect_status 200 &&
+	http DELETE "/api-keys/$id" -H "$RO" && expect_status 204 &&
+	http GET /auth/me -H "$(key "$k")" && expect_401 && msg_is "this API key has been revoked"
+'
+
+test_expect_success 'a key revoked with stratusctl is refused' '
+	k=$(mkkey cli-revoke ro) &&
+	http GET /auth/me -H "$(key "$k")" && expect_status 200 && id=$(jq -r .key_id "$BODY") &&
+	"$STRATUSCTL" apikey revoke "$id" >/dev/null &&
+	http GET /auth/me -H "$(key "$k")" && expect_401 && msg_is "this API key has been revoked"
+'
+
+test_expect_success 'an expired key is refused: "this API key has expired"' '
+	k=$(mkkey old ro --expires-days 1) &&
+	http GET /auth/me -H "$(key "$k")" && expect_status 200 &&
+	stack_sql stratus -e "UPDATE api_keys SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 DAY WHERE display_prefix = '"'"'${k:0:10}'"'"'" &&
+	http GET /auth/me -H "$(key "$k")" && expect_401 && msg_is "this API key has expired"
+'
+
+test_expect_success 'other Authorization schemes and garbage bearers are 401' '
+	http GET /auth/me -H "Authorization: Digest username=x" && expect_401 &&
+	http GET /auth/me -H "Authorization: Bearer not.a.jwt" && expect_401 &&
+	http GET /auth/me -H "Authorization: Bearer " && expect_401 &&
+	http GET /auth/me -H "Authorization: Basic !!!notbase64" && expect_401 &&
+	http GET /auth/me -H "$(basic "$(lname adm)" "wrong-$PW_ADM")" && expect_401 &&
+	http GET /auth/me -H "$(basic "nobody-$RUN" "$PW_ADM")" && expect_401
+'
+
+# ------------------------------------------------------------------ refused: HS256 tokens
+
+test_expect_success 'a token minted with the server secret is accepted (control for what follows)' '
+	http GET /auth/me -H "$(bearer "$(hs_token "$ADM_ID")")" &&
+	expect_status 200 && json_is .auth_method jwt && json_num .id "$ADM_ID"
+'
+
+test_expect_success 'an expired token is refused' '
+	http GET /auth/me -H "$(bearer "$(hs_token "$ADM_ID" ".iat -= 7200 | .exp = .iat + 1800")")" &&
+	expect_401 expired
+'
+
+test_expect_success 'a token without exp is refused' '
+	http GET /auth/me -H "$(bearer "$(hs_token "$ADM_ID" "del(.exp)")")" && expect_401
+'
+
+test_expect_success 'a token signed with another secret is refused: bad signature' '
+	http GET /auth/me -H "$(bearer "$(hs_token "$ADM_ID" . "another-secret-of-at-least-32-characters!")")" &&
+	expect_401 signature
+'
+
+test_expect_success 'a token whose payload was changed after signing is refused' '
+	t=$(token_for "$(lname ro)" "$PW_RO") &&
+	forged=$(hs_claims "$ADM_ID" | b64url) &&
+	http GET /auth/me -H "$(bearer "${t%%.*}.$forged.${t##*.}")" && expect_401 signature
+'
+
+test_expect_success 'alg "none" is refused, whatever its spelling, with or without a signature' '
+	for alg in none None NONE; do
+		h=$(jobj alg "$alg" typ JWT) &&
+		t=$(jwt_unsigned "$h" "$(hs_claims "$ADM_ID")") &&
+		http GET /auth/me -H "$(bearer "$t")" && expect_401 algorithm || exit 1
+	done &&
+	t=$(jwt_hs256 "{\"alg\":\"none\",\"typ\":\"JWT\"}" "$(hs_claims "$ADM_ID")" "$JWT_SECRET_KEY") &&
+	http GET /auth/me -H "$(bearer "$t")" && expect_401 algorithm &&
+	t=$(jwt_unsigned "$HS_HEADER" "$(hs_claims "$ADM_ID")") &&
+	http GET /auth/me -H "$(bearer "$t")" && expect_401
+'
+
+test_expect_success 'other algorithms (HS512, hs256) are refused even with the right secret' '
+	i=$(jwt_signing_input "{\"alg\":\"HS512\",\"typ\":\"JWT\"}" "$(hs_claims "$ADM_ID")") &&
+	s=$(printf "%s" "$i" | openssl dgst -sha512 -mac HMAC -macopt "hexkey:$(printf "%s" "$JWT_SECRET_KEY" | hexof)" -binary | b64url) &&
+	http GET /auth/me -H "$(bearer "$i.$s")" && expect_401 algorithm &&
+	t=$(jwt_hs256 "{\"alg\":\"hs256\",\"typ\":\"JWT\"}" "$(hs_claims "$ADM_ID")" "$JWT_SECRET_KEY") &&
+	http GET /auth/me -H "$(bearer "$t")" && expect_401 algorithm
+'
+
+test_expect_success 'a Stratus token with the wrong issuer is refused' '
+	http GET /auth/me -H "$(bearer "$(hs_token "$ADM_ID" ".iss = \"not-stratus\"")")" && expect_401 issuer
+'
+
+test_expect_success 'a token for a user that does not exist is refused' '
+	http GET /auth/me -H "$(bearer "$(hs_token 999999999)")" && expect_401
+'
+
+# ------------------------------------------------------------------ OIDC (RS256, JWKS)
+
+OIDC=$TEST_TMP/oidc
+mkdir -p "$OIDC/www/.well-known"
+KA=$OIDC/a.pem KB=$OIDC/b.pem KC=$OIDC/c.pem KD=$OIDC/d.pem
+KID_A=a-$RUN KID_C=c-$RUN KID_D=d-$RUN
+rsa_keypair "$KA" "$OIDC/a.pub" && rsa_keypair "$KB" && rsa_keypair "$KC" && rsa_keypair "$KD"
+jwks() { # KEY KID ...: writes the issuer's JWKS
+	local list=()
+	while [ $# -ge 2 ]; do list+=("$(jwk_rsa "$1" "$2")"); shift 2; done
+	printf '%s\n' "${list[@]}" | jq -cs '{keys: .}' >"$OIDC/www/.well-known/jwks.json.new" &&
+		mv "$OIDC/www/.well-known/jwks.json.new" "$OIDC/www/.well-known/jwks.json"
+}
+jwks "$KA" "$KID_A"
+cat >"$OIDC/lighttpd.conf" <<EOF
+server.bind          = "127.0.0.1"
+server.port          = $OIDC_PORT
+server.document-root = "$OIDC/www"
+server.errorlog      = "$OIDC/error.log"
+mimetype.assign      = ( ".json" => "application/json" )
+# Stat every request: a JWKS rewritten mid-run must be served at once.
+server.stat-cache-engine = "disable"
+EOF
+if [ -n "$OIDC_PORT" ] && ! (exec 3<>"/dev/tcp/127.0.0.1/$OIDC_PORT") 2>/dev/null; then
+	lighttpd -D -f "$OIDC/lighttpd.conf" >"$OIDC/out" 2>&1 &
+	OIDC_PID=$!
+	stack_wait_http "http://127.0.0.1:$OIDC_PORT/.well-known/jwks.json" 10
+fi
+
+test_expect_success 'the stand-in OIDC issuer serves its JWKS on the configured loopback issuer' '
+	test -n "${STRATUS_OIDC_ISSUER:-}" ||
+		{ echo "STRATUS_OIDC_ISSUER is not set in $STACK/dev.env"; false; } &&
+	test "$ISSUER" = "http://127.0.0.1:$OIDC_PORT" &&
+	{ test -n "$OIDC_PID" || { echo "port $OIDC_PORT was already taken"; false; }; } &&
+	curl -sf "$ISSUER/.well-known/jwks.json" | jq -e --arg k "$KID_A" ".keys[0].kid == \$k" >/dev/null
+'
+
+test_expect_success 'an RS256 token with group Administrators is an admin, upserted, auth_method oidc' '
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "adm-$RUN" ".[\"cognito:groups\"] = [\"Administrators\"]")")" &&
+	expect_status 200 && json_is .auth_method oidc && json_is .role admin &&
+	json_is .email "adm-$RUN@oidc.test" && id=$(jq -r .id "$BODY") &&
+	http GET /users -H "$(bearer "$(oidc_token "$KA" "$KID_A" "adm-$RUN" ".[\"cognito:groups\"] = [\"Administrators\"]")")" &&
+	expect_status 200 &&
+	http GET "/users/$id" -H "$ADM" && expect_status 200 && json_is .email "adm-$RUN@oidc.test" &&
+	json_is .role admin && json_is .status active
+'
+
+test_expect_success 'group Developers maps to developer' '
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "dev-$RUN" ".[\"cognito:groups\"] = [\"Developers\"]")")" &&
+	expect_status 200 && json_is .auth_method oidc && json_is .role developer
+'
+
+test_expect_success 'no group (and group ReadOnly) map to readonly' '
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "ro-$RUN")")" &&
+	expect_status 200 && json_is .auth_method oidc && json_is .role readonly &&
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "ro2-$RUN" ".[\"cognito:groups\"] = [\"ReadOnly\"]")")" &&
+	expect_status 200 && json_is .role readonly &&
+	http GET /users -H "$(bearer "$(oidc_token "$KA" "$KID_A" "ro-$RUN")")" &&
+	expect_403 "this requires the admin role; the caller is readonly"
+'
+
+test_expect_success 'the highest group wins' '
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "multi-$RUN" ".[\"cognito:groups\"] = [\"ReadOnly\",\"Administrators\",\"Developers\"]")")" &&
+	expect_status 200 && json_is .role admin
+'
+
+test_expect_success 'the same subject is the same user on every sign-in' '
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "dev-$RUN" ".[\"cognito:groups\"] = [\"Developers\"]")")" &&
+	a=$(jq -r .id "$BODY") &&
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "dev-$RUN" ".[\"cognito:groups\"] = [\"Developers\"]")")" &&
+	test "$(jq -r .id "$BODY")" = "$a" &&
+	test "$(stack_sql -N stratus -e "SELECT COUNT(*) FROM users WHERE external_sub = '"'"'dev-$RUN'"'"'")" = 1
+'
+
+test_expect_success 'a blocked OIDC user'"'"'s tokens are refused until reactivated' '
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "blk-$RUN")")" &&
+	expect_status 200 && id=$(jq -r .id "$BODY") &&
+	jreq PATCH "/users/$id" "{\"status\":\"blocked\"}" -H "$ADM" && expect_status 200 &&
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "blk-$RUN")")" && expect_401 blocked &&
+	http GET "/users/$id" -H "$ADM" && json_is .status blocked &&
+	jreq PATCH "/users/$id" "{\"status\":\"active\"}" -H "$ADM" && expect_status 200 &&
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "blk-$RUN")")" && expect_status 200 &&
+	json_num .id "$id"
+'
+
+test_expect_success 'a Cognito access token (token_use access, client_id) is accepted' '
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "acc-$RUN" "del(.aud) | .token_use = \"access\" | .client_id = \"$AUD\"")")" &&
+	expect_status 200 && json_is .auth_method oidc
+'
+
+test_expect_success 'an OIDC token whose email is a local account'"'"'s does not sign in as that account' '
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "squat-$RUN" ".email = \"$(email ro)\"")")" &&
+	if [ "$STATUS" = 200 ]; then
+		test "$(jq -r .id "$BODY")" != "$RO_ID" ||
+			{ echo "the external subject signed in as local user $RO_ID"; false; }
+	else
+		expect_401
+	fi &&
+	http GET "/users/$RO_ID" -H "$ADM" && expect_status 200 &&
+	json_is .role readonly && json_is .username "$(lname ro)" &&
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "squat2-$RUN" ".email = \"$(email dev)\" | .[\"cognito:groups\"] = [\"Administrators\"]")")" &&
+	if [ "$STATUS" = 200 ]; then test "$(jq -r .id "$BODY")" != "$DEV_ID"; fi &&
+	http GET "/users/$DEV_ID" -H "$ADM" && json_is .role developer ||
+		{ stack_sql stratus -e "UPDATE users SET role = '"'"'readonly'"'"' WHERE id = $RO_ID; UPDATE users SET role = '"'"'developer'"'"' WHERE id = $DEV_ID"; false; }
+'
+
+test_expect_success 'an expired OIDC token is refused' '
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "ro-$RUN" ".iat -= 7200 | .exp = .iat + 3600")")" &&
+	expect_401 expired
+'
+
+test_expect_success 'an OIDC token signed by another key under a known kid is refused: bad signature' '
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KB" "$KID_A" "adm-$RUN" ".[\"cognito:groups\"] = [\"Administrators\"]")")" &&
+	expect_401 signature
+'
+
+test_expect_success 'an OIDC token from another issuer is refused' '
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "ro-$RUN" ".iss = \"https://evil.example\"")")" &&
+	expect_401 issuer &&
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "ro-$RUN" ".iss = \"$JWT_ISS\"")")" &&
+	expect_401
+'
+
+test_expect_success 'an OIDC token for another audience is refused' '
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "ro-$RUN" ".aud = \"someone-else\"")")" &&
+	expect_401 audience &&
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "ro-$RUN" "del(.aud)")")" &&
+	expect_401 audience &&
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "ro-$RUN" "del(.aud) | .token_use = \"access\" | .client_id = \"someone-else\"")")" &&
+	expect_401 audience
+'
+
+test_expect_success 'token_use "refresh" (or none) is refused' '
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "ro-$RUN" ".token_use = \"refresh\"")")" &&
+	expect_401 use &&
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KA" "$KID_A" "ro-$RUN" "del(.token_use)")")" &&
+	expect_401 use
+'
+
+test_expect_success 'an unknown kid (a key pair not in the JWKS) is refused' '
+	http GET /auth/me -H "$(bearer "$(oidc_token "$KC" "$KID_C" "adm-$RUN" ".[\"cognito:groups\"] = [\"Administrators\"]")")" &&
+	expect_401 &&
+	t=$(jwt_rs256 "{\"alg\":\"RS256\",\"typ\":\"JWT\"}" "$(oidc_claims "ro-$RUN")" "$KA") &&
+	http GET /auth/me -H "$(bearer "$t")" && expect_401
+'
+
+# A process refetches the JWKS on an unknown kid, but not more often than
+# every few seconds (made-up kids must not hammer the issuer): poll.
+test_expect_success 'a key added to the JWKS is taken up without a restart' '
+	jwks "$KA" "$KID_A" "$KD" "$KID_D" &&
+	end=$(($(date +%s) + 8)) ok=0 &&
+	while [ "$ok" -lt 4 ] && [ "$(date +%s)" -le "$end" ]; do
+		http GET /auth/me -H "$(bearer "$(oidc_token "$KD" "$KID_D" "dev-$RUN" ".[\"cognito:groups\"] = [\"Developers\"]")")"
+		if [ "$STATUS" = 200 ]; then ok=$((ok + 1)); else ok=0 && expect_401 && sleep 0.5; fi
+	done &&
+	expect_status 200 && json_is .role developer && json_is .auth_method oidc
+'
+
+test_expect_success 'HS256 signed with the issuer'"'"'s RSA public key (key confusion) is refused' '
+	h=$(jobj alg HS256 typ JWT kid "$KID_A") &&
+	for c in "$(oidc_claims "adm-$RUN" ".[\"cognito:groups\"] = [\"Administrators\"]")" "$(hs_claims "$ADM_ID")"; do
+		t=$(jwt_hs256_keyfile "$h" "$c" "$OIDC/a.pub") && secret minted-token "$t" &&
+		http GET /auth/me -H "$(bearer "$t")" && expect_401 || exit 1
+		t=$(jwt_hs256_keyfile "$HS_HEADER" "$c" "$OIDC/a.pub") &&
+		http GET /auth/me -H "$(bearer "$t")" && expect_401 || exit 1
+	done
+'
+
+test_expect_success 'RS256 alg "none" and an RS256 token with the signature stripped are refused' '
+	t=$(jwt_unsigned "$(jobj alg none typ JWT kid "$KID_A")" "$(oidc_claims "adm-$RUN")") &&
+	http GET /auth/me -H "$(bearer "$t")" && expect_401 &&
+	t=$(oidc_token "$KA" "$KID_A" "adm-$RUN" ".[\"cognito:groups\"] = [\"Administrators\"]") &&
+	http GET /auth/me -H "$(bearer "${t%.*}.")" && expect_401
+'
+
+# ------------------------------------------------------------------ roles
+
+test_expect_success 'readonly may not create users (403)' '
+	jreq POST /users "$(jobj email "$(email x403)" name X role readonly type api)" -H "$RO" &&
+	expect_403 "this requires the admin role; the caller is readonly" &&
+	test -z "$(uid x403)"
+'
+
+test_expect_success 'developer may not read the audit log, list or change users (403)' '
+	http GET /audit -H "$DEV" && expect_403 "this requires the admin role; the caller is developer" &&
+	http GET /users -H "$DEV" && expect_403 &&
+	jreq PATCH "/users/$RO_ID" "{\"role\":\"admin\"}" -H "$DEV" && expect_403 &&
+	http DELETE "/users/$RO_ID" -H "$DEV" && expect_403 &&
+	http GET "/users/$RO_ID" -H "$DEV" && expect_403
+'
+
+test_expect_success 'readonly may not create a developer key, developer not an admin key (403)' '
+	jreq POST /api-keys "$(jobj name up role developer)" -H "$RO" && expect_403 &&
+	jreq POST /api-keys "$(jobj name up role admin)" -H "$DEV" && expect_403 &&
+	jreq POST /api-keys "$(jobj name up role admin)" -H "$(basic "$(lname ro)" "$PW_RO")" && expect_403
+'
+
+test_expect_success 'a key at or below the caller'"'"'s role is allowed; the default is the caller'"'"'s role' '
+	jreq POST /api-keys "$(jobj name same role readonly)" -H "$RO" && expect_status 201 &&
+	secret api-key "$(jq -r .key "$BODY")" "$LAST_RESPONSE" && json_is .role readonly &&
+	jreq POST /api-keys "$(jobj name dflt)" -H "$DEV" && expect_status 201 &&
+	secret api-key "$(jq -r .key "$BODY")" "$LAST_RESPONSE" && json_is .role developer &&
+	jreq POST /api-keys "$(jobj name down role readonly)" -H "$DEV" && expect_status 201 &&
+	secret api-key "$(jq -r .key "$BODY")" "$LAST_RESPONSE" && json_is .role readonly
+'
+
+test_expect_success 'only admins set rate_limit_per_minute or user_id on a key (403)' '
+	jreq POST /api-keys "$(jobj name fast rate_limit_per_minute json:1000)" -H "$DEV" && expect_403 &&
+	jreq POST /api-keys "$(jobj name theirs user_id "json:$RO_ID")" -H "$DEV" && expect_403
+'
+
+test_expect_success 'an admin may not give a key a role above its owner'"'"'s (403)' '
+	jreq POST /api-keys "$(jobj name over role admin user_id "json:$RO_ID")" -H "$ADM" && expect_403
+'
+
+PW_PROM=$(newpw)
+mkuser prom readonly "$PW_PROM"
+PROM_ID=$(uid prom)
+TOK_PROM=$(token_for "$(lname prom)" "$PW_PROM")
+
+test_expect_success 'a role change applies at once to existing tokens' '
+	http GET /users -H "$(bearer "$TOK_PROM")" && expect_403 &&
+	jreq PATCH "/users/$PROM_ID" "{\"role\":\"admin\"}" -H "$ADM" -H "X-Request-ID: promote-$RUN" &&
+	expect_status 200 && json_is .role admin &&
+	http GET /users -H "$(bearer "$TOK_PROM")" && expect_status 200
+'
+
+test_expect_success 'a demoted owner'"'"'s admin key is capped at the owner'"'"'s new role' '
+	jreq POST /api-keys "$(jobj name prom-admin role admin user_id "json:$PROM_ID")" -H "$ADM" &&
+	expect_status 201 && k=$(jq -r .key "$BODY") && secret api-key "$k" "$LAST_RESPONSE" &&
+	json_is .role admin && json_num .user_id "$PROM_ID" &&
+	http GET /users -H "$(key "$k")" && expect_status 200 &&
+	jreq PATCH "/users/$PROM_ID" "{\"role\":\"readonly\"}" -H "$ADM" && expect_status 200 &&
+	http GET /users -H "$(key "$k")" && expect_403 &&
+	http GET /auth/me -H "$(key "$k")" && json_is .role readonly &&
+	http GET /users -H "$(bearer "$TOK_PROM")" && expect_403
+'
+
+# ------------------------------------------------------------------ blocked users
+
+PW_BLK=$(newpw)
+mkuser blk developer "$PW_BLK"
+BLK_ID=$(uid blk)
+BLK_KEY=$(mkkey blk-key blk)
+TOK_BLK=$(token_for "$(lname blk)" "$PW_BLK")
+
+blk_all() { # blk_all STATUS: key, token and Basic each give STATUS
+	http GET /auth/me -H "$(key "$BLK_KEY")" && expect_status "$1" &&
+		http GET /auth/me -H "$(bearer "$TOK_BLK")" && expect_status "$1" &&
+		http GET /auth/me -H "$(basic "$(lname blk)" "$PW_BLK")" && expect_status "$1"
+}
+
+test_expect_success 'before blocking: key, token and Basic all work' '
+	test -n "$TOK_BLK" && blk_all 200
+'
+
+test_expect_success 'an admin blocks the user (PATCH status blocked)' '
+	jreq PATCH "/users/$BLK_ID" "{\"status\":\"blocked\"}" -H "$ADM" -H "X-Request-ID: block-$RUN" &&
+	expect_status 200 && json_is .status blocked && json_num .id "$BLK_ID"
+'
+
+test_expect_success 'a blocked user'"'"'s key, token and Basic are all refused at once' '
+	http GET /auth/me -H "$(key "$BLK_KEY")" && expect_401 "the owner of this API key is blocked" &&
+	http GET /auth/me -H "$(bearer "$TOK_BLK")" && expect_401 blocked &&
+	http GET /auth/me -H "$(basic "$(lname blk)" "$PW_BLK")" && expect_401 &&
+	http GET /api-keys -H "$(key "$BLK_KEY")" && expect_401
+'
+
+test_expect_success 'a blocked user cannot log in for a new token' '
+	jreq POST /token "$(jobj username "$(lname blk)" password "$PW_BLK")" && expect_401
+'
+
+test_expect_success 'GET /users?status=blocked lists the blocked user' '
+	http GET "/users?status=blocked&limit=100" -H "$ADM" && expect_status 200 &&
+	expect_json "all(.items[]; .status == \"blocked\")" &&
+	expect_json "any(.items[]; .id == $BLK_ID)"
+'
+
+test_expect_success 'reactivation restores key, token and Basic' '
+	jreq PATCH "/users/$BLK_ID" "{\"status\":\"active\"}" -H "$ADM" && expect_status 200 &&
+	json_is .status active && blk_all 200
+'
+
+test_expect_success 'an inactive user is refused the same way' '
+	jreq PATCH "/users/$BLK_ID" "{\"status\":\"inactive\"}" -H "$ADM" && expect_status 200 &&
+	blk_all 401 &&
+	jreq PATCH "/users/$BLK_ID" "{\"status\":\"active\"}" -H "$ADM" && expect_status 200 &&
+	blk_all 200
+'
+
+# ------------------------------------------------------------------ users (admin)
+
+test_expect_success 'POST /users creates a user (201, no secret in the answer); 409 on a taken email' '
+	pw=$(newpw) && secret password "$pw" &&
+	jreq POST /users "$(jobj email "$(email made)" name Made role developer password "$pw")" -H "$ADM" &&
+	expect_status 201 && json_is .email "$(email made)" && json_is .role developer &&
+	json_is .type human && json_is .status active &&
+	expect_json "has(\"password_hash\") or has(\"password\") | not" &&
+	jreq POST /users "$(jobj email "$(email made | tr a-z A-Z)" name Again password "$pw")" -H "$ADM" &&
+	expect_error 409 Conflict CONFLICT
+'
+
+test_expect_success 'POST /users makes an api-type user without a password' '
+	jreq POST /users "$(jobj email "$(email svc)" name Svc type api)" -H "$ADM" &&
+	expect_status 201 && json_is .type api && json_is .role readonly
+'
+
+test_expect_success 'GET /users/{id}; an unknown id is 404' '
+	http GET "/users/$DEV_ID" -H "$ADM" && expect_status 200 && json_is .email "$(email dev)" &&
+	expect_json "has(\"password_hash\") | not" &&
+	http GET /users/999999999 -H "$ADM" && expect_error 404 NotFound NOT_FOUND &&
+	http GET /users/abc -H "$ADM" && expect_error 404 NotFound NOT_FOUND
+'
+
+test_expect_success 'GET /users filters by role and status and pages with limit, offset, total' '
+	http GET "/users?role=developer&limit=100" -H "$ADM" && expect_status 200 &&
+	expect_json ".items | length >= 2" && expect_json "all(.items[]; .role == \"developer\")" &&
+	expect_json "any(.items[]; .id == $DEV_ID)" &&
+	expect_json "[.items[] | has(\"password_hash\")] | any | not" &&
+	n=$(jq .total "$BODY") &&
+	http GET "/users?role=developer&limit=1&offset=1" -H "$ADM" && expect_status 200 &&
+	json_num .total "$n" && json_num .limit 1 && json_num .offset 1 && expect_json ".items | length == 1" &&
+	http GET "/users?role=admin&status=active&limit=100" -H "$ADM" &&
+	expect_json "any(.items[]; .id == $ADM_ID)" &&
+	expect_json "all(.items[]; .role == \"admin\" and .status == \"active\")" &&
+	http GET "/users?offset=100000" -H "$ADM" && expect_status 200 && expect_json ".items == [] and .total > 0"
+'
+
+test_expect_success 'an admin cannot change or delete themselves (409)' '
+	jreq PATCH "/users/$ADM_ID" "{\"role\":\"readonly\"}" -H "$ADM" && expect_error 409 Conflict CONFLICT &&
+	jreq PATCH "/users/$ADM_ID" "{\"status\":\"blocked\"}" -H "$ADM" && expect_error 409 Conflict CONFLICT &&
+	http DELETE "/users/$ADM_ID" -H "$ADM" && expect_error 409 Conflict CONFLICT &&
+	http GET /auth/me -H "$ADM" && json_is .role admin
+'
+
+test_expect_success 'DELETE /users/{id} marks the user deleted and its keys and logins stop' '
+	pw=$(newpw) && mkuser gone readonly "$pw" && id=$(uid gone) && k=$(mkkey gone-key gone) &&
+	http GET /auth/me -H "$(key "$k")" && expect_status 200 &&
+	http DELETE "/users/$id" -H "$ADM" && expect_status 204 && test ! -s "$BODY" &&
+	http GET "/users/$id" -H "$ADM" && expect_status 200 && json_is .status deleted &&
+	http GET /auth/me -H "$(key "$k")" && expect_401 &&
+	http GET /auth/me -H "$(basic "$(lname gone)" "$pw")" && expect_401 &&
+	jreq PATCH "/users/$id" "{\"status\":\"active\"}" -H "$ADM" && expect_error 409 Conflict CONFLICT &&
+	http DELETE /users/999999999 -H "$ADM" && expect_error 404 NotFound NOT_FOUND
+'
+
+# ------------------------------------------------------------------ API keys
+
+test_expect_success 'POST /api-keys shows the key once, with id, prefix, role, expiry and active' '
+	jreq POST /api-keys "$(jobj name "ci pipeline" role readonly expires_in_days json:7)" -H "$DEV" -H "X-Request-ID: keymade-$RUN" &&
+	expect_status 201 && k=$(jq -r .key "$BODY") && secret api-key "$k" "$LAST_RESPONSE" &&
+	[[ $k =~ ^stk_[0-9A-Za-z]{46}$ ]] && apikey_valid "$k" &&
+	json_is .prefix "${k:0:10}" && json_is .name "ci pipeline" && json_is .role readonly &&
+	json_num .user_id "$DEV_ID" && expect_json ".active == true and .revoked_at == null" &&
+	expect_json "(.expires_at | sub(\"\\\\.[0-9]+Z$\"; \"Z\") | fromdateiso8601) - now | . > 7*86400 - 300 and . < 7*86400 + 300" &&
+	expect_json "has(\"key_hash\") or has(\"hash\") | not" &&
+	echo "$k" >"$TEST_TMP/ci-key" && jq -r .id "$BODY" >"$TEST_TMP/ci-key-id" &&
+	http GET /auth/me -H "$(key "$k")" && expect_status 200 &&
+	json_is .role readonly && json_num .id "$DEV_ID" && json_num .key_id "$(cat "$TEST_TMP/ci-key-id")"
+'
+
+test_expect_success 'GET /api-keys lists the caller'"'"'s own keys, never a secret or a hash' '
+	id=$(cat "$TEST_TMP/ci-key-id") && k=$(cat "$TEST_TMP/ci-key") &&
+	http GET "/api-keys?limit=100" -H "$DEV" && expect_status 200 &&
+	expect_json ".items | type == \"array\" and length >= 2" &&
+	expect_json "all(.items[]; .user_id == $DEV_ID)" &&
+	expect_json "any(.items[]; .id == $id and .prefix == \"${k:0:10}\")" &&
+	expect_json "[.items[] | has(\"key\") or has(\"key_hash\") or has(\"hash\")] | any | not" &&
+	! grep -Eq "stk_[0-9A-Za-z]{46}" "$BODY" &&
+	expect_json ".total >= 2 and .limit == 100 and .offset == 0"
+'
+
+test_expect_success 'a non-admin cannot list another user'"'"'s keys; an admin can, or all' '
+	http GET "/api-keys?user_id=$ADM_ID" -H "$DEV" &&
+	if [ "$STATUS" = 200 ]; then expect_json "all(.items[]; .user_id == $DEV_ID)"; else expect_403; fi &&
+	http GET "/api-keys?user_id=$DEV_ID&limit=100" -H "$ADM" && expect_status 200 &&
+	expect_json ".items | length >= 2" && expect_json "all(.items[]; .user_id == $DEV_ID)" &&
+	http GET "/api-keys?limit=100" -H "$ADM" && expect_status 200 &&
+	expect_json "[.items[].user_id] | unique | length >= 2" &&
+	! grep -Eq "stk_[0-9A-Za-z]{46}" "$BODY"
+'
+
+test_expect_success 'DELETE /api-keys/{id}: someone else'"'"'s is 404, own is 204, again 409' '
+	id=$(cat "$TEST_TMP/ci-key-id") && k=$(cat "$TEST_TMP/ci-key") &&
+	http DELETE "/api-keys/$id" -H "$RO" && expect_error 404 NotFound NOT_FOUND &&
+	http GET /auth/me -H "$(key "$k")" && expect_status 200 &&
+	http DELETE "/api-keys/$id" -H "$DEV" -H "X-Request-ID: keyrevoked-$RUN" && expect_status 204 &&
+	http DELETE "/api-keys/$id" -H "$DEV" && expect_error 409 Conflict CONFLICT &&
+	http GET /auth/me -H "$(key "$k")" && expect_401 "this API key has been revoked" &&
+	http GET "/api-keys?limit=100" -H "$DEV" &&
+	expect_json "any(.items[]; .id == $id and .active == false and .revoked_at != null)" &&
+	http DELETE /api-keys/999999999 -H "$DEV" && expect_error 404 NotFound NOT_FOUND
+'
+
+test_expect_success 'an admin revokes anyone'"'"'s key and creates keys for another user' '
+	jreq POST /api-keys "$(jobj name for-ro user_id "json:$RO_ID")" -H "$ADM" && expect_status 201 &&
+	k=$(jq -r .key "$BODY") && id=$(jq -r .id "$BODY") && secret api-key "$k" "$LAST_RESPONSE" &&
+	json_num .user_id "$RO_ID" && json_is .role readonly &&
+	http GET /auth/me -H "$(key "$k")" && json_num .id "$RO_ID" &&
+	http DELETE "/api-keys/$id" -H "$ADM" && expect_status 204 &&
+	http GET /auth/me -H "$(key "$k")" && expect_401
+'
+
+# ------------------------------------------------------------------ profile
+
+PW_PROF=$(newpw) PW_PROF2=$(newpw)
+secret password "$PW_PROF2"
+mkuser prof readonly "$PW_PROF"
+PROF_ID=$(uid prof)
+PROF_KEY=$(mkkey prof-key prof)
+jreq POST /auth/login "$(jobj identifier "$(lname prof)" password "$PW_PROF")"
+TOK_PROF=$(jq -r .access_token "$BODY") REF_PROF=$(jq -r .refresh_token "$BODY")
+secret access-token "$TOK_PROF" "$LAST_RESPONSE"
+secret refresh-token "$REF_PROF" "$LAST_RESPONSE"
+
+test_expect_success 'GET /users/profile is the caller'"'"'s own account' '
+	http GET /users/profile -H "$(key "$PROF_KEY")" && expect_status 200 &&
+	json_num .id "$PROF_ID" && json_is .email "$(email prof)" && expect_json "has(\"password_hash\") | not" &&
+	http GET /users/profile -H "$(bearer "$TOK_PROF")" && json_num .id "$PROF_ID"
+'
+
+test_expect_success 'PUT /users/profile changes the name; a taken email is 409' '
+	jreq PUT /users/profile "$(jobj name "New Name")" -H "$(bearer "$TOK_PROF")" &&
+	expect_status 200 && json_is .name "New Name" && json_num .id "$PROF_ID" &&
+	jreq PUT /users/profile "$(jobj email "$(email ro)")" -H "$(bearer "$TOK_PROF")" &&
+	expect_error 409 Conflict CONFLICT &&
+	http GET /users/profile -H "$(bearer "$TOK_PROF")" && json_is .email "$(email prof)"
+'
+
+test_expect_success 'a password change needs the right current password' '
+	jreq PUT /users/profile "$(jobj password "$PW_PROF2")" -H "$(bearer "$TOK_PROF")" &&
+	expect_fields current_password &&
+	jreq PUT /users/profile "$(jobj password "$PW_PROF2" current_password "wrong-$PW_PROF")" -H "$(bearer "$TOK_PROF")" &&
+	expect_401 &&
+	http GET /auth/me -H "$(basic "$(lname prof)" "$PW_PROF")" && expect_status 200
+'
+
+test_expect_success 'after a password change the old one fails and the new one works' '
+	jreq PUT /users/profile "$(jobj password "$PW_PROF2" current_password "$PW_PROF")" -H "$(bearer "$TOK_PROF")" &&
+	expect_status 200 &&
+	jreq POST /token "$(jobj username "$(lname prof)" password "$PW_PROF")" && expect_401 "Incorrect username or password" &&
+	http GET /auth/me -H "$(basic "$(lname prof)" "$PW_PROF2")" && expect_status 200
+'
+
+test_expect_success 'DELETE /users/profile (204) ends the account'"'"'s keys, tokens, refresh tokens and Basic' '
+	http DELETE /users/profile -H "$(bearer "$TOK_PROF")" && expect_status 204 &&
+	http GET /auth/me -H "$(key "$PROF_KEY")" && expect_401 &&
+	http GET /auth/me -H "$(bearer "$TOK_PROF")" && expect_401 &&
+	http GET /auth/me -H "$(basic "$(lname prof)" "$PW_PROF2")" && expect_401 &&
+	jreq POST /auth/token "$(jobj refresh_token "$REF_PROF")" && expect_401 &&
+	http GET "/users/$PROF_ID" -H "$ADM" && json_is .status deleted
+'
+
+# ------------------------------------------------------------------ refresh tokens
+
+PW_RF=$(newpw)
+mkuser rf readonly "$PW_RF"
+
+test_expect_success 'refresh rotation: each refresh token gives a new pair and works once' '
+	jreq POST /auth/login "$(jobj identifier "$(lname rf)" password "$PW_RF")" && expect_status 200 &&
+	r1=$(jq -r .refresh_token "$BODY") && secret refresh-token "$r1" "$LAST_RESPONSE" &&
+	secret access-token "$(jq -r .access_token "$BODY")" "$LAST_RESPONSE" &&
+	jreq POST /auth/token "$(jobj refresh_token "$r1")" && expect_status 200 &&
+	r2=$(jq -r .refresh_token "$BODY") && a2=$(jq -r .access_token "$BODY") &&
+	secret refresh-token "$r2" "$LAST_RESPONSE" && secret access-token "$a2" "$LAST_RESPONSE" &&
+	test "$r2" != "$r1" && json_is .token_type bearer && expect_json ".expires_in == 1800 and .refresh_expires_in > 0" &&
+	http GET /auth/me -H "$(bearer "$a2")" && expect_status 200 && json_is .email "$(email rf)" &&
+	jreq POST /auth/token "$(jobj refresh_token "$r2")" && expect_status 200 &&
+	r3=$(jq -r .refresh_token "$BODY") && secret refresh-token "$r3" "$LAST_RESPONSE" &&
+	secret access-token "$(jq -r .access_token "$BODY")" "$LAST_RESPONSE" &&
+	echo "$r1" >"$TEST_TMP/r1" && echo "$r3" >"$TEST_TMP/r3"
+'
+
+test_expect_success 'reusing a spent refresh token is 401 and revokes the family, newest included' '
+	r1=$(cat "$TEST_TMP/r1") && r3=$(cat "$TEST_TMP/r3") &&
+	jreq POST /auth/token "$(jobj refresh_token "$r1")" -H "X-Request-ID: reuse-$RUN" && expect_401 &&
+	jreq POST /auth/token "$(jobj refresh_token "$r3")" && expect_401
+'
+
+test_expect_success 'another login of the same user is another family, unaffected' '
+	jreq POST /auth/login "$(jobj identifier "$(lname rf)" password "$PW_RF")" && expect_status 200 &&
+	r=$(jq -r .refresh_token "$BODY") && secret refresh-token "$r" "$LAST_RESPONSE" &&
+	secret access-token "$(jq -r .access_token "$BODY")" "$LAST_RESPONSE" &&
+	jreq POST /auth/token "$(jobj refresh_token "$r")" && expect_status 200 &&
+	secret refresh-token "$(jq -r .refresh_token "$BODY")" "$LAST_RESPONSE" &&
+	secret access-token "$(jq -r .access_token "$BODY")" "$LAST_RESPONSE"
+'
+
+test_expect_success 'an unknown or made-up refresh token is 401' '
+	jreq POST /auth/token "$(jobj refresh_token "srt_$(head -c 32 /dev/urandom | b64url)")" && expect_401 &&
+	jreq POST /auth/token "$(jobj refresh_token "not-a-refresh-token")" && expect_401
+'
+
+# ------------------------------------------------------------------ registration
+
+PW_REG=$(newpw)
+secret password "$PW_REG"
+
+test_expect_success 'POST /auth/register creates a readonly user (201) who can log in' '
+	jreq POST /auth/register "$(jobj name "Reg User" email "$(email reg)" password "$PW_REG" username "$(lname reg)")" &&
+	expect_status 201 && json_is .email "$(email reg)" && json_is .username "$(lname reg)" &&
+	json_is .role readonly && json_is .status active &&
+	expect_json "has(\"password_hash\") or has(\"password\") | not" &&
+	http GET /auth/me -H "$(basic "$(email reg)" "$PW_REG")" && expect_status 200 && json_is .role readonly
+'
+
+test_expect_success 'registering a taken email (in any case) is 409' '
+	jreq POST /auth/register "$(jobj name Dup email "$(email reg | tr a-z A-Z)" password "$PW_REG")" &&
+	expect_error 409 Conflict CONFLICT
+'
+
+test_expect_success 'a chosen username may not contain "@", so it never equals an email' '
+	jreq POST /auth/register "$(jobj name At email "$(email at)" password "$PW_REG" username "$(email reg)")" &&
+	expect_fields username &&
+	jreq POST /users "$(jobj name At email "$(email at)" password "$PW_REG" username "x@y.example")" -H "$ADM" &&
+	expect_fields username
+'
+
+test_expect_success 'login by email finds the account with that email first' '
+	jreq POST /auth/login "$(jobj email "$(email reg)" password "$PW_REG")" &&
+	expect_status 200 && json_is .user.email "$(email reg)"
+'
+
+weak() { # weak PASSWORD: register with it; 400 naming the password
+	secret weak-password "$1"
+	jreq POST /auth/register "$(jobj name Weak email "$(email weak)" password "$1")" &&
+		expect_fields password
+}
+
+test_expect_success 'the password policy: too short is refused and says so' '
+	weak "Sh0rt!" && field_msg password "at least 12 characters" &&
+	field_lacks password "upper-case" && field_lacks password "digit"
+'
+
+test_expect_success 'the password policy names each missing class' '
+	weak "alllowercaseletters" &&
+	field_msg password "an upper-case letter" && field_msg password "a digit" &&
+	field_msg password "a symbol" && field_lacks password "lower-case" && field_lacks password "12" &&
+	weak "ALLUPPER12345!!" && field_msg password "a lower-case letter" && field_lacks password "upper-case" &&
+	field_lacks password "digit" && field_lacks password "symbol" &&
+	weak "NoDigitsHere!!x" && field_msg password "a digit" && field_lacks password "symbol" &&
+	weak "NoSymbols12345x" && field_msg password "a symbol" && field_lacks password "a digit" &&
+	weak "qxvzq" && field_msg password "at least 12 characters" && field_msg password "an upper-case letter" &&
+	test -z "$(uid weak)"
+'
+
+# ------------------------------------------------------------------ validation
+
+test_expect_success 'POST /token: missing and mistyped fields are listed' '
+	jreq POST /token "{}" && expect_fields username password &&
+	jreq POST /token "{\"username\":5,\"password\":true}" && expect_fields username password &&
+	field_msg username "string" &&
+	jreq POST /token "$(jobj username "$(lname ro)")" && expect_fields password &&
+	http POST /token -H "Content-Type: application/x-www-form-urlencoded" --data "username=x" &&
+	expect_fields password
+'
+
+test_expect_success 'POST /auth/login: missing and mistyped fields are listed' '
+	jreq POST /auth/login "{}" && expect_fields identifier password &&
+	jreq POST /auth/login "$(jobj identifier "$(lname ro)")" && expect_fields password &&
+	jreq POST /auth/login "$(jobj password x)" && expect_fields identifier &&
+	jreq POST /auth/login "{\"identifier\":[1],\"password\":{}}" && expect_fields identifier password
+'
+
+test_expect_success 'POST /auth/token: a missing or mistyped refresh_token is 400' '
+	jreq POST /auth/token "{}" && expect_fields refresh_token &&
+	jreq POST /auth/token "{\"refresh_token\":12}" && expect_fields refresh_token
+'
+
+test_expect_success 'POST /auth/register: every failing field is listed' '
+	jreq POST /auth/register "{}" && expect_fields name email password &&
+	jreq POST /auth/register "$(jobj name "" email not-an-email password "$PW_REG" username ab)" &&
+	expect_fields name email username && field_msg email "email" &&
+	jreq POST /auth/register "$(jobj name "$(printf "n%.0s" $(seq 201))" email "$(email long)" password "$PW_REG")" &&
+	expect_fields name &&
+	jreq POST /auth/register "{\"name\":7,\"email\":false,\"password\":null}" && expect_fields name email password &&
+	test -z "$(uid long)"
+'
+
+test_expect_success 'POST /users: every failing field is listed' '
+	jreq POST /users "{}" -H "$ADM" && expect_fields email name password &&
+	jreq POST /users "$(jobj email "a@b" name N role root type human password "$PW_REG")" -H "$ADM" &&
+	expect_fields email role &&
+	jreq POST /users "$(jobj email "$(email v1)" name "$(printf "n%.0s" $(seq 201))" type robot)" -H "$ADM" &&
+	expect_fields name type password
+'
+
+test_expect_success 'PATCH /users/{id}: nothing to change, or bad values, are 400 naming the fields' '
+	jreq PATCH "/users/$RO_ID" "{}" -H "$ADM" && expect_error 400 ValidationError VALIDATION_ERROR &&
+	expect_json ".details.errors | length > 0" &&
+	jreq PATCH "/users/$RO_ID" "{\"role\":\"root\",\"status\":\"gone\"}" -H "$ADM" && expect_fields role status &&
+	jreq PATCH "/users/$RO_ID" "{\"status\":\"deleted\"}" -H "$ADM" && expect_fields status &&
+	jreq PATCH "/users/$RO_ID" "{\"role\":1}" -H "$ADM" && expect_fields role &&
+	http GET "/users/$RO_ID" -H "$ADM" && json_is .role readonly && json_is .status active
+'
+
+test_expect_success 'POST /api-keys: every failing field is listed' '
+	jreq POST /api-keys "{}" -H "$ADM" && expect_fields name &&
+	jreq POST /api-keys "{\"name\":\"\",\"role\":\"root\",\"expires_in_days\":\"7\",\"rate_limit_per_minute\":-1,\"user_id\":\"x\"}" -H "$ADM" &&
+	expect_fields name role expires_in_days rate_limit_per_minute user_id &&
+	jreq POST /api-keys "$(jobj name "$(printf "k%.0s" $(seq 101))" expires_in_days json:0)" -H "$ADM" &&
+	expect_fields name expires_in_days &&
+	jreq POST /api-keys "$(jobj name x expires_in_days json:1.5)" -H "$RO" && expect_fields expires_in_days
+'
+
+test_expect_success 'PUT /users/profile: bad values are listed' '
+	jreq PUT /users/profile "{}" -H "$RO" && expect_error 400 ValidationError VALIDATION_ERROR &&
+	jreq PUT /users/profile "$(jobj name "" email bad)" -H "$RO" && expect_fields name email &&
+	jreq PUT /users/profile "$(jobj password weak)" -H "$RO" && expect_fields password current_password &&
+	http GET /users/profile -H "$RO" && json_is .email "$(email ro)"
+'
+
+test_expect_success 'query parameters: bad limit, offset, role, status, user_id are 400 naming them' '
+	http GET "/users?limit=0" -H "$ADM" && expect_fields limit &&
+	http GET "/users?offset=-1" -H "$ADM" && expect_fields offset &&
+	http GET "/users?role=root" -H "$ADM" && expect_fields role &&
+	http GET "/users?status=gone" -H "$ADM" && expect_fields status &&
+	http GET "/audit?limit=101" -H "$ADM" && expect_fields limit &&
+	http GET "/api-keys?user_id=abc" -H "$ADM" && expect_fields user_id
+'
+
+# ------------------------------------------------------------------ rate limits
+
+PW_RL=$(newpw) PW_BL=$(newpw)
+mkuser rl readonly "$PW_RL"
+mkuser bl readonly "$PW_BL"
+jreq POST /api-keys "$(jobj name throttled role readonly user_id "json:$RO_ID" rate_limit_per_minute json:3)" -H "$ADM"
+RL_KEY=$(jq -r '.key // empty' "$BODY")
+secret api-key "$RL_KEY" "$LAST_RESPONSE"
+
+# Both limits are hit in one window, so that one wait covers both recoveries.
+test_expect_success 'login attempts are limited per identifier: the 6th is 429 even with the right password' '
+	wait_window 8 &&
+	for i in 1 2 3 4 5; do
+		jreq POST /token "$(jobj username "$(lname rl)" password "wrong-$i-$PW_RL")" &&
+		expect_401 "Incorrect username or password" &&
+		expect_header X-RateLimit-Limit "^5$" && expect_header X-RateLimit-Remaining "^$((5 - i))$" || exit 1
+	done &&
+	jreq POST /token "$(jobj username "$(lname rl)" password "$PW_RL")" &&
+	expect_error 429 RateLimited RATE_LIMITED &&
+	expect_header Retry-After "^[0-9]+$" &&
+	test "$(header Retry-After)" -ge 1 && test "$(header Retry-After)" -le "$WINDOW" &&
+	expect_header X-RateLimit-Limit "^5$" && expect_header X-RateLimit-Remaining "^0$" &&
+	expect_header X-RateLimit-Reset "^[0-9]{10}$" &&
+	test "$(header X-RateLimit-Reset)" -gt "$(date +%s)" &&
+	! grep -qi "access_token" "$BODY" &&
+	cp "$HDRS" "$TEST_TMP/rl-429" &&
+	jreq POST /auth/login "$(jobj identifier "$(lname RL)" password "$PW_RL")" &&
+	expect_error 429 RateLimited RATE_LIMITED
+'
+
+test_expect_success 'the limit is per identifier: another user logs in meanwhile' '
+	http GET /auth/me -H "$(bearer "$(token_for "$(lname ro)" "$PW_RO")")" && expect_status 200
+'
+
+test_expect_success 'Basic is no way around it: after 5 failures the right password is 429 too' '
+	wait_window 3 &&
+	for i in 1 2 3 4 5; do
+		http GET /auth/me -H "$(basic "$(lname bl)" "wrong-$i-$PW_BL")" && expect_401 || exit 1
+	done &&
+	http GET /auth/me -H "$(basic "$(lname bl)" "$PW_BL")" &&
+	expect_error 429 RateLimited RATE_LIMITED && expect_header Retry-After "^[0-9]+$" &&
+	cp "$HDRS" "$TEST_TMP/bl-429"
+'
+
+test_expect_success 'a key with rate_limit_per_minute 3 gets 429 on the 4th request of a window' '
+	test -n "$RL_KEY" &&
+	wait_window 3 &&
+	for i in 1 2 3; do
+		http GET /auth/me -H "$(key "$RL_KEY")" && expect_status 200 &&
+		expect_header X-RateLimit-Limit "^3$" && expect_header X-RateLimit-Remaining "^$((3 - i))$" || exit 1
+	done &&
+	http GET /auth/me -H "$(key "$RL_KEY")" &&
+	expect_error 429 RateLimited RATE_LIMITED &&
+	expect_header Retry-After "^[0-9]+$" && expect_header X-RateLimit-Limit "^3$" &&
+	expect_header X-RateLimit-Remaining "^0$" && expect_header X-RateLimit-Reset "^[0-9]{10}$" &&
+	cp "$HDRS" "$TEST_TMP/key-429" &&
+	http GET /users/profile -H "$(key "$RL_KEY")" && expect_status 429 &&
+	http GET /auth/me -H "$RO" && expect_status 200 && json_num .id "$RO_ID"
+'
+
+test_expect_success 'after the window the right password works again' '
+	cp "$TEST_TMP/rl-429" "$HDRS" && wait_reset &&
+	jreq POST /token "$(jobj username "$(lname rl)" password "$PW_RL")" && expect_status 200 &&
+	secret access-token "$(jq -r .access_token "$BODY")" "$LAST_RESPONSE" &&
+	expect_header X-RateLimit-Remaining "^4$"
+'
+
+test_expect_success 'after the window Basic with the right password works again' '
+	cp "$TEST_TMP/bl-429" "$HDRS" && wait_reset &&
+	http GET /auth/me -H "$(basic "$(lname bl)" "$PW_BL")" && expect_status 200 && json_is .auth_method basic
+'
+
+test_expect_success 'after the window the throttled key works again' '
+	cp "$TEST_TMP/key-429" "$HDRS" && wait_reset &&
+	http GET /auth/me -H "$(key "$RL_KEY")" && expect_status 200 && expect_header X-RateLimit-Remaining "^2$"
+'
+
+# ------------------------------------------------------------------ audit
+
+# audit_has ACTION JQ-CONDITION: GET /audit?action=ACTION has an item meeting it.
+audit_has() {
+	http GET "/audit?action=$1&limit=100" -H "$ADM" && expect_status 200 &&
+		expect_json "all(.items[]; .action == \"$1\")" &&
+		expect_json "any(.items[]; $2)"
+}
+
+test_expect_success 'the audit log is admin-only and paginated with the documented fields' '
+	http GET "/audit?limit=2" -H "$ADM" && expect_status 200 &&
+	expect_json ".items | length == 2" && expect_json ".total >= 2 and .limit == 2 and .offset == 0" &&
+	expect_json "all(.items[]; has(\"id\") and has(\"at\") and has(\"principal\") and has(\"action\") and has(\"target\") and has(\"client_addr\") and has(\"request_id\"))" &&
+	http GET /audit -H "$RO" && expect_403
+'
+
+test_expect_success 'audit: login failures, with the identifier and the address' '
+	audit_has login.failure ".target == \"$(lname rl)\" and .client_addr == \"127.0.0.1\"" &&
+	audit_has login.success ".target == \"$(lname rl)\""
+'
+
+test_expect_success 'audit: key creation and revocation, with the principal and the request id' '
+	http GET /auth/me -H "$DEV" && dk=$(jq -r .key_id "$BODY") &&
+	audit_has apikey.created ".request_id == \"keymade-$RUN\" and .principal == \"key:$dk\" and (.target | contains(\"stk_\"))" &&
+	audit_has apikey.revoked ".request_id == \"keyrevoked-$RUN\" and .principal == \"key:$dk\" and (.target | contains(\"$(cat "$TEST_TMP/ci-key-id")\"))"
+'
+
+test_expect_success 'audit: role change, block and refresh-token reuse' '
+	audit_has user.role_changed ".request_id == \"promote-$RUN\" and (.target | contains(\"$(lname prom)\"))" &&
+	audit_has user.blocked ".request_id == \"block-$RUN\" and (.target | contains(\"$(lname blk)\"))" &&
+	audit_has refresh.reuse ".request_id == \"reuse-$RUN\""
+'
+
+test_expect_success 'audit: user creation' '
+	audit_has user.created "(.target | contains(\"$(email made)\"))"
+'
+
+# ------------------------------------------------------------------ no secret leaks
+
+# Hashes of this run's users, keys and refresh tokens, straight from the database.
+run_users="SELECT id FROM users WHERE email LIKE '%-$RUN@auth.test'"
+stack_sql -N stratus -e "
+	SELECT password_hash FROM users WHERE id IN ($run_users) AND password_hash IS NOT NULL;
+	SELECT key_hash FROM api_keys WHERE user_id IN ($run_users);
+	SELECT token_hash FROM refresh_tokens WHERE user_id IN ($run_users);" >"$TEST_TMP/hashes"
+while read -r h; do
+	secret hash "$h"
+	# The Argon2id digest alone, without its parameters.
+	case $h in \$argon2*) secret hash "${h##*\$}" ;; esac
+done <"$TEST_TMP/hashes"
+
+test_expect_success 'the leak check has material: hashes, secrets and captured responses' '
+	test "$(grep -c "^hash" "$SECRETS")" -ge 20 &&
+	test "$(grep -c "^password" "$SECRETS")" -ge 8 &&
+	test "$(grep -c "^refresh-token" "$SECRETS")" -ge 5 &&
+	test "$(ls "$BODIES" | wc -l)" -ge 150 &&
+	issued=$(grep "^api-key.*/r\." "$SECRETS" | head -1) &&
+	grep -qF -- "$(printf "%s" "$issued" | cut -f2)" "$(printf "%s" "$issued" | cut -f3)"
+'
+
+test_expect_success 'no response contains a password, hash or secret, except where it was issued' '
+	leaks=0
+	while IFS="	" read -r kind value allowed; do
+		for f in $(grep -rlF -- "$value" "$BODIES"); do
+			if [ "$f" != "$allowed" ]; then
+				echo "a $kind is in the response $(head -1 "$f")"
+				leaks=$((leaks + 1))
+			fi
+		done
+	done <"$SECRETS"
+	test "$leaks" -eq 0
+'
+
+test_expect_success 'no file under $RUNDIR (logs included) contains any of them' '
+	leaks=0
+	while IFS="	" read -r kind value allowed; do
+		if files=$(grep -rlsF -D skip -- "$value" "$RUNDIR"); then
+			echo "a $kind is in $files"
+			leaks=$((leaks + 1))
+		fi
+	done <"$SECRETS"
+	test "$leaks" -eq 0 && test -s "$RUNDIR/lighttpd.out"
+'
+
+test_expect_success 'the database holds no password, key or refresh token in the clear' '
+	mariadb-dump --no-defaults --socket="$STACK/mysql/mysql.sock" -uroot --skip-extended-insert stratus \
+		>"$TEST_TMP/dump.sql" 2>/dev/null && test -s "$TEST_TMP/dump.sql" &&
+	leaks=0
+	while IFS="	" read -r kind value allowed; do
+		case $kind in password | weak-password | api-key | refresh-token) ;; *) continue ;; esac
+		if grep -qF -- "$value" "$TEST_TMP/dump.sql"; then
+			echo "a $kind is stored in the clear"
+			leaks=$((leaks + 1))
+		fi
+	done <"$SECRETS"
+	test "$leaks" -eq 0
+'
+
+test_done
