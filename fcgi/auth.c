@@ -127,6 +127,7 @@ static int from_api_key(struct req *rq, const char *key)
 		p->role = ROLE_READONLY;
 	p->user_id = k.user_id;
 	p->key_id = k.id;
+	snprintf(p->user.username, sizeof(p->user.username), "%s", k.username);
 	p->rate_limit = k.rate_limit;
 	snprintf(p->label, sizeof(p->label), "key:%lld", (long long)k.id);
 	rq->who = p;

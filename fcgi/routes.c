@@ -4,8 +4,11 @@
 #include "fcgi/router.h"
 #include "handlers/apikeys.h"
 #include "handlers/auth.h"
+#include "handlers/builds.h"
+#include "handlers/dashboard.h"
 #include "handlers/debug.h"
 #include "handlers/health.h"
+#include "handlers/reference.h"
 #include "handlers/users.h"
 
 /*
@@ -36,6 +39,23 @@ const struct route routes[] = {
 	{ M_GET, "/api-keys", h_apikeys_list, ROLE_READONLY, RL_GENERAL, 0 },
 	{ M_DELETE, "/api-keys/{id}", h_apikeys_delete, ROLE_READONLY, RL_GENERAL, 0 },
 	{ M_GET, "/audit", h_audit_list, ROLE_ADMIN, RL_GENERAL, 0 },
+	{ M_GET, "/states", h_states_list, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_GET, "/platforms", h_platforms_list, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_POST, "/platforms", h_platforms_create, ROLE_ADMIN, RL_GENERAL, F_JSON },
+	{ M_GET, "/os-versions", h_os_versions_list, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_POST, "/os-versions", h_os_versions_create, ROLE_ADMIN, RL_GENERAL, F_JSON },
+	{ M_GET, "/image-types", h_image_types_list, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_POST, "/image-types", h_image_types_create, ROLE_ADMIN, RL_GENERAL, F_JSON },
+	{ M_POST, "/builds", h_builds_create, ROLE_DEVELOPER, RL_GENERAL, F_JSON },
+	{ M_GET, "/builds", h_builds_list, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_GET, "/builds/{uuid}", h_builds_get, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_GET, "/builds/{uuid}/state", h_builds_state_get, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_POST, "/builds/{uuid}/state", h_builds_state_post, ROLE_DEVELOPER, RL_GENERAL, F_JSON },
+	{ M_POST, "/builds/{uuid}/failure", h_builds_failure, ROLE_DEVELOPER, RL_GENERAL, F_JSON },
+	{ M_POST, "/builds/{uuid}/heartbeat", h_builds_heartbeat, ROLE_DEVELOPER, RL_GENERAL, 0 },
+	{ M_GET, "/dashboard/summary", h_dashboard_summary, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_GET, "/dashboard/recent", h_dashboard_recent, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_GET, "/dashboard/platform/{platform}", h_dashboard_platform, ROLE_READONLY, RL_GENERAL, 0 },
 	{ M_POST, "/debug/echo", h_debug_echo, ROLE_PUBLIC, RL_NONE, F_JSON | F_DEV_ONLY },
 };
 

@@ -545,6 +545,9 @@ int config_load(struct config *c, char *err, size_t errlen)
 		goto out;
 	if (load_identity(c, err, errlen) < 0)
 		goto out;
+	if (get_long("STRATUS_BUILD_STALE_MINUTES", 120, 1, 525600, &c->build_stale_minutes, err,
+	             errlen) < 0)
+		goto out;
 	c->cors_origins = dup_or_default("STRATUS_CORS_ORIGINS", "*");
 	c->schema_dir = dup_or_default("STRATUS_SCHEMA_DIR", STRATUS_SCHEMA_DIR);
 	if (c->cors_origins == NULL || c->schema_dir == NULL) {

@@ -66,6 +66,9 @@ struct config {
 	long refresh_ttl_days;         /* STRATUS_REFRESH_TTL_DAYS */
 	unsigned long long pwhash_ops; /* STRATUS_PWHASH_OPSLIMIT, 0: interactive */
 	size_t pwhash_mem;             /* STRATUS_PWHASH_MEMLIMIT, 0: interactive */
+
+	/* builds */
+	long build_stale_minutes; /* STRATUS_BUILD_STALE_MINUTES */
 };
 
 /*

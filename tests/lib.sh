@@ -28,7 +28,12 @@ say() { printf '# %s\n' "$*"; }
 test_expect_success() {
 	test_count=$((test_count + 1))
 	local out=$TEST_TMP/out
-	if (eval "set -e; $2") >"$out" 2>&1; then
+	local rc
+	# A plain command, not an `if` or `||` operand: bash ignores errexit in
+	# those contexts, subshells included, and `set -e` must hold in the body.
+	(eval "set -e; $2") >"$out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
 		printf 'ok %d - %s\n' "$test_count" "$1"
 	else
 		test_failed=$((test_failed + 1))

@@ -1,0 +1,781 @@
+/* builds.c: the queries of the Build State API: reference data, states, builds. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "db/builds.h"
+
+/* ------------------------------------------------------------------ reference data */
+
+/* One set of statements per table: table names are never built from input. */
+#define REF_LIST(t) "SELECT name, display_name, created_at FROM " t " ORDER BY name"
+#define REF_INSERT(t)                                                                              \
+	"INSERT INTO " t " (name, display_name, created_at) VALUES (?, ?, UTC_TIMESTAMP(6))"
+#define REF_RESOLVE(t) "SELECT id, name FROM " t " WHERE name = ?"
+#define REF_NAMES(t)   "SELECT GROUP_CONCAT(name ORDER BY name SEPARATOR ', ') FROM " t
+
+static struct db_stmt q_ref_list[REF__MAX] = {
+	DB_STMT(REF_LIST("platforms"), 0, DB_IDEMPOTENT),   /* REF_PLATFORM */
+	DB_STMT(REF_LIST("os_versions"), 0, DB_IDEMPOTENT), /* REF_OS_VERSION */
+	DB_STMT(REF_LIST("image_types"), 0, DB_IDEMPOTENT), /* REF_IMAGE_TYPE */
+};
+static struct db_stmt q_ref_insert[REF__MAX] = {
+	DB_STMT(REF_INSERT("platforms"), 2, 0),
+	DB_STMT(REF_INSERT("os_versions"), 2, 0),
+	DB_STMT(REF_INSERT("image_types"), 2, 0),
+};
+static struct db_stmt q_ref_resolve[REF__MAX] = {
+	DB_STMT(REF_RESOLVE("platforms"), 1, DB_IDEMPOTENT),
+	DB_STMT(REF_RESOLVE("os_versions"), 1, DB_IDEMPOTENT),
+	DB_STMT(REF_RESOLVE("image_types"), 1, DB_IDEMPOTENT),
+};
+static struct db_stmt q_ref_names[REF__MAX] = {
+	DB_STMT(REF_NAMES("platforms"), 0, DB_IDEMPOTENT),
+	DB_STMT(REF_NAMES("os_versions"), 0, DB_IDEMPOTENT),
+	DB_STMT(REF_NAMES("image_types"), 0, DB_IDEMPOTENT),
+};
+
+static const char SQL_ALIASES[] =
+        "SELECT GROUP_CONCAT(a.alias ORDER BY a.alias SEPARATOR ',') FROM platform_aliases a "
+        "JOIN platforms p ON p.id = a.platform_id WHERE p.name = ?";
+static const char SQL_ALIAS_ADD[] =
+        "INSERT INTO platform_aliases (alias, platform_id) VALUES (?, ?)";
+static const char SQL_BY_ALIAS[] = "SELECT p.id, p.name FROM platform_aliases a "
+                                   "JOIN platforms p ON p.id = a.platform_id WHERE a.alias = ?";
+static const char SQL_ALL_ALIASES[] =
+        "SELECT GROUP_CONCAT(alias ORDER BY alias SEPARATOR ', ') FROM platform_aliases";
+static struct db_stmt q_aliases = DB_STMT(SQL_ALIASES, 1, DB_IDEMPOTENT);
+static struct db_stmt q_alias_add = DB_STMT(SQL_ALIAS_ADD, 2, 0);
+static struct db_stmt q_by_alias = DB_STMT(SQL_BY_ALIAS, 1, DB_IDEMPOTENT);
+static struct db_stmt q_all_aliases = DB_STMT(SQL_ALL_ALIASES, 0, DB_IDEMPOTENT);
+
+static struct json_object *aliases_of(struct db *db, const char *name)
+{
+	struct json_object *arr = json_object_new_array();
+	MYSQL_BIND in[1], out[1];
+	struct db_str s;
+
+	db_bind_str(&in[0], name, NULL);
+	db_bind_out_dstr(&out[0], &s);
+	if (db_query_one(db, &q_aliases, in, out) == DB_OK && db_str_fix(&s) != NULL) {
+		char *save = NULL;
+
+		for (char *a = strtok_r(s.buf, ",", &save); a; a = strtok_r(NULL, ",", &save))
+			json_object_array_add(arr, json_object_new_string(a));
+	}
+	return arr;
+}
+
+enum db_rc db_ref_list(struct db *db, enum ref_kind k, struct json_object *items)
+{
+	MYSQL_BIND out[3];
+	struct db_str name, display, created;
+	enum db_rc rc;
+	int r;
+
+	db_bind_out_dstr(&out[0], &name);
+	db_bind_out_dstr(&out[1], &display);
+	db_bind_out_dstr(&out[2], &created);
+	if ((rc = db_query(db, &q_ref_list[k], NULL, out)) != DB_OK)
+		return rc;
+	while ((r = db_fetch(db, &q_ref_list[k])) == 1) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(db_str_fix(&name)));
+		json_object_object_add(o, "display_name",
+		                       json_object_new_string(db_str_fix(&display)));
+		db_str_fix(&created);
+		db_time_iso(created.buf);
+		json_object_object_add(o, "created_at", json_object_new_string(created.buf));
+		json_object_array_add(items, o);
+	}
+	db_done(db, &q_ref_list[k]);
+	if (r != 0)
+		return DB_ERROR;
+	/* Aliases after the listing: one statement's result at a time. */
+	if (k == REF_PLATFORM)
+		for (size_t i = 0; i < json_object_array_length(items); i++) {
+			struct json_object *o = json_object_array_get_idx(items, i);
+
+			json_object_object_add(
+			        o, "aliases",
+			        aliases_of(db, json_object_get_string(
+			                               json_object_object_get(o, "name"))));
+		}
+	return DB_OK;
+}
+
+enum db_rc db_ref_insert(struct db *db, enum ref_kind k, const char *name, const char *display,
+                         int64_t *id)
+{
+	MYSQL_BIND in[2];
+	enum db_rc rc;
+
+	db_bind_str(&in[0], name, NULL);
+	db_bind_str(&in[1], display ? display : "", NULL);
+	if ((rc = db_query(db, &q_ref_insert[k], in, NULL)) != DB_OK)
+		return rc;
+	*id = (int64_t)db_insert_id(db, &q_ref_insert[k]);
+	return DB_OK;
+}
+
+enum db_rc db_platform_alias_add(struct db *db, int64_t platform_id, const char *alias)
+{
+	MYSQL_BIND in[2];
+
+	db_bind_str(&in[0], alias, NULL);
+	db_bind_int64(&in[1], &platform_id);
+	return db_query(db, &q_alias_add, in, NULL);
+}
+
+static enum db_rc resolve_with(struct db *db, struct db_stmt *q, const char *name, int64_t *id,
+                               char canonical[65])
+{
+	MYSQL_BIND in[1], out[2];
+	unsigned long len = 0;
+	enum db_rc rc;
+
+	db_bind_str(&in[0], name, NULL);
+	db_bind_out_int64(&out[0], id, NULL);
+	db_bind_out_str(&out[1], canonical, 64, &len, NULL);
+	if ((rc = db_query_one(db, q, in, out)) == DB_OK)
+		canonical[len < 64 ? len : 64] = '\0';
+	return rc;
+}
+
+enum db_rc db_ref_resolve(struct db *db, enum ref_kind k, const char *name, int64_t *id,
+                          char canonical[65])
+{
+	enum db_rc rc;
+
+	rc = resolve_with(db, &q_ref_resolve[k], name, id, canonical);
+	if (rc == DB_NOT_FOUND && k == REF_PLATFORM)
+		rc = resolve_with(db, &q_by_alias, name, id, canonical);
+	return rc;
+}
+
+enum db_rc db_ref_names(struct db *db, enum ref_kind k, char *buf, size_t len)
+{
+	MYSQL_BIND out[1];
+	struct db_str s;
+	enum db_rc rc;
+
+	db_bind_out_dstr(&out[0], &s);
+	if ((rc = db_query_one(db, &q_ref_names[k], NULL, out)) != DB_OK)
+		return rc;
+	snprintf(buf, len, "%s", db_str_fix(&s) ? s.buf : "");
+	if (k == REF_PLATFORM && db_query_one(db, &q_all_aliases, NULL, out) == DB_OK &&
+	    db_str_fix(&s) != NULL) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, len - n, " (aliases: %s)", s.buf);
+	}
+	return DB_OK;
+}
+
+/* ------------------------------------------------------------------ states */
+
+static const char SQL_STATES[] =
+        "SELECT code, name, terminal, description FROM build_states ORDER BY code";
+static const char SQL_STATE[] = "SELECT name, terminal FROM build_states WHERE code = ?";
+static struct db_stmt q_states = DB_STMT(SQL_STATES, 0, DB_IDEMPOTENT);
+static struct db_stmt q_state = DB_STMT(SQL_STATE, 1, DB_IDEMPOTENT);
+
+enum db_rc db_states_list(struct db *db, struct json_object *items)
+{
+	MYSQL_BIND out[4];
+	int64_t code = 0, terminal = 0;
+	struct db_str name, desc;
+	enum db_rc rc;
+	int r;
+
+	db_bind_out_int64(&out[0], &code, NULL);
+	db_bind_out_dstr(&out[1], &name);
+	db_bind_out_int64(&out[2], &terminal, NULL);
+	db_bind_out_dstr(&out[3], &desc);
+	if ((rc = db_query(db, &q_states, NULL, out)) != DB_OK)
+		return rc;
+	while ((r = db_fetch(db, &q_states)) == 1) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "code", json_object_new_int64(code));
+		json_object_object_add(o, "name", json_object_new_string(db_str_fix(&name)));
+		json_object_object_add(o, "terminal", json_object_new_boolean(terminal != 0));
+		json_object_object_add(o, "description", json_object_new_string(db_str_fix(&desc)));
+		json_object_array_add(items, o);
+	}
+	db_done(db, &q_states);
+	return r == 0 ? DB_OK : DB_ERROR;
+}
+
+enum db_rc db_state_get(struct db *db, int64_t code, char name[65], bool *terminal)
+{
+	MYSQL_BIND in[1], out[2];
+	unsigned long len = 0;
+	int64_t t = 0;
+	enum db_rc rc;
+
+	db_bind_int64(&in[0], &code);
+	db_bind_out_str(&out[0], name, 64, &len, NULL);
+	db_bind_out_int64(&out[1], &t, NULL);
+	if ((rc = db_query_one(db, &q_state, in, out)) == DB_OK) {
+		name[len < 64 ? len : 64] = '\0';
+		*terminal = t != 0;
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------------ builds */
+
+/* The one ? in BUILD_COLS is the stale threshold in minutes: bind it first. */
+#define BUILD_COLS                                                                                 \
+	"b.id, b.uuid, b.build_id, p.name, o.name, i.name, COALESCE(b.pipeline_url, ''), "         \
+	"b.pipeline_url IS NULL, COALESCE(b.commit_hash, ''), b.commit_hash IS NULL, "             \
+	"b.current_state, s.name, s.terminal, COALESCE(b.current_message, ''), "                   \
+	"b.current_message IS NULL, COALESCE(b.created_by, ''), b.created_at, b.updated_at, "      \
+	"COALESCE(b.last_heartbeat_at, ''), (NOT s.terminal AND GREATEST(b.updated_at, "           \
+	"COALESCE(b.last_heartbeat_at, b.updated_at)) < UTC_TIMESTAMP(6) - INTERVAL ? MINUTE)"
+#define BUILD_FROM                                                                                 \
+	" FROM builds b JOIN platforms p ON p.id = b.platform_id "                                 \
+	"JOIN os_versions o ON o.id = b.os_version_id JOIN image_types i ON i.id = "               \
+	"b.image_type_id JOIN build_states s ON s.code = b.current_state "
+#define BUILD_FILTER                                                                               \
+	"WHERE (? = 0 OR b.platform_id = ?) AND (? = 0 OR b.os_version_id = ?) "                   \
+	"AND (? = 0 OR b.image_type_id = ?) AND (? < 0 OR b.current_state = ?) "                   \
+	"AND (? = '' OR b.created_at >= ?) AND (? = '' OR b.created_at < ?) "                      \
+	"AND (? = '' OR b.build_id = ?) "
+
+static const char SQL_BY_UUID[] = "SELECT " BUILD_COLS BUILD_FROM "WHERE b.uuid = ?";
+static const char SQL_BY_BUILD_ID[] = "SELECT " BUILD_COLS BUILD_FROM "WHERE b.build_id = ?";
+static const char SQL_LIST[] = "SELECT " BUILD_COLS BUILD_FROM BUILD_FILTER
+                               "ORDER BY b.created_at DESC, b.id DESC LIMIT ? OFFSET ?";
+static const char SQL_COUNT[] = "SELECT COUNT(*) FROM builds b " BUILD_FILTER;
+static const char SQL_INSERT[] =
+        "INSERT INTO builds (uuid, build_id, platform_id, os_version_id, image_type_id, "
+        "pipeline_url, commit_hash, current_state, created_by, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))";
+static const char SQL_HISTORY_ADD[] =
+        "INSERT INTO build_state_history (build_id, state_code, message, created_by, created_at) "
+        "VALUES (?, ?, ?, ?, COALESCE(?, UTC_TIMESTAMP(6)))";
+static const char SQL_LOCK[] =
+        "SELECT b.id, s.terminal, b.current_state FROM builds b JOIN build_states s ON "
+        "s.code = b.current_state WHERE b.uuid = ? FOR UPDATE";
+static const char SQL_SET_STATE[] =
+        "UPDATE builds SET current_state = ?, current_message = ?, updated_at = ?, "
+        "finished_at = IF(?, ?, NULL) WHERE id = ?";
+static const char SQL_FAILURE_ADD[] =
+        "INSERT INTO build_failures (build_id, error_message, error_code, component, details, "
+        "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_HEARTBEAT[] = "UPDATE builds SET last_heartbeat_at = ? WHERE id = ?";
+static const char SQL_HISTORY[] =
+        "SELECT h.state_code, s.name, COALESCE(h.message, ''), h.message IS NULL, "
+        "COALESCE(h.created_by, ''), h.created_at FROM build_state_history h "
+        "JOIN build_states s ON s.code = h.state_code WHERE h.build_id = ? ORDER BY h.id";
+static const char SQL_FAILURES[] =
+        "SELECT id, error_message, COALESCE(error_code, ''), COALESCE(component, ''), "
+        "COALESCE(details, ''), created_at FROM build_failures WHERE build_id = ? ORDER BY id";
+
+static struct db_stmt q_by_uuid = DB_STMT(SQL_BY_UUID, 2, DB_IDEMPOTENT);
+static struct db_stmt q_by_build_id = DB_STMT(SQL_BY_BUILD_ID, 2, DB_IDEMPOTENT);
+static struct db_stmt q_list = DB_STMT(SQL_LIST, 17, DB_IDEMPOTENT);
+static struct db_stmt q_count = DB_STMT(SQL_COUNT, 14, DB_IDEMPOTENT);
+static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 8, 0);
+static struct db_stmt q_history_add = DB_STMT(SQL_HISTORY_ADD, 5, 0);
+static struct db_stmt q_lock = DB_STMT(SQL_LOCK, 1, DB_IDEMPOTENT);
+static struct db_stmt q_set_state = DB_STMT(SQL_SET_STATE, 6, 0);
+static struct db_stmt q_failure_add = DB_STMT(SQL_FAILURE_ADD, 7, 0);
+static struct db_stmt q_heartbeat = DB_STMT(SQL_HEARTBEAT, 2, DB_IDEMPOTENT);
+static struct db_stmt q_history = DB_STMT(SQL_HISTORY, 1, DB_IDEMPOTENT);
+static struct db_stmt q_failures = DB_STMT(SQL_FAILURES, 1, DB_IDEMPOTENT);
+
+#define NB 20 /* columns of BUILD_COLS */
+
+struct build_out {
+	MYSQL_BIND b[NB];
+	unsigned long len[NB];
+	int64_t no_url, no_hash, terminal, no_message, stale;
+};
+
+static void bind_build(struct build_out *o, struct build *b)
+{
+	struct {
+		char *buf;
+		size_t cap;
+	} s[NB] = {
+		[1] = { b->uuid, sizeof(b->uuid) },
+		[2] = { b->build_id, sizeof(b->build_id) },
+		[3] = { b->platform, sizeof(b->platform) },
+		[4] = { b->os_version, sizeof(b->os_version) },
+		[5] = { b->image_type, sizeof(b->image_type) },
+		[6] = { b->pipeline_url, sizeof(b->pipeline_url) },
+		[8] = { b->commit_hash, sizeof(b->commit_hash) },
+		[11] = { b->state_name, sizeof(b->state_name) },
+		[13] = { b->message, sizeof(b->message) },
+		[15] = { b->created_by, sizeof(b->created_by) },
+		[16] = { b->created_at, sizeof(b->created_at) },
+		[17] = { b->updated_at, sizeof(b->updated_at) },
+		[18] = { b->last_heartbeat_at, sizeof(b->last_heartbeat_at) },
+	};
+
+	memset(b, 0, sizeof(*b));
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < NB; i++)
+		if (s[i].buf != NULL)
+			db_bind_out_str(&o->b[i], s[i].buf, s[i].cap - 2, &o->len[i], NULL);
+	db_bind_out_int64(&o->b[0], &b->id, NULL);
+	db_bind_out_int64(&o->b[7], &o->no_url, NULL);
+	db_bind_out_int64(&o->b[9], &o->no_hash, NULL);
+	db_bind_out_int64(&o->b[10], &b->current_state, NULL);
+	db_bind_out_int64(&o->b[12], &o->terminal, NULL);
+	db_bind_out_int64(&o->b[14], &o->no_message, NULL);
+	db_bind_out_int64(&o->b[19], &o->stale, NULL);
+}
+
+static void fix_build(struct build_out *o, struct build *b)
+{
+	for (int i = 0; i < NB; i++) {
+		MYSQL_BIND *x = &o->b[i];
+
+		if (x->buffer_type == MYSQL_TYPE_STRING) {
+			unsigned long cap = x->buffer_length;
+
+			((char *)x->buffer)[o->len[i] < cap ? o->len[i] : cap] = '\0';
+		}
+	}
+	b->no_url = o->no_url != 0;
+	b->no_hash = o->no_hash != 0;
+	b->terminal = o->terminal != 0;
+	b->no_message = o->no_message != 0;
+	b->stale = o->stale != 0;
+	db_time_iso(b->created_at);
+	db_time_iso(b->updated_at);
+	db_time_iso(b->last_heartbeat_at);
+}
+
+static enum db_rc one_build(struct db *db, struct db_stmt *q, const char *key, int64_t stale_min,
+                            struct build *b)
+{
+	struct build_out o;
+	MYSQL_BIND in[2];
+	enum db_rc rc;
+
+	db_bind_int64(&in[0], &stale_min);
+	db_bind_str(&in[1], key, NULL);
+	bind_build(&o, b);
+	if ((rc = db_query_one(db, q, in, o.b)) == DB_OK)
+		fix_build(&o, b);
+	return rc;
+}
+
+enum db_rc db_build_by_uuid(struct db *db, const char *uuid, int64_t stale_min, struct build *b)
+{
+	return one_build(db, &q_by_uuid, uuid, stale_min, b);
+}
+
+enum db_rc db_build_by_build_id(struct db *db, const char *build_id, int64_t stale_min,
+                                struct build *b)
+{
+	return one_build(db, &q_by_build_id, build_id, stale_min, b);
+}
+
+static struct json_object *str_or_null(const char *s, bool null)
+{
+	return null ? NULL : json_object_new_string(s);
+}
+
+struct json_object *build_to_json(const struct build *b)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_object_add(o, "uuid", json_object_new_string(b->uuid));
+	json_object_object_add(o, "build_id", json_object_new_string(b->build_id));
+	json_object_object_add(o, "platform", json_object_new_string(b->platform));
+	json_object_object_add(o, "os_version", json_object_new_string(b->os_version));
+	json_object_object_add(o, "image_type", json_object_new_string(b->image_type));
+	json_object_object_add(o, "pipeline_url", str_or_null(b->pipeline_url, b->no_url));
+	json_object_object_add(o, "commit_hash", str_or_null(b->commit_hash, b->no_hash));
+	json_object_object_add(o, "current_state", json_object_new_int64(b->current_state));
+	json_object_object_add(o, "current_state_name", json_object_new_string(b->state_name));
+	json_object_object_add(o, "message", str_or_null(b->message, b->no_message));
+	json_object_object_add(o, "terminal", json_object_new_boolean(b->terminal));
+	json_object_object_add(o, "stale", json_object_new_boolean(b->stale));
+	json_object_object_add(o, "created_by", str_or_null(b->created_by, !b->created_by[0]));
+	json_object_object_add(o, "created_at", json_object_new_string(b->created_at));
+	json_object_object_add(o, "updated_at", json_object_new_string(b->updated_at));
+	json_object_object_add(o, "last_heartbeat_at",
+	                       str_or_null(b->last_heartbeat_at, !b->last_heartbeat_at[0]));
+	return o;
+}
+
+enum db_rc db_build_insert(struct db *db, const struct build_new *n)
+{
+	MYSQL_BIND in[8], h[5];
+	int64_t pid = n->platform_id, oid = n->os_version_id, iid = n->image_type_id, id, zero = 0;
+	enum db_rc rc;
+
+	db_bind_str(&in[0], n->uuid, NULL);
+	db_bind_str(&in[1], n->build_id, NULL);
+	db_bind_int64(&in[2], &pid);
+	db_bind_int64(&in[3], &oid);
+	db_bind_int64(&in[4], &iid);
+	db_bind_str(&in[5], n->pipeline_url, NULL);
+	db_bind_str(&in[6], n->commit_hash, NULL);
+	db_bind_str(&in[7], n->created_by, NULL);
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	if ((rc = db_query(db, &q_insert, in, NULL)) != DB_OK)
+		goto fail;
+	id = (int64_t)db_insert_id(db, &q_insert);
+	db_bind_int64(&h[0], &id);
+	db_bind_int64(&h[1], &zero);
+	db_bind_str(&h[2], NULL, NULL);
+	db_bind_str(&h[3], n->created_by, NULL);
+	db_bind_str(&h[4], NULL, NULL);
+	if ((rc = db_query(db, &q_history_add, h, NULL)) != DB_OK || (rc = db_commit(db)) != DB_OK)
+		goto fail;
+	return DB_OK;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+enum db_rc db_build_lock(struct db *db, const char *uuid, int64_t *id, bool *terminal,
+                         int64_t *state)
+{
+	MYSQL_BIND in[1], out[3];
+	int64_t t = 0;
+	enum db_rc rc;
+
+	db_bind_str(&in[0], uuid, NULL);
+	db_bind_out_int64(&out[0], id, NULL);
+	db_bind_out_int64(&out[1], &t, NULL);
+	db_bind_out_int64(&out[2], state, NULL);
+	if ((rc = db_query_one(db, &q_lock, in, out)) == DB_OK)
+		*terminal = t != 0;
+	return rc;
+}
+
+enum db_rc db_build_set_state(struct db *db, int64_t id, int64_t code, bool terminal,
+                              const char *message, const char *who, const char *at)
+{
+	MYSQL_BIND u[6], h[5];
+	int64_t term = terminal;
+	enum db_rc rc;
+
+	db_bind_int64(&h[0], &id);
+	db_bind_int64(&h[1], &code);
+	db_bind_str(&h[2], message, NULL);
+	db_bind_str(&h[3], who, NULL);
+	db_bind_str(&h[4], at, NULL);
+	if ((rc = db_query(db, &q_history_add, h, NULL)) != DB_OK)
+		return rc;
+	db_bind_int64(&u[0], &code);
+	db_bind_str(&u[1], message, NULL);
+	db_bind_str(&u[2], at, NULL);
+	db_bind_int64(&u[3], &term);
+	db_bind_str(&u[4], at, NULL);
+	db_bind_int64(&u[5], &id);
+	return db_query(db, &q_set_state, u, NULL);
+}
+
+enum db_rc db_build_add_failure(struct db *db, int64_t id, const char *message, const char *code,
+                                const char *component, const char *details, const char *who,
+                                const char *at, int64_t *failure_id)
+{
+	MYSQL_BIND in[7];
+	enum db_rc rc;
+
+	db_bind_int64(&in[0], &id);
+	db_bind_str(&in[1], message, NULL);
+	db_bind_str(&in[2], code, NULL);
+	db_bind_str(&in[3], component, NULL);
+	db_bind_str(&in[4], details, NULL);
+	db_bind_str(&in[5], who, NULL);
+	db_bind_str(&in[6], at, NULL);
+	if ((rc = db_query(db, &q_failure_add, in, NULL)) != DB_OK)
+		return rc;
+	*failure_id = (int64_t)db_insert_id(db, &q_failure_add);
+	return DB_OK;
+}
+
+enum db_rc db_build_heartbeat(struct db *db, int64_t id, const char *at)
+{
+	MYSQL_BIND in[2];
+
+	db_bind_str(&in[0], at, NULL);
+	db_bind_int64(&in[1], &id);
+	return db_query(db, &q_heartbeat, in, NULL);
+}
+
+enum db_rc db_build_history(struct db *db, int64_t id, struct json_object *items)
+{
+	MYSQL_BIND in[1], out[6];
+	int64_t code = 0, no_msg = 0;
+	struct db_str name, msg, who, at;
+	enum db_rc rc;
+	int r;
+
+	db_bind_int64(&in[0], &id);
+	db_bind_out_int64(&out[0], &code, NULL);
+	db_bind_out_dstr(&out[1], &name);
+	db_bind_out_dstr(&out[2], &msg);
+	db_bind_out_int64(&out[3], &no_msg, NULL);
+	db_bind_out_dstr(&out[4], &who);
+	db_bind_out_dstr(&out[5], &at);
+	if ((rc = db_query(db, &q_history, in, out)) != DB_OK)
+		return rc;
+	while ((r = db_fetch(db, &q_history)) == 1) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "state_code", json_object_new_int64(code));
+		json_object_object_add(o, "state_name", json_object_new_string(db_str_fix(&name)));
+		json_object_object_add(o, "message", str_or_null(db_str_fix(&msg), no_msg != 0));
+		json_object_object_add(o, "created_by",
+		                       str_or_null(db_str_fix(&who), who.buf[0] == '\0'));
+		db_str_fix(&at);
+		db_time_iso(at.buf);
+		json_object_object_add(o, "created_at", json_object_new_string(at.buf));
+		json_object_array_add(items, o);
+	}
+	db_done(db, &q_history);
+	return r == 0 ? DB_OK : DB_ERROR;
+}
+
+enum db_rc db_build_failures(struct db *db, int64_t id, struct json_object *items)
+{
+	MYSQL_BIND in[1], out[6];
+	int64_t fid = 0;
+	struct db_str code, comp, at;
+	char message[4100], details[8192];
+	unsigned long mlen = 0, dlen = 0;
+	enum db_rc rc;
+	int r;
+
+	db_bind_int64(&in[0], &id);
+	db_bind_out_int64(&out[0], &fid, NULL);
+	db_bind_out_str(&out[1], message, sizeof(message) - 1, &mlen, NULL);
+	db_bind_out_dstr(&out[2], &code);
+	db_bind_out_dstr(&out[3], &comp);
+	db_bind_out_str(&out[4], details, sizeof(details) - 1, &dlen, NULL);
+	db_bind_out_dstr(&out[5], &at);
+	if ((rc = db_query(db, &q_failures, in, out)) != DB_OK)
+		return rc;
+	while ((r = db_fetch(db, &q_failures)) == 1) {
+		struct json_object *o = json_object_new_object();
+
+		message[mlen < sizeof(message) - 1 ? mlen : sizeof(message) - 1] = '\0';
+		details[dlen < sizeof(details) - 1 ? dlen : sizeof(details) - 1] = '\0';
+		json_object_object_add(o, "id", json_object_new_int64(fid));
+		json_object_object_add(o, "error_message", json_object_new_string(message));
+		json_object_object_add(o, "error_code",
+		                       str_or_null(db_str_fix(&code), !code.buf[0]));
+		json_object_object_add(o, "component",
+		                       str_or_null(db_str_fix(&comp), !comp.buf[0]));
+		/* Stored as validated JSON text; a truncated one would not parse. */
+		json_object_object_add(o, "details",
+		                       details[0] ? json_tokener_parse(details) : NULL);
+		db_str_fix(&at);
+		db_time_iso(at.buf);
+		json_object_object_add(o, "created_at", json_object_new_string(at.buf));
+		json_object_array_add(items, o);
+	}
+	db_done(db, &q_failures);
+	return r == 0 ? DB_OK : DB_ERROR;
+}
+
+/* Binds the 14 filter placeholders of BUILD_FILTER starting at in[0]. */
+static void bind_filter(MYSQL_BIND *in, const struct build_filter *f, int64_t *v)
+{
+	v[0] = f->platform_id;
+	v[1] = f->os_version_id;
+	v[2] = f->image_type_id;
+	v[3] = f->state;
+	db_bind_int64(&in[0], &v[0]);
+	db_bind_int64(&in[1], &v[0]);
+	db_bind_int64(&in[2], &v[1]);
+	db_bind_int64(&in[3], &v[1]);
+	db_bind_int64(&in[4], &v[2]);
+	db_bind_int64(&in[5], &v[2]);
+	db_bind_int64(&in[6], &v[3]);
+	db_bind_int64(&in[7], &v[3]);
+	db_bind_str(&in[8], f->since ? f->since : "", NULL);
+	db_bind_str(&in[9], f->since ? f->since : "", NULL);
+	db_bind_str(&in[10], f->until ? f->until : "", NULL);
+	db_bind_str(&in[11], f->until ? f->until : "", NULL);
+	db_bind_str(&in[12], f->build_id ? f->build_id : "", NULL);
+	db_bind_str(&in[13], f->build_id ? f->build_id : "", NULL);
+}
+
+enum db_rc db_build_list(struct db *db, const struct build_filter *f, int64_t limit, int64_t offset,
+                         int64_t stale_min, struct json_object *items, int64_t *total)
+{
+	MYSQL_BIND in[17], cnt[1];
+	int64_t v[4];
+	struct build_out o;
+	struct build b;
+	enum db_rc rc;
+	int r;
+
+	bind_filter(in, f, v);
+	db_bind_out_int64(&cnt[0], total, NULL);
+	if ((rc = db_query_one(db, &q_count, in, cnt)) != DB_OK)
+		return rc;
+	/* The list has the stale threshold first, then the filter, then paging. */
+	db_bind_int64(&in[0], &stale_min);
+	bind_filter(in + 1, f, v);
+	db_bind_int64(&in[15], &limit);
+	db_bind_int64(&in[16], &offset);
+	bind_build(&o, &b);
+	if ((rc = db_query(db, &q_list, in, o.b)) != DB_OK)
+		return rc;
+	while ((r = db_fetch(db, &q_list)) == 1) {
+		fix_build(&o, &b);
+		json_object_array_add(items, build_to_json(&b));
+	}
+	db_done(db, &q_list);
+	return r == 0 ? DB_OK : DB_ERROR;
+}
+
+/* ------------------------------------------------------------------ dashboards */
+
+#define PF "(? = 0 OR b.platform_id = ?)"
+static const char SQL_BY_STATE[] =
+        "SELECT b.current_state, s.name, s.terminal, COUNT(*) FROM builds b JOIN build_states s "
+        "ON s.code = b.current_state WHERE " PF " GROUP BY b.current_state, s.name, s.terminal "
+        "ORDER BY b.current_state";
+static const char SQL_BY_PLATFORM[] =
+        "SELECT p.name, COUNT(*) FROM builds b JOIN platforms p ON p.id = b.platform_id WHERE " PF
+        " GROUP BY p.id, p.name ORDER BY p.name";
+static const char SQL_LAST_DAY[] = "SELECT COUNT(*) FROM builds b WHERE " PF
+                                   " AND b.created_at >= UTC_TIMESTAMP(6) - INTERVAL 1 DAY";
+static const char SQL_DURATION[] =
+        "SELECT AVG(TIMESTAMPDIFF(MICROSECOND, b.created_at, b.finished_at)) / 1000000 "
+        "FROM builds b WHERE " PF " AND b.finished_at IS NOT NULL";
+static const char SQL_TOP_FAILURES[] =
+        "SELECT f.error_code, COUNT(*) FROM build_failures f JOIN builds b ON b.id = f.build_id "
+        "WHERE " PF " AND f.error_code IS NOT NULL GROUP BY f.error_code "
+        "ORDER BY COUNT(*) DESC, f.error_code LIMIT 5";
+static const char SQL_STALE[] =
+        "SELECT COUNT(*) FROM builds b JOIN build_states s ON s.code = b.current_state "
+        "WHERE " PF " AND NOT s.terminal AND GREATEST(b.updated_at, COALESCE(b.last_heartbeat_at, "
+        "b.updated_at)) < UTC_TIMESTAMP(6) - INTERVAL ? MINUTE";
+
+static struct db_stmt q_by_state = DB_STMT(SQL_BY_STATE, 2, DB_IDEMPOTENT);
+static struct db_stmt q_by_platform = DB_STMT(SQL_BY_PLATFORM, 2, DB_IDEMPOTENT);
+static struct db_stmt q_last_day = DB_STMT(SQL_LAST_DAY, 2, DB_IDEMPOTENT);
+static struct db_stmt q_duration = DB_STMT(SQL_DURATION, 2, DB_IDEMPOTENT);
+static struct db_stmt q_top_failures = DB_STMT(SQL_TOP_FAILURES, 2, DB_IDEMPOTENT);
+static struct db_stmt q_stale = DB_STMT(SQL_STALE, 3, DB_IDEMPOTENT);
+
+/* Runs a "name, count" grouping into obj[name] = count (or an array of pairs). */
+static enum db_rc counts(struct db *db, struct db_stmt *q, MYSQL_BIND *in, struct json_object *obj,
+                         struct json_object *arr)
+{
+	MYSQL_BIND out[2];
+	struct db_str name;
+	int64_t n = 0;
+	enum db_rc rc;
+	int r;
+
+	db_bind_out_dstr(&out[0], &name);
+	db_bind_out_int64(&out[1], &n, NULL);
+	if ((rc = db_query(db, q, in, out)) != DB_OK)
+		return rc;
+	while ((r = db_fetch(db, q)) == 1) {
+		if (obj != NULL) {
+			json_object_object_add(obj, db_str_fix(&name), json_object_new_int64(n));
+		} else {
+			struct json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "error_code",
+			                       json_object_new_string(db_str_fix(&name)));
+			json_object_object_add(o, "count", json_object_new_int64(n));
+			json_object_array_add(arr, o);
+		}
+	}
+	db_done(db, q);
+	return r == 0 ? DB_OK : DB_ERROR;
+}
+
+static enum db_rc one_count(struct db *db, struct db_stmt *q, MYSQL_BIND *in, int64_t *n)
+{
+	MYSQL_BIND out[1];
+
+	db_bind_out_int64(&out[0], n, NULL);
+	return db_query_one(db, q, in, out);
+}
+
+/* A double written with `places` decimals (0.1772749999 is 0.177). */
+static struct json_object *rounded(double v, int places)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.*f", places, v);
+	return json_object_new_double_s(strtod(buf, NULL), buf);
+}
+
+enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_min,
+                            struct json_object *o)
+{
+	MYSQL_BIND in[3], out[4], dur[1];
+	struct json_object *by_state = json_object_new_object(),
+	                   *by_platform = json_object_new_object();
+	struct json_object *top = json_object_new_array();
+	int64_t code = 0, terminal = 0, n = 0, total = 0, succeeded = 0, finished = 0, last_day = 0,
+	        stale = 0;
+	double mean = 0;
+	my_bool mean_null = 1;
+	struct db_str name;
+	enum db_rc rc;
+	int r;
+
+	json_object_object_add(o, "by_state", by_state);
+	json_object_object_add(o, "by_platform", by_platform);
+	json_object_object_add(o, "top_failure_codes", top);
+	db_bind_int64(&in[0], &platform_id);
+	db_bind_int64(&in[1], &platform_id);
+	db_bind_int64(&in[2], &stale_min);
+
+	db_bind_out_int64(&out[0], &code, NULL);
+	db_bind_out_dstr(&out[1], &name);
+	db_bind_out_int64(&out[2], &terminal, NULL);
+	db_bind_out_int64(&out[3], &n, NULL);
+	if ((rc = db_query(db, &q_by_state, in, out)) != DB_OK)
+		return rc;
+	while ((r = db_fetch(db, &q_by_state)) == 1) {
+		json_object_object_add(by_state, db_str_fix(&name), json_object_new_int64(n));
+		total += n;
+		if (terminal) {
+			finished += n;
+			if (strcmp(name.buf, "succeeded") == 0)
+				succeeded += n;
+		}
+	}
+	db_done(db, &q_by_state);
+	if (r != 0)
+		return DB_ERROR;
+
+	memset(&dur[0], 0, sizeof(dur[0]));
+	dur[0].buffer_type = MYSQL_TYPE_DOUBLE;
+	dur[0].buffer = &mean;
+	dur[0].is_null = &mean_null;
+	if ((rc = counts(db, &q_by_platform, in, by_platform, NULL)) != DB_OK ||
+	    (rc = one_count(db, &q_last_day, in, &last_day)) != DB_OK ||
+	    (rc = db_query_one(db, &q_duration, in, dur)) != DB_OK ||
+	    (rc = counts(db, &q_top_failures, in, NULL, top)) != DB_OK ||
+	    (rc = one_count(db, &q_stale, in, &stale)) != DB_OK)
+		return rc;
+	json_object_object_add(o, "total", json_object_new_int64(total));
+	json_object_object_add(o, "success_rate",
+	                       finished ? rounded((double)succeeded / (double)finished, 4) : NULL);
+	json_object_object_add(o, "last_24h", json_object_new_int64(last_day));
+	json_object_object_add(o, "mean_duration_seconds", mean_null ? NULL : rounded(mean, 3));
+	json_object_object_add(o, "stale", json_object_new_int64(stale));
+	return DB_OK;
+}

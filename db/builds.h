@@ -1,0 +1,126 @@
+/* builds.h: the queries of the Build State API: reference data, states, builds. */
+#ifndef STRATUS_DB_BUILDS_H
+#define STRATUS_DB_BUILDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+struct json_object;
+
+/* The three reference tables. */
+enum ref_kind {
+	REF_PLATFORM,   /* REF_PLATFORM: platforms (with aliases) */
+	REF_OS_VERSION, /* REF_OS_VERSION: os_versions */
+	REF_IMAGE_TYPE, /* REF_IMAGE_TYPE: image_types */
+	REF__MAX
+};
+
+/* Appends {"name","display_name","created_at"(,"aliases")} objects to items. */
+enum db_rc db_ref_list(struct db *db, enum ref_kind k, struct json_object *items);
+/* Inserts a row; sets *id. DB_DUPLICATE when the name exists. */
+enum db_rc db_ref_insert(struct db *db, enum ref_kind k, const char *name, const char *display,
+                         int64_t *id);
+/* Adds an alias of a platform; DB_DUPLICATE when the alias exists. */
+enum db_rc db_platform_alias_add(struct db *db, int64_t platform_id, const char *alias);
+/*
+ * Finds a row by name (platforms: or alias); sets *id and the canonical name
+ * (size 65). DB_NOT_FOUND when unknown.
+ */
+enum db_rc db_ref_resolve(struct db *db, enum ref_kind k, const char *name, int64_t *id,
+                          char canonical[65]);
+/* "a, b, c" of every name (platforms: "... (aliases: aws)"), for error messages. */
+enum db_rc db_ref_names(struct db *db, enum ref_kind k, char *buf, size_t len);
+
+/* Appends {"code","name","terminal","description"} in code order. */
+enum db_rc db_states_list(struct db *db, struct json_object *items);
+/* The name and terminal flag of a code; DB_NOT_FOUND when unknown. */
+enum db_rc db_state_get(struct db *db, int64_t code, char name[65], bool *terminal);
+
+/* One build as read, joined with its reference names and state. */
+struct build {
+	int64_t id;
+	char uuid[40];
+	char build_id[132];
+	char platform[68];
+	char os_version[68];
+	char image_type[68];
+	char pipeline_url[2052];
+	bool no_url;
+	char commit_hash[68];
+	bool no_hash;
+	int64_t current_state;
+	char state_name[68];
+	bool terminal;
+	char message[1004];
+	bool no_message;
+	char created_by[256];
+	char created_at[32];
+	char updated_at[32];
+	char last_heartbeat_at[32];
+	bool stale;
+};
+
+/* The build object of the API (no history). New object. */
+struct json_object *build_to_json(const struct build *b);
+
+enum db_rc db_build_by_uuid(struct db *db, const char *uuid, int64_t stale_min, struct build *b);
+enum db_rc db_build_by_build_id(struct db *db, const char *build_id, int64_t stale_min,
+                                struct build *b);
+
+/* What POST /builds inserts. */
+struct build_new {
+	const char *uuid;
+	const char *build_id;
+	int64_t platform_id, os_version_id, image_type_id;
+	const char *pipeline_url; /* NULL for none */
+	const char *commit_hash;  /* NULL for none */
+	const char *created_by;
+};
+/* Inserts the build and its first history row (queued) in one transaction. */
+enum db_rc db_build_insert(struct db *db, const struct build_new *n);
+
+/*
+ * Locks the build for the rest of the open transaction: its id, state and
+ * whether that state is terminal. DB_NOT_FOUND when no such uuid.
+ */
+enum db_rc db_build_lock(struct db *db, const char *uuid, int64_t *id, bool *terminal,
+                         int64_t *state);
+/*
+ * Appends a history row and moves current_state (inside the caller's
+ * transaction). `at` is the change's time as DATETIME text ("2026-11-23
+ * 01:02:03.123456"), so that the caller can answer with what it wrote.
+ */
+enum db_rc db_build_set_state(struct db *db, int64_t id, int64_t code, bool terminal,
+                              const char *message, const char *who, const char *at);
+/* Records a failure (details: JSON text or NULL) at `at`; sets *failure_id. */
+enum db_rc db_build_add_failure(struct db *db, int64_t id, const char *message, const char *code,
+                                const char *component, const char *details, const char *who,
+                                const char *at, int64_t *failure_id);
+enum db_rc db_build_heartbeat(struct db *db, int64_t id, const char *at);
+
+/* Appends the history (oldest first) and the failures of build `id`. */
+enum db_rc db_build_history(struct db *db, int64_t id, struct json_object *items);
+enum db_rc db_build_failures(struct db *db, int64_t id, struct json_object *items);
+
+/* GET /builds filters: 0 / NULL when not given. */
+struct build_filter {
+	int64_t platform_id, os_version_id, image_type_id;
+	int64_t state;             /* -1 when not given */
+	const char *since, *until; /* "YYYY-MM-DD HH:MM:SS[.ffffff]" UTC */
+	const char *build_id;
+};
+enum db_rc db_build_list(struct db *db, const struct build_filter *f, int64_t limit, int64_t offset,
+                         int64_t stale_min, struct json_object *items, int64_t *total);
+
+/*
+ * The dashboard figures for all builds (platform_id 0) or one platform:
+ * fills `o` with total, by_state, by_platform, success_rate, last_24h,
+ * mean_duration_seconds, top_failure_codes, stale.
+ */
+enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_min,
+                            struct json_object *o);
+
+#endif

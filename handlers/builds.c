@@ -1,0 +1,519 @@
+/* builds.c: the Build State API: builds and their states, failures and heartbeats. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "db/builds.h"
+#include "fcgi/auth.h"
+#include "handlers/builds.h"
+#include "handlers/common.h"
+
+#define FAILED_STATE 90
+
+static const char *const ref_field[REF__MAX] = {
+	"platform",   /* REF_PLATFORM */
+	"os_version", /* REF_OS_VERSION */
+	"image_type", /* REF_IMAGE_TYPE */
+};
+
+static bool is_hex(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
+		      (*s >= 'A' && *s <= 'F')))
+			return false;
+	return true;
+}
+
+static bool chars_ok(const char *s, const char *extra)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr(extra, *s) != NULL))
+			return false;
+	return true;
+}
+
+/*
+ * Resolves a platform (or alias), OS version or image type named `name`;
+ * an unknown one becomes a field error listing the accepted values.
+ * Returns 0, 1 when unknown (recorded in f), -1 after answering 503/500.
+ */
+static int resolve(struct fields *f, enum ref_kind k, const char *field, const char *name,
+                   int64_t *id, char canonical[65])
+{
+	struct req *rq = f->rq;
+	char names[1024];
+	enum db_rc rc = db_ref_resolve(rq->app->db, k, name, id, canonical);
+
+	if (rc == DB_OK)
+		return 0;
+	if (rc != DB_NOT_FOUND)
+		return db_failure(rq, rc, "reference lookup");
+	if (db_ref_names(rq->app->db, k, names, sizeof(names)) != DB_OK)
+		names[0] = '\0';
+	field_fail(f, field, "unknown %s '%.64s'; accepted: %s", field, name, names);
+	return 1;
+}
+
+/* A uuid path parameter: the canonical 36-character form, or 404 without a query. */
+static const char *uuid_param(struct req *rq)
+{
+	const char *u = rq_param(rq, "uuid");
+
+	if (u == NULL || strlen(u) != 36 || !chars_ok(u, "-")) {
+		api_error(rq, E_NOT_FOUND, "no such build");
+		return NULL;
+	}
+	return u;
+}
+
+/* created_by: the caller's username, or the label of a key without an account. */
+static const char *who(struct req *rq)
+{
+	if (rq->who == NULL)
+		return NULL;
+	return rq->who->user.username[0] ? rq->who->user.username : rq->who->label;
+}
+
+static int64_t stale_min(struct req *rq)
+{
+	return rq->app->cfg.build_stale_minutes;
+}
+
+/* Reads a build by uuid; answers 404 / 5xx itself. */
+static int load_build(struct req *rq, const char *uuid, struct build *b)
+{
+	enum db_rc rc = db_build_by_uuid(rq->app->db, uuid, stale_min(rq), b);
+
+	if (rc == DB_NOT_FOUND)
+		return api_error(rq, E_NOT_FOUND, "no such build: %s", uuid);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, "build lookup");
+	return 0;
+}
+
+/* {"uuid","current_state","current_state_name","message","updated_at"} */
+static struct json_object *state_json(const struct build *b)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "uuid", json_object_new_string(b->uuid));
+	json_object_object_add(o, "current_state", json_object_new_int64(b->current_state));
+	json_object_object_add(o, "current_state_name", json_object_new_string(b->state_name));
+	json_object_object_add(o, "message",
+	                       b->no_message ? NULL : json_object_new_string(b->message));
+	json_object_object_add(o, "updated_at", json_object_new_string(b->updated_at));
+	json_object_object_add(o, "stale", json_object_new_boolean(b->stale));
+	return o;
+}
+
+static bool same_opt(const char *given, const char *stored, bool stored_null)
+{
+	if (given == NULL)
+		return stored_null;
+	return !stored_null && strcmp(given, stored) == 0;
+}
+
+/*
+ * POST /builds {"platform","os_version","image_type","build_id",
+ * "pipeline_url?","commit_hash?"} -> 201 the build. The same build_id with
+ * the same body is a pipeline's retry: 200 with the existing build; with
+ * another body, 409. Raises 400 (every failing field; unknown reference
+ * names list the accepted ones).
+ */
+int h_builds_create(struct req *rq)
+{
+	struct fields f = { rq, NULL };
+	const char *names[REF__MAX], *build_id, *url, *hash;
+	char canon[REF__MAX][65];
+	int64_t ids[REF__MAX] = { 0 };
+	char uuid[UUID_LEN + 1];
+	struct build_new n;
+	struct build b;
+	enum db_rc rc;
+
+	for (int k = 0; k < REF__MAX; k++)
+		names[k] = field_str(&f, ref_field[k], true, 1, 64);
+	build_id = field_str(&f, "build_id", true, 1, 128);
+	if (build_id != NULL && !chars_ok(build_id, "._:-")) {
+		field_fail(&f, "build_id",
+		           "may contain only letters, digits, '.', '_', ':' and '-'");
+		build_id = NULL;
+	}
+	url = field_str(&f, "pipeline_url", false, 1, 2048);
+	if (url != NULL && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+		field_fail(&f, "pipeline_url", "must be an http:// or https:// URL");
+	hash = field_str(&f, "commit_hash", false, 7, 64);
+	if (hash != NULL && !is_hex(hash))
+		field_fail(&f, "commit_hash", "must be 7 to 64 hexadecimal digits");
+	for (int k = 0; k < REF__MAX; k++)
+		if (names[k] != NULL &&
+		    resolve(&f, (enum ref_kind)k, ref_field[k], names[k], &ids[k], canon[k]) < 0)
+			return -1;
+	if (fields_done(&f) < 0)
+		return -1;
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		rc = db_build_by_build_id(rq->app->db, build_id, stale_min(rq), &b);
+		if (rc == DB_OK) {
+			if (strcmp(b.platform, canon[REF_PLATFORM]) == 0 &&
+			    strcmp(b.os_version, canon[REF_OS_VERSION]) == 0 &&
+			    strcmp(b.image_type, canon[REF_IMAGE_TYPE]) == 0 &&
+			    same_opt(url, b.pipeline_url, b.no_url) &&
+			    same_opt(hash, b.commit_hash, b.no_hash))
+				return api_reply(rq, 200, build_to_json(&b));
+			return api_error(rq, E_CONFLICT,
+			                 "build_id %s exists with different values (build %s)",
+			                 build_id, b.uuid);
+		}
+		if (rc != DB_NOT_FOUND || attempt > 0)
+			return db_failure(rq, rc, "build lookup");
+		util_uuid_v4(uuid);
+		n = (struct build_new){ uuid,
+			                build_id,
+			                ids[REF_PLATFORM],
+			                ids[REF_OS_VERSION],
+			                ids[REF_IMAGE_TYPE],
+			                url,
+			                hash,
+			                who(rq) };
+		rc = db_build_insert(rq->app->db, &n);
+		if (rc == DB_OK)
+			break;
+		/* DB_DUPLICATE: a concurrent retry won; compare with what it wrote. */
+		if (rc != DB_DUPLICATE)
+			return db_failure(rq, rc, "build insert");
+	}
+	if (load_build(rq, uuid, &b) < 0)
+		return -1;
+	return api_reply(rq, 201, build_to_json(&b));
+}
+
+/* Converts an ISO 8601 UTC time to MariaDB's DATETIME text; NULL if malformed. */
+static const char *iso_to_sql(struct req *rq, const char *s)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+	size_t len = strlen(s);
+
+	if (len == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && n == 10)
+		;
+	else if ((len == 20 || len == 19) &&
+	         sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) == 6 &&
+	         n == 19 && (len == 19 || s[19] == 'Z'))
+		;
+	else
+		return NULL;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 || y < 1970)
+		return NULL;
+	return rq_printf(rq, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi, sec);
+}
+
+/*
+ * GET /builds?platform=&os_version=&image_type=&state=&since=&until=
+ * &build_id=&limit=&offset= : newest first, with the total. Raises 400
+ * naming the parameter.
+ */
+int h_builds_list(struct req *rq)
+{
+	struct build_filter flt = { .state = -1 };
+	int64_t *ids[REF__MAX] = { &flt.platform_id, &flt.os_version_id, &flt.image_type_id };
+	struct json_object *items;
+	int64_t limit, offset, total = 0;
+	const char *v;
+	enum db_rc rc;
+
+	if (page_params(rq, &limit, &offset) < 0 ||
+	    rq_query_int_or_error(rq, "state", 0, 65535, -1, &flt.state) < 0)
+		return -1;
+	if (flt.state >= 0) {
+		char name[65];
+		bool terminal;
+
+		rc = db_state_get(rq->app->db, flt.state, name, &terminal);
+		if (rc == DB_NOT_FOUND)
+			return query_invalid(rq, "state",
+			                     "unknown state code %lld (GET /states lists them)",
+			                     (long long)flt.state);
+		if (rc != DB_OK)
+			return db_failure(rq, rc, "state lookup");
+	}
+	for (int k = 0; k < REF__MAX; k++) {
+		char canon[65];
+
+		if ((v = rq_query(rq, ref_field[k])) == NULL || *v == '\0')
+			continue;
+		rc = db_ref_resolve(rq->app->db, (enum ref_kind)k, v, ids[k], canon);
+		if (rc == DB_NOT_FOUND)
+			return query_invalid(rq, ref_field[k], "unknown %s '%.64s'", ref_field[k],
+			                     v);
+		if (rc != DB_OK)
+			return db_failure(rq, rc, "reference lookup");
+	}
+	if ((v = rq_query(rq, "since")) != NULL && (flt.since = iso_to_sql(rq, v)) == NULL)
+		return query_invalid(rq, "since",
+		                     "must be an ISO 8601 UTC time (2026-01-31T00:00:00Z)");
+	if ((v = rq_query(rq, "until")) != NULL && (flt.until = iso_to_sql(rq, v)) == NULL)
+		return query_invalid(rq, "until",
+		                     "must be an ISO 8601 UTC time (2026-01-31T00:00:00Z)");
+	if ((v = rq_query(rq, "build_id")) != NULL && *v != '\0') {
+		if (strlen(v) > 128 || !chars_ok(v, "._:-"))
+			return query_invalid(rq, "build_id", "is not a valid build_id");
+		flt.build_id = v;
+	}
+	if ((items = rq_own_json(rq, json_object_new_array())) == NULL)
+		return api_error(rq, E_INTERNAL, "out of memory");
+	rc = db_build_list(rq->app->db, &flt, limit, offset, stale_min(rq), items, &total);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, "build list");
+	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));
+}
+
+/* GET /builds/{uuid} : the build with its full state history and failures. */
+int h_builds_get(struct req *rq)
+{
+	const char *uuid = uuid_param(rq);
+	struct json_object *o, *states, *failures;
+	struct build b;
+	enum db_rc rc;
+
+	if (uuid == NULL || load_build(rq, uuid, &b) < 0)
+		return -1;
+	o = rq_own_json(rq, build_to_json(&b));
+	states = json_object_new_array();
+	failures = json_object_new_array();
+	json_object_object_add(o, "states", states);
+	json_object_object_add(o, "failures", failures);
+	if ((rc = db_build_history(rq->app->db, b.id, states)) != DB_OK ||
+	    (rc = db_build_failures(rq->app->db, b.id, failures)) != DB_OK)
+		return db_failure(rq, rc, "build history");
+	return api_reply(rq, 200, json_object_get(o));
+}
+
+/* GET /builds/{uuid}/state : what pipelines read with jq .current_state. */
+int h_builds_state_get(struct req *rq)
+{
+	const char *uuid = uuid_param(rq);
+	struct build b;
+
+	if (uuid == NULL || load_build(rq, uuid, &b) < 0)
+		return -1;
+	return api_reply(rq, 200, state_json(&b));
+}
+
+/* The time of a change: ISO 8601 for the answer, DATETIME text for MariaDB. */
+struct stamp {
+	char iso[ISO8601_LEN + 1];
+	char sql[ISO8601_LEN + 1];
+};
+
+static void stamp_now(struct stamp *t)
+{
+	util_now_iso8601(t->iso);
+	memcpy(t->sql, t->iso, sizeof(t->sql));
+	t->sql[10] = ' ';
+	t->sql[ISO8601_LEN - 1] = '\0'; /* drop the Z */
+}
+
+/*
+ * Runs `fn` on the build locked FOR UPDATE inside one transaction, so that
+ * concurrent writers to one build serialise and none is lost; `fn` gets the
+ * build's id and current state. A terminal build is 409. The answer is made
+ * from what this request wrote, never from a re-read that could show a
+ * later writer's state. Returns 0, or -1 after answering.
+ */
+static int with_locked_build(struct req *rq, const char *uuid,
+                             int (*fn)(struct req *, int64_t, int64_t, void *), void *arg)
+{
+	struct db *db = rq->app->db;
+	bool terminal = false;
+	int64_t id = 0, state = 0;
+	enum db_rc rc;
+
+	if ((rc = db_begin(db)) != DB_OK)
+		return db_failure(rq, rc, "build update");
+	rc = db_build_lock(db, uuid, &id, &terminal, &state);
+	if (rc != DB_OK) {
+		db_rollback(db);
+		if (rc == DB_NOT_FOUND)
+			return api_error(rq, E_NOT_FOUND, "no such build: %s", uuid);
+		return db_failure(rq, rc, "build update");
+	}
+	if (terminal) {
+		db_rollback(db);
+		return api_error(rq, E_CONFLICT,
+		                 "build %s is finished: its state can no longer change", uuid);
+	}
+	if (fn(rq, id, state, arg) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	if ((rc = db_commit(db)) != DB_OK) {
+		db_rollback(db);
+		return db_failure(rq, rc, "build update");
+	}
+	return 0;
+}
+
+struct state_change {
+	int64_t code;
+	bool terminal;
+	const char *message;
+	char name[65];
+	struct stamp at;
+};
+
+static int apply_state(struct req *rq, int64_t id, int64_t state, void *arg)
+{
+	struct state_change *c = arg;
+	enum db_rc rc = db_build_set_state(rq->app->db, id, c->code, c->terminal, c->message,
+	                                   who(rq), c->at.sql);
+
+	(void)state;
+	return rc == DB_OK ? 0 : db_failure(rq, rc, "state change");
+}
+
+/*
+ * POST /builds/{uuid}/state {"state_code","message?"} -> 201 the new state.
+ * The history row and current_state move in one transaction. Raises 400
+ * (unknown code), 404, 409 (finished build).
+ */
+int h_builds_state_post(struct req *rq)
+{
+	const char *uuid = uuid_param(rq);
+	struct fields f = { rq, NULL };
+	struct state_change c = { .code = -1 };
+	struct json_object *o;
+	enum db_rc rc;
+
+	if (uuid == NULL)
+		return -1;
+	field_int(&f, "state_code", true, 0, 65535, &c.code);
+	c.message = field_str(&f, "message", false, 0, 1000);
+	if (fields_done(&f) < 0)
+		return -1;
+	rc = db_state_get(rq->app->db, c.code, c.name, &c.terminal);
+	if (rc == DB_NOT_FOUND) {
+		field_fail(&f, "state_code", "unknown state code %lld (GET /states lists them)",
+		           (long long)c.code);
+		return fields_done(&f);
+	}
+	if (rc != DB_OK)
+		return db_failure(rq, rc, "state lookup");
+	stamp_now(&c.at);
+	if (with_locked_build(rq, uuid, apply_state, &c) < 0)
+		return -1;
+	o = json_object_new_object();
+	json_object_object_add(o, "uuid", json_object_new_string(uuid));
+	json_object_object_add(o, "current_state", json_object_new_int64(c.code));
+	json_object_object_add(o, "current_state_name", json_object_new_string(c.name));
+	json_object_object_add(o, "message", c.message ? json_object_new_string(c.message) : NULL);
+	json_object_object_add(o, "updated_at", json_object_new_string(c.at.iso));
+	json_object_object_add(o, "stale", json_object_new_boolean(0));
+	return api_reply(rq, 201, o);
+}
+
+struct failure {
+	const char *message, *code, *component, *details;
+	bool terminal;
+	int64_t id;
+	int64_t state; /* the build's state afterwards */
+	struct stamp at;
+};
+
+static int apply_failure(struct req *rq, int64_t id, int64_t state, void *arg)
+{
+	struct failure *fl = arg;
+	enum db_rc rc = db_build_add_failure(rq->app->db, id, fl->message, fl->code, fl->component,
+	                                     fl->details, who(rq), fl->at.sql, &fl->id);
+
+	fl->state = state;
+	if (rc == DB_OK && fl->terminal) {
+		rc = db_build_set_state(rq->app->db, id, FAILED_STATE, true, fl->message, who(rq),
+		                        fl->at.sql);
+		fl->state = FAILED_STATE;
+	}
+	return rc == DB_OK ? 0 : db_failure(rq, rc, "failure record");
+}
+
+/*
+ * POST /builds/{uuid}/failure {"error_message","error_code?","component?",
+ * "details?":{...},"terminal?"} -> 201 the failure record and the build's
+ * state. Moves the build to failed unless "terminal": false. Raises 400,
+ * 404, 409.
+ */
+int h_builds_failure(struct req *rq)
+{
+	const char *uuid = uuid_param(rq);
+	struct fields f = { rq, NULL };
+	struct failure fl = { .terminal = true };
+	struct json_object *details = NULL, *term = NULL, *o;
+	char name[65] = "";
+	bool ignored;
+
+	if (uuid == NULL)
+		return -1;
+	fl.message = field_str(&f, "error_message", true, 1, 4000);
+	fl.code = field_str(&f, "error_code", false, 1, 128);
+	fl.component = field_str(&f, "component", false, 1, 128);
+	if (json_object_object_get_ex(rq->json, "details", &details) && details != NULL) {
+		if (!json_object_is_type(details, json_type_object))
+			field_fail(&f, "details", "must be a JSON object");
+		else if ((fl.details = json_object_to_json_string_ext(details,
+		                                                      JSON_C_TO_STRING_PLAIN)) &&
+		         strlen(fl.details) > 8000)
+			field_fail(&f, "details", "must be at most 8000 bytes as JSON");
+	}
+	if (json_object_object_get_ex(rq->json, "terminal", &term)) {
+		if (!json_object_is_type(term, json_type_boolean))
+			field_fail(&f, "terminal", "must be true or false");
+		else
+			fl.terminal = json_object_get_boolean(term);
+	}
+	if (fields_done(&f) < 0)
+		return -1;
+	stamp_now(&fl.at);
+	if (with_locked_build(rq, uuid, apply_failure, &fl) < 0)
+		return -1;
+	db_state_get(rq->app->db, fl.state, name, &ignored);
+	o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_int64(fl.id));
+	json_object_object_add(o, "uuid", json_object_new_string(uuid));
+	json_object_object_add(o, "error_message", json_object_new_string(fl.message));
+	json_object_object_add(o, "error_code", fl.code ? json_object_new_string(fl.code) : NULL);
+	json_object_object_add(o, "component",
+	                       fl.component ? json_object_new_string(fl.component) : NULL);
+	json_object_object_add(o, "details", details ? json_object_get(details) : NULL);
+	json_object_object_add(o, "created_at", json_object_new_string(fl.at.iso));
+	json_object_object_add(o, "current_state", json_object_new_int64(fl.state));
+	json_object_object_add(o, "current_state_name", json_object_new_string(name));
+	return api_reply(rq, 201, o);
+}
+
+static int apply_heartbeat(struct req *rq, int64_t id, int64_t state, void *arg)
+{
+	enum db_rc rc = db_build_heartbeat(rq->app->db, id, ((struct stamp *)arg)->sql);
+
+	(void)state;
+	return rc == DB_OK ? 0 : db_failure(rq, rc, "heartbeat");
+}
+
+/* POST /builds/{uuid}/heartbeat : the build is alive (not stale). Raises 404, 409. */
+int h_builds_heartbeat(struct req *rq)
+{
+	const char *uuid = uuid_param(rq);
+	struct json_object *o;
+	struct stamp at;
+
+	stamp_now(&at);
+	if (uuid == NULL || with_locked_build(rq, uuid, apply_heartbeat, &at) < 0)
+		return -1;
+	o = json_object_new_object();
+	json_object_object_add(o, "uuid", json_object_new_string(uuid));
+	json_object_object_add(o, "last_heartbeat_at", json_object_new_string(at.iso));
+	json_object_object_add(o, "stale", json_object_new_boolean(0));
+	return api_reply(rq, 200, o);
+}
