@@ -237,8 +237,8 @@ enum db_rc db_state_get(struct db *db, int64_t code, char name[65], bool *termin
 	"b.pipeline_url IS NULL, COALESCE(b.commit_hash, ''), b.commit_hash IS NULL, "             \
 	"b.current_state, s.name, s.terminal, COALESCE(b.current_message, ''), "                   \
 	"b.current_message IS NULL, COALESCE(b.created_by, ''), b.created_at, b.updated_at, "      \
-	"COALESCE(b.last_heartbeat_at, ''), (NOT s.terminal AND GREATEST(b.updated_at, "           \
-	"COALESCE(b.last_heartbeat_at, b.updated_at)) < UTC_TIMESTAMP(6) - INTERVAL ? MINUTE)"
+	"COALESCE(b.last_heartbeat_at, ''), "                                                      \
+	"(NOT s.terminal AND b.last_activity_at < UTC_TIMESTAMP(6) - INTERVAL ? MINUTE)"
 #define BUILD_FROM                                                                                 \
 	" FROM builds b JOIN platforms p ON p.id = b.platform_id "                                 \
 	"JOIN os_versions o ON o.id = b.os_version_id JOIN image_types i ON i.id = "               \
@@ -646,30 +646,28 @@ enum db_rc db_build_list(struct db *db, const struct build_filter *f, int64_t li
 
 #define PF "(? = 0 OR b.platform_id = ?)"
 static const char SQL_BY_STATE[] =
-        "SELECT b.current_state, s.name, s.terminal, COUNT(*) FROM builds b JOIN build_states s "
-        "ON s.code = b.current_state WHERE " PF " GROUP BY b.current_state, s.name, s.terminal "
-        "ORDER BY b.current_state";
+        "SELECT c.state_code, s.name, s.terminal, SUM(c.builds), SUM(c.finished_us) "
+        "FROM build_counts c JOIN build_states s ON s.code = c.state_code "
+        "WHERE (? = 0 OR c.platform_id = ?) GROUP BY c.state_code, s.name, s.terminal "
+        "HAVING SUM(c.builds) > 0 ORDER BY c.state_code";
 static const char SQL_BY_PLATFORM[] =
-        "SELECT p.name, COUNT(*) FROM builds b JOIN platforms p ON p.id = b.platform_id WHERE " PF
-        " GROUP BY p.id, p.name ORDER BY p.name";
+        "SELECT p.name, SUM(c.builds) FROM build_counts c JOIN platforms p ON p.id = c.platform_id "
+        "WHERE (? = 0 OR c.platform_id = ?) GROUP BY p.id, p.name HAVING SUM(c.builds) > 0 "
+        "ORDER BY p.name";
 static const char SQL_LAST_DAY[] = "SELECT COUNT(*) FROM builds b WHERE " PF
                                    " AND b.created_at >= UTC_TIMESTAMP(6) - INTERVAL 1 DAY";
-static const char SQL_DURATION[] =
-        "SELECT AVG(TIMESTAMPDIFF(MICROSECOND, b.created_at, b.finished_at)) / 1000000 "
-        "FROM builds b WHERE " PF " AND b.finished_at IS NOT NULL";
 static const char SQL_TOP_FAILURES[] =
         "SELECT f.error_code, COUNT(*) FROM build_failures f JOIN builds b ON b.id = f.build_id "
         "WHERE " PF " AND f.error_code IS NOT NULL GROUP BY f.error_code "
         "ORDER BY COUNT(*) DESC, f.error_code LIMIT 5";
-static const char SQL_STALE[] =
-        "SELECT COUNT(*) FROM builds b JOIN build_states s ON s.code = b.current_state "
-        "WHERE " PF " AND NOT s.terminal AND GREATEST(b.updated_at, COALESCE(b.last_heartbeat_at, "
-        "b.updated_at)) < UTC_TIMESTAMP(6) - INTERVAL ? MINUTE";
+/* Ranges of (current_state, last_activity_at), one per non-terminal state. */
+static const char SQL_STALE[] = "SELECT COUNT(*) FROM builds b WHERE " PF " AND b.current_state IN "
+                                "(SELECT code FROM build_states WHERE NOT terminal) "
+                                "AND b.last_activity_at < UTC_TIMESTAMP(6) - INTERVAL ? MINUTE";
 
 static struct db_stmt q_by_state = DB_STMT(SQL_BY_STATE, 2, DB_IDEMPOTENT);
 static struct db_stmt q_by_platform = DB_STMT(SQL_BY_PLATFORM, 2, DB_IDEMPOTENT);
 static struct db_stmt q_last_day = DB_STMT(SQL_LAST_DAY, 2, DB_IDEMPOTENT);
-static struct db_stmt q_duration = DB_STMT(SQL_DURATION, 2, DB_IDEMPOTENT);
 static struct db_stmt q_top_failures = DB_STMT(SQL_TOP_FAILURES, 2, DB_IDEMPOTENT);
 static struct db_stmt q_stale = DB_STMT(SQL_STALE, 3, DB_IDEMPOTENT);
 
@@ -723,14 +721,12 @@ static struct json_object *rounded(double v, int places)
 enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_min,
                             struct json_object *o)
 {
-	MYSQL_BIND in[3], out[4], dur[1];
+	MYSQL_BIND in[3], out[5];
 	struct json_object *by_state = json_object_new_object(),
 	                   *by_platform = json_object_new_object();
 	struct json_object *top = json_object_new_array();
 	int64_t code = 0, terminal = 0, n = 0, total = 0, succeeded = 0, finished = 0, last_day = 0,
-	        stale = 0;
-	double mean = 0;
-	my_bool mean_null = 1;
+	        stale = 0, us = 0, finished_us = 0;
 	struct db_str name;
 	enum db_rc rc;
 	int r;
@@ -746,6 +742,7 @@ enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_mi
 	db_bind_out_dstr(&out[1], &name);
 	db_bind_out_int64(&out[2], &terminal, NULL);
 	db_bind_out_int64(&out[3], &n, NULL);
+	db_bind_out_int64(&out[4], &us, NULL);
 	if ((rc = db_query(db, &q_by_state, in, out)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, &q_by_state)) == 1) {
@@ -753,6 +750,7 @@ enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_mi
 		total += n;
 		if (terminal) {
 			finished += n;
+			finished_us += us;
 			if (strcmp(name.buf, "succeeded") == 0)
 				succeeded += n;
 		}
@@ -761,13 +759,8 @@ enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_mi
 	if (r != 0)
 		return DB_ERROR;
 
-	memset(&dur[0], 0, sizeof(dur[0]));
-	dur[0].buffer_type = MYSQL_TYPE_DOUBLE;
-	dur[0].buffer = &mean;
-	dur[0].is_null = &mean_null;
 	if ((rc = counts(db, &q_by_platform, in, by_platform, NULL)) != DB_OK ||
 	    (rc = one_count(db, &q_last_day, in, &last_day)) != DB_OK ||
-	    (rc = db_query_one(db, &q_duration, in, dur)) != DB_OK ||
 	    (rc = counts(db, &q_top_failures, in, NULL, top)) != DB_OK ||
 	    (rc = one_count(db, &q_stale, in, &stale)) != DB_OK)
 		return rc;
@@ -775,7 +768,9 @@ enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_mi
 	json_object_object_add(o, "success_rate",
 	                       finished ? rounded((double)succeeded / (double)finished, 4) : NULL);
 	json_object_object_add(o, "last_24h", json_object_new_int64(last_day));
-	json_object_object_add(o, "mean_duration_seconds", mean_null ? NULL : rounded(mean, 3));
+	json_object_object_add(o, "mean_duration_seconds",
+	                       finished ? rounded((double)finished_us / 1e6 / (double)finished, 3)
+	                                : NULL);
 	json_object_object_add(o, "stale", json_object_new_int64(stale));
 	return DB_OK;
 }

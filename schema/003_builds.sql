@@ -56,11 +56,15 @@ CREATE TABLE IF NOT EXISTS builds (
     created_at        DATETIME(6) NOT NULL,
     updated_at        DATETIME(6) NOT NULL,
     last_heartbeat_at DATETIME(6) NULL,
+    -- the later of updated_at and last_heartbeat_at, kept by the triggers
+    -- below: stale builds are a range of (current_state, last_activity_at)
+    last_activity_at  DATETIME(6) NULL,
     finished_at       DATETIME(6) NULL,
     UNIQUE KEY builds_uuid (uuid),
     UNIQUE KEY builds_build_id (build_id),
     KEY builds_created (created_at),
     KEY builds_state_created (current_state, created_at),
+    KEY builds_state_activity (current_state, last_activity_at),
     KEY builds_platform_created (platform_id, created_at),
     KEY builds_os_created (os_version_id, created_at),
     KEY builds_image_created (image_type_id, created_at),
@@ -94,6 +98,47 @@ CREATE TABLE IF NOT EXISTS build_failures (
     KEY build_failures_code (error_code),
     CONSTRAINT build_failures_fk FOREIGN KEY (build_id) REFERENCES builds (id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+
+-- Dashboard counters: builds per platform and state, and the summed
+-- duration of finished ones, kept by triggers so that every writer (the
+-- API, seed data, an operator's SQL) keeps them true. Spread over 8 shards
+-- by build id, so that concurrent state changes of one platform's builds
+-- rarely wait for the same counter row. The dashboards add up at most
+-- platforms x states x 8 rows instead of scanning builds.
+CREATE TABLE IF NOT EXISTS build_counts (
+    platform_id INT UNSIGNED      NOT NULL,
+    state_code  SMALLINT UNSIGNED NOT NULL,
+    shard       TINYINT UNSIGNED  NOT NULL,
+    builds      BIGINT            NOT NULL,
+    finished_us BIGINT            NOT NULL,
+    PRIMARY KEY (platform_id, state_code, shard)
+) ENGINE = InnoDB;
+
+CREATE OR REPLACE TRIGGER builds_bi BEFORE INSERT ON builds FOR EACH ROW
+    SET NEW.last_activity_at = GREATEST(NEW.updated_at, COALESCE(NEW.last_heartbeat_at, NEW.updated_at));
+
+CREATE OR REPLACE TRIGGER builds_bu BEFORE UPDATE ON builds FOR EACH ROW
+    SET NEW.last_activity_at = GREATEST(NEW.updated_at, COALESCE(NEW.last_heartbeat_at, NEW.updated_at));
+
+CREATE OR REPLACE TRIGGER builds_ai AFTER INSERT ON builds FOR EACH ROW
+    INSERT INTO build_counts (platform_id, state_code, shard, builds, finished_us)
+    VALUES (NEW.platform_id, NEW.current_state, NEW.id % 8, 1,
+            COALESCE(TIMESTAMPDIFF(MICROSECOND, NEW.created_at, NEW.finished_at), 0))
+    ON DUPLICATE KEY UPDATE builds = builds + 1, finished_us = finished_us + VALUES(finished_us);
+
+CREATE OR REPLACE TRIGGER builds_au AFTER UPDATE ON builds FOR EACH ROW
+BEGIN
+    IF OLD.current_state <> NEW.current_state OR OLD.platform_id <> NEW.platform_id
+       OR NOT (OLD.finished_at <=> NEW.finished_at) OR OLD.created_at <> NEW.created_at THEN
+        UPDATE build_counts SET builds = builds - 1,
+               finished_us = finished_us - COALESCE(TIMESTAMPDIFF(MICROSECOND, OLD.created_at, OLD.finished_at), 0)
+         WHERE platform_id = OLD.platform_id AND state_code = OLD.current_state AND shard = OLD.id % 8;
+        INSERT INTO build_counts (platform_id, state_code, shard, builds, finished_us)
+        VALUES (NEW.platform_id, NEW.current_state, NEW.id % 8, 1,
+                COALESCE(TIMESTAMPDIFF(MICROSECOND, NEW.created_at, NEW.finished_at), 0))
+        ON DUPLICATE KEY UPDATE builds = builds + 1, finished_us = finished_us + VALUES(finished_us);
+    END IF;
+END;
 
 INSERT IGNORE INTO build_states (code, name, terminal, description) VALUES
     (0,  'queued',                     FALSE, 'recorded, not started'),
