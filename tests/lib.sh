@@ -91,6 +91,28 @@ raw_head() {
 	STATUS=$(head -n 1 "$raw" | awk '{ print $2 }')
 }
 
+# jobj KEY VALUE ...: a JSON object of strings; a value "json:X" is the JSON X.
+jobj() {
+	local args=() f='{}' i=0
+	while [ $# -ge 2 ]; do
+		case $2 in
+		json:*) args+=(--arg "k$i" "$1" --argjson "v$i" "${2#json:}") ;;
+		*) args+=(--arg "k$i" "$1" --arg "v$i" "$2") ;;
+		esac
+		f="$f + {(\$k$i): \$v$i}"
+		shift 2
+		i=$((i + 1))
+	done
+	jq -cn "${args[@]}" "$f"
+}
+
+# jreq METHOD PATH JSON [curl args...]: a JSON request (JSON may be @FILE).
+jreq() {
+	local m=$1 p=$2 d=$3
+	shift 3
+	http "$m" "$p" -H "Content-Type: application/json" --data-binary "$d" "$@"
+}
+
 # expect_status CODE
 expect_status() {
 	if [ "$STATUS" != "$1" ]; then

@@ -49,27 +49,7 @@ trap '[ -n "$OIDC_PID" ] && kill "$OIDC_PID" 2>/dev/null; rm -rf "$TEST_TMP"' EX
 
 # ------------------------------------------------------------------ helpers
 
-# jobj KEY VALUE ...: a JSON object of strings; a value "json:X" is the JSON X.
-jobj() {
-	local args=() f='{}' i=0
-	while [ $# -ge 2 ]; do
-		case $2 in
-		json:*) args+=(--arg "k$i" "$1" --argjson "v$i" "${2#json:}") ;;
-		*) args+=(--arg "k$i" "$1" --arg "v$i" "$2") ;;
-		esac
-		f="$f + {(\$k$i): \$v$i}"
-		shift 2
-		i=$((i + 1))
-	done
-	jq -cn "${args[@]}" "$f"
-}
 
-# jreq METHOD PATH JSON [curl args...]
-jreq() {
-	local m=$1 p=$2 d=$3
-	shift 3
-	http "$m" "$p" -H "Content-Type: application/json" --data-binary "$d" "$@"
-}
 
 newpw() { printf 'Pw%s-9!' "$(head -c 30 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 14)"; }
 email() { printf '%s-%s@auth.test' "$1" "$RUN"; }

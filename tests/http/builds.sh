@@ -39,27 +39,7 @@ STATE_NAMES='{"0":"queued","10":"started","20":"packer_validation_complete",
 
 # ------------------------------------------------------------------ helpers
 
-# jobj KEY VALUE ...: a JSON object of strings; a value "json:X" is the JSON X.
-jobj() {
-	local args=() f='{}' i=0
-	while [ $# -ge 2 ]; do
-		case $2 in
-		json:*) args+=(--arg "k$i" "$1" --argjson "v$i" "${2#json:}") ;;
-		*) args+=(--arg "k$i" "$1" --arg "v$i" "$2") ;;
-		esac
-		f="$f + {(\$k$i): \$v$i}"
-		shift 2
-		i=$((i + 1))
-	done
-	jq -cn "${args[@]}" "$f"
-}
 
-# jreq METHOD PATH JSON [curl args...]: JSON may be @FILE.
-jreq() {
-	local m=$1 p=$2 d=$3
-	shift 3
-	http "$m" "$p" -H "Content-Type: application/json" --data-binary "$d" "$@"
-}
 
 key() { printf 'X-API-Key: %s' "$1"; }
 # beat PATH [curl args...]: POST a heartbeat. No JSON body, but an empty one:
