@@ -660,16 +660,24 @@ static const char SQL_TOP_FAILURES[] =
         "SELECT f.error_code, COUNT(*) FROM build_failures f JOIN builds b ON b.id = f.build_id "
         "WHERE " PF " AND f.error_code IS NOT NULL GROUP BY f.error_code "
         "ORDER BY COUNT(*) DESC, f.error_code LIMIT 5";
-/* Ranges of (current_state, last_activity_at), one per non-terminal state. */
-static const char SQL_STALE[] = "SELECT COUNT(*) FROM builds b WHERE " PF " AND b.current_state IN "
-                                "(SELECT code FROM build_states WHERE NOT terminal) "
-                                "AND b.last_activity_at < UTC_TIMESTAMP(6) - INTERVAL ? MINUTE";
+/*
+ * Ranges of the covering index (current_state, last_activity_at,
+ * platform_id), one per non-terminal state. Two statements rather than
+ * "? = 0 OR platform_id = ?", which the optimizer does not fold away.
+ */
+#define STALE_SQL                                                                                  \
+	"SELECT COUNT(*) FROM builds b WHERE b.current_state IN "                                  \
+	"(SELECT code FROM build_states WHERE NOT terminal) "                                      \
+	"AND b.last_activity_at < UTC_TIMESTAMP(6) - INTERVAL ? MINUTE"
+static const char SQL_STALE[] = STALE_SQL;
+static const char SQL_STALE_PLATFORM[] = STALE_SQL " AND b.platform_id = ?";
 
 static struct db_stmt q_by_state = DB_STMT(SQL_BY_STATE, 2, DB_IDEMPOTENT);
 static struct db_stmt q_by_platform = DB_STMT(SQL_BY_PLATFORM, 2, DB_IDEMPOTENT);
 static struct db_stmt q_last_day = DB_STMT(SQL_LAST_DAY, 2, DB_IDEMPOTENT);
 static struct db_stmt q_top_failures = DB_STMT(SQL_TOP_FAILURES, 2, DB_IDEMPOTENT);
-static struct db_stmt q_stale = DB_STMT(SQL_STALE, 3, DB_IDEMPOTENT);
+static struct db_stmt q_stale = DB_STMT(SQL_STALE, 1, DB_IDEMPOTENT);
+static struct db_stmt q_stale_platform = DB_STMT(SQL_STALE_PLATFORM, 2, DB_IDEMPOTENT);
 
 /* Runs a "name, count" grouping into obj[name] = count (or an array of pairs). */
 static enum db_rc counts(struct db *db, struct db_stmt *q, MYSQL_BIND *in, struct json_object *obj,
@@ -721,7 +729,7 @@ static struct json_object *rounded(double v, int places)
 enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_min,
                             struct json_object *o)
 {
-	MYSQL_BIND in[3], out[5];
+	MYSQL_BIND in[2], sin[2], out[5];
 	struct json_object *by_state = json_object_new_object(),
 	                   *by_platform = json_object_new_object();
 	struct json_object *top = json_object_new_array();
@@ -736,7 +744,8 @@ enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_mi
 	json_object_object_add(o, "top_failure_codes", top);
 	db_bind_int64(&in[0], &platform_id);
 	db_bind_int64(&in[1], &platform_id);
-	db_bind_int64(&in[2], &stale_min);
+	db_bind_int64(&sin[0], &stale_min);
+	db_bind_int64(&sin[1], &platform_id);
 
 	db_bind_out_int64(&out[0], &code, NULL);
 	db_bind_out_dstr(&out[1], &name);
@@ -762,7 +771,8 @@ enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_mi
 	if ((rc = counts(db, &q_by_platform, in, by_platform, NULL)) != DB_OK ||
 	    (rc = one_count(db, &q_last_day, in, &last_day)) != DB_OK ||
 	    (rc = counts(db, &q_top_failures, in, NULL, top)) != DB_OK ||
-	    (rc = one_count(db, &q_stale, in, &stale)) != DB_OK)
+	    (rc = platform_id ? one_count(db, &q_stale_platform, sin, &stale)
+	                      : one_count(db, &q_stale, sin, &stale)) != DB_OK)
 		return rc;
 	json_object_object_add(o, "total", json_object_new_int64(total));
 	json_object_object_add(o, "success_rate",

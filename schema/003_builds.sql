@@ -64,7 +64,7 @@ CREATE TABLE IF NOT EXISTS builds (
     UNIQUE KEY builds_build_id (build_id),
     KEY builds_created (created_at),
     KEY builds_state_created (current_state, created_at),
-    KEY builds_state_activity (current_state, last_activity_at),
+    KEY builds_state_activity (current_state, last_activity_at, platform_id),
     KEY builds_platform_created (platform_id, created_at),
     KEY builds_os_created (os_version_id, created_at),
     KEY builds_image_created (image_type_id, created_at),
