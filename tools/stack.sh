@@ -10,7 +10,7 @@ STACK_PACKAGES=(
 	check valgrind libssl-dev clang libclang-rt-14-dev
 	mariadb-server mariadb-client
 	lighttpd apache2 apache2-utils libapache2-mod-fcgid nginx spawn-fcgi
-	curl jq procps
+	curl jq procps openssl
 )
 
 stack_log() { printf '[dev] %s\n' "$*" >&2; }
