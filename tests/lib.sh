@@ -160,3 +160,17 @@ expect_error() {
 		and (.request_id | type == \"string\" and length > 0)
 		and (.timestamp | test(\"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$\"))"
 }
+
+# expect_fields FIELD...: 400 whose details.errors name each FIELD (and only
+# fields among them).
+expect_fields() {
+	local want
+	want=$(printf '%s\n' "$@" | jq -R . | jq -sc 'sort')
+	expect_error 400 ValidationError VALIDATION_ERROR &&
+		expect_json '.details.errors | type == "array" and length > 0' &&
+		expect_json 'all(.details.errors[]; (.field | type == "string") and (.message | type == "string" and length > 0))' &&
+		if ! jq -e --argjson w "$want" '[.details.errors[].field] | unique == $w' "$BODY" >/dev/null; then
+			echo "details.errors name $(jq -c '[.details.errors[].field] | unique' "$BODY"), expected $want"
+			return 1
+		fi
+}

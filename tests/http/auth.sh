@@ -108,19 +108,6 @@ expect_403() {
 	expect_error 403 Forbidden FORBIDDEN && if [ -n "${1:-}" ]; then msg_is "$1"; fi
 }
 
-# expect_fields FIELD...: 400 whose details.errors name each FIELD (and only
-# fields among them).
-expect_fields() {
-	local want
-	want=$(printf '%s\n' "$@" | jq -R . | jq -sc 'sort')
-	expect_error 400 ValidationError VALIDATION_ERROR &&
-		expect_json '.details.errors | type == "array" and length > 0' &&
-		expect_json 'all(.details.errors[]; (.field | type == "string") and (.message | type == "string" and length > 0))' &&
-		if ! jq -e --argjson w "$want" '[.details.errors[].field] | unique == $w' "$BODY" >/dev/null; then
-			echo "details.errors name $(jq -c '[.details.errors[].field] | unique' "$BODY"), expected $want"
-			return 1
-		fi
-}
 # field_msg FIELD FRAGMENT: the error of FIELD says FRAGMENT.
 field_msg() {
 	jq -e --arg f "$1" --arg m "$2" 'any(.details.errors[]; .field == $f and (.message | contains($m)))' \

@@ -87,19 +87,6 @@ expect_403() { expect_error 403 Forbidden FORBIDDEN; }
 expect_404() { expect_error 404 NotFound NOT_FOUND; }
 expect_409() { expect_error 409 Conflict CONFLICT; }
 
-# expect_fields FIELD...: 400 whose details.errors name each FIELD (and only
-# fields among them).
-expect_fields() {
-	local want
-	want=$(printf '%s\n' "$@" | jq -R . | jq -sc 'sort')
-	expect_error 400 ValidationError VALIDATION_ERROR &&
-		jt '.details.errors | type == "array" and length > 0' &&
-		jt 'all(.details.errors[]; (.field | type == "string") and (.message | type == "string" and length > 0))' &&
-		if ! jq -e --argjson w "$want" '[.details.errors[].field] | unique == $w' "$BODY" >/dev/null; then
-			echo "details.errors name $(jq -c '[.details.errors[].field] | unique' "$BODY"), expected $want"
-			return 1
-		fi
-}
 # error_says FIELD FRAGMENT: the 400's message or FIELD's error mentions FRAGMENT.
 error_says() {
 	jq -e --arg f "$1" --arg m "$2" '
