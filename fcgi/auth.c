@@ -8,13 +8,13 @@
 #include <strings.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <json-c/json.h>
 #include <sodium.h>
 
 #include "db/identity.h"
 #include "fcgi/auth.h"
 #include "lib/apikey.h"
+#include "lib/httpc.h"
 #include "lib/log.h"
 #include "lib/password.h"
 #include "lib/token.h"
@@ -266,26 +266,6 @@ out:
 
 /* ------------------------------------------------------------------ JWKS */
 
-struct buf {
-	char *p;
-	size_t n;
-};
-
-static size_t collect(char *data, size_t size, size_t nmemb, void *ud)
-{
-	struct buf *b = ud;
-	size_t add = size * nmemb;
-	char *np;
-
-	if (b->n + add > 1024 * 1024 || (np = realloc(b->p, b->n + add + 1)) == NULL)
-		return 0;
-	memcpy(np + b->n, data, add);
-	b->n += add;
-	np[b->n] = '\0';
-	b->p = np;
-	return add;
-}
-
 void auth_forget_jwks(struct app *app)
 {
 	jwks_free(app->jwks, app->njwks);
@@ -302,36 +282,26 @@ static int fetch_jwks(struct req *rq)
 	size_t il = strlen(iss);
 	char *url = rq_printf(rq, "%.*s/.well-known/jwks.json",
 	                      (int)(il && iss[il - 1] == '/' ? il - 1 : il), iss);
-	struct buf b = { NULL, 0 };
-	CURL *c = curl_easy_init();
-	long code = 0;
-	CURLcode res;
+	struct httpc_response r;
+	char why[160];
 	struct jwk *keys = NULL;
-	int n;
+	int n, rc;
 
 	app->jwks_tried_at = util_monotonic_us();
-	if (c == NULL || url == NULL) {
-		if (c != NULL)
-			curl_easy_cleanup(c);
+	if (url == NULL)
+		return -1;
+	rc = httpc_request("GET", url, NULL, NULL, 0, 3000, 1024 * 1024, &r, why, sizeof(why));
+	if (rc == 0 && (r.status != 200 || r.body == NULL)) {
+		snprintf(why, sizeof(why), "HTTP %ld", r.status);
+		rc = -1;
+	}
+	if (rc < 0) {
+		log_msg(LOG_WARNING, rq->request_id, "JWKS fetch from %s failed: %s", url, why);
+		free(r.body);
 		return -1;
 	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 3000L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	res = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	curl_easy_cleanup(c);
-	if (res != CURLE_OK || code != 200 || b.p == NULL) {
-		log_msg(LOG_WARNING, rq->request_id, "JWKS fetch from %s failed: %s (HTTP %ld)",
-		        url, curl_easy_strerror(res), code);
-		free(b.p);
-		return -1;
-	}
-	n = jwks_parse(b.p, b.n, &keys);
-	free(b.p);
+	n = jwks_parse(r.body, r.len, &keys);
+	free(r.body);
 	if (n < 0) {
 		log_msg(LOG_WARNING, rq->request_id, "JWKS from %s is not a key set", url);
 		return -1;
