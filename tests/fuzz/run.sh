@@ -24,7 +24,7 @@ for f in "$src"/lib/*.c "$src"/db/*.c "$src"/handlers/*.c "$src"/fcgi/*.c; do
 	objs+=("$o")
 done
 
-for t in json path token dburl; do
+for t in json path token dburl hcl; do
 	n=$((n + 1))
 	bin=$out/fuzz_$t
 	# shellcheck disable=SC2086

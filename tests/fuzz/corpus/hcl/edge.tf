@@ -1,0 +1,1 @@
+x = "${{a = [for k, v in y : k]}}" # no newline
