@@ -7,6 +7,7 @@
 #include "handlers/builds.h"
 #include "handlers/dashboard.h"
 #include "handlers/debug.h"
+#include "handlers/generate.h"
 #include "handlers/health.h"
 #include "handlers/reference.h"
 #include "handlers/users.h"
@@ -56,6 +57,7 @@ const struct route routes[] = {
 	{ M_GET, "/dashboard/summary", h_dashboard_summary, ROLE_READONLY, RL_GENERAL, 0 },
 	{ M_GET, "/dashboard/recent", h_dashboard_recent, ROLE_READONLY, RL_GENERAL, 0 },
 	{ M_GET, "/dashboard/platform/{platform}", h_dashboard_platform, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_POST, "/generate", h_generate, ROLE_DEVELOPER, RL_GENERAL, F_JSON },
 	{ M_POST, "/debug/echo", h_debug_echo, ROLE_PUBLIC, RL_NONE, F_JSON | F_DEV_ONLY },
 };
 

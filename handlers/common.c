@@ -59,8 +59,9 @@ static size_t utf8_len(const char *s)
 	return n;
 }
 
-const char *field_str(struct fields *f, const char *name, bool required, size_t minlen,
-                      size_t maxlen)
+/* A string of minlen-maxlen characters; `text` also allows tab, LF and CR. */
+static const char *string_field(struct fields *f, const char *name, bool required, size_t minlen,
+                                size_t maxlen, bool text)
 {
 	struct json_object *v = get(f, name);
 	const char *s;
@@ -87,12 +88,26 @@ const char *field_str(struct fields *f, const char *name, bool required, size_t 
 		return NULL;
 	}
 	for (const char *p = s; *p; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+		if (((unsigned char)*p < 0x20 &&
+		     !(text && (*p == '\t' || *p == '\n' || *p == '\r'))) ||
+		    *p == 0x7f) {
 			field_fail(f, name, "must not contain control characters");
 			return NULL;
 		}
 	}
 	return s;
+}
+
+const char *field_str(struct fields *f, const char *name, bool required, size_t minlen,
+                      size_t maxlen)
+{
+	return string_field(f, name, required, minlen, maxlen, false);
+}
+
+const char *field_text(struct fields *f, const char *name, bool required, size_t minlen,
+                       size_t maxlen)
+{
+	return string_field(f, name, required, minlen, maxlen, true);
 }
 
 const char *field_enum(struct fields *f, const char *name, bool required,

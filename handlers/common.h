@@ -24,6 +24,9 @@ struct fields {
 /* Returns the string, NULL when absent (an error if `required`) or invalid. */
 const char *field_str(struct fields *f, const char *name, bool required, size_t minlen,
                       size_t maxlen);
+/* Like field_str, for free text: tab, LF and CR are allowed. */
+const char *field_text(struct fields *f, const char *name, bool required, size_t minlen,
+                       size_t maxlen);
 /* Like field_str, and the value must be one of `allowed` (NULL-terminated). */
 const char *field_enum(struct fields *f, const char *name, bool required,
                        const char *const *allowed);

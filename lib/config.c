@@ -484,6 +484,28 @@ static int load_identity(struct config *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* The language-model backend of POST /generate: off unless STRATUS_LLM_URL is set. */
+static int load_generator(struct config *c, char *err, size_t errlen)
+{
+	const char *v = config_raw("STRATUS_LLM_URL");
+
+	if (get_long("STRATUS_LLM_TIMEOUT_MS", 20000, 100, 600000, &c->llm_timeout_ms, err,
+	             errlen) < 0)
+		return -1;
+	if (v == NULL || *v == '\0')
+		return 0;
+	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+		return fail(err, errlen, "STRATUS_LLM_URL must be an http:// or https:// URL");
+	c->llm_url = strdup(v);
+	c->llm_model = dup_or_default("STRATUS_LLM_MODEL", "default");
+	if ((v = config_raw("STRATUS_LLM_API_KEY")) != NULL && *v != '\0')
+		c->llm_api_key = strdup(v);
+	if (c->llm_url == NULL || c->llm_model == NULL ||
+	    (v != NULL && *v && c->llm_api_key == NULL))
+		return fail(err, errlen, "out of memory");
+	return 0;
+}
+
 int config_load(struct config *c, char *err, size_t errlen)
 {
 	const char *path = getenv("STRATUS_CONFIG"), *v;
@@ -548,6 +570,8 @@ int config_load(struct config *c, char *err, size_t errlen)
 	if (get_long("STRATUS_BUILD_STALE_MINUTES", 120, 1, 525600, &c->build_stale_minutes, err,
 	             errlen) < 0)
 		goto out;
+	if (load_generator(c, err, errlen) < 0)
+		goto out;
 	c->cors_origins = dup_or_default("STRATUS_CORS_ORIGINS", "*");
 	c->schema_dir = dup_or_default("STRATUS_SCHEMA_DIR", STRATUS_SCHEMA_DIR);
 	if (c->cors_origins == NULL || c->schema_dir == NULL) {
@@ -577,6 +601,11 @@ void config_free(struct config *c)
 	free(c->jwt_issuer);
 	free(c->oidc_issuer);
 	free(c->oidc_audience);
+	free(c->llm_url);
+	free(c->llm_model);
+	if (c->llm_api_key != NULL)
+		sodium_memzero(c->llm_api_key, strlen(c->llm_api_key));
+	free(c->llm_api_key);
 	sodium_memzero(c->key_pepper, sizeof(c->key_pepper));
 	memset(c, 0, sizeof(*c));
 	file_free();

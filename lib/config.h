@@ -69,6 +69,12 @@ struct config {
 
 	/* builds */
 	long build_stale_minutes; /* STRATUS_BUILD_STALE_MINUTES */
+
+	/* generator: the optional language-model backend */
+	char *llm_url;       /* STRATUS_LLM_URL: chat-completions endpoint, or NULL */
+	char *llm_model;     /* STRATUS_LLM_MODEL */
+	char *llm_api_key;   /* STRATUS_LLM_API_KEY, or NULL; never logged */
+	long llm_timeout_ms; /* STRATUS_LLM_TIMEOUT_MS */
 };
 
 /*

@@ -11,6 +11,7 @@ STACK_PACKAGES=(
 	mariadb-server mariadb-client
 	lighttpd apache2 apache2-utils libapache2-mod-fcgid nginx spawn-fcgi
 	curl jq procps openssl
+	python3 nodejs
 )
 
 stack_log() { printf '[dev] %s\n' "$*" >&2; }
@@ -42,6 +43,20 @@ stack_packages() {
 			"${missing[@]}"; } >&2 || rc=$?
 	((made_policy)) && rm -f /usr/sbin/policy-rc.d
 	((rc == 0)) || stack_die "apt-get failed ($rc)"
+}
+
+# stack_node_modules DIR: installs the test tools' npm packages (pinned by
+# tests/generate/package-lock.json) into DIR/node_modules. npm ships inside
+# NodeSource's nodejs; Debian's own nodejs needs its npm package.
+stack_node_modules() {
+	local dir=$1
+	if ! command -v npm >/dev/null; then
+		STACK_PACKAGES=(npm) stack_packages
+	fi
+	mkdir -p "$dir"
+	cp "$STACK_SRC/tests/generate/package.json" "$STACK_SRC/tests/generate/package-lock.json" "$dir/"
+	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >"$dir/npm.out" 2>&1 ||
+		{ cat "$dir/npm.out" >&2; stack_die "npm ci failed"; }
 }
 
 # stack_build SRCDIR BUILDDIR [configure options...]: autotools build.

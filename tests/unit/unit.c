@@ -23,6 +23,9 @@ int main(void)
 	srunner_add_suite(sr, suite_apikey());
 	srunner_add_suite(sr, suite_password());
 	srunner_add_suite(sr, suite_token());
+	srunner_add_suite(sr, suite_gen());
+	srunner_add_suite(sr, suite_hcl());
+	srunner_add_suite(sr, suite_llm());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

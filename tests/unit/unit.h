@@ -13,5 +13,8 @@ Suite *suite_response(void);
 Suite *suite_apikey(void);
 Suite *suite_password(void);
 Suite *suite_token(void);
+Suite *suite_gen(void);
+Suite *suite_hcl(void);
+Suite *suite_llm(void);
 
 #endif
