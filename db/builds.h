@@ -83,13 +83,23 @@ struct build_new {
 enum db_rc db_build_insert(struct db *db, const struct build_new *n);
 
 /*
- * Locks the build for the rest of the open transaction: its id, state and
- * whether that state is terminal. DB_NOT_FOUND when no such uuid.
+ * A write to one locked build, inside db_build_update's transaction: gets
+ * the build's id and current state; database work only, as it runs again
+ * from the start when the transaction is retried (db_transaction).
  */
-enum db_rc db_build_lock(struct db *db, const char *uuid, int64_t *id, bool *terminal,
-                         int64_t *state);
+typedef enum db_rc (*db_build_write_fn)(struct db *db, int64_t id, int64_t state, void *arg);
 /*
- * Appends a history row and moves current_state (inside the caller's
+ * Runs `fn` on the build `uuid` locked FOR UPDATE, in one transaction that
+ * is retried whole on a deadlock or lock wait timeout (db_transaction), so
+ * concurrent writers to one build serialise and none is lost. Sets
+ * *terminal, without calling `fn`, when the build has finished. Returns
+ * DB_OK (committed), DB_NOT_FOUND (no such uuid), `fn`'s error or the
+ * database's.
+ */
+enum db_rc db_build_update(struct db *db, const char *uuid, db_build_write_fn fn, void *arg,
+                           bool *terminal);
+/*
+ * Appends a history row and moves current_state (inside a db_build_update
  * transaction). `at` is the change's time as DATETIME text ("2026-11-23
  * 01:02:03.123456"), so that the caller can answer with what it wrote.
  */
@@ -114,6 +124,13 @@ struct build_filter {
 };
 enum db_rc db_build_list(struct db *db, const struct build_filter *f, int64_t limit, int64_t offset,
                          int64_t stale_min, struct json_object *items, int64_t *total);
+
+/*
+ * Appends the `limit` newest builds, of one platform when platform_id > 0,
+ * newest first (as db_build_list orders them), without counting them.
+ */
+enum db_rc db_build_recent(struct db *db, int64_t platform_id, int64_t limit, int64_t stale_min,
+                           struct json_object *items);
 
 /*
  * The dashboard figures for all builds (platform_id 0) or one platform:

@@ -319,42 +319,27 @@ static void stamp_now(struct stamp *t)
 }
 
 /*
- * Runs `fn` on the build locked FOR UPDATE inside one transaction, so that
- * concurrent writers to one build serialise and none is lost; `fn` gets the
- * build's id and current state. A terminal build is 409. The answer is made
- * from what this request wrote, never from a re-read that could show a
- * later writer's state. Returns 0, or -1 after answering.
+ * Runs `fn` on the build locked FOR UPDATE inside one transaction
+ * (db_build_update), so that concurrent writers to one build serialise and
+ * none is lost; a deadlock or lock wait timeout runs the transaction again
+ * rather than failing the request. `fn` does database work only (it may
+ * run more than once); `what` names it in the log. A terminal build is 409.
+ * The answer is made from what this request wrote, never from a re-read
+ * that could show a later writer's state. Returns 0, or -1 after answering.
  */
-static int with_locked_build(struct req *rq, const char *uuid,
-                             int (*fn)(struct req *, int64_t, int64_t, void *), void *arg)
+static int with_locked_build(struct req *rq, const char *uuid, db_build_write_fn fn, void *arg,
+                             const char *what)
 {
-	struct db *db = rq->app->db;
 	bool terminal = false;
-	int64_t id = 0, state = 0;
-	enum db_rc rc;
+	enum db_rc rc = db_build_update(rq->app->db, uuid, fn, arg, &terminal);
 
-	if ((rc = db_begin(db)) != DB_OK)
-		return db_failure(rq, rc, "build update");
-	rc = db_build_lock(db, uuid, &id, &terminal, &state);
-	if (rc != DB_OK) {
-		db_rollback(db);
-		if (rc == DB_NOT_FOUND)
-			return api_error(rq, E_NOT_FOUND, "no such build: %s", uuid);
-		return db_failure(rq, rc, "build update");
-	}
-	if (terminal) {
-		db_rollback(db);
+	if (rc == DB_NOT_FOUND)
+		return api_error(rq, E_NOT_FOUND, "no such build: %s", uuid);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, what);
+	if (terminal)
 		return api_error(rq, E_CONFLICT,
 		                 "build %s is finished: its state can no longer change", uuid);
-	}
-	if (fn(rq, id, state, arg) < 0) {
-		db_rollback(db);
-		return -1;
-	}
-	if ((rc = db_commit(db)) != DB_OK) {
-		db_rollback(db);
-		return db_failure(rq, rc, "build update");
-	}
 	return 0;
 }
 
@@ -366,14 +351,18 @@ struct state_change {
 	struct stamp at;
 };
 
-static int apply_state(struct req *rq, int64_t id, int64_t state, void *arg)
+struct state_tx {
+	struct state_change *c;
+	const char *who;
+};
+
+static enum db_rc apply_state(struct db *db, int64_t id, int64_t state, void *arg)
 {
-	struct state_change *c = arg;
-	enum db_rc rc = db_build_set_state(rq->app->db, id, c->code, c->terminal, c->message,
-	                                   who(rq), c->at.sql);
+	struct state_tx *t = arg;
 
 	(void)state;
-	return rc == DB_OK ? 0 : db_failure(rq, rc, "state change");
+	return db_build_set_state(db, id, t->c->code, t->c->terminal, t->c->message, t->who,
+	                          t->c->at.sql);
 }
 
 /*
@@ -404,7 +393,8 @@ int h_builds_state_post(struct req *rq)
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "state lookup");
 	stamp_now(&c.at);
-	if (with_locked_build(rq, uuid, apply_state, &c) < 0)
+	if (with_locked_build(rq, uuid, apply_state, &(struct state_tx){ &c, who(rq) },
+	                      "state change") < 0)
 		return -1;
 	o = json_object_new_object();
 	json_object_object_add(o, "uuid", json_object_new_string(uuid));
@@ -419,24 +409,26 @@ int h_builds_state_post(struct req *rq)
 struct failure {
 	const char *message, *code, *component, *details;
 	bool terminal;
+	const char *who;
 	int64_t id;
 	int64_t state; /* the build's state afterwards */
 	struct stamp at;
 };
 
-static int apply_failure(struct req *rq, int64_t id, int64_t state, void *arg)
+/* Sets every output on each run: db_build_update may run it again. */
+static enum db_rc apply_failure(struct db *db, int64_t id, int64_t state, void *arg)
 {
 	struct failure *fl = arg;
-	enum db_rc rc = db_build_add_failure(rq->app->db, id, fl->message, fl->code, fl->component,
-	                                     fl->details, who(rq), fl->at.sql, &fl->id);
+	enum db_rc rc = db_build_add_failure(db, id, fl->message, fl->code, fl->component,
+	                                     fl->details, fl->who, fl->at.sql, &fl->id);
 
 	fl->state = state;
 	if (rc == DB_OK && fl->terminal) {
-		rc = db_build_set_state(rq->app->db, id, FAILED_STATE, true, fl->message, who(rq),
+		rc = db_build_set_state(db, id, FAILED_STATE, true, fl->message, fl->who,
 		                        fl->at.sql);
 		fl->state = FAILED_STATE;
 	}
-	return rc == DB_OK ? 0 : db_failure(rq, rc, "failure record");
+	return rc;
 }
 
 /*
@@ -476,7 +468,8 @@ int h_builds_failure(struct req *rq)
 	if (fields_done(&f) < 0)
 		return -1;
 	stamp_now(&fl.at);
-	if (with_locked_build(rq, uuid, apply_failure, &fl) < 0)
+	fl.who = who(rq);
+	if (with_locked_build(rq, uuid, apply_failure, &fl, "failure record") < 0)
 		return -1;
 	db_state_get(rq->app->db, fl.state, name, &ignored);
 	o = json_object_new_object();
@@ -493,12 +486,10 @@ int h_builds_failure(struct req *rq)
 	return api_reply(rq, 201, o);
 }
 
-static int apply_heartbeat(struct req *rq, int64_t id, int64_t state, void *arg)
+static enum db_rc apply_heartbeat(struct db *db, int64_t id, int64_t state, void *arg)
 {
-	enum db_rc rc = db_build_heartbeat(rq->app->db, id, ((struct stamp *)arg)->sql);
-
 	(void)state;
-	return rc == DB_OK ? 0 : db_failure(rq, rc, "heartbeat");
+	return db_build_heartbeat(db, id, ((struct stamp *)arg)->sql);
 }
 
 /* POST /builds/{uuid}/heartbeat : the build is alive (not stale). Raises 404, 409. */
@@ -509,7 +500,7 @@ int h_builds_heartbeat(struct req *rq)
 	struct stamp at;
 
 	stamp_now(&at);
-	if (uuid == NULL || with_locked_build(rq, uuid, apply_heartbeat, &at) < 0)
+	if (uuid == NULL || with_locked_build(rq, uuid, apply_heartbeat, &at, "heartbeat") < 0)
 		return -1;
 	o = json_object_new_object();
 	json_object_object_add(o, "uuid", json_object_new_string(uuid));

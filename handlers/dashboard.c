@@ -11,11 +11,8 @@
 static enum db_rc recent(struct req *rq, int64_t platform_id, int64_t limit,
                          struct json_object *items)
 {
-	struct build_filter f = { .platform_id = platform_id, .state = -1 };
-	int64_t total = 0;
-
-	return db_build_list(rq->app->db, &f, limit, 0, rq->app->cfg.build_stale_minutes, items,
-	                     &total);
+	return db_build_recent(rq->app->db, platform_id, limit, rq->app->cfg.build_stale_minutes,
+	                       items);
 }
 
 /*
