@@ -23,6 +23,11 @@
 #   PORT_BASE            first of 5 free consecutive loopback ports
 #   FRONTENDS            optional: which front ends, default all five
 #   PROCS                optional: responders per front end, default 2
+#   FRONTEND_RUNNER      optional: a command run as `CMD NAME BASE_URL` against
+#                        each front end instead of tests/smoke/suite.sh
+#                        (bench/run measures the front ends this way)
+#   NGINX_WORKER_CONNECTIONS  optional, default 256 (bench/run raises it: 128
+#                        clients plus the upstream sockets need more)
 #   ASAN_OPTIONS, UBSAN_OPTIONS   passed on to the responders when set
 #
 # Run as root (Apache and nginx drop to www-data, as in production; the
@@ -395,7 +400,7 @@ start_nginx() { # RUNDIR PORT
 		echo "pid $rundir/nginx.pid;"
 		echo "error_log $rundir/error.log warn;"
 		[ "$(id -u)" = 0 ] && echo "user $WWW_USER $WWW_GROUP;"
-		echo "events { worker_connections 256; }"
+		echo "events { worker_connections ${NGINX_WORKER_CONNECTIONS:-256}; }"
 		echo "http {"
 		echo "    access_log $rundir/access.log;"
 		for t in client_body fastcgi proxy scgi uwsgi; do
@@ -482,7 +487,16 @@ run_frontend() {
 	echo "# $name on 127.0.0.1:$port, files in $rundir"
 	BASE_URL=
 	if "start_${name//-/_}" "$rundir" "$port" && wait_http "$BASE_URL/health" "$rundir"; then
-		run_suite "$name" "$BASE_URL"
+		if [ -n "${FRONTEND_RUNNER:-}" ]; then
+			# bench/run: its own command against this front end, not the suite.
+			if "$FRONTEND_RUNNER" "$name" "$BASE_URL" 2>&1 | comment && [ "${PIPESTATUS[0]}" = 0 ]; then
+				pass "$name: $FRONTEND_RUNNER"
+			else
+				fail "$name: $FRONTEND_RUNNER"
+			fi
+		else
+			run_suite "$name" "$BASE_URL"
+		fi
 	else
 		fail "$name: server starts and answers on port $port"
 		show_logs "$rundir"
