@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <errmsg.h>
 #include <mysql.h>
@@ -150,6 +151,8 @@ static enum db_rc fail(struct db *db, const char *what, unsigned err, const char
 	}
 	if (err == ER_DUP_ENTRY)
 		return DB_DUPLICATE;
+	if (err == ER_LOCK_WAIT_TIMEOUT || err == ER_LOCK_DEADLOCK)
+		return DB_BUSY;
 	return DB_ERROR;
 }
 
@@ -312,6 +315,31 @@ void db_rollback(struct db *db)
 		mysql_autocommit(db->conn, 1);
 	}
 	db->in_tx = false;
+}
+
+enum db_rc db_transaction(struct db *db, enum db_rc (*body)(struct db *db, void *arg), void *arg)
+{
+	enum db_rc rc = DB_BUSY;
+
+	for (int try = 1; try <= DB_TX_TRIES; try++) {
+		if (try > 1) {
+			/* Up to 2, 4, 6, 8 ms, random: the two victims should not meet again. */
+			struct timespec ts = { 0, (long)(util_monotonic_us() % (2000 * (try - 1))) *
+				                          1000L };
+
+			log_msg(LOG_INFO, NULL, "transaction retried (try %d of %d): %s", try,
+			        DB_TX_TRIES, db->error);
+			nanosleep(&ts, NULL);
+		}
+		if ((rc = db_begin(db)) != DB_OK)
+			return rc;
+		if ((rc = body(db, arg)) == DB_OK && (rc = db_commit(db)) == DB_OK)
+			return DB_OK;
+		db_rollback(db);
+		if (rc != DB_BUSY)
+			return rc;
+	}
+	return rc;
 }
 
 enum db_rc db_run_script(struct db *db, const char *sql)

@@ -17,6 +17,8 @@ enum db_rc {
 	DB_UNAVAILABLE = -2, /* DB_UNAVAILABLE: cannot reach the server: 503 */
 	DB_DUPLICATE = -3,   /* DB_DUPLICATE: a unique key refused the row: 409 */
 	DB_NOT_FOUND = -4,   /* DB_NOT_FOUND: no such row: 404 */
+	DB_BUSY = -5,        /* DB_BUSY: the row is locked by another transaction (NOWAIT,
+	                        lock wait timeout, deadlock) */
 };
 
 /* Statement flags. */
@@ -77,6 +79,19 @@ uint64_t db_insert_id(struct db *db, struct db_stmt *q);
 enum db_rc db_begin(struct db *db);
 enum db_rc db_commit(struct db *db);
 void db_rollback(struct db *db);
+
+/*
+ * Runs body(db, arg) as one transaction: begin, body, commit. When InnoDB
+ * refuses it with a deadlock or a lock wait timeout (DB_BUSY from the body
+ * or from the commit), rolls back and runs the whole transaction again from
+ * its start, after a short random pause, at most DB_TX_TRIES times in all.
+ * So the body may only do database work and must (re)set its outputs on
+ * every run: never answer a request, never keep state from a run that was
+ * rolled back. Returns DB_OK after the commit; otherwise, after a rollback,
+ * the body's result, the commit's, or DB_BUSY when every try lost.
+ */
+#define DB_TX_TRIES 5
+enum db_rc db_transaction(struct db *db, enum db_rc (*body)(struct db *db, void *arg), void *arg);
 
 /*
  * Runs trusted SQL text made of several statements (a migration file, never

@@ -29,17 +29,18 @@ enum http_method {
 
 /* Error categories: one table maps each to its status and names. */
 enum api_err {
-	E_VALIDATION,   /* E_VALIDATION: 400 ValidationError */
-	E_UNAUTHORIZED, /* E_UNAUTHORIZED: 401 Unauthorized */
-	E_FORBIDDEN,    /* E_FORBIDDEN: 403 Forbidden */
-	E_NOT_FOUND,    /* E_NOT_FOUND: 404 NotFound */
-	E_METHOD,       /* E_METHOD: 405 MethodNotAllowed */
-	E_CONFLICT,     /* E_CONFLICT: 409 Conflict */
-	E_TOO_LARGE,    /* E_TOO_LARGE: 413 PayloadTooLarge */
-	E_MEDIA_TYPE,   /* E_MEDIA_TYPE: 415 UnsupportedMediaType */
-	E_RATE_LIMITED, /* E_RATE_LIMITED: 429 RateLimited */
-	E_INTERNAL,     /* E_INTERNAL: 500 InternalServerError */
-	E_UNAVAILABLE,  /* E_UNAVAILABLE: 503 ServiceUnavailable */
+	E_VALIDATION,    /* E_VALIDATION: 400 ValidationError */
+	E_UNAUTHORIZED,  /* E_UNAUTHORIZED: 401 Unauthorized */
+	E_FORBIDDEN,     /* E_FORBIDDEN: 403 Forbidden */
+	E_NOT_FOUND,     /* E_NOT_FOUND: 404 NotFound */
+	E_METHOD,        /* E_METHOD: 405 MethodNotAllowed */
+	E_CONFLICT,      /* E_CONFLICT: 409 Conflict */
+	E_TOO_LARGE,     /* E_TOO_LARGE: 413 PayloadTooLarge */
+	E_MEDIA_TYPE,    /* E_MEDIA_TYPE: 415 UnsupportedMediaType */
+	E_UNPROCESSABLE, /* E_UNPROCESSABLE: 422 UnprocessableEntity */
+	E_RATE_LIMITED,  /* E_RATE_LIMITED: 429 RateLimited */
+	E_INTERNAL,      /* E_INTERNAL: 500 InternalServerError */
+	E_UNAVAILABLE,   /* E_UNAVAILABLE: 503 ServiceUnavailable */
 	E__MAX
 };
 

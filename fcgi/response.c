@@ -22,6 +22,7 @@ static const struct {
 	{ 409, "Conflict", "CONFLICT" },                           /* E_CONFLICT */
 	{ 413, "PayloadTooLarge", "PAYLOAD_TOO_LARGE" },           /* E_TOO_LARGE */
 	{ 415, "UnsupportedMediaType", "UNSUPPORTED_MEDIA_TYPE" }, /* E_MEDIA_TYPE */
+	{ 422, "UnprocessableEntity", "UNPROCESSABLE_ENTITY" },    /* E_UNPROCESSABLE */
 	{ 429, "RateLimited", "RATE_LIMITED" },                    /* E_RATE_LIMITED */
 	{ 500, "InternalServerError", "INTERNAL_SERVER_ERROR" },   /* E_INTERNAL */
 	{ 503, "ServiceUnavailable", "SERVICE_UNAVAILABLE" },      /* E_UNAVAILABLE */
@@ -57,6 +58,7 @@ const char *http_reason(int status)
 	case 409: return "Conflict";
 	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Entity";
 	case 429: return "Too Many Requests";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";

@@ -9,7 +9,9 @@
 #include "handlers/debug.h"
 #include "handlers/generate.h"
 #include "handlers/health.h"
+#include "handlers/provision.h"
 #include "handlers/reference.h"
+#include "handlers/runs.h"
 #include "handlers/users.h"
 
 /*
@@ -58,6 +60,13 @@ const struct route routes[] = {
 	{ M_GET, "/dashboard/recent", h_dashboard_recent, ROLE_READONLY, RL_GENERAL, 0 },
 	{ M_GET, "/dashboard/platform/{platform}", h_dashboard_platform, ROLE_READONLY, RL_GENERAL, 0 },
 	{ M_POST, "/generate", h_generate, ROLE_DEVELOPER, RL_GENERAL, F_JSON },
+	{ M_POST, "/provision", h_provision_create, ROLE_DEVELOPER, RL_GENERAL, F_JSON },
+	{ M_GET, "/provision", h_provision_list, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_POST, "/provision/{request_id}/destroy", h_provision_destroy, ROLE_DEVELOPER, RL_GENERAL, 0 },
+	{ M_GET, "/status/{request_id}", h_provision_status, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_GET, "/runs/{id}", h_runs_get, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_GET, "/runs/{id}/events", h_runs_events, ROLE_READONLY, RL_GENERAL, 0 },
+	{ M_POST, "/runs/{id}/cancel", h_runs_cancel, ROLE_DEVELOPER, RL_GENERAL, 0 },
 	{ M_POST, "/debug/echo", h_debug_echo, ROLE_PUBLIC, RL_NONE, F_JSON | F_DEV_ONLY },
 };
 

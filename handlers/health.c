@@ -9,6 +9,7 @@
 
 #include "lib/log.h"
 #include "db/health.h"
+#include "db/runs.h"
 #include "fcgi/http.h"
 #include "handlers/health.h"
 
@@ -182,10 +183,49 @@ static int check_peers(struct req *rq, struct json_object *components)
 	return bad;
 }
 
+/* A reconciler pass at least this often while work is due, or /status is degraded. */
+#define RECONCILER_STALE_S 180
+
+/*
+ * Appends the reconciler component: its last pass, the tasks due and how
+ * long the oldest has waited, the tasks running, those that exhausted their
+ * attempts in the last 24 h. Returns false when it is unhealthy: work is
+ * due and no pass ran for RECONCILER_STALE_S seconds.
+ */
+static bool reconciler(struct req *rq, struct json_object *components)
+{
+	struct reconciler_health h;
+	struct json_object *c;
+	bool ok;
+
+	if (db_reconciler_health(rq->app->db, &h) != DB_OK) {
+		log_msg(LOG_WARNING, rq->request_id, "status: reconciler check failed: %s",
+		        db_last_error(rq->app->db));
+		json_object_array_add(components,
+		                      component("reconciler", "unknown", "could not be read"));
+		return true;
+	}
+	ok = h.queue_depth == 0 || (h.ever && h.last_pass_age_s <= RECONCILER_STALE_S);
+	c = component(
+	        "reconciler", ok ? "healthy" : "degraded",
+	        !h.ever ? rq_printf(rq, "no pass yet; %lld task(s) due", (long long)h.queue_depth)
+	                : rq_printf(rq, "last pass %llds ago; %lld task(s) due",
+	                            (long long)h.last_pass_age_s, (long long)h.queue_depth));
+	json_object_object_add(c, "last_pass_at",
+	                       h.ever ? json_object_new_string(h.last_pass_at) : NULL);
+	json_object_object_add(c, "queue_depth", json_object_new_int64(h.queue_depth));
+	json_object_object_add(c, "oldest_ready_age_s", json_object_new_int64(h.oldest_due_s));
+	json_object_object_add(c, "running", json_object_new_int64(h.running));
+	json_object_object_add(c, "failed_24h", json_object_new_int64(h.failed_24h));
+	json_object_array_add(components, c);
+	return ok;
+}
+
 /*
  * GET /status : every component's health. overall_status is "unhealthy"
- * when the database is down, "degraded" when only a peer is, else
- * "healthy". Always 200: the body says what is wrong (/ready is the probe).
+ * when the database is down, "degraded" when only a peer or the reconciler
+ * is (work due and no pass for 3 minutes), else "healthy". Always 200: the
+ * body says what is wrong (/ready is the probe).
  */
 int h_status(struct req *rq)
 {
@@ -215,6 +255,8 @@ int h_status(struct req *rq)
 		                      component("database", "unhealthy", "unreachable"));
 		overall = "unhealthy";
 	}
+	if (rc == DB_OK && !reconciler(rq, components) && strcmp(overall, "healthy") == 0)
+		overall = "degraded";
 	if (check_peers(rq, components) > 0 && strcmp(overall, "healthy") == 0)
 		overall = "degraded";
 	json_object_object_add(o, "overall_status", json_object_new_string(overall));

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h> /* environ */
 
 #include <sodium.h>
 
@@ -311,6 +312,34 @@ const char *config_raw(const char *name)
 	return NULL;
 }
 
+void config_each(const char *prefix, void (*fn)(const char *name, const char *value, void *ud),
+                 void *ud)
+{
+	size_t pl = strlen(prefix);
+
+	/* The file's, unless the environment or a later line sets the same name. */
+	for (size_t i = 0; i < file_nkv; i++) {
+		bool later = false;
+
+		if (strncmp(file_kv[i].key, prefix, pl) != 0 || getenv(file_kv[i].key) != NULL)
+			continue;
+		for (size_t j = i + 1; j < file_nkv && !later; j++)
+			later = strcmp(file_kv[i].key, file_kv[j].key) == 0;
+		if (!later)
+			fn(file_kv[i].key, file_kv[i].value, ud);
+	}
+	for (char **e = environ; e != NULL && *e != NULL; e++) {
+		const char *eq = strchr(*e, '=');
+		char name[128];
+
+		if (eq == NULL || strncmp(*e, prefix, pl) != 0 || (size_t)(eq - *e) >= sizeof(name))
+			continue;
+		memcpy(name, *e, (size_t)(eq - *e));
+		name[eq - *e] = '\0';
+		fn(name, eq + 1, ud);
+	}
+}
+
 /* ------------------------------------------------------------------ settings */
 
 static int get_long(const char *name, long def, long min, long max, long *out, char *err,
@@ -506,6 +535,72 @@ static int load_generator(struct config *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* The run engine, the reconciler and the terraform executor. */
+static int load_runs(struct config *c, char *err, size_t errlen)
+{
+	const char *v;
+
+	c->executor = dup_or_default("STRATUS_EXECUTOR", "terraform");
+	c->workdir = dup_or_default("STRATUS_WORKDIR", "/var/lib/stratus/runs");
+	c->terraform_bin = dup_or_default("TERRAFORM_BIN", "terraform");
+	c->modules_dir = dup_or_default("STRATUS_MODULES_DIR", STRATUS_MODULES_DIR);
+	if (c->executor == NULL || c->workdir == NULL || c->terraform_bin == NULL ||
+	    c->modules_dir == NULL)
+		return fail(err, errlen, "out of memory");
+	if (strcmp(c->executor, "terraform") != 0 && strcmp(c->executor, "airflow") != 0)
+		return fail(err, errlen, "STRATUS_EXECUTOR must be terraform or airflow");
+	if (c->workdir[0] != '/')
+		return fail(err, errlen, "STRATUS_WORKDIR must be an absolute path");
+	if (c->terraform_bin[0] == '\0')
+		return fail(err, errlen, "TERRAFORM_BIN must not be empty");
+	if (get_long("STRATUS_RETRY_DELAY", 300, 0, 86400, &c->retry_delay_s, err, errlen) < 0 ||
+	    get_long("STRATUS_MAX_ATTEMPTS", 3, 1, 100, &c->max_attempts, err, errlen) < 0 ||
+	    get_long("STRATUS_STEP_TIMEOUT", 3600, 1, 86400, &c->step_timeout_s, err, errlen) < 0 ||
+	    get_long("STRATUS_LEASE_SECONDS", 60, 3, 3600, &c->lease_s, err, errlen) < 0 ||
+	    get_long("STRATUS_PROVISION_MAX_COUNT", 20, 1, 1000, &c->provision_max_count, err,
+	             errlen) < 0)
+		return -1;
+	if (get_long("AIRFLOW_POLL_SECONDS", 15, 1, 3600, &c->airflow_poll_s, err, errlen) < 0 ||
+	    get_long("AIRFLOW_TIMEOUT_MS", 10000, 100, 600000, &c->airflow_timeout_ms, err,
+	             errlen) < 0)
+		return -1;
+	if ((v = config_raw("AIRFLOW_URL")) != NULL && *v) {
+		if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+			return fail(err, errlen, "AIRFLOW_URL must be an http:// or https:// URL");
+		c->airflow_url = strdup(v);
+		c->airflow_dag = dup_or_default("AIRFLOW_DAG_ID", "stratus_provision");
+		if ((v = config_raw("AIRFLOW_USERNAME")) != NULL && *v)
+			c->airflow_user = strdup(v);
+		if ((v = config_raw("AIRFLOW_PASSWORD")) != NULL && *v)
+			c->airflow_password = strdup(v);
+		if ((v = config_raw("AIRFLOW_TOKEN")) != NULL && *v)
+			c->airflow_token = strdup(v);
+		if (c->airflow_url == NULL || c->airflow_dag == NULL)
+			return fail(err, errlen, "out of memory");
+	} else if (strcmp(c->executor, "airflow") == 0) {
+		return fail(err, errlen, "STRATUS_EXECUTOR=airflow needs AIRFLOW_URL");
+	}
+	if ((v = config_raw("STRATUS_WEBHOOK_SECRET")) != NULL && *v) {
+		if (strlen(v) < 32)
+			return fail(err, errlen,
+			            "STRATUS_WEBHOOK_SECRET must be at least 32 characters");
+		if ((c->webhook_secret = strdup(v)) == NULL)
+			return fail(err, errlen, "out of memory");
+	}
+	if ((v = config_raw("STRATUS_CALLBACK_ALLOW")) != NULL && *v &&
+	    (c->callback_allow = strdup(v)) == NULL)
+		return fail(err, errlen, "out of memory");
+	if (get_long("STRATUS_WEBHOOK_ATTEMPTS", 6, 1, 50, &c->webhook_attempts, err, errlen) < 0)
+		return -1;
+	if ((v = config_raw("STRATUS_RETRY_BACKOFF")) != NULL && *v) {
+		if (strcmp(v, "1") != 0 && strcmp(v, "0") != 0 && strcmp(v, "true") != 0 &&
+		    strcmp(v, "false") != 0)
+			return fail(err, errlen, "STRATUS_RETRY_BACKOFF must be 1/0/true/false");
+		c->retry_backoff = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
+	}
+	return 0;
+}
+
 int config_load(struct config *c, char *err, size_t errlen)
 {
 	const char *path = getenv("STRATUS_CONFIG"), *v;
@@ -572,6 +667,8 @@ int config_load(struct config *c, char *err, size_t errlen)
 		goto out;
 	if (load_generator(c, err, errlen) < 0)
 		goto out;
+	if (load_runs(c, err, errlen) < 0)
+		goto out;
 	c->cors_origins = dup_or_default("STRATUS_CORS_ORIGINS", "*");
 	c->schema_dir = dup_or_default("STRATUS_SCHEMA_DIR", STRATUS_SCHEMA_DIR);
 	if (c->cors_origins == NULL || c->schema_dir == NULL) {
@@ -601,6 +698,23 @@ void config_free(struct config *c)
 	free(c->jwt_issuer);
 	free(c->oidc_issuer);
 	free(c->oidc_audience);
+	free(c->executor);
+	free(c->workdir);
+	free(c->terraform_bin);
+	free(c->modules_dir);
+	if (c->webhook_secret != NULL)
+		sodium_memzero(c->webhook_secret, strlen(c->webhook_secret));
+	free(c->webhook_secret);
+	free(c->callback_allow);
+	free(c->airflow_url);
+	free(c->airflow_dag);
+	free(c->airflow_user);
+	if (c->airflow_password != NULL)
+		sodium_memzero(c->airflow_password, strlen(c->airflow_password));
+	free(c->airflow_password);
+	if (c->airflow_token != NULL)
+		sodium_memzero(c->airflow_token, strlen(c->airflow_token));
+	free(c->airflow_token);
 	free(c->llm_url);
 	free(c->llm_model);
 	if (c->llm_api_key != NULL)

@@ -70,6 +70,28 @@ struct config {
 	/* builds */
 	long build_stale_minutes; /* STRATUS_BUILD_STALE_MINUTES */
 
+	/* runs: the engine, the reconciler, the terraform executor */
+	char *executor;           /* STRATUS_EXECUTOR: "terraform" */
+	char *workdir;            /* STRATUS_WORKDIR: <workdir>/<request_id>/ per run */
+	char *terraform_bin;      /* TERRAFORM_BIN (terraform, tofu, or a path) */
+	char *modules_dir;        /* STRATUS_MODULES_DIR: <dir>/<provider>/main.tf */
+	long retry_delay_s;       /* STRATUS_RETRY_DELAY: before another attempt */
+	long max_attempts;        /* STRATUS_MAX_ATTEMPTS */
+	bool retry_backoff;       /* STRATUS_RETRY_BACKOFF: double the delay each time */
+	long step_timeout_s;      /* STRATUS_STEP_TIMEOUT: one attempt of one step */
+	long lease_s;             /* STRATUS_LEASE_SECONDS: extended while a step runs */
+	long provision_max_count; /* STRATUS_PROVISION_MAX_COUNT: instances per request */
+	char *airflow_url;        /* AIRFLOW_URL: the stable REST API's base, or NULL */
+	char *airflow_dag;        /* AIRFLOW_DAG_ID */
+	char *airflow_user;       /* AIRFLOW_USERNAME (basic auth), or NULL */
+	char *airflow_password;   /* AIRFLOW_PASSWORD; never logged */
+	char *airflow_token;      /* AIRFLOW_TOKEN (bearer), or NULL; never logged */
+	long airflow_poll_s;      /* AIRFLOW_POLL_SECONDS: between looks at a DAG run */
+	long airflow_timeout_ms;  /* AIRFLOW_TIMEOUT_MS: one request to Airflow */
+	char *webhook_secret;     /* STRATUS_WEBHOOK_SECRET: signs completion webhooks, or NULL */
+	char *callback_allow;  /* STRATUS_CALLBACK_ALLOW: non-https URL prefixes allowed, or NULL */
+	long webhook_attempts; /* STRATUS_WEBHOOK_ATTEMPTS */
+
 	/* generator: the optional language-model backend */
 	char *llm_url;       /* STRATUS_LLM_URL: chat-completions endpoint, or NULL */
 	char *llm_model;     /* STRATUS_LLM_MODEL */
@@ -101,5 +123,13 @@ const char *config_environment_name(enum environment e);
  * Used by stratusctl check-config.
  */
 const char *config_raw(const char *name);
+
+/*
+ * Calls fn for every setting whose name starts with `prefix` (the file's,
+ * then the environment's, which win), e.g. the AWS_* credentials handed to
+ * Terraform. The strings are valid until config_free.
+ */
+void config_each(const char *prefix, void (*fn)(const char *name, const char *value, void *ud),
+                 void *ud);
 
 #endif

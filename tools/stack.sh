@@ -10,7 +10,7 @@ STACK_PACKAGES=(
 	check valgrind libssl-dev clang libclang-rt-14-dev
 	mariadb-server mariadb-client
 	lighttpd apache2 apache2-utils libapache2-mod-fcgid nginx spawn-fcgi
-	curl jq procps openssl
+	curl jq procps openssl wrk
 	python3 nodejs
 )
 
@@ -114,13 +114,15 @@ stack_db_init() {
 	fi
 }
 
+# STACK_DB_POOL: InnoDB buffer pool size (default 128M; bench/run uses 256M,
+# as the anchors do).
 stack_db_start() {
 	[ -f "$STACK/mysql/mariadbd.pid" ] && kill -0 "$(cat "$STACK/mysql/mariadbd.pid")" 2>/dev/null &&
 		return 0
 	mariadbd --no-defaults --user="$(id -un)" --datadir="$STACK/mysql/data" \
 		--socket="$STACK/mysql/mysql.sock" --port="$DB_PORT" --bind-address=127.0.0.1 \
 		--pid-file="$STACK/mysql/mariadbd.pid" --log-error="$STACK/mysql/error.log" \
-		--skip-name-resolve --innodb-buffer-pool-size=128M --max-connections=200 \
+		--skip-name-resolve --innodb-buffer-pool-size="${STACK_DB_POOL:-128M}" --max-connections=200 \
 		>/dev/null 2>&1 &
 	local i
 	for ((i = 0; i < 300; i++)); do

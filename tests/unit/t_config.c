@@ -234,6 +234,77 @@ START_TEST(file_is_read_and_environment_wins)
 }
 END_TEST
 
+static void count_each(const char *name, const char *value, void *ud)
+{
+	if (strcmp(name, "AWS_UNIT_A") == 0 && strcmp(value, "1") == 0)
+		(*(int *)ud)++;
+	if (strcmp(name, "AWS_UNIT_B") == 0 && strcmp(value, "2") == 0)
+		(*(int *)ud) += 10;
+}
+
+START_TEST(run_settings)
+{
+	struct config c;
+	char err[512];
+	int seen = 0;
+
+	clear_env();
+	set_secrets();
+	unsetenv("AIRFLOW_URL");
+	unsetenv("TERRAFORM_BIN");
+	setenv("DATABASE_URL", "mysql://a:b@h/db", 1);
+	ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.executor, "terraform");
+	ck_assert_str_eq(c.terraform_bin, "terraform");
+	ck_assert_str_eq(c.workdir, "/var/lib/stratus/runs");
+	ck_assert_int_eq(c.retry_delay_s, 300);
+	ck_assert_int_eq(c.max_attempts, 3);
+	ck_assert(!c.retry_backoff);
+	ck_assert_int_eq(c.lease_s, 60);
+	ck_assert_int_eq(c.step_timeout_s, 3600);
+	ck_assert_int_eq(c.provision_max_count, 20);
+	ck_assert_ptr_null(c.airflow_url);
+	ck_assert_ptr_null(c.webhook_secret);
+	config_free(&c);
+
+	setenv("AWS_UNIT_A", "1", 1);
+	setenv("AWS_UNIT_B", "2", 1);
+	config_each("AWS_UNIT_", count_each, &seen);
+	ck_assert_int_eq(seen, 11);
+	unsetenv("AWS_UNIT_A");
+	unsetenv("AWS_UNIT_B");
+
+	setenv("STRATUS_EXECUTOR", "airflow", 1);
+	expect_error("AIRFLOW_URL");
+	setenv("AIRFLOW_URL", "ftp://airflow", 1);
+	expect_error("AIRFLOW_URL");
+	setenv("AIRFLOW_URL", "http://127.0.0.1:8080", 1);
+	ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.airflow_dag, "stratus_provision");
+	ck_assert_int_eq(c.airflow_poll_s, 15);
+	config_free(&c);
+	unsetenv("AIRFLOW_URL");
+	setenv("STRATUS_EXECUTOR", "ansible", 1);
+	expect_error("STRATUS_EXECUTOR");
+	unsetenv("STRATUS_EXECUTOR");
+	setenv("STRATUS_WORKDIR", "runs", 1);
+	expect_error("STRATUS_WORKDIR");
+	unsetenv("STRATUS_WORKDIR");
+	setenv("STRATUS_RETRY_BACKOFF", "yes", 1);
+	expect_error("STRATUS_RETRY_BACKOFF");
+	unsetenv("STRATUS_RETRY_BACKOFF");
+	setenv("STRATUS_WEBHOOK_SECRET", "short", 1);
+	expect_error("STRATUS_WEBHOOK_SECRET");
+	unsetenv("STRATUS_WEBHOOK_SECRET");
+	setenv("STRATUS_LEASE_SECONDS", "1", 1);
+	expect_error("STRATUS_LEASE_SECONDS");
+	unsetenv("STRATUS_LEASE_SECONDS");
+	setenv("STRATUS_PROVISION_MAX_COUNT", "0", 1);
+	expect_error("STRATUS_PROVISION_MAX_COUNT");
+	unsetenv("STRATUS_PROVISION_MAX_COUNT");
+}
+END_TEST
+
 Suite *suite_config(void)
 {
 	Suite *s = suite_create("config");
@@ -245,6 +316,7 @@ Suite *suite_config(void)
 	tcase_add_test(tc, load_errors_name_the_setting);
 	tcase_add_test(tc, load_defaults_and_values);
 	tcase_add_test(tc, file_is_read_and_environment_wins);
+	tcase_add_test(tc, run_settings);
 	suite_add_tcase(s, tc);
 	return s;
 }

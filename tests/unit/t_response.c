@@ -30,7 +30,9 @@ END_TEST
 
 START_TEST(categories_map_to_statuses)
 {
-	static const int want[E__MAX] = { 400, 401, 403, 404, 405, 409, 413, 415, 429, 500, 503 };
+	static const int want[E__MAX] = {
+		400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503
+	};
 
 	for (int i = 0; i < E__MAX; i++) {
 		ck_assert_int_eq(api_err_status((enum api_err)i), want[i]);
@@ -38,6 +40,8 @@ START_TEST(categories_map_to_statuses)
 	}
 	ck_assert_str_eq(api_err_name(E_RATE_LIMITED), "RateLimited");
 	ck_assert_str_eq(api_err_code(E_UNAVAILABLE), "SERVICE_UNAVAILABLE");
+	ck_assert_str_eq(api_err_name(E_UNPROCESSABLE), "UnprocessableEntity");
+	ck_assert_str_eq(api_err_code(E_UNPROCESSABLE), "UNPROCESSABLE_ENTITY");
 }
 END_TEST
 

@@ -24,6 +24,7 @@ int main(void)
 	srunner_add_suite(sr, suite_password());
 	srunner_add_suite(sr, suite_token());
 	srunner_add_suite(sr, suite_gen());
+	srunner_add_suite(sr, suite_engine());
 	srunner_add_suite(sr, suite_hcl());
 	srunner_add_suite(sr, suite_llm());
 	srunner_run_all(sr, CK_NORMAL);

@@ -14,6 +14,7 @@ Suite *suite_apikey(void);
 Suite *suite_password(void);
 Suite *suite_token(void);
 Suite *suite_gen(void);
+Suite *suite_engine(void);
 Suite *suite_hcl(void);
 Suite *suite_llm(void);
 

@@ -1,0 +1,1192 @@
+/* runs.c: the queries of the run engine: runs, tasks, leases, events, reconcilers. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "db/runs.h"
+#include "lib/log.h"
+
+/* ------------------------------------------------------------------ helpers */
+
+/* NUL-terminates a fetched string column of capacity cap (the bind's buffer_length). */
+static void fix_str(char *buf, unsigned long len, unsigned long cap)
+{
+	buf[len < cap ? len : cap] = '\0';
+}
+
+/* Parses stored JSON text; NULL when empty or unreadable (truncated). */
+static struct json_object *parse_json(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return NULL;
+	return json_tokener_parse(s);
+}
+
+static const char *task_status(enum jobs_task_status s)
+{
+	return jobs_task_status_name(s);
+}
+
+/* ------------------------------------------------------------------ runs */
+
+static const char SQL_RUN_INSERT[] =
+        "INSERT INTO runs (uuid, kind, subject, executor, status, input, created_by, "
+        "idempotency_key, request_hash, callback_url, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))";
+static const char SQL_TASK_INSERT[] =
+        "INSERT INTO tasks (run_id, seq, name, depends_on, status, max_attempts, retry_delay_s, "
+        "retry_backoff, timeout_s, next_attempt_at, executor, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, IF(? = 'ready', UTC_TIMESTAMP(6), NULL), ?, "
+        "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))";
+static const char SQL_EVENT_ADD[] =
+        "INSERT INTO run_events (run_id, task_id, attempt, level, stream, message, created_at) "
+        "VALUES (?, NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, UTC_TIMESTAMP(6))";
+
+static struct db_stmt q_run_insert = DB_STMT(SQL_RUN_INSERT, 9, 0);
+static struct db_stmt q_task_insert = DB_STMT(SQL_TASK_INSERT, 11, 0);
+static struct db_stmt q_event_add = DB_STMT(SQL_EVENT_ADD, 6, 0);
+
+enum db_rc db_event_add(struct db *db, int64_t run_id, int64_t task_id, int64_t attempt,
+                        enum run_event_level level, const char *stream, const char *message)
+{
+	MYSQL_BIND in[6];
+	int64_t lv = level;
+	char msg[4001];
+
+	/* At most 4000 bytes, cut on a UTF-8 boundary. */
+	snprintf(msg, sizeof(msg), "%s", message);
+	if (strlen(message) > 4000) {
+		size_t n = 4000;
+
+		while (n > 0 && ((unsigned char)msg[n] & 0xc0) == 0x80)
+			n--;
+		msg[n] = '\0';
+	}
+	db_bind_int64(&in[0], &run_id);
+	db_bind_int64(&in[1], &task_id);
+	db_bind_int64(&in[2], &attempt);
+	db_bind_int64(&in[3], &lv);
+	db_bind_str(&in[4], stream, NULL);
+	db_bind_str(&in[5], msg, NULL);
+	return db_query(db, &q_event_add, in, NULL);
+}
+
+/* Inserts the run, its tasks and its first log line; inside the caller's transaction. */
+static enum db_rc insert_run(struct db *db, const struct run_new *n, int64_t *id)
+{
+	struct jobs_task t[DB_RUN_MAX_TASKS];
+	enum jobs_run_status rs = JR_QUEUED;
+	MYSQL_BIND in[11];
+	char line[128];
+	enum db_rc rc;
+
+	if (n->ntasks == 0 || n->ntasks > DB_RUN_MAX_TASKS)
+		return DB_ERROR;
+	/* The initial statuses come from the engine: roots are ready. */
+	memset(t, 0, sizeof(t));
+	for (size_t i = 0; i < n->ntasks; i++) {
+		snprintf(t[i].name, sizeof(t[i].name), "%.*s", JOBS_NAME_MAX, n->tasks[i].name);
+		snprintf(t[i].depends_on, sizeof(t[i].depends_on), "%.*s", JOBS_DEPS_MAX,
+		         n->tasks[i].depends_on);
+		t[i].status = JT_PENDING;
+	}
+	jobs_settle(t, n->ntasks, &rs);
+
+	db_bind_str(&in[0], n->uuid, NULL);
+	db_bind_str(&in[1], n->kind, NULL);
+	db_bind_str(&in[2], n->subject, NULL);
+	db_bind_str(&in[3], n->executor, NULL);
+	db_bind_str(&in[4], n->input, NULL);
+	db_bind_str(&in[5], n->created_by, NULL);
+	db_bind_str(&in[6], n->idempotency_key, NULL);
+	db_bind_str(&in[7], n->request_hash, NULL);
+	db_bind_str(&in[8], n->callback_url, NULL);
+	if ((rc = db_query(db, &q_run_insert, in, NULL)) != DB_OK)
+		return rc;
+	*id = (int64_t)db_insert_id(db, &q_run_insert);
+	for (size_t i = 0; i < n->ntasks; i++) {
+		const struct run_task_new *x = &n->tasks[i];
+		int64_t seq = (int64_t)i, ma = x->max_attempts, rd = x->retry_delay_s,
+		        bo = x->retry_backoff, to = x->timeout_s;
+		const char *st = task_status(t[i].status);
+
+		db_bind_int64(&in[0], id);
+		db_bind_int64(&in[1], &seq);
+		db_bind_str(&in[2], x->name, NULL);
+		db_bind_str(&in[3], x->depends_on, NULL);
+		db_bind_str(&in[4], st, NULL);
+		db_bind_int64(&in[5], &ma);
+		db_bind_int64(&in[6], &rd);
+		db_bind_int64(&in[7], &bo);
+		db_bind_int64(&in[8], &to);
+		db_bind_str(&in[9], st, NULL);
+		db_bind_str(&in[10], n->executor, NULL);
+		if ((rc = db_query(db, &q_task_insert, in, NULL)) != DB_OK)
+			return rc;
+	}
+	snprintf(line, sizeof(line), "run created with %zu tasks (executor %.16s)", n->ntasks,
+	         n->executor);
+	return db_event_add(db, *id, 0, 0, EV_INFO, NULL, line);
+}
+
+enum db_rc db_run_create(struct db *db, const struct run_new *n, int64_t *id)
+{
+	enum db_rc rc;
+
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	if ((rc = insert_run(db, n, id)) != DB_OK || (rc = db_commit(db)) != DB_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	return DB_OK;
+}
+
+static const char SQL_DESTROY_LOCK[] =
+        "SELECT id, status FROM runs WHERE uuid = ? AND kind = 'provision' FOR UPDATE";
+static const char SQL_DESTROY_LAST[] =
+        "SELECT status FROM runs WHERE kind = 'destroy' AND subject = ? ORDER BY id DESC LIMIT 1";
+static struct db_stmt q_destroy_lock = DB_STMT(SQL_DESTROY_LOCK, 1, 0);
+static struct db_stmt q_destroy_last = DB_STMT(SQL_DESTROY_LAST, 1, 0);
+
+enum db_rc db_destroy_create(struct db *db, const char *target, const struct run_new *n,
+                             int64_t *id)
+{
+	MYSQL_BIND in[1], out[2];
+	struct db_str st;
+	int64_t tid = 0;
+	enum jobs_run_status ts, ds;
+	enum db_rc rc;
+
+	db_bind_str(&in[0], target, NULL);
+	db_bind_out_int64(&out[0], &tid, NULL);
+	db_bind_out_dstr(&out[1], &st);
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	/* The provisioning run's row serialises concurrent destroy requests. */
+	if ((rc = db_query_one(db, &q_destroy_lock, in, out)) != DB_OK)
+		goto fail;
+	if (jobs_run_status_parse(db_str_fix(&st), &ts) < 0 || !jobs_run_terminal(ts) ||
+	    ts == JR_CANCELED) {
+		rc = DB_DUPLICATE;
+		goto fail;
+	}
+	db_bind_out_dstr(&out[0], &st);
+	rc = db_query_one(db, &q_destroy_last, in, out);
+	if (rc == DB_OK && jobs_run_status_parse(db_str_fix(&st), &ds) == 0 &&
+	    (ds == JR_QUEUED || ds == JR_RUNNING || ds == JR_SUCCEEDED)) {
+		rc = DB_DUPLICATE;
+		goto fail;
+	}
+	if (rc != DB_OK && rc != DB_NOT_FOUND)
+		goto fail;
+	if ((rc = insert_run(db, n, id)) != DB_OK || (rc = db_commit(db)) != DB_OK)
+		goto fail;
+	return DB_OK;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+#define RUN_COLS                                                                                   \
+	"id, uuid, kind, COALESCE(subject, ''), executor, status, input, COALESCE(output, ''), "   \
+	"COALESCE(message, ''), created_by, COALESCE(idempotency_key, ''), "                       \
+	"COALESCE(request_hash, ''), created_at, updated_at, COALESCE(started_at, ''), "           \
+	"COALESCE(finished_at, ''), COALESCE((SELECT CONCAT(d.status, ' ', d.uuid) FROM runs d "   \
+	"WHERE d.kind = 'destroy' AND d.subject = runs.uuid ORDER BY d.id DESC LIMIT 1), '')"
+#define NRC 17
+
+static const char SQL_RUN_GET[] =
+        "SELECT " RUN_COLS " FROM runs WHERE uuid = ? AND (? = '' OR kind = ?)";
+static const char SQL_RUN_IDEM[] =
+        "SELECT " RUN_COLS " FROM runs WHERE created_by = ? AND idempotency_key = ? "
+        "LOCK IN SHARE MODE NOWAIT";
+static const char SQL_RUN_LIST[] =
+        "SELECT " RUN_COLS " FROM runs WHERE kind = ? AND (? = 0 OR status IN (?, ?)) "
+        "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+static const char SQL_RUN_COUNT[] =
+        "SELECT COUNT(*) FROM runs WHERE kind = ? AND (? = 0 OR status IN (?, ?))";
+
+static struct db_stmt q_run_get = DB_STMT(SQL_RUN_GET, 3, DB_IDEMPOTENT);
+static struct db_stmt q_run_idem = DB_STMT(SQL_RUN_IDEM, 2, DB_IDEMPOTENT);
+static struct db_stmt q_run_list = DB_STMT(SQL_RUN_LIST, 6, DB_IDEMPOTENT);
+static struct db_stmt q_run_count = DB_STMT(SQL_RUN_COUNT, 4, DB_IDEMPOTENT);
+
+/* The output binds of RUN_COLS; the two JSON columns in heap buffers. */
+struct run_out {
+	MYSQL_BIND b[NRC];
+	unsigned long len[NRC];
+	char status[20];
+	char destroy[80]; /* "<status> <uuid>" of the latest destroy run, or "" */
+	char *input, *output;
+};
+
+static int bind_run(struct run_out *o, struct run *r)
+{
+	struct {
+		char *buf;
+		size_t cap;
+	} s[NRC] = {
+		[1] = { r->uuid, sizeof(r->uuid) },
+		[2] = { r->kind, sizeof(r->kind) },
+		[3] = { r->subject, sizeof(r->subject) },
+		[4] = { r->executor, sizeof(r->executor) },
+		[5] = { o->status, sizeof(o->status) },
+		[8] = { r->message, sizeof(r->message) },
+		[9] = { r->created_by, sizeof(r->created_by) },
+		[10] = { r->idempotency_key, sizeof(r->idempotency_key) },
+		[11] = { r->request_hash, sizeof(r->request_hash) },
+		[12] = { r->created_at, sizeof(r->created_at) },
+		[13] = { r->updated_at, sizeof(r->updated_at) },
+		[14] = { r->started_at, sizeof(r->started_at) },
+		[15] = { r->finished_at, sizeof(r->finished_at) },
+		[16] = { o->destroy, sizeof(o->destroy) },
+	};
+
+	memset(r, 0, sizeof(*r));
+	if ((o->input = malloc(DB_RUN_JSON_MAX + 1)) == NULL ||
+	    (o->output = malloc(DB_RUN_JSON_MAX + 1)) == NULL) {
+		free(o->input);
+		return -1;
+	}
+	memset(o->b, 0, sizeof(o->b));
+	memset(o->len, 0, sizeof(o->len));
+	for (int i = 0; i < NRC; i++)
+		if (s[i].buf != NULL)
+			db_bind_out_str(&o->b[i], s[i].buf, s[i].cap - 2, &o->len[i], NULL);
+	db_bind_out_int64(&o->b[0], &r->id, NULL);
+	db_bind_out_str(&o->b[6], o->input, DB_RUN_JSON_MAX, &o->len[6], NULL);
+	db_bind_out_str(&o->b[7], o->output, DB_RUN_JSON_MAX, &o->len[7], NULL);
+	return 0;
+}
+
+/* After a fetch: terminate the strings, parse the JSON, convert the times. */
+static void fix_run(struct run_out *o, struct run *r)
+{
+	for (int i = 1; i < NRC; i++)
+		fix_str(o->b[i].buffer, o->len[i], o->b[i].buffer_length);
+	if (jobs_run_status_parse(o->status, &r->status) < 0)
+		r->status = JR_FAILED;
+	r->has_destroy = false;
+	{
+		char *sp = strchr(o->destroy, ' ');
+
+		if (sp != NULL) {
+			*sp = '\0';
+			r->has_destroy = jobs_run_status_parse(o->destroy, &r->destroy_status) == 0;
+			snprintf(r->destroy_run, sizeof(r->destroy_run), "%.36s", sp + 1);
+		}
+	}
+	json_object_put(r->input);
+	json_object_put(r->output);
+	r->input = parse_json(o->input);
+	r->output = parse_json(o->output);
+	db_time_iso(r->created_at);
+	db_time_iso(r->updated_at);
+	db_time_iso(r->started_at);
+	db_time_iso(r->finished_at);
+}
+
+static void unbind_run(struct run_out *o)
+{
+	free(o->input);
+	free(o->output);
+}
+
+void run_clear(struct run *r)
+{
+	json_object_put(r->input);
+	json_object_put(r->output);
+	r->input = r->output = NULL;
+}
+
+static enum db_rc one_run(struct db *db, struct db_stmt *q, MYSQL_BIND *in, struct run *r)
+{
+	struct run_out o;
+	enum db_rc rc;
+
+	if (bind_run(&o, r) < 0)
+		return DB_ERROR;
+	if ((rc = db_query_one(db, q, in, o.b)) == DB_OK)
+		fix_run(&o, r);
+	unbind_run(&o);
+	return rc;
+}
+
+enum db_rc db_run_get(struct db *db, const char *uuid, const char *kind, struct run *r)
+{
+	MYSQL_BIND in[3];
+
+	db_bind_str(&in[0], uuid, NULL);
+	db_bind_str(&in[1], kind ? kind : "", NULL);
+	db_bind_str(&in[2], kind ? kind : "", NULL);
+	return one_run(db, &q_run_get, in, r);
+}
+
+enum db_rc db_run_by_idempotency(struct db *db, const char *created_by, const char *key,
+                                 struct run *r)
+{
+	MYSQL_BIND in[2];
+
+	db_bind_str(&in[0], created_by, NULL);
+	db_bind_str(&in[1], key, NULL);
+	return one_run(db, &q_run_idem, in, r);
+}
+
+/* Binds the 4 filter placeholders: kind, nstatus, status, status. */
+static void bind_list_filter(MYSQL_BIND *in, const char *kind, const enum jobs_run_status *status,
+                             size_t nstatus, int64_t *ns)
+{
+	*ns = (int64_t)nstatus;
+	db_bind_str(&in[0], kind, NULL);
+	db_bind_int64(&in[1], ns);
+	db_bind_str(&in[2], nstatus > 0 ? jobs_run_status_name(status[0]) : "", NULL);
+	db_bind_str(&in[3],
+	            nstatus > 1   ? jobs_run_status_name(status[1])
+	            : nstatus > 0 ? jobs_run_status_name(status[0])
+	                          : "",
+	            NULL);
+}
+
+enum db_rc db_run_list(struct db *db, const char *kind, const enum jobs_run_status *status,
+                       size_t nstatus, int64_t limit, int64_t offset,
+                       void (*row)(const struct run *r, void *ud), void *ud, int64_t *total)
+{
+	MYSQL_BIND in[6], cnt[1];
+	struct run_out o;
+	struct run *r;
+	int64_t ns = 0;
+	enum db_rc rc;
+	int f;
+
+	bind_list_filter(in, kind, status, nstatus, &ns);
+	db_bind_out_int64(&cnt[0], total, NULL);
+	if ((rc = db_query_one(db, &q_run_count, in, cnt)) != DB_OK)
+		return rc;
+	db_bind_int64(&in[4], &limit);
+	db_bind_int64(&in[5], &offset);
+	if ((r = malloc(sizeof(*r))) == NULL)
+		return DB_ERROR;
+	if (bind_run(&o, r) < 0) {
+		free(r);
+		return DB_ERROR;
+	}
+	if ((rc = db_query(db, &q_run_list, in, o.b)) == DB_OK) {
+		while ((f = db_fetch(db, &q_run_list)) == 1) {
+			fix_run(&o, r);
+			row(r, ud);
+		}
+		db_done(db, &q_run_list);
+		if (f != 0)
+			rc = DB_ERROR;
+	}
+	run_clear(r);
+	unbind_run(&o);
+	free(r);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ tasks of a run */
+
+static const char SQL_TASKS_JSON[] =
+        "SELECT name, depends_on, status, attempts, max_attempts, COALESCE(last_error, ''), "
+        "last_error IS NULL, COALESCE(next_attempt_at, ''), COALESCE(started_at, ''), "
+        "COALESCE(finished_at, '') FROM tasks WHERE run_id = ? ORDER BY seq";
+static struct db_stmt q_tasks_json = DB_STMT(SQL_TASKS_JSON, 1, DB_IDEMPOTENT);
+
+static struct json_object *time_or_null(char *s)
+{
+	if (s[0] == '\0')
+		return NULL;
+	db_time_iso(s);
+	return json_object_new_string(s);
+}
+
+enum db_rc db_run_tasks(struct db *db, int64_t run_id, struct json_object *items)
+{
+	MYSQL_BIND in[1], out[10];
+	struct db_str name, status, next, started, finished;
+	char deps[JOBS_DEPS_MAX + 2], err[2004];
+	unsigned long dlen = 0, elen = 0;
+	int64_t attempts = 0, max = 0, no_err = 0;
+	enum db_rc rc;
+	int f;
+
+	db_bind_int64(&in[0], &run_id);
+	db_bind_out_dstr(&out[0], &name);
+	db_bind_out_str(&out[1], deps, sizeof(deps) - 2, &dlen, NULL);
+	db_bind_out_dstr(&out[2], &status);
+	db_bind_out_int64(&out[3], &attempts, NULL);
+	db_bind_out_int64(&out[4], &max, NULL);
+	db_bind_out_str(&out[5], err, sizeof(err) - 2, &elen, NULL);
+	db_bind_out_int64(&out[6], &no_err, NULL);
+	db_bind_out_dstr(&out[7], &next);
+	db_bind_out_dstr(&out[8], &started);
+	db_bind_out_dstr(&out[9], &finished);
+	if ((rc = db_query(db, &q_tasks_json, in, out)) != DB_OK)
+		return rc;
+	while ((f = db_fetch(db, &q_tasks_json)) == 1) {
+		struct json_object *o = json_object_new_object(), *d = json_object_new_array();
+		char *save = NULL;
+
+		fix_str(deps, dlen, sizeof(deps) - 2);
+		fix_str(err, elen, sizeof(err) - 2);
+		for (char *p = strtok_r(deps, ",", &save); p; p = strtok_r(NULL, ",", &save))
+			json_object_array_add(d, json_object_new_string(p));
+		json_object_object_add(o, "name", json_object_new_string(db_str_fix(&name)));
+		json_object_object_add(o, "depends_on", d);
+		json_object_object_add(o, "status", json_object_new_string(db_str_fix(&status)));
+		json_object_object_add(o, "attempts", json_object_new_int64(attempts));
+		json_object_object_add(o, "max_attempts", json_object_new_int64(max));
+		json_object_object_add(o, "last_error",
+		                       no_err ? NULL : json_object_new_string(err));
+		json_object_object_add(o, "next_attempt_at",
+		                       time_or_null((char *)db_str_fix(&next)));
+		json_object_object_add(o, "started_at", time_or_null((char *)db_str_fix(&started)));
+		json_object_object_add(o, "finished_at",
+		                       time_or_null((char *)db_str_fix(&finished)));
+		json_object_array_add(items, o);
+	}
+	db_done(db, &q_tasks_json);
+	return f == 0 ? DB_OK : DB_ERROR;
+}
+
+/* ------------------------------------------------------------------ settling a run */
+
+static const char SQL_RUN_LOCK[] =
+        "SELECT status, kind, COALESCE(callback_url, '') FROM runs WHERE id = ? FOR UPDATE";
+static const char SQL_WEBHOOK_ADD[] =
+        "INSERT INTO webhooks (run_id, url, status, next_attempt_at, created_at) VALUES "
+        "(?, ?, 'pending', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE id = id";
+static struct db_stmt q_webhook_add = DB_STMT(SQL_WEBHOOK_ADD, 2, 0);
+static const char SQL_TASKS_LOCK[] =
+        "SELECT id, name, depends_on, status, attempts, max_attempts, retry_delay_s, "
+        "retry_backoff, COALESCE(lease_owner, ''), "
+        "COALESCE(lease_expires_at < UTC_TIMESTAMP(6), 0) "
+        "FROM tasks WHERE run_id = ? ORDER BY seq FOR UPDATE";
+static const char SQL_TASK_SET[] =
+        "UPDATE tasks SET status = ?, updated_at = UTC_TIMESTAMP(6), "
+        "next_attempt_at = IF(? = 'ready', UTC_TIMESTAMP(6), NULL), "
+        "finished_at = IF(? IN ('succeeded', 'failed', 'canceled'), UTC_TIMESTAMP(6), "
+        "finished_at), lease_owner = IF(? = 'running', lease_owner, NULL), "
+        "lease_expires_at = IF(? = 'running', lease_expires_at, NULL) WHERE id = ?";
+static const char SQL_TASK_DONE[] =
+        "UPDATE tasks SET status = 'succeeded', output = ?, updated_at = UTC_TIMESTAMP(6), "
+        "finished_at = UTC_TIMESTAMP(6), lease_owner = NULL, lease_expires_at = NULL, "
+        "next_attempt_at = NULL WHERE id = ?";
+static const char SQL_TASK_FAILED[] =
+        "UPDATE tasks SET status = ?, last_error = ?, updated_at = UTC_TIMESTAMP(6), "
+        "next_attempt_at = IF(? = 'retrying', UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND, NULL), "
+        "finished_at = IF(? = 'failed', UTC_TIMESTAMP(6), NULL), lease_owner = NULL, "
+        "lease_expires_at = NULL WHERE id = ?";
+static const char SQL_RUN_OUTPUT[] =
+        "UPDATE runs SET output = JSON_MERGE_PATCH(COALESCE(output, '{}'), ?), "
+        "updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
+static const char SQL_RUN_SET[] =
+        "UPDATE runs SET status = ?, message = COALESCE(?, message), "
+        "updated_at = UTC_TIMESTAMP(6), started_at = COALESCE(started_at, UTC_TIMESTAMP(6)), "
+        "finished_at = IF(? IN ('succeeded', 'failed', 'canceled'), UTC_TIMESTAMP(6), NULL) "
+        "WHERE id = ?";
+
+static const char SQL_TASK_DEFER[] =
+        "UPDATE tasks SET status = 'ready', attempts = attempts - 1, "
+        "next_attempt_at = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, lease_owner = NULL, "
+        "lease_expires_at = NULL, updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
+static struct db_stmt q_task_defer = DB_STMT(SQL_TASK_DEFER, 2, 0);
+static struct db_stmt q_run_lock = DB_STMT(SQL_RUN_LOCK, 1, 0);
+static struct db_stmt q_tasks_lock = DB_STMT(SQL_TASKS_LOCK, 1, 0);
+static struct db_stmt q_task_set = DB_STMT(SQL_TASK_SET, 6, 0);
+static struct db_stmt q_task_done = DB_STMT(SQL_TASK_DONE, 2, 0);
+static struct db_stmt q_task_failed = DB_STMT(SQL_TASK_FAILED, 6, 0);
+static struct db_stmt q_run_output = DB_STMT(SQL_RUN_OUTPUT, 2, 0);
+static struct db_stmt q_run_set = DB_STMT(SQL_RUN_SET, 4, 0);
+
+/* A run locked for an update, with its tasks as the engine sees them. */
+struct locked_run {
+	int64_t id;
+	enum jobs_run_status status;
+	char kind[36];
+	char callback[2052]; /* "" when none */
+	size_t n;
+	struct jobs_task t[DB_RUN_MAX_TASKS];
+	int64_t task_id[DB_RUN_MAX_TASKS];
+	int64_t attempts[DB_RUN_MAX_TASKS];
+	int64_t max_attempts[DB_RUN_MAX_TASKS];
+	int64_t retry_delay_s[DB_RUN_MAX_TASKS];
+	bool backoff[DB_RUN_MAX_TASKS];
+	bool lease_expired[DB_RUN_MAX_TASKS];
+	char owner[DB_RUN_MAX_TASKS][132];
+};
+
+/* Inside a transaction: locks run `id` and reads its tasks. */
+static enum db_rc lock_run(struct db *db, int64_t id, struct locked_run *L)
+{
+	MYSQL_BIND in[1], out[10];
+	struct db_str st, kind, name, status, owner;
+	char deps[JOBS_DEPS_MAX + 2];
+	unsigned long dlen = 0, clen = 0;
+	int64_t tid = 0, att = 0, max = 0, delay = 0, bo = 0, expired = 0;
+	enum db_rc rc;
+	int f;
+
+	L->id = id;
+	L->n = 0;
+	db_bind_int64(&in[0], &id);
+	db_bind_out_dstr(&out[0], &st);
+	db_bind_out_dstr(&out[1], &kind);
+	db_bind_out_str(&out[2], L->callback, sizeof(L->callback) - 2, &clen, NULL);
+	if ((rc = db_query_one(db, &q_run_lock, in, out)) != DB_OK)
+		return rc;
+	fix_str(L->callback, clen, sizeof(L->callback) - 2);
+	if (jobs_run_status_parse(db_str_fix(&st), &L->status) < 0)
+		return DB_ERROR;
+	snprintf(L->kind, sizeof(L->kind), "%s", db_str_fix(&kind));
+
+	db_bind_out_int64(&out[0], &tid, NULL);
+	db_bind_out_dstr(&out[1], &name);
+	db_bind_out_str(&out[2], deps, sizeof(deps) - 2, &dlen, NULL);
+	db_bind_out_dstr(&out[3], &status);
+	db_bind_out_int64(&out[4], &att, NULL);
+	db_bind_out_int64(&out[5], &max, NULL);
+	db_bind_out_int64(&out[6], &delay, NULL);
+	db_bind_out_int64(&out[7], &bo, NULL);
+	db_bind_out_dstr(&out[8], &owner);
+	db_bind_out_int64(&out[9], &expired, NULL);
+	if ((rc = db_query(db, &q_tasks_lock, in, out)) != DB_OK)
+		return rc;
+	while ((f = db_fetch(db, &q_tasks_lock)) == 1) {
+		size_t i = L->n;
+		struct jobs_task *t = &L->t[i];
+
+		if (i >= DB_RUN_MAX_TASKS)
+			continue;
+		memset(t, 0, sizeof(*t));
+		fix_str(deps, dlen, sizeof(deps) - 2);
+		snprintf(t->name, sizeof(t->name), "%.*s", JOBS_NAME_MAX, db_str_fix(&name));
+		snprintf(t->depends_on, sizeof(t->depends_on), "%.*s", JOBS_DEPS_MAX, deps);
+		if (jobs_task_status_parse(db_str_fix(&status), &t->status) < 0)
+			t->status = JT_FAILED;
+		L->task_id[i] = tid;
+		L->attempts[i] = att;
+		L->max_attempts[i] = max;
+		L->retry_delay_s[i] = delay;
+		L->backoff[i] = bo != 0;
+		L->lease_expired[i] = expired != 0;
+		snprintf(L->owner[i], sizeof(L->owner[i]), "%s", db_str_fix(&owner));
+		L->n++;
+	}
+	db_done(db, &q_tasks_lock);
+	return f == 0 ? DB_OK : DB_ERROR;
+}
+
+/*
+ * Lets the engine move the locked run forward and writes what changed: the
+ * tasks it readied or canceled, the run's status (with `message` when the
+ * status changes and message is not NULL), and a log line per change.
+ * `force` (JR__MAX: none) is the run's status whatever its tasks say: a
+ * cancel.
+ */
+static enum db_rc settle(struct db *db, struct locked_run *L, const char *message,
+                         enum jobs_run_status force)
+{
+	enum jobs_run_status before = L->status;
+	MYSQL_BIND in[6];
+	enum db_rc rc;
+
+	jobs_settle(L->t, L->n, &L->status);
+	if (force != JR__MAX)
+		L->status = force;
+	for (size_t i = 0; i < L->n; i++) {
+		const char *st = task_status(L->t[i].status);
+		char line[160];
+
+		if (!L->t[i].changed)
+			continue;
+		for (int k = 0; k < 5; k++)
+			db_bind_str(&in[k], st, NULL);
+		db_bind_int64(&in[5], &L->task_id[i]);
+		if ((rc = db_query(db, &q_task_set, in, NULL)) != DB_OK)
+			return rc;
+		snprintf(line, sizeof(line), "task %s is %s", L->t[i].name, st);
+		if ((rc = db_event_add(db, L->id, L->task_id[i], 0,
+		                       L->t[i].status == JT_CANCELED ? EV_WARNING : EV_INFO, NULL,
+		                       line)) != DB_OK)
+			return rc;
+	}
+	if (L->status != before) {
+		const char *st = jobs_run_status_name(L->status);
+		char line[64];
+
+		db_bind_str(&in[0], st, NULL);
+		db_bind_str(&in[1], jobs_run_terminal(L->status) ? message : NULL, NULL);
+		db_bind_str(&in[2], st, NULL);
+		db_bind_int64(&in[3], &L->id);
+		if ((rc = db_query(db, &q_run_set, in, NULL)) != DB_OK)
+			return rc;
+		/* The run's end: its completion webhook, sent by the reconcilers. */
+		if (jobs_run_terminal(L->status) && L->callback[0] != '\0') {
+			db_bind_int64(&in[0], &L->id);
+			db_bind_str(&in[1], L->callback, NULL);
+			if ((rc = db_query(db, &q_webhook_add, in, NULL)) != DB_OK)
+				return rc;
+		}
+		snprintf(line, sizeof(line), "run is %s", st);
+		if ((rc = db_event_add(db, L->id, 0, 0,
+		                       L->status == JR_FAILED     ? EV_ERROR
+		                       : L->status == JR_CANCELED ? EV_WARNING
+		                                                  : EV_INFO,
+		                       NULL, line)) != DB_OK)
+			return rc;
+	}
+	return DB_OK;
+}
+
+enum db_rc db_task_finish(struct db *db, int64_t run_id, int64_t task_id, const char *owner,
+                          int64_t attempt, const struct task_result *res)
+{
+	struct locked_run *L = malloc(sizeof(*L));
+	char line[2200], message[2200];
+	const char *msg = NULL;
+	MYSQL_BIND in[6];
+	enum db_rc rc;
+	size_t i;
+
+	if (L == NULL)
+		return DB_ERROR;
+	if ((rc = db_begin(db)) != DB_OK)
+		goto out;
+	if ((rc = lock_run(db, run_id, L)) != DB_OK)
+		goto fail;
+	for (i = 0; i < L->n && L->task_id[i] != task_id; i++)
+		;
+	/* The fencing: only the holder of this attempt's lease may record it. */
+	if (i == L->n || L->t[i].status != JT_RUNNING || L->attempts[i] != attempt ||
+	    (owner != NULL && strcmp(L->owner[i], owner) != 0) ||
+	    (owner == NULL && !L->lease_expired[i])) {
+		rc = DB_NOT_FOUND;
+		goto fail;
+	}
+	if (res->defer_s > 0) {
+		/* Not finished elsewhere (Airflow): ready again later, the attempt given back. */
+		int64_t d = res->defer_s;
+
+		db_bind_int64(&in[0], &d);
+		db_bind_int64(&in[1], &task_id);
+		if ((rc = db_query(db, &q_task_defer, in, NULL)) != DB_OK ||
+		    (rc = db_commit(db)) != DB_OK)
+			goto fail;
+		free(L);
+		return DB_OK;
+	}
+	if (res->ok) {
+		db_bind_str(&in[0], res->output, NULL);
+		db_bind_int64(&in[1], &task_id);
+		if ((rc = db_query(db, &q_task_done, in, NULL)) != DB_OK)
+			goto fail;
+		if (res->output != NULL) {
+			db_bind_str(&in[0], res->output, NULL);
+			db_bind_int64(&in[1], &run_id);
+			if ((rc = db_query(db, &q_run_output, in, NULL)) != DB_OK)
+				goto fail;
+		}
+		L->t[i].status = JT_SUCCEEDED;
+		snprintf(line, sizeof(line), "task %s succeeded (attempt %lld of %lld)",
+		         L->t[i].name, (long long)attempt, (long long)L->max_attempts[i]);
+		rc = db_event_add(db, run_id, task_id, attempt, EV_INFO, NULL, line);
+	} else {
+		enum jobs_after_failure next =
+		        res->final ? JOBS_FAIL : jobs_on_failure(attempt, L->max_attempts[i]);
+		int64_t ms =
+		        res->retry_now
+		                ? 0
+		                : jobs_retry_delay_ms(L->retry_delay_s[i], attempt, L->backoff[i],
+		                                      L->backoff[i] ? 0.1 : 0, res->rnd);
+		int64_t us = ms * 1000;
+		const char *st = next == JOBS_RETRY ? "retrying" : "failed";
+		const char *err = res->error ? res->error : "failed";
+
+		db_bind_str(&in[0], st, NULL);
+		db_bind_str(&in[1], err, NULL);
+		db_bind_str(&in[2], st, NULL);
+		db_bind_int64(&in[3], &us);
+		db_bind_str(&in[4], st, NULL);
+		db_bind_int64(&in[5], &task_id);
+		if ((rc = db_query(db, &q_task_failed, in, NULL)) != DB_OK)
+			goto fail;
+		L->t[i].status = next == JOBS_RETRY ? JT_RETRYING : JT_FAILED;
+		if (next == JOBS_RETRY)
+			snprintf(line, sizeof(line),
+			         "task %s failed (attempt %lld of %lld), retrying in %lld.%03llds: "
+			         "%.2000s",
+			         L->t[i].name, (long long)attempt, (long long)L->max_attempts[i],
+			         (long long)(ms / 1000), (long long)(ms % 1000), err);
+		else
+			snprintf(line, sizeof(line), "task %s failed after %lld attempts: %.2000s",
+			         L->t[i].name, (long long)attempt, err);
+		snprintf(message, sizeof(message), "%s failed after %lld attempts: %.2000s",
+		         L->t[i].name, (long long)attempt, err);
+		msg = message;
+		rc = db_event_add(db, run_id, task_id, attempt,
+		                  next == JOBS_RETRY ? EV_WARNING : EV_ERROR, NULL, line);
+	}
+	if (rc != DB_OK || (rc = settle(db, L, msg, JR__MAX)) != DB_OK ||
+	    (rc = db_commit(db)) != DB_OK)
+		goto fail;
+	free(L);
+	return DB_OK;
+fail:
+	db_rollback(db);
+out:
+	free(L);
+	return rc;
+}
+
+static const char SQL_CANCEL_RUN[] = "SELECT id FROM runs WHERE uuid = ?";
+static struct db_stmt q_cancel_run = DB_STMT(SQL_CANCEL_RUN, 1, DB_IDEMPOTENT);
+
+enum db_rc db_run_cancel(struct db *db, const char *uuid, const char *who)
+{
+	struct locked_run *L;
+	MYSQL_BIND in[6], out[1];
+	int64_t id = 0;
+	char line[320];
+	enum db_rc rc;
+
+	db_bind_str(&in[0], uuid, NULL);
+	db_bind_out_int64(&out[0], &id, NULL);
+	if ((rc = db_query_one(db, &q_cancel_run, in, out)) != DB_OK)
+		return rc;
+	if ((L = malloc(sizeof(*L))) == NULL)
+		return DB_ERROR;
+	if ((rc = db_begin(db)) != DB_OK)
+		goto out;
+	if ((rc = lock_run(db, id, L)) != DB_OK)
+		goto fail;
+	if (jobs_run_terminal(L->status)) {
+		rc = DB_DUPLICATE;
+		goto fail;
+	}
+	/* Every unfinished task, the running ones included (their reconciler stops them). */
+	for (size_t i = 0; i < L->n; i++) {
+		if (jobs_task_terminal(L->t[i].status))
+			continue;
+		L->t[i].status = JT_CANCELED;
+		L->t[i].changed = true;
+	}
+	snprintf(line, sizeof(line), "canceled by %.254s", who ? who : "?");
+	if ((rc = db_event_add(db, id, 0, 0, EV_WARNING, NULL, line)) != DB_OK)
+		goto fail;
+	if ((rc = settle(db, L, line, JR_CANCELED)) != DB_OK || (rc = db_commit(db)) != DB_OK)
+		goto fail;
+	free(L);
+	return DB_OK;
+fail:
+	db_rollback(db);
+out:
+	free(L);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ leases */
+
+static const char SQL_DUE[] = "SELECT id FROM tasks WHERE status IN ('ready', 'retrying') "
+                              "AND next_attempt_at <= UTC_TIMESTAMP(6) AND executor IN (?, ?) "
+                              "ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
+static const char SQL_TAKE[] =
+        "UPDATE tasks SET status = 'running', lease_owner = ?, "
+        "lease_expires_at = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, attempts = attempts + 1, "
+        "next_attempt_at = NULL, started_at = COALESCE(started_at, UTC_TIMESTAMP(6)), "
+        "updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
+static const char SQL_LEASED[] =
+        "SELECT t.run_id, r.uuid, r.kind, t.name, t.attempts, t.max_attempts, t.timeout_s, "
+        "r.input, r.executor FROM tasks t JOIN runs r ON r.id = t.run_id WHERE t.id = ?";
+static const char SQL_RUN_STARTED[] =
+        "UPDATE runs SET status = 'running', started_at = COALESCE(started_at, "
+        "UTC_TIMESTAMP(6)), updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND status = 'queued'";
+static const char SQL_EXTEND[] =
+        "UPDATE tasks SET lease_expires_at = UTC_TIMESTAMP(6) + INTERVAL ? SECOND "
+        "WHERE id = ? AND lease_owner = ? AND attempts = ? AND status = 'running'";
+static const char SQL_EXPIRED[] =
+        "SELECT id, run_id, attempts FROM tasks WHERE status = 'running' "
+        "AND lease_expires_at < UTC_TIMESTAMP(6) ORDER BY lease_expires_at LIMIT ?";
+
+static struct db_stmt q_due = DB_STMT(SQL_DUE, 3, 0);
+static struct db_stmt q_take = DB_STMT(SQL_TAKE, 3, 0);
+static struct db_stmt q_leased = DB_STMT(SQL_LEASED, 1, DB_IDEMPOTENT);
+static struct db_stmt q_run_started = DB_STMT(SQL_RUN_STARTED, 1, DB_IDEMPOTENT);
+static struct db_stmt q_extend = DB_STMT(SQL_EXTEND, 4, DB_IDEMPOTENT);
+static struct db_stmt q_expired = DB_STMT(SQL_EXPIRED, 1, DB_IDEMPOTENT);
+
+void leased_clear(struct leased *l)
+{
+	json_object_put(l->input);
+	l->input = NULL;
+}
+
+/* Reads what a reconciler needs to run leased task l->task_id. */
+static enum db_rc leased_read(struct db *db, struct leased *l)
+{
+	MYSQL_BIND in[1], out[9];
+	unsigned long len[9] = { 0 };
+	char *input = malloc(DB_RUN_JSON_MAX + 1);
+	enum db_rc rc;
+
+	if (input == NULL)
+		return DB_ERROR;
+	db_bind_int64(&in[0], &l->task_id);
+	db_bind_out_int64(&out[0], &l->run_id, NULL);
+	db_bind_out_str(&out[1], l->run_uuid, sizeof(l->run_uuid) - 2, &len[1], NULL);
+	db_bind_out_str(&out[2], l->kind, sizeof(l->kind) - 2, &len[2], NULL);
+	db_bind_out_str(&out[3], l->name, sizeof(l->name) - 2, &len[3], NULL);
+	db_bind_out_int64(&out[4], &l->attempt, NULL);
+	db_bind_out_int64(&out[5], &l->max_attempts, NULL);
+	db_bind_out_int64(&out[6], &l->timeout_s, NULL);
+	db_bind_out_str(&out[7], input, DB_RUN_JSON_MAX, &len[7], NULL);
+	db_bind_out_str(&out[8], l->executor, sizeof(l->executor) - 2, &len[8], NULL);
+	if ((rc = db_query_one(db, &q_leased, in, out)) == DB_OK) {
+		fix_str(l->run_uuid, len[1], sizeof(l->run_uuid) - 2);
+		fix_str(l->kind, len[2], sizeof(l->kind) - 2);
+		fix_str(l->name, len[3], sizeof(l->name) - 2);
+		fix_str(input, len[7], DB_RUN_JSON_MAX);
+		fix_str(l->executor, len[8], sizeof(l->executor) - 2);
+		l->input = parse_json(input);
+	}
+	free(input);
+	return rc;
+}
+
+enum db_rc db_tasks_lease(struct db *db, const char *owner, const char *const executors[2],
+                          int64_t lease_s, size_t max, struct leased *out, size_t *n)
+{
+	MYSQL_BIND in[3], o[1];
+	int64_t lim = (int64_t)max, id = 0, ids[DB_RUN_MAX_TASKS];
+	size_t got = 0;
+	enum db_rc rc;
+	int f;
+
+	*n = 0;
+	if (max == 0)
+		return DB_OK;
+	if (lim > DB_RUN_MAX_TASKS)
+		lim = DB_RUN_MAX_TASKS;
+	/* The transaction only takes the rows: short, and it touches no run row,
+	 * so it cannot deadlock with a writer that locks a run and then its tasks. */
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	db_bind_str(&in[0], executors[0], NULL);
+	db_bind_str(&in[1], executors[1], NULL);
+	db_bind_int64(&in[2], &lim);
+	db_bind_out_int64(&o[0], &id, NULL);
+	if ((rc = db_query(db, &q_due, in, o)) != DB_OK)
+		goto fail;
+	while ((f = db_fetch(db, &q_due)) == 1)
+		if (got < (size_t)lim)
+			ids[got++] = id;
+	db_done(db, &q_due);
+	if (f != 0) {
+		rc = DB_ERROR;
+		goto fail;
+	}
+	for (size_t i = 0; i < got; i++) {
+		db_bind_str(&in[0], owner, NULL);
+		db_bind_int64(&in[1], &lease_s);
+		db_bind_int64(&in[2], &ids[i]);
+		if ((rc = db_query(db, &q_take, in, NULL)) != DB_OK)
+			goto fail;
+	}
+	if ((rc = db_commit(db)) != DB_OK)
+		goto fail;
+	/* Ours now: read what each needs. A failure here leaves the lease to expire. */
+	for (size_t i = 0; i < got; i++) {
+		memset(&out[*n], 0, sizeof(out[*n]));
+		out[*n].task_id = ids[i];
+		if ((rc = leased_read(db, &out[*n])) != DB_OK)
+			return rc;
+		db_bind_int64(&in[0], &out[*n].run_id);
+		(*n)++;
+		if ((rc = db_query(db, &q_run_started, in, NULL)) != DB_OK)
+			return rc;
+	}
+	return DB_OK;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+enum db_rc db_task_extend(struct db *db, int64_t task_id, const char *owner, int64_t attempt,
+                          int64_t lease_s)
+{
+	MYSQL_BIND in[4];
+	enum db_rc rc;
+
+	db_bind_int64(&in[0], &lease_s);
+	db_bind_int64(&in[1], &task_id);
+	db_bind_str(&in[2], owner, NULL);
+	db_bind_int64(&in[3], &attempt);
+	if ((rc = db_query(db, &q_extend, in, NULL)) != DB_OK)
+		return rc;
+	/* CLIENT_FOUND_ROWS: matched rows, so an unchanged expiry still counts. */
+	return db_affected_rows(db, &q_extend) == 1 ? DB_OK : DB_NOT_FOUND;
+}
+
+enum db_rc db_tasks_expired(struct db *db, size_t max, struct expired *out, size_t *n)
+{
+	MYSQL_BIND in[1], o[3];
+	int64_t lim = (int64_t)max, tid = 0, rid = 0, att = 0;
+	enum db_rc rc;
+	int f;
+
+	*n = 0;
+	db_bind_int64(&in[0], &lim);
+	db_bind_out_int64(&o[0], &tid, NULL);
+	db_bind_out_int64(&o[1], &rid, NULL);
+	db_bind_out_int64(&o[2], &att, NULL);
+	if ((rc = db_query(db, &q_expired, in, o)) != DB_OK)
+		return rc;
+	while ((f = db_fetch(db, &q_expired)) == 1)
+		if (*n < max)
+			out[(*n)++] = (struct expired){ tid, rid, att };
+	db_done(db, &q_expired);
+	return f == 0 ? DB_OK : DB_ERROR;
+}
+
+/* ------------------------------------------------------------------ events */
+
+static const char *const level_names[EV__MAX] = {
+	"debug",   /* EV_DEBUG */
+	"info",    /* EV_INFO */
+	"warning", /* EV_WARNING */
+	"error",   /* EV_ERROR */
+};
+
+const char *run_event_level_name(enum run_event_level l)
+{
+	return (unsigned)l < EV__MAX ? level_names[l] : "info";
+}
+
+int run_event_level_parse(const char *s, enum run_event_level *out)
+{
+	for (int i = 0; i < EV__MAX; i++)
+		if (strcmp(s, level_names[i]) == 0) {
+			*out = (enum run_event_level)i;
+			return 0;
+		}
+	return -1;
+}
+
+static const char SQL_EVENTS[] =
+        "SELECT e.id, e.created_at, e.level, COALESCE(t.name, ''), COALESCE(e.attempt, 0), "
+        "COALESCE(e.stream, ''), e.message FROM run_events e LEFT JOIN tasks t ON "
+        "t.id = e.task_id WHERE e.run_id = ? AND e.id > ? AND e.level >= ? ORDER BY e.id "
+        "LIMIT ?";
+static struct db_stmt q_events = DB_STMT(SQL_EVENTS, 4, DB_IDEMPOTENT);
+
+enum db_rc db_events_list(struct db *db, int64_t run_id, int64_t after,
+                          enum run_event_level min_level, int64_t limit, struct json_object *items,
+                          int64_t *last)
+{
+	MYSQL_BIND in[4], out[7];
+	int64_t id = 0, level = 0, attempt = 0, ml = min_level;
+	struct db_str at, task, stream;
+	char msg[4004];
+	unsigned long mlen = 0;
+	enum db_rc rc;
+	int f;
+
+	*last = after;
+	db_bind_int64(&in[0], &run_id);
+	db_bind_int64(&in[1], &after);
+	db_bind_int64(&in[2], &ml);
+	db_bind_int64(&in[3], &limit);
+	db_bind_out_int64(&out[0], &id, NULL);
+	db_bind_out_dstr(&out[1], &at);
+	db_bind_out_int64(&out[2], &level, NULL);
+	db_bind_out_dstr(&out[3], &task);
+	db_bind_out_int64(&out[4], &attempt, NULL);
+	db_bind_out_dstr(&out[5], &stream);
+	db_bind_out_str(&out[6], msg, sizeof(msg) - 2, &mlen, NULL);
+	if ((rc = db_query(db, &q_events, in, out)) != DB_OK)
+		return rc;
+	while ((f = db_fetch(db, &q_events)) == 1) {
+		struct json_object *o = json_object_new_object();
+
+		fix_str(msg, mlen, sizeof(msg) - 2);
+		db_str_fix(&at);
+		db_time_iso(at.buf);
+		json_object_object_add(o, "id", json_object_new_int64(id));
+		json_object_object_add(o, "time", json_object_new_string(at.buf));
+		json_object_object_add(o, "level",
+		                       json_object_new_string(run_event_level_name((int)level)));
+		json_object_object_add(
+		        o, "task", db_str_fix(&task)[0] ? json_object_new_string(task.buf) : NULL);
+		json_object_object_add(o, "attempt",
+		                       attempt ? json_object_new_int64(attempt) : NULL);
+		json_object_object_add(o, "stream",
+		                       db_str_fix(&stream)[0] ? json_object_new_string(stream.buf)
+		                                              : NULL);
+		json_object_object_add(o, "message", json_object_new_string(msg));
+		json_object_array_add(items, o);
+		*last = id;
+	}
+	db_done(db, &q_events);
+	return f == 0 ? DB_OK : DB_ERROR;
+}
+
+/* ------------------------------------------------------------------ reconcilers */
+
+static const char SQL_BEAT[] =
+        "INSERT INTO reconcilers (owner, host, pid, started_at, last_pass_at, passes, tasks_run) "
+        "VALUES (?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), 1, ?) ON DUPLICATE KEY UPDATE "
+        "last_pass_at = UTC_TIMESTAMP(6), passes = passes + 1, tasks_run = tasks_run + "
+        "VALUES(tasks_run)";
+static const char SQL_BEAT_PRUNE[] =
+        "DELETE FROM reconcilers WHERE last_pass_at < UTC_TIMESTAMP(6) - INTERVAL 1 DAY";
+static struct db_stmt q_beat = DB_STMT(SQL_BEAT, 4, 0);
+static struct db_stmt q_beat_prune = DB_STMT(SQL_BEAT_PRUNE, 0, DB_IDEMPOTENT);
+
+enum db_rc db_reconciler_beat(struct db *db, const char *owner, const char *host, int64_t pid,
+                              int64_t tasks)
+{
+	MYSQL_BIND in[4];
+	enum db_rc rc;
+
+	db_bind_str(&in[0], owner, NULL);
+	db_bind_str(&in[1], host, NULL);
+	db_bind_int64(&in[2], &pid);
+	db_bind_int64(&in[3], &tasks);
+	if ((rc = db_query(db, &q_beat, in, NULL)) != DB_OK)
+		return rc;
+	/* Cron starts a new process, so a new owner, every minute: forget old ones. */
+	return db_query(db, &q_beat_prune, NULL, NULL);
+}
+
+static const char SQL_HEALTH[] =
+        "SELECT (SELECT TIMESTAMPDIFF(SECOND, MAX(last_pass_at), UTC_TIMESTAMP(6)) FROM "
+        "reconcilers), (SELECT COALESCE(MAX(last_pass_at), '') FROM reconcilers), "
+        "(SELECT COUNT(*) FROM tasks WHERE status IN ('ready', 'retrying') AND next_attempt_at "
+        "<= UTC_TIMESTAMP(6)), (SELECT COALESCE(TIMESTAMPDIFF(SECOND, MIN(next_attempt_at), "
+        "UTC_TIMESTAMP(6)), 0) FROM tasks WHERE status IN ('ready', 'retrying') AND "
+        "next_attempt_at <= UTC_TIMESTAMP(6)), (SELECT COUNT(*) FROM tasks WHERE status = "
+        "'running'), (SELECT COUNT(*) FROM tasks WHERE status = 'failed' AND finished_at > "
+        "UTC_TIMESTAMP(6) - INTERVAL 1 DAY)";
+static struct db_stmt q_health = DB_STMT(SQL_HEALTH, 0, DB_IDEMPOTENT);
+
+enum db_rc db_reconciler_health(struct db *db, struct reconciler_health *h)
+{
+	MYSQL_BIND out[6];
+	my_bool never = 0;
+	unsigned long len = 0;
+	enum db_rc rc;
+
+	memset(h, 0, sizeof(*h));
+	db_bind_out_int64(&out[0], &h->last_pass_age_s, &never);
+	db_bind_out_str(&out[1], h->last_pass_at, sizeof(h->last_pass_at) - 2, &len, NULL);
+	db_bind_out_int64(&out[2], &h->queue_depth, NULL);
+	db_bind_out_int64(&out[3], &h->oldest_due_s, NULL);
+	db_bind_out_int64(&out[4], &h->running, NULL);
+	db_bind_out_int64(&out[5], &h->failed_24h, NULL);
+	if ((rc = db_query_one(db, &q_health, NULL, out)) != DB_OK)
+		return rc;
+	fix_str(h->last_pass_at, len, sizeof(h->last_pass_at) - 2);
+	db_time_iso(h->last_pass_at);
+	h->ever = !never;
+	return DB_OK;
+}
+
+/* ------------------------------------------------------------------ webhooks */
+
+static const char SQL_WH_DUE[] =
+        "SELECT id FROM webhooks WHERE status = 'pending' AND next_attempt_at <= "
+        "UTC_TIMESTAMP(6) ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
+static const char SQL_WH_TAKE[] =
+        "UPDATE webhooks SET attempts = attempts + 1, next_attempt_at = UTC_TIMESTAMP(6) + "
+        "INTERVAL ? SECOND WHERE id = ?";
+static const char SQL_WH_READ[] =
+        "SELECT w.run_id, r.uuid, w.url, w.attempts FROM webhooks w JOIN runs r ON r.id = "
+        "w.run_id WHERE w.id = ?";
+static const char SQL_WH_DONE[] =
+        "UPDATE webhooks SET status = ?, last_status = NULLIF(?, 0), last_error = ?, "
+        "delivered_at = IF(? = 'delivered', UTC_TIMESTAMP(6), NULL), next_attempt_at = "
+        "IF(? = 'pending', UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND, NULL) "
+        "WHERE id = ? AND attempts = ?";
+static struct db_stmt q_wh_due = DB_STMT(SQL_WH_DUE, 1, 0);
+static struct db_stmt q_wh_take = DB_STMT(SQL_WH_TAKE, 2, 0);
+static struct db_stmt q_wh_read = DB_STMT(SQL_WH_READ, 1, DB_IDEMPOTENT);
+static struct db_stmt q_wh_done = DB_STMT(SQL_WH_DONE, 8, 0);
+
+enum db_rc db_webhooks_lease(struct db *db, int64_t lease_s, size_t max, struct webhook_due *out,
+                             size_t *n)
+{
+	MYSQL_BIND in[2], o[4];
+	int64_t lim = (int64_t)(max > 64 ? 64 : max), id = 0, ids[64];
+	unsigned long len[4] = { 0 };
+	size_t got = 0;
+	enum db_rc rc;
+	int f;
+
+	*n = 0;
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	db_bind_int64(&in[0], &lim);
+	db_bind_out_int64(&o[0], &id, NULL);
+	if ((rc = db_query(db, &q_wh_due, in, o)) != DB_OK)
+		goto fail;
+	while ((f = db_fetch(db, &q_wh_due)) == 1)
+		if (got < (size_t)lim)
+			ids[got++] = id;
+	db_done(db, &q_wh_due);
+	if (f != 0) {
+		rc = DB_ERROR;
+		goto fail;
+	}
+	for (size_t i = 0; i < got; i++) {
+		db_bind_int64(&in[0], &lease_s);
+		db_bind_int64(&in[1], &ids[i]);
+		if ((rc = db_query(db, &q_wh_take, in, NULL)) != DB_OK)
+			goto fail;
+	}
+	if ((rc = db_commit(db)) != DB_OK)
+		goto fail;
+	for (size_t i = 0; i < got; i++) {
+		struct webhook_due *w = &out[*n];
+
+		memset(w, 0, sizeof(*w));
+		w->id = ids[i];
+		db_bind_int64(&in[0], &w->id);
+		db_bind_out_int64(&o[0], &w->run_id, NULL);
+		db_bind_out_str(&o[1], w->run_uuid, sizeof(w->run_uuid) - 2, &len[1], NULL);
+		db_bind_out_str(&o[2], w->url, sizeof(w->url) - 2, &len[2], NULL);
+		db_bind_out_int64(&o[3], &w->attempt, NULL);
+		if ((rc = db_query_one(db, &q_wh_read, in, o)) != DB_OK)
+			return rc;
+		fix_str(w->run_uuid, len[1], sizeof(w->run_uuid) - 2);
+		fix_str(w->url, len[2], sizeof(w->url) - 2);
+		(*n)++;
+	}
+	return DB_OK;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+enum db_rc db_webhook_done(struct db *db, int64_t id, int64_t attempt, bool ok, bool final,
+                           int64_t http_status, const char *error, int64_t retry_ms)
+{
+	MYSQL_BIND in[8];
+	const char *st = ok ? "delivered" : final ? "failed" : "pending";
+	int64_t us = retry_ms * 1000;
+
+	db_bind_str(&in[0], st, NULL);
+	db_bind_int64(&in[1], &http_status);
+	db_bind_str(&in[2], ok ? NULL : error, NULL);
+	db_bind_str(&in[3], st, NULL);
+	db_bind_str(&in[4], st, NULL);
+	db_bind_int64(&in[5], &us);
+	db_bind_int64(&in[6], &id);
+	db_bind_int64(&in[7], &attempt);
+	return db_query(db, &q_wh_done, in, NULL);
+}

@@ -1,0 +1,260 @@
+/* runs.h: the queries of the run engine: runs, tasks, leases, events, reconcilers. */
+#ifndef STRATUS_DB_RUNS_H
+#define STRATUS_DB_RUNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "jobs/engine.h"
+
+struct json_object;
+
+/* The most tasks one run may have (the engine's limit is higher). */
+#define DB_RUN_MAX_TASKS 64
+/* The largest input or output JSON of a run that is read back. */
+#define DB_RUN_JSON_MAX (256 * 1024)
+
+/* ------------------------------------------------------------------ runs */
+
+struct run_task_new {
+	const char *name;
+	const char *depends_on; /* "a,b" or "" */
+	int64_t max_attempts;
+	int64_t retry_delay_s;
+	bool retry_backoff;
+	int64_t timeout_s;
+};
+
+struct run_new {
+	const char *uuid;
+	const char *kind;     /* "provision" */
+	const char *subject;  /* what it is about, for lists; may be NULL */
+	const char *executor; /* "terraform" */
+	const char *input;    /* JSON text */
+	const char *created_by;
+	const char *idempotency_key; /* NULL when none */
+	const char *request_hash;    /* SHA-256 hex of the request, with the key */
+	const char *callback_url;    /* completion webhook, or NULL */
+	const struct run_task_new *tasks;
+	size_t ntasks;
+};
+
+/*
+ * Creates the run and its tasks in one transaction: the tasks with nothing
+ * to wait for are ready at once. Sets *id. DB_DUPLICATE when the creator
+ * already used the idempotency key. The graph must have passed
+ * jobs_graph_check.
+ */
+enum db_rc db_run_create(struct db *db, const struct run_new *n, int64_t *id);
+
+/* One run as read. input and output belong to the struct: run_clear frees them. */
+struct run {
+	int64_t id;
+	char uuid[40];
+	char kind[36];
+	char subject[256];
+	char executor[20];
+	enum jobs_run_status status;
+	struct json_object *input;  /* NULL when unreadable */
+	struct json_object *output; /* NULL when none */
+	char message[2004];         /* "" when none */
+	char created_by[256];
+	char idempotency_key[256]; /* "" when none */
+	char request_hash[68];
+	char created_at[32];
+	char updated_at[32];
+	char started_at[32];  /* "" when not yet */
+	char finished_at[32]; /* "" when not yet */
+	/* A provisioning run: its latest destroy run, if any. */
+	bool has_destroy;
+	enum jobs_run_status destroy_status;
+	char destroy_run[40];
+};
+void run_clear(struct run *r);
+
+/*
+ * Creates a destroy run (kind "destroy", subject `target`) for provisioning
+ * request `target`, in one transaction that locks the request's run: only
+ * when that run finished (succeeded or failed) and no destroy of it is
+ * queued, running or done. DB_NOT_FOUND when there is no such request,
+ * DB_DUPLICATE when it may not be destroyed (now).
+ */
+enum db_rc db_destroy_create(struct db *db, const char *target, const struct run_new *n,
+                             int64_t *id);
+
+/* The run `uuid` (of `kind`, or any when NULL). DB_NOT_FOUND when none. */
+enum db_rc db_run_get(struct db *db, const char *uuid, const char *kind, struct run *r);
+
+/*
+ * The run `created_by` made with Idempotency-Key `key`. DB_NOT_FOUND when
+ * none; DB_BUSY when a request with that key is creating it right now (its
+ * transaction holds the row: a locking read with NOWAIT).
+ */
+enum db_rc db_run_by_idempotency(struct db *db, const char *created_by, const char *key,
+                                 struct run *r);
+
+/*
+ * Appends the run's tasks in order to `items`: {"name","depends_on":[...],
+ * "status","attempts","max_attempts","last_error","next_attempt_at",
+ * "started_at","finished_at"}.
+ */
+enum db_rc db_run_tasks(struct db *db, int64_t run_id, struct json_object *items);
+
+/*
+ * Runs of `kind` in the given statuses (all when nstatus is 0), newest
+ * first: calls row() for each with a run that lives only for the call.
+ * Sets *total to the count over every page.
+ */
+enum db_rc db_run_list(struct db *db, const char *kind, const enum jobs_run_status *status,
+                       size_t nstatus, int64_t limit, int64_t offset,
+                       void (*row)(const struct run *r, void *ud), void *ud, int64_t *total);
+
+/*
+ * Cancels a run that is not finished: pending, ready and retrying tasks
+ * become canceled at once; a running task is canceled too, and the
+ * reconciler running it finds out at its next lease extension and kills
+ * the step. DB_NOT_FOUND when there is no such run, DB_DUPLICATE when it
+ * had finished already.
+ */
+enum db_rc db_run_cancel(struct db *db, const char *uuid, const char *who);
+
+/* ------------------------------------------------------------------ leases */
+
+/* A task a reconciler holds. input is owned by the struct (leased_clear). */
+struct leased {
+	int64_t task_id;
+	int64_t run_id;
+	char run_uuid[40];
+	char kind[36];
+	char executor[20]; /* "terraform" or "airflow" */
+	char name[JOBS_NAME_MAX + 4];
+	int64_t attempt; /* this attempt's number, 1-based: the fencing token */
+	int64_t max_attempts;
+	int64_t timeout_s;
+	struct json_object *input;
+};
+void leased_clear(struct leased *l);
+
+/*
+ * Leases up to `max` due tasks (ready or retrying, next_attempt_at passed)
+ * of runs whose executor is one of `executors` (name one twice for one) for
+ * `owner`: SELECT ... FOR UPDATE SKIP LOCKED in a short transaction that
+ * makes them running with a lease of lease_s seconds and counts the
+ * attempt, so that any number of reconcilers never take the same attempt.
+ * Fills out[0..*n) and marks their runs running.
+ */
+enum db_rc db_tasks_lease(struct db *db, const char *owner, const char *const executors[2],
+                          int64_t lease_s, size_t max, struct leased *out, size_t *n);
+
+/*
+ * Extends the lease of attempt `attempt` of a task by lease_s seconds from
+ * now. DB_NOT_FOUND when the lease is no longer ours (canceled, or taken
+ * over after it expired): the step must stop.
+ */
+enum db_rc db_task_extend(struct db *db, int64_t task_id, const char *owner, int64_t attempt,
+                          int64_t lease_s);
+
+/* The outcome of one attempt. */
+struct task_result {
+	bool ok;
+	const char *output; /* JSON object text merged into the run's output, or NULL */
+	const char *error;  /* on failure */
+	bool retry_now;     /* a lost worker, not a failing step: no delay */
+	bool final;         /* a failure no further attempt can mend: failed at once */
+	int64_t defer_s;    /* > 0: not finished, look again in defer_s seconds (no attempt
+	                       is spent: the task is ready again then) */
+	double rnd;         /* [0, 1) for the retry jitter */
+};
+
+/*
+ * Records the outcome of attempt `attempt` held by `owner` (NULL: any owner
+ * whose lease has expired, for recovery), then moves the run forward (the
+ * engine's jobs_settle) in one transaction that locks the run: a failure
+ * becomes retrying or, attempts exhausted, failed and cancels what depends
+ * on it; the run finishes when every task has. DB_NOT_FOUND when the
+ * attempt is no longer ours (the result is dropped).
+ */
+enum db_rc db_task_finish(struct db *db, int64_t run_id, int64_t task_id, const char *owner,
+                          int64_t attempt, const struct task_result *res);
+
+/* A running task whose lease expired. */
+struct expired {
+	int64_t task_id, run_id, attempt;
+};
+/* Up to `max` running tasks whose lease expired before now. */
+enum db_rc db_tasks_expired(struct db *db, size_t max, struct expired *out, size_t *n);
+
+/* ------------------------------------------------------------------ events */
+
+enum run_event_level {
+	EV_DEBUG,   /* EV_DEBUG */
+	EV_INFO,    /* EV_INFO */
+	EV_WARNING, /* EV_WARNING */
+	EV_ERROR,   /* EV_ERROR */
+	EV__MAX
+};
+const char *run_event_level_name(enum run_event_level l);
+/* "debug|info|warning|error" -> level; -1 when unknown. */
+int run_event_level_parse(const char *s, enum run_event_level *out);
+
+/* Appends one line to a run's log. task_id 0: the run's own; stream may be NULL. */
+enum db_rc db_event_add(struct db *db, int64_t run_id, int64_t task_id, int64_t attempt,
+                        enum run_event_level level, const char *stream, const char *message);
+
+/*
+ * Appends to `items` up to `limit` events of the run with id > after and
+ * level >= min_level, oldest first: {"id","time","level","task","attempt",
+ * "stream","message"}. Sets *last to the id of the last one (after when none).
+ */
+enum db_rc db_events_list(struct db *db, int64_t run_id, int64_t after,
+                          enum run_event_level min_level, int64_t limit, struct json_object *items,
+                          int64_t *last);
+
+/* ------------------------------------------------------------------ webhooks */
+
+/* A completion webhook a reconciler delivers now. */
+struct webhook_due {
+	int64_t id;
+	int64_t run_id;
+	char run_uuid[40];
+	char url[2052];
+	int64_t attempt; /* this delivery's number, 1-based */
+};
+
+/*
+ * Leases up to `max` due webhooks (pending, next_attempt_at passed) with
+ * FOR UPDATE SKIP LOCKED: counts the attempt and pushes next_attempt_at
+ * lease_s into the future, so that a reconciler that dies mid-delivery
+ * leaves it to be sent again.
+ */
+enum db_rc db_webhooks_lease(struct db *db, int64_t lease_s, size_t max, struct webhook_due *out,
+                             size_t *n);
+
+/*
+ * Records delivery `attempt` of webhook `id`: delivered when `ok`; else
+ * pending again in retry_ms, or failed when `final`. http_status 0: none.
+ */
+enum db_rc db_webhook_done(struct db *db, int64_t id, int64_t attempt, bool ok, bool final,
+                           int64_t http_status, const char *error, int64_t retry_ms);
+
+/* ------------------------------------------------------------------ reconcilers */
+
+/* What GET /status says about the reconcilers. */
+struct reconciler_health {
+	bool ever;               /* any pass recorded */
+	int64_t last_pass_age_s; /* seconds since the latest pass of any reconciler */
+	char last_pass_at[32];   /* ISO 8601, "" when never */
+	int64_t queue_depth;     /* tasks due now */
+	int64_t oldest_due_s;    /* how long the longest-waiting due task has waited */
+	int64_t running;         /* tasks leased now */
+	int64_t failed_24h;      /* tasks that exhausted their attempts in the last 24 h */
+};
+enum db_rc db_reconciler_health(struct db *db, struct reconciler_health *h);
+
+/* Records a pass of reconciler `owner` that ran `tasks` tasks; forgets owners silent for a day. */
+enum db_rc db_reconciler_beat(struct db *db, const char *owner, const char *host, int64_t pid,
+                              int64_t tasks);
+
+#endif

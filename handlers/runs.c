@@ -1,0 +1,169 @@
+/* runs.c: runs of the engine as the API shows them: a run and its log. */
+#include "config.h"
+
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "db/runs.h"
+#include "fcgi/auth.h"
+#include "handlers/common.h"
+#include "handlers/runs.h"
+#include "jobs/engine.h"
+
+struct json_object *run_actions_json(const struct run *r)
+{
+	struct jobs_actions a = jobs_run_actions(r->status, r->kind);
+	struct json_object *o = json_object_new_object();
+
+	/* Once a destroy is queued, running or done, there is nothing left to destroy. */
+	bool destroying = r->has_destroy && r->destroy_status != JR_FAILED &&
+	                  r->destroy_status != JR_CANCELED;
+
+	/*
+	 * Only what this API offers: there is no retry endpoint yet, so that
+	 * stays false whatever the engine's rules (a.is_retryable) would allow.
+	 */
+	json_object_object_add(o, "is_cancelable", json_object_new_boolean(a.is_cancelable));
+	json_object_object_add(o, "is_retryable", json_object_new_boolean(0));
+	json_object_object_add(o, "is_destroyable",
+	                       json_object_new_boolean(a.is_destroyable && !destroying &&
+	                                               strcmp(r->executor, "terraform") == 0));
+	return o;
+}
+
+const char *run_uuid_param(struct req *rq, const char *name)
+{
+	const char *u = rq_param(rq, name);
+
+	if (u == NULL || strlen(u) != 36 || strspn(u, "0123456789abcdef-") != 36) {
+		char clean[48];
+
+		api_error(rq, E_NOT_FOUND, "no such run: %s",
+		          util_clean(clean, sizeof(clean), u ? u : "", 40));
+		return NULL;
+	}
+	return u;
+}
+
+static struct json_object *str_or_null(const char *s)
+{
+	return s[0] ? json_object_new_string(s) : NULL;
+}
+
+/* Reads the run of the path, answering 404 / 5xx itself. run_clear it after. */
+static int load(struct req *rq, struct run *r)
+{
+	const char *uuid = run_uuid_param(rq, "id");
+	enum db_rc rc;
+
+	if (uuid == NULL)
+		return -1;
+	if ((rc = db_run_get(rq->app->db, uuid, NULL, r)) == DB_NOT_FOUND)
+		return api_error(rq, E_NOT_FOUND, "no such run: %s", uuid);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, "run lookup");
+	return 0;
+}
+
+/*
+ * GET /runs/{id} : the run with its input, output, tasks, timestamps and
+ * actions. Raises 404.
+ */
+int h_runs_get(struct req *rq)
+{
+	struct json_object *o, *tasks;
+	struct run r;
+	enum db_rc rc;
+
+	if (load(rq, &r) < 0)
+		return -1;
+	o = rq_own_json(rq, json_object_new_object());
+	tasks = json_object_new_array();
+	json_object_object_add(o, "id", json_object_new_string(r.uuid));
+	json_object_object_add(o, "kind", json_object_new_string(r.kind));
+	json_object_object_add(o, "subject", str_or_null(r.subject));
+	json_object_object_add(o, "executor", json_object_new_string(r.executor));
+	json_object_object_add(o, "status", json_object_new_string(jobs_run_status_name(r.status)));
+	json_object_object_add(o, "message", str_or_null(r.message));
+	json_object_object_add(o, "input", json_object_get(r.input));
+	json_object_object_add(o, "output", json_object_get(r.output));
+	json_object_object_add(o, "created_by", json_object_new_string(r.created_by));
+	json_object_object_add(o, "created_at", json_object_new_string(r.created_at));
+	json_object_object_add(o, "updated_at", json_object_new_string(r.updated_at));
+	json_object_object_add(o, "started_at", str_or_null(r.started_at));
+	json_object_object_add(o, "finished_at", str_or_null(r.finished_at));
+	json_object_object_add(o, "tasks", tasks);
+	json_object_object_add(o, "actions", run_actions_json(&r));
+	run_clear(&r);
+	if ((rc = db_run_tasks(rq->app->db, r.id, tasks)) != DB_OK)
+		return db_failure(rq, rc, "run tasks");
+	return api_reply(rq, 200, json_object_get(o));
+}
+
+/* created_by of an action: the caller's username, or the label of a key without an account. */
+static const char *who(struct req *rq)
+{
+	if (rq->who == NULL)
+		return "?";
+	return rq->who->user.username[0] ? rq->who->user.username : rq->who->label;
+}
+
+/*
+ * POST /runs/{id}/cancel : cancels a queued or running run: its waiting
+ * tasks at once, a running step when its reconciler next extends the lease
+ * (it kills the step's process group). 200 with the run. Raises 404, 409
+ * when the run has finished.
+ */
+int h_runs_cancel(struct req *rq)
+{
+	const char *uuid = run_uuid_param(rq, "id");
+	enum db_rc rc;
+
+	if (uuid == NULL)
+		return -1;
+	rc = db_run_cancel(rq->app->db, uuid, who(rq));
+	if (rc == DB_NOT_FOUND)
+		return api_error(rq, E_NOT_FOUND, "no such run: %s", uuid);
+	if (rc == DB_DUPLICATE)
+		return api_error(rq, E_CONFLICT, "run %s has finished: it cannot be canceled",
+		                 uuid);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, "run cancel");
+	return h_runs_get(rq);
+}
+
+/*
+ * GET /runs/{id}/events?after=<event id>&level=<min level>&limit= : the
+ * run's log from the cursor on, oldest first: {"items","next_after",
+ * "run_status"}; read on with ?after=next_after. Raises 400, 404.
+ */
+int h_runs_events(struct req *rq)
+{
+	enum run_event_level min = EV_DEBUG;
+	struct json_object *o, *items;
+	int64_t after, limit, last = 0;
+	const char *lv;
+	struct run r;
+	enum db_rc rc;
+
+	if (rq_query_int_or_error(rq, "after", 0, INT64_MAX, 0, &after) < 0 ||
+	    rq_query_int_or_error(rq, "limit", 1, 1000, 100, &limit) < 0)
+		return -1;
+	if ((lv = rq_query(rq, "level")) != NULL && *lv != '\0' &&
+	    run_event_level_parse(lv, &min) < 0)
+		return query_invalid(rq, "level", "must be one of: debug, info, warning, error");
+	if (load(rq, &r) < 0)
+		return -1;
+	run_clear(&r);
+	items = rq_own_json(rq, json_object_new_array());
+	if ((rc = db_events_list(rq->app->db, r.id, after, min, limit, items, &last)) != DB_OK)
+		return db_failure(rq, rc, "run events");
+	o = json_object_new_object();
+	json_object_object_add(o, "run_id", json_object_new_string(r.uuid));
+	json_object_object_add(o, "run_status",
+	                       json_object_new_string(jobs_run_status_name(r.status)));
+	json_object_object_add(o, "items", json_object_get(items));
+	json_object_object_add(o, "next_after", json_object_new_int64(last));
+	return api_reply(rq, 200, o);
+}
