@@ -81,8 +81,15 @@ stack_build() {
 }
 
 # A loopback port nobody listens on (base from $1, else random).
+# The default start is random below the kernel's ephemeral range: a port
+# there can be the local end of an outgoing connection (a responder's link
+# to MariaDB, a client's to lighttpd), which connecting to it does not show
+# but which makes a server's bind() fail.
 stack_free_port() {
-	local p=${1:-$((20000 + RANDOM % 30000))}
+	local low
+	read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+	((low > 22000)) || low=32768
+	local p=${1:-$((20000 + RANDOM % (low - 22000)))}
 	while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do
 		p=$((p + 1))
 	done

@@ -346,6 +346,7 @@ test_expect_success 'the model costs more than the rules by exactly the copied r
 '
 
 test_expect_success 'the model is asked with the key, the model name and the text as data' '
+	test -s "$LLM_LOG" &&
 	tail -1 "$LLM_LOG" | jq -e --arg k "Bearer $LLM_KEY" "
 		.path == \"/v1/chat/completions\" and .headers.Authorization == \$k
 		and (.body | fromjson | .model == \"standin-7b\" and .messages[0].role == \"system\"
