@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +10,7 @@
 
 #include "db/db.h"
 #include "db/migrate.h"
+#include "lib/util.h"
 
 #define MAX_MIGRATIONS 512
 #define MAX_FILE_BYTES (4 * 1024 * 1024)
@@ -37,18 +37,6 @@ struct migration {
 	char *sql;    /* owned; freed by free_all */
 	bool applied; /* a row exists */
 };
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* NNN_name.sql with a lower-case name: anything else in the folder is ignored. */
 static bool is_migration_name(const char *n)
@@ -78,19 +66,19 @@ static char *read_file(const char *path, char *err, size_t errlen)
 	size_t n;
 
 	if (f == NULL) {
-		fail(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		util_fail(err, errlen, "cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if ((buf = malloc(MAX_FILE_BYTES + 1)) == NULL) {
 		fclose(f);
-		fail(err, errlen, "out of memory");
+		util_fail(err, errlen, "out of memory");
 		return NULL;
 	}
 	n = fread(buf, 1, MAX_FILE_BYTES + 1, f);
 	fclose(f);
 	if (n > MAX_FILE_BYTES) {
 		free(buf);
-		fail(err, errlen, "%s is larger than %d bytes", path, MAX_FILE_BYTES);
+		util_fail(err, errlen, "%s is larger than %d bytes", path, MAX_FILE_BYTES);
 		return NULL;
 	}
 	buf[n] = '\0';
@@ -113,12 +101,12 @@ static struct migration *load_dir(const char *dir, size_t *count, char *err, siz
 	size_t n = 0;
 
 	if (d == NULL) {
-		fail(err, errlen, "cannot open schema directory %s: %s", dir, strerror(errno));
+		util_fail(err, errlen, "cannot open schema directory %s: %s", dir, strerror(errno));
 		return NULL;
 	}
 	if ((m = calloc(MAX_MIGRATIONS, sizeof(*m))) == NULL) {
 		closedir(d);
-		fail(err, errlen, "out of memory");
+		util_fail(err, errlen, "out of memory");
 		return NULL;
 	}
 	while ((e = readdir(d)) != NULL) {
@@ -128,7 +116,8 @@ static struct migration *load_dir(const char *dir, size_t *count, char *err, siz
 		if (!is_migration_name(e->d_name))
 			continue;
 		if (n == MAX_MIGRATIONS || strlen(e->d_name) >= sizeof(m[n].name)) {
-			fail(err, errlen, "too many migrations or name too long: %s", e->d_name);
+			util_fail(err, errlen, "too many migrations or name too long: %s",
+			          e->d_name);
 			goto bad;
 		}
 		snprintf(m[n].name, sizeof(m[n].name), "%s", e->d_name);
@@ -143,8 +132,8 @@ static struct migration *load_dir(const char *dir, size_t *count, char *err, siz
 	qsort(m, n, sizeof(*m), by_name);
 	for (size_t i = 1; i < n; i++) {
 		if (strncmp(m[i].name, m[i - 1].name, 3) == 0) {
-			fail(err, errlen, "two migrations share the number %.3s: %s and %s",
-			     m[i].name, m[i - 1].name, m[i].name);
+			util_fail(err, errlen, "two migrations share the number %.3s: %s and %s",
+			          m[i].name, m[i - 1].name, m[i].name);
 			free_all(m, n);
 			return NULL;
 		}
@@ -169,18 +158,18 @@ static int check_applied(struct db *db, struct migration *m, size_t n, char *err
 
 	db_bind_out_int64(&out[0], &has, &null);
 	if (db_query(db, &q_has_table, NULL, out) != DB_OK)
-		return fail(err, errlen, "%s", db_last_error(db));
+		return util_fail(err, errlen, "%s", db_last_error(db));
 	r = db_fetch(db, &q_has_table);
 	db_done(db, &q_has_table);
 	if (r != 1)
-		return fail(err, errlen, "%s", db_last_error(db));
+		return util_fail(err, errlen, "%s", db_last_error(db));
 	if (has == 0)
 		return 0;
 
 	db_bind_out_str(&out[0], version, sizeof(version) - 1, &vlen, NULL);
 	db_bind_out_str(&out[1], checksum, sizeof(checksum) - 1, &clen, NULL);
 	if (db_query(db, &q_applied, NULL, out) != DB_OK)
-		return fail(err, errlen, "%s", db_last_error(db));
+		return util_fail(err, errlen, "%s", db_last_error(db));
 	while (rc == 0 && (r = db_fetch(db, &q_applied)) == 1) {
 		size_t i;
 
@@ -189,12 +178,13 @@ static int check_applied(struct db *db, struct migration *m, size_t n, char *err
 		for (i = 0; i < n && strcmp(m[i].name, version) != 0; i++)
 			;
 		if (i == n)
-			rc = fail(err, errlen,
-			          "the database has migration %s, which %s lacks: is this an older "
-			          "build?",
-			          version, "the schema directory");
+			rc = util_fail(
+			        err, errlen,
+			        "the database has migration %s, which %s lacks: is this an older "
+			        "build?",
+			        version, "the schema directory");
 		else if (strcmp(m[i].checksum, checksum) != 0)
-			rc = fail(
+			rc = util_fail(
 			        err, errlen,
 			        "migration %s was changed after it was applied (checksum %.12s... "
 			        "in "
@@ -205,7 +195,7 @@ static int check_applied(struct db *db, struct migration *m, size_t n, char *err
 	}
 	db_done(db, &q_applied);
 	if (rc == 0 && r < 0)
-		rc = fail(err, errlen, "%s", db_last_error(db));
+		rc = util_fail(err, errlen, "%s", db_last_error(db));
 	return rc;
 }
 
@@ -218,12 +208,12 @@ static int lock(struct db *db, struct db_stmt *q, char *err, size_t errlen)
 
 	db_bind_out_int64(&out[0], &got, &null);
 	if (db_query(db, q, NULL, out) != DB_OK)
-		return fail(err, errlen, "%s", db_last_error(db));
+		return util_fail(err, errlen, "%s", db_last_error(db));
 	r = db_fetch(db, q);
 	db_done(db, q);
 	if (r != 1 || null || got != 1)
-		return fail(err, errlen,
-		            "could not take the migration lock (another migrate running?)");
+		return util_fail(err, errlen,
+		                 "could not take the migration lock (another migrate running?)");
 	return 0;
 }
 
@@ -236,7 +226,7 @@ int db_migrate(struct db *db, const char *dir, bool dry_run, FILE *out, char *er
 	if ((m = load_dir(dir, &n, err, errlen)) == NULL)
 		return -1;
 	if (db_connect(db) != DB_OK) {
-		fail(err, errlen, "%s", db_last_error(db));
+		util_fail(err, errlen, "%s", db_last_error(db));
 		free_all(m, n);
 		return -1;
 	}
@@ -266,7 +256,7 @@ int db_migrate(struct db *db, const char *dir, bool dry_run, FILE *out, char *er
 		 */
 		if (db_run_script(db, "START TRANSACTION") != DB_OK ||
 		    db_run_script(db, m[i].sql) != DB_OK) {
-			fail(err, errlen, "%s: %s", m[i].name, db_last_error(db));
+			util_fail(err, errlen, "%s: %s", m[i].name, db_last_error(db));
 			db_run_script(db, "ROLLBACK");
 			done = -1;
 			goto out;
@@ -275,8 +265,8 @@ int db_migrate(struct db *db, const char *dir, bool dry_run, FILE *out, char *er
 		db_bind_str(&in[1], m[i].checksum, &l2);
 		if (db_query(db, &q_record, in, NULL) != DB_OK ||
 		    db_run_script(db, "COMMIT") != DB_OK) {
-			fail(err, errlen, "%s: recording it failed: %s", m[i].name,
-			     db_last_error(db));
+			util_fail(err, errlen, "%s: recording it failed: %s", m[i].name,
+			          db_last_error(db));
 			db_run_script(db, "ROLLBACK");
 			done = -1;
 			goto out;

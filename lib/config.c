@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,18 +31,6 @@ static size_t file_nkv;
 const char *config_environment_name(enum environment e)
 {
 	return e < ENV__MAX ? env_names[e] : "?";
-}
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 /* ------------------------------------------------------------------ DATABASE_URL */
@@ -113,15 +100,15 @@ int config_parse_database_url(const char *url, struct db_url *out, char *err, si
 	else if (strncmp(url, "mariadb://", 10) == 0)
 		p = url + 10;
 	else
-		return fail(err, errlen,
-		            "DATABASE_URL must start with mysql:// or mariadb:// "
-		            "(mysql://user:pass@host:port/db)");
+		return util_fail(err, errlen,
+		                 "DATABASE_URL must start with mysql:// or mariadb:// "
+		                 "(mysql://user:pass@host:port/db)");
 
 	/* user:password@ (the password may contain ':' and '@' only percent-encoded) */
 	slash = strchr(p, '/');
 	at = strchr(p, '@');
 	if (at == NULL || (slash != NULL && at > slash))
-		return fail(err, errlen, "DATABASE_URL has no user@ part");
+		return util_fail(err, errlen, "DATABASE_URL has no user@ part");
 	colon = memchr(p, ':', (size_t)(at - p));
 	if ((u.user = pct_decode(p, (size_t)((colon ? colon : at) - p))) == NULL || *u.user == '\0')
 		goto bad_user;
@@ -132,7 +119,7 @@ int config_parse_database_url(const char *url, struct db_url *out, char *err, si
 	/* host[:port] or [v6][:port] */
 	if (slash == NULL) {
 		db_url_free(&u);
-		return fail(err, errlen, "DATABASE_URL has no /database part");
+		return util_fail(err, errlen, "DATABASE_URL has no /database part");
 	}
 	if (*p == '[') {
 		const char *rb = memchr(p, ']', (size_t)(slash - p));
@@ -171,7 +158,7 @@ int config_parse_database_url(const char *url, struct db_url *out, char *err, si
 	if ((u.database = pct_decode(p, q ? (size_t)(q - p) : strlen(p))) == NULL ||
 	    *u.database == '\0' || strchr(u.database, '/') != NULL) {
 		db_url_free(&u);
-		return fail(err, errlen, "DATABASE_URL has an empty or invalid database name");
+		return util_fail(err, errlen, "DATABASE_URL has an empty or invalid database name");
 	}
 	while (q != NULL) {
 		const char *k = q + 1, *amp = strchr(k, '&'), *eq;
@@ -182,21 +169,22 @@ int config_parse_database_url(const char *url, struct db_url *out, char *err, si
 			free(u.socket);
 			if ((u.socket = pct_decode(eq + 1, n - 7)) == NULL || u.socket[0] != '/') {
 				db_url_free(&u);
-				return fail(err, errlen,
-				            "DATABASE_URL: socket= must be an absolute path");
+				return util_fail(err, errlen,
+				                 "DATABASE_URL: socket= must be an absolute path");
 			}
 		} else if (eq != NULL && (size_t)(eq - k) == 7 && strncmp(k, "charset", 7) == 0) {
 			if (n - 8 != 7 || strncmp(eq + 1, "utf8mb4", 7) != 0) {
 				db_url_free(&u);
-				return fail(err, errlen,
-				            "DATABASE_URL: only charset=utf8mb4 is supported");
+				return util_fail(err, errlen,
+				                 "DATABASE_URL: only charset=utf8mb4 is supported");
 			}
 		} else {
 			char name[32];
 
 			db_url_free(&u);
-			return fail(err, errlen, "DATABASE_URL: unknown parameter '%s'",
-			            util_clean(name, sizeof(name), k, eq ? (size_t)(eq - k) : n));
+			return util_fail(
+			        err, errlen, "DATABASE_URL: unknown parameter '%s'",
+			        util_clean(name, sizeof(name), k, eq ? (size_t)(eq - k) : n));
 		}
 		q = amp;
 	}
@@ -205,16 +193,16 @@ int config_parse_database_url(const char *url, struct db_url *out, char *err, si
 
 bad_user:
 	db_url_free(&u);
-	return fail(err, errlen, "DATABASE_URL has an empty or badly encoded user");
+	return util_fail(err, errlen, "DATABASE_URL has an empty or badly encoded user");
 bad_password:
 	db_url_free(&u);
-	return fail(err, errlen, "DATABASE_URL has a badly percent-encoded password");
+	return util_fail(err, errlen, "DATABASE_URL has a badly percent-encoded password");
 bad_host:
 	db_url_free(&u);
-	return fail(err, errlen, "DATABASE_URL has an empty or invalid host");
+	return util_fail(err, errlen, "DATABASE_URL has an empty or invalid host");
 bad_port:
 	db_url_free(&u);
-	return fail(err, errlen, "DATABASE_URL has an invalid port (1-65535)");
+	return util_fail(err, errlen, "DATABASE_URL has an invalid port (1-65535)");
 }
 
 /* ------------------------------------------------------------------ the file */
@@ -253,8 +241,8 @@ static int file_load(const char *path, char *err, size_t errlen)
 	unsigned lineno = 0;
 
 	if (f == NULL)
-		return fail(err, errlen, "STRATUS_CONFIG: cannot open %s: %s", path,
-		            strerror(errno));
+		return util_fail(err, errlen, "STRATUS_CONFIG: cannot open %s: %s", path,
+		                 strerror(errno));
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *s = trim(line), *eq, *k, *v;
 		struct kv *nkv;
@@ -268,8 +256,8 @@ static int file_load(const char *path, char *err, size_t errlen)
 		if ((eq = strchr(s, '=')) == NULL) {
 			fclose(f);
 			file_free();
-			return fail(err, errlen, "STRATUS_CONFIG: %s line %u is not KEY=value",
-			            path, lineno);
+			return util_fail(err, errlen, "STRATUS_CONFIG: %s line %u is not KEY=value",
+			                 path, lineno);
 		}
 		*eq = '\0';
 		k = trim(s);
@@ -283,7 +271,7 @@ static int file_load(const char *path, char *err, size_t errlen)
 		if (nkv == NULL) {
 			fclose(f);
 			file_free();
-			return fail(err, errlen, "out of memory");
+			return util_fail(err, errlen, "out of memory");
 		}
 		file_kv = nkv;
 		file_kv[file_nkv].key = strdup(k);
@@ -292,7 +280,7 @@ static int file_load(const char *path, char *err, size_t errlen)
 		if (file_kv[file_nkv - 1].key == NULL || file_kv[file_nkv - 1].value == NULL) {
 			fclose(f);
 			file_free();
-			return fail(err, errlen, "out of memory");
+			return util_fail(err, errlen, "out of memory");
 		}
 	}
 	fclose(f);
@@ -353,7 +341,8 @@ static int get_long(const char *name, long def, long min, long max, long *out, c
 		return 0;
 	}
 	if (util_parse_int64(v, min, max, &n) < 0)
-		return fail(err, errlen, "%s must be an integer from %ld to %ld", name, min, max);
+		return util_fail(err, errlen, "%s must be an integer from %ld to %ld", name, min,
+		                 max);
 	*out = (long)n;
 	return 0;
 }
@@ -363,7 +352,7 @@ static int parse_peers(struct config *c, const char *v, char *err, size_t errlen
 	char *copy = strdup(v), *save = NULL, *item;
 
 	if (copy == NULL)
-		return fail(err, errlen, "out of memory");
+		return util_fail(err, errlen, "out of memory");
 	for (item = strtok_r(copy, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
 		char *it = trim(item), *eq = strchr(it, '=');
 		struct peer *np;
@@ -373,13 +362,14 @@ static int parse_peers(struct config *c, const char *v, char *err, size_t errlen
 		if (eq == NULL || eq == it ||
 		    (strncmp(eq + 1, "http://", 7) != 0 && strncmp(eq + 1, "https://", 8) != 0)) {
 			free(copy);
-			return fail(err, errlen,
-			            "STRATUS_PEERS must be name=http://host:port,... (bad entry)");
+			return util_fail(
+			        err, errlen,
+			        "STRATUS_PEERS must be name=http://host:port,... (bad entry)");
 		}
 		*eq = '\0';
 		if ((np = realloc(c->peers, (c->npeers + 1) * sizeof(*np))) == NULL) {
 			free(copy);
-			return fail(err, errlen, "out of memory");
+			return util_fail(err, errlen, "out of memory");
 		}
 		c->peers = np;
 		c->peers[c->npeers].name = strdup(trim(it));
@@ -387,7 +377,7 @@ static int parse_peers(struct config *c, const char *v, char *err, size_t errlen
 		c->npeers++;
 		if (np[c->npeers - 1].name == NULL || np[c->npeers - 1].url == NULL) {
 			free(copy);
-			return fail(err, errlen, "out of memory");
+			return util_fail(err, errlen, "out of memory");
 		}
 	}
 	free(copy);
@@ -407,7 +397,7 @@ static int add_env_keys(struct config *c, const char *list, char *err, size_t er
 	char *copy = strdup(list), *save = NULL, *item;
 
 	if (copy == NULL)
-		return fail(err, errlen, "out of memory");
+		return util_fail(err, errlen, "out of memory");
 	for (item = strtok_r(copy, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
 		char *k = trim(item);
 		char(*nk)[APIKEY_HASH_HEX + 1];
@@ -417,12 +407,12 @@ static int add_env_keys(struct config *c, const char *list, char *err, size_t er
 		if (strlen(k) < 12) {
 			sodium_memzero(copy, strlen(list));
 			free(copy);
-			return fail(err, errlen,
-			            "API_KEYS / OUMI_API_KEY: each key needs 12+ characters");
+			return util_fail(err, errlen,
+			                 "API_KEYS / OUMI_API_KEY: each key needs 12+ characters");
 		}
 		if ((nk = realloc(c->env_key_hashes, (c->nenv_keys + 1) * sizeof(*nk))) == NULL) {
 			free(copy);
-			return fail(err, errlen, "out of memory");
+			return util_fail(err, errlen, "out of memory");
 		}
 		c->env_key_hashes = nk;
 		apikey_hash(c->key_pepper, k, c->env_key_hashes[c->nenv_keys++]);
@@ -439,39 +429,41 @@ static int load_identity(struct config *c, char *err, size_t errlen)
 	long n;
 
 	if ((v = config_raw("STRATUS_KEY_PEPPER")) == NULL || strlen(v) < 32)
-		return fail(err, errlen,
-		            "STRATUS_KEY_PEPPER must be set to at least 32 random characters "
-		            "(API keys are stored as hashes keyed with it)");
+		return util_fail(err, errlen,
+		                 "STRATUS_KEY_PEPPER must be set to at least 32 random characters "
+		                 "(API keys are stored as hashes keyed with it)");
 	apikey_pepper_derive(v, c->key_pepper);
 	if ((v = config_raw("API_KEYS")) != NULL && add_env_keys(c, v, err, errlen) < 0)
 		return -1;
 	if ((v = config_raw("OUMI_API_KEY")) != NULL && add_env_keys(c, v, err, errlen) < 0)
 		return -1;
 	if (c->jwt_secret == NULL)
-		return fail(err, errlen, "JWT_SECRET_KEY must be set (at least 32 characters)");
+		return util_fail(err, errlen,
+		                 "JWT_SECRET_KEY must be set (at least 32 characters)");
 	if ((v = config_raw("JWT_ALGORITHM")) != NULL && *v && strcmp(v, "HS256") != 0)
-		return fail(err, errlen, "JWT_ALGORITHM: only HS256 is supported");
+		return util_fail(err, errlen, "JWT_ALGORITHM: only HS256 is supported");
 	if ((c->jwt_issuer = dup_or_default("STRATUS_JWT_ISSUER", "stratus")) == NULL)
-		return fail(err, errlen, "out of memory");
+		return util_fail(err, errlen, "out of memory");
 
 	pool = config_raw("COGNITO_USER_POOL_ID");
 	region = config_raw("COGNITO_REGION");
 	client = config_raw("COGNITO_APP_CLIENT_ID");
 	if (pool && *pool) {
 		if (!region || !*region || !client || !*client)
-			return fail(err, errlen,
-			            "COGNITO_USER_POOL_ID needs COGNITO_REGION and "
-			            "COGNITO_APP_CLIENT_ID");
+			return util_fail(err, errlen,
+			                 "COGNITO_USER_POOL_ID needs COGNITO_REGION and "
+			                 "COGNITO_APP_CLIENT_ID");
 		if (asprintf(&c->oidc_issuer, "https://cognito-idp.%s.amazonaws.com/%s", region,
 		             pool) < 0)
-			return fail(err, errlen, "out of memory");
+			return util_fail(err, errlen, "out of memory");
 		c->oidc_audience = strdup(client);
 		c->oidc_cognito = true;
 	} else if ((v = config_raw("STRATUS_OIDC_ISSUER")) != NULL && *v) {
 		const char *aud = config_raw("STRATUS_OIDC_AUDIENCE");
 
 		if (aud == NULL || *aud == '\0')
-			return fail(err, errlen, "STRATUS_OIDC_ISSUER needs STRATUS_OIDC_AUDIENCE");
+			return util_fail(err, errlen,
+			                 "STRATUS_OIDC_ISSUER needs STRATUS_OIDC_AUDIENCE");
 		c->oidc_issuer = strdup(v);
 		c->oidc_audience = strdup(aud);
 		v = config_raw("STRATUS_OIDC_COGNITO");
@@ -483,7 +475,7 @@ static int load_identity(struct config *c, char *err, size_t errlen)
 		/* https, except loopback (the tests' stand-in issuer). */
 		if (strncmp(h, "https://", 8) != 0 && strncmp(h, "http://127.0.0.1", 16) != 0 &&
 		    strncmp(h, "http://localhost", 16) != 0 && strncmp(h, "http://[::1]", 12) != 0)
-			return fail(err, errlen, "the OIDC issuer must be an https:// URL");
+			return util_fail(err, errlen, "the OIDC issuer must be an https:// URL");
 	}
 	if (get_long("STRATUS_JWKS_TTL", 3600, 10, 86400, &c->jwks_ttl_s, err, errlen) < 0)
 		return -1;
@@ -492,8 +484,8 @@ static int load_identity(struct config *c, char *err, size_t errlen)
 	if ((v = config_raw("STRATUS_OPEN_REGISTRATION")) != NULL && *v) {
 		if (strcmp(v, "1") != 0 && strcmp(v, "0") != 0 && strcmp(v, "true") != 0 &&
 		    strcmp(v, "false") != 0)
-			return fail(err, errlen,
-			            "STRATUS_OPEN_REGISTRATION must be 1/0/true/false");
+			return util_fail(err, errlen,
+			                 "STRATUS_OPEN_REGISTRATION must be 1/0/true/false");
 		c->open_registration = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
 	}
 	if (get_long("STRATUS_RATE_AUTH", 5, 0, 1000000, &c->rate_auth, err, errlen) < 0 ||
@@ -524,14 +516,14 @@ static int load_generator(struct config *c, char *err, size_t errlen)
 	if (v == NULL || *v == '\0')
 		return 0;
 	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
-		return fail(err, errlen, "STRATUS_LLM_URL must be an http:// or https:// URL");
+		return util_fail(err, errlen, "STRATUS_LLM_URL must be an http:// or https:// URL");
 	c->llm_url = strdup(v);
 	c->llm_model = dup_or_default("STRATUS_LLM_MODEL", "default");
 	if ((v = config_raw("STRATUS_LLM_API_KEY")) != NULL && *v != '\0')
 		c->llm_api_key = strdup(v);
 	if (c->llm_url == NULL || c->llm_model == NULL ||
 	    (v != NULL && *v && c->llm_api_key == NULL))
-		return fail(err, errlen, "out of memory");
+		return util_fail(err, errlen, "out of memory");
 	return 0;
 }
 
@@ -546,13 +538,13 @@ static int load_runs(struct config *c, char *err, size_t errlen)
 	c->modules_dir = dup_or_default("STRATUS_MODULES_DIR", STRATUS_MODULES_DIR);
 	if (c->executor == NULL || c->workdir == NULL || c->terraform_bin == NULL ||
 	    c->modules_dir == NULL)
-		return fail(err, errlen, "out of memory");
+		return util_fail(err, errlen, "out of memory");
 	if (strcmp(c->executor, "terraform") != 0 && strcmp(c->executor, "airflow") != 0)
-		return fail(err, errlen, "STRATUS_EXECUTOR must be terraform or airflow");
+		return util_fail(err, errlen, "STRATUS_EXECUTOR must be terraform or airflow");
 	if (c->workdir[0] != '/')
-		return fail(err, errlen, "STRATUS_WORKDIR must be an absolute path");
+		return util_fail(err, errlen, "STRATUS_WORKDIR must be an absolute path");
 	if (c->terraform_bin[0] == '\0')
-		return fail(err, errlen, "TERRAFORM_BIN must not be empty");
+		return util_fail(err, errlen, "TERRAFORM_BIN must not be empty");
 	if (get_long("STRATUS_RETRY_DELAY", 300, 0, 86400, &c->retry_delay_s, err, errlen) < 0 ||
 	    get_long("STRATUS_MAX_ATTEMPTS", 3, 1, 100, &c->max_attempts, err, errlen) < 0 ||
 	    get_long("STRATUS_STEP_TIMEOUT", 3600, 1, 86400, &c->step_timeout_s, err, errlen) < 0 ||
@@ -566,7 +558,8 @@ static int load_runs(struct config *c, char *err, size_t errlen)
 		return -1;
 	if ((v = config_raw("AIRFLOW_URL")) != NULL && *v) {
 		if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
-			return fail(err, errlen, "AIRFLOW_URL must be an http:// or https:// URL");
+			return util_fail(err, errlen,
+			                 "AIRFLOW_URL must be an http:// or https:// URL");
 		c->airflow_url = strdup(v);
 		c->airflow_dag = dup_or_default("AIRFLOW_DAG_ID", "stratus_provision");
 		if ((v = config_raw("AIRFLOW_USERNAME")) != NULL && *v)
@@ -576,26 +569,27 @@ static int load_runs(struct config *c, char *err, size_t errlen)
 		if ((v = config_raw("AIRFLOW_TOKEN")) != NULL && *v)
 			c->airflow_token = strdup(v);
 		if (c->airflow_url == NULL || c->airflow_dag == NULL)
-			return fail(err, errlen, "out of memory");
+			return util_fail(err, errlen, "out of memory");
 	} else if (strcmp(c->executor, "airflow") == 0) {
-		return fail(err, errlen, "STRATUS_EXECUTOR=airflow needs AIRFLOW_URL");
+		return util_fail(err, errlen, "STRATUS_EXECUTOR=airflow needs AIRFLOW_URL");
 	}
 	if ((v = config_raw("STRATUS_WEBHOOK_SECRET")) != NULL && *v) {
 		if (strlen(v) < 32)
-			return fail(err, errlen,
-			            "STRATUS_WEBHOOK_SECRET must be at least 32 characters");
+			return util_fail(err, errlen,
+			                 "STRATUS_WEBHOOK_SECRET must be at least 32 characters");
 		if ((c->webhook_secret = strdup(v)) == NULL)
-			return fail(err, errlen, "out of memory");
+			return util_fail(err, errlen, "out of memory");
 	}
 	if ((v = config_raw("STRATUS_CALLBACK_ALLOW")) != NULL && *v &&
 	    (c->callback_allow = strdup(v)) == NULL)
-		return fail(err, errlen, "out of memory");
+		return util_fail(err, errlen, "out of memory");
 	if (get_long("STRATUS_WEBHOOK_ATTEMPTS", 6, 1, 50, &c->webhook_attempts, err, errlen) < 0)
 		return -1;
 	if ((v = config_raw("STRATUS_RETRY_BACKOFF")) != NULL && *v) {
 		if (strcmp(v, "1") != 0 && strcmp(v, "0") != 0 && strcmp(v, "true") != 0 &&
 		    strcmp(v, "false") != 0)
-			return fail(err, errlen, "STRATUS_RETRY_BACKOFF must be 1/0/true/false");
+			return util_fail(err, errlen,
+			                 "STRATUS_RETRY_BACKOFF must be 1/0/true/false");
 		c->retry_backoff = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
 	}
 	return 0;
@@ -615,7 +609,7 @@ int config_load(struct config *c, char *err, size_t errlen)
 	}
 
 	if ((v = config_raw("DATABASE_URL")) == NULL || *v == '\0') {
-		fail(err, errlen, "DATABASE_URL is not set (mysql://user:pass@host:port/db)");
+		util_fail(err, errlen, "DATABASE_URL is not set (mysql://user:pass@host:port/db)");
 		goto out;
 	}
 	if (config_parse_database_url(v, &c->db, err, errlen) < 0)
@@ -628,7 +622,8 @@ int config_load(struct config *c, char *err, size_t errlen)
 		for (i = 0; i < ENV__MAX && strcmp(v, env_names[i]) != 0; i++)
 			;
 		if (i == ENV__MAX) {
-			fail(err, errlen, "ENVIRONMENT must be production, staging or development");
+			util_fail(err, errlen,
+			          "ENVIRONMENT must be production, staging or development");
 			goto out;
 		}
 		c->environment = (enum environment)i;
@@ -637,13 +632,13 @@ int config_load(struct config *c, char *err, size_t errlen)
 	c->log_level = LOG_INFO;
 	if ((v = config_raw("LOG_LEVEL")) != NULL && *v != '\0' &&
 	    log_level_parse(v, &c->log_level) < 0) {
-		fail(err, errlen, "LOG_LEVEL must be debug, info, warning or error");
+		util_fail(err, errlen, "LOG_LEVEL must be debug, info, warning or error");
 		goto out;
 	}
 
 	if ((v = config_raw("JWT_SECRET_KEY")) != NULL && *v != '\0') {
 		if (strlen(v) < 32) {
-			fail(err, errlen, "JWT_SECRET_KEY must be at least 32 characters");
+			util_fail(err, errlen, "JWT_SECRET_KEY must be at least 32 characters");
 			goto out;
 		}
 		c->jwt_secret = strdup(v);
@@ -672,7 +667,7 @@ int config_load(struct config *c, char *err, size_t errlen)
 	c->cors_origins = dup_or_default("STRATUS_CORS_ORIGINS", "*");
 	c->schema_dir = dup_or_default("STRATUS_SCHEMA_DIR", STRATUS_SCHEMA_DIR);
 	if (c->cors_origins == NULL || c->schema_dir == NULL) {
-		fail(err, errlen, "out of memory");
+		util_fail(err, errlen, "out of memory");
 		goto out;
 	}
 	return 0;

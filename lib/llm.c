@@ -1,7 +1,6 @@
 /* llm.c: the generator's optional language-model backend (OpenAI-compatible chat completions). */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "lib/hcl.h"
 #include "lib/httpc.h"
 #include "lib/llm.h"
+#include "lib/util.h"
 
 #define MAX_ANSWER    (1024 * 1024)
 #define MAX_RESOURCES 200
@@ -89,18 +89,6 @@ static const char *component_of(const struct gen_result *design, const char *typ
 	return "other";
 }
 
-static int reject(char *why, size_t whylen, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-static int reject(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /*
  * The size of resource `b`: the attribute `attr`, also nested
  * ("settings.tier" for "tier"), as a literal or a one-string list
@@ -153,28 +141,29 @@ static int price_block(struct arena *a, enum gen_cloud cloud, const struct gen_r
 
 	for (const struct hcl_attr *at = b->attrs; at != NULL; at = at->next) {
 		if (strcmp(at->name, "for_each") == 0)
-			return reject(why, whylen, "line %d: for_each cannot be priced", b->line);
+			return util_fail(why, whylen, "line %d: for_each cannot be priced",
+			                 b->line);
 		if (strcmp(at->name, "count") == 0) {
 			char *end;
 
 			if (at->literal == NULL)
-				return reject(why, whylen, "line %d: count is not a number",
-				              b->line);
+				return util_fail(why, whylen, "line %d: count is not a number",
+				                 b->line);
 			count = strtol(at->literal, &end, 10);
 			if (*end != '\0' || count < 0 || count > MAX_COUNT)
-				return reject(why, whylen, "line %d: count must be 0-%d", b->line,
-				              MAX_COUNT);
+				return util_fail(why, whylen, "line %d: count must be 0-%d",
+				                 b->line, MAX_COUNT);
 		} else if (secret_name(at->name) && at->literal != NULL &&
 		           strcmp(at->literal, "null") != 0 && strcmp(at->literal, "true") != 0 &&
 		           strcmp(at->literal, "false") != 0) {
-			return reject(why, whylen, "line %d: a literal %s", b->line, at->name);
+			return util_fail(why, whylen, "line %d: a literal %s", b->line, at->name);
 		}
 	}
 	if (size_attr != NULL && (size = size_of(a, b, size_attr)) == NULL)
-		return reject(why, whylen, "line %d: %s is not a literal", b->line, size_attr);
+		return util_fail(why, whylen, "line %d: %s is not a literal", b->line, size_attr);
 	if ((unit = gen_price(cloud, b->labels[0], size)) < 0)
-		return reject(why, whylen, "line %d: no price for %s of size '%.40s'", b->line,
-		              b->labels[0], size);
+		return util_fail(why, whylen, "line %d: no price for %s of size '%.40s'", b->line,
+		                 b->labels[0], size);
 	r->type = b->labels[0];
 	r->name = b->labels[1];
 	r->size = size;
@@ -207,41 +196,42 @@ int llm_accept(struct arena *a, const struct gen_request *rq, const char *hcl, s
 	char *text;
 
 	if (hcl_parse(a, hcl, len, &f, reason, sizeof(reason)) < 0)
-		return reject(why, whylen, "not valid HCL: %s", reason);
+		return util_fail(why, whylen, "not valid HCL: %s", reason);
 	if (has_word(hcl, len, "provisioner") || has_word(hcl, len, "local-exec"))
-		return reject(why, whylen, "provisioners are not allowed");
+		return util_fail(why, whylen, "provisioners are not allowed");
 	if ((res = arena_calloc(a, MAX_RESOURCES * sizeof(*res))) == NULL ||
 	    (text = arena_strndup(a, hcl, len)) == NULL)
-		return reject(why, whylen, "out of memory");
+		return util_fail(why, whylen, "out of memory");
 	for (const struct hcl_block *b = f.blocks; b != NULL; b = b->next) {
 		if (!one_of(b->type, allowed_blocks))
-			return reject(why, whylen, "line %d: a '%.40s' block is not allowed",
-			              b->line, b->type);
+			return util_fail(why, whylen, "line %d: a '%.40s' block is not allowed",
+			                 b->line, b->type);
 		if (strcmp(b->type, "provider") == 0 &&
 		    (b->nlabels != 1 || strcmp(b->labels[0], prefix) != 0))
-			return reject(why, whylen, "line %d: a provider other than %s", b->line,
-			              prefix);
+			return util_fail(why, whylen, "line %d: a provider other than %s", b->line,
+			                 prefix);
 		if (strcmp(b->type, "data") == 0 &&
 		    (b->nlabels != 2 || !has_prefix(b->labels[0], prefix) ||
 		     b->labels[0][strlen(prefix)] != '_'))
-			return reject(why, whylen, "line %d: a data source not of %s", b->line,
-			              prefix);
+			return util_fail(why, whylen, "line %d: a data source not of %s", b->line,
+			                 prefix);
 		if (strcmp(b->type, "resource") != 0)
 			continue;
 		if (b->nlabels != 2 || !gen_known_type(rq->cloud, b->labels[0]))
-			return reject(why, whylen, "line %d: resource type '%.60s' is not allowed",
-			              b->line, b->nlabels ? b->labels[0] : "");
+			return util_fail(why, whylen,
+			                 "line %d: resource type '%.60s' is not allowed", b->line,
+			                 b->nlabels ? b->labels[0] : "");
 		if (n == MAX_RESOURCES)
-			return reject(why, whylen, "more than %d resources", MAX_RESOURCES);
+			return util_fail(why, whylen, "more than %d resources", MAX_RESOURCES);
 		if (price_block(a, rq->cloud, out, b, &res[n], why, whylen) < 0)
 			return -1;
 		cents += res[n++].monthly_cents;
 	}
 	if (n == 0)
-		return reject(why, whylen, "no resources");
+		return util_fail(why, whylen, "no resources");
 	if ((cents + 99) / 100 > rq->budget)
-		return reject(why, whylen, "it costs $%lld a month, over the $%lld budget",
-		              (long long)((cents + 99) / 100), (long long)rq->budget);
+		return util_fail(why, whylen, "it costs $%lld a month, over the $%lld budget",
+		                 (long long)((cents + 99) / 100), (long long)rq->budget);
 	out->hcl = text;
 	out->hcl_len = len;
 	out->resources = res;
@@ -336,10 +326,10 @@ int llm_generate(struct arena *a, const struct llm_config *cfg, const struct gen
 	int rc = -1;
 
 	if ((body = build_request(a, cfg, rq, design)) == NULL)
-		return reject(why, whylen, "out of memory");
+		return util_fail(why, whylen, "out of memory");
 	if (cfg->api_key != NULL &&
 	    (headers[2] = arena_printf(a, "Authorization: Bearer %s", cfg->api_key)) == NULL)
-		return reject(why, whylen, "out of memory");
+		return util_fail(why, whylen, "out of memory");
 	if (httpc_request("POST", cfg->url, headers, body, strlen(body), cfg->timeout_ms,
 	                  MAX_ANSWER, &r, why, whylen) < 0) {
 		if (r.timed_out)

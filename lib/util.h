@@ -15,6 +15,13 @@ void util_now_iso8601(char buf[ISO8601_LEN + 1]);
 /* Microseconds from a monotonic clock, for durations. */
 int64_t util_monotonic_us(void);
 
+/*
+ * Writes the formatted reason into buf (at most len bytes, always
+ * terminated) and returns -1, so that a failing path is one line:
+ * `return util_fail(err, errlen, "X must be ...");`.
+ */
+int util_fail(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Writes a random (version 4) UUID in lower-case canonical form. */
 void util_uuid_v4(char buf[UUID_LEN + 1]);
 
