@@ -17,6 +17,7 @@
 	"INSERT INTO " t " (name, display_name, created_at) VALUES (?, ?, UTC_TIMESTAMP(6))"
 #define REF_RESOLVE(t) "SELECT id, name FROM " t " WHERE name = ?"
 #define REF_NAMES(t)   "SELECT GROUP_CONCAT(name ORDER BY name SEPARATOR ', ') FROM " t
+#define REF_BY_ID(t)   "SELECT name FROM " t " WHERE id = ?"
 
 static struct db_stmt q_ref_list[REF__MAX] = {
 	DB_STMT(REF_LIST("platforms"), 0, DB_IDEMPOTENT),   /* REF_PLATFORM */
@@ -39,6 +40,12 @@ static struct db_stmt q_ref_names[REF__MAX] = {
 	DB_STMT(REF_NAMES("image_types"), 0, DB_IDEMPOTENT),
 };
 
+static struct db_stmt q_ref_by_id[REF__MAX] = {
+	DB_STMT(REF_BY_ID("platforms"), 1, DB_IDEMPOTENT),
+	DB_STMT(REF_BY_ID("os_versions"), 1, DB_IDEMPOTENT),
+	DB_STMT(REF_BY_ID("image_types"), 1, DB_IDEMPOTENT),
+};
+
 static const char SQL_ALIASES[] =
         "SELECT GROUP_CONCAT(a.alias ORDER BY a.alias SEPARATOR ',') FROM platform_aliases a "
         "JOIN platforms p ON p.id = a.platform_id WHERE p.name = ?";
@@ -52,6 +59,79 @@ static struct db_stmt q_aliases = DB_STMT(SQL_ALIASES, 1, DB_IDEMPOTENT);
 static struct db_stmt q_alias_add = DB_STMT(SQL_ALIAS_ADD, 2, 0);
 static struct db_stmt q_by_alias = DB_STMT(SQL_BY_ALIAS, 1, DB_IDEMPOTENT);
 static struct db_stmt q_all_aliases = DB_STMT(SQL_ALL_ALIASES, 0, DB_IDEMPOTENT);
+
+/*
+ * The process's memory of reference rows. Platforms (and their aliases), OS
+ * versions, image types and build states are only ever inserted: no
+ * statement updates or deletes them. So a process may remember each (id,
+ * name) pair it has read for as long as it lives; builds are then read
+ * without joins and names resolved without a query (MariaDB plans every
+ * execution of a prepared statement again, and planning the 5-table build
+ * join was half its time: bench/RESULTS.md). A miss asks MariaDB, which
+ * also sees the rows other processes added, and remembers the answer.
+ * Static storage, no allocation: a full set only stops remembering.
+ */
+#define REF_CACHE 256
+enum { REF_STATE = REF__MAX, REF_SETS };
+
+struct ref_entry {
+	int64_t id;
+	bool terminal; /* build states */
+	char key[65];  /* what was looked up: the name, an alias, another spelling of it */
+	char name[65]; /* the canonical name */
+};
+static struct ref_entry ref_cache[REF_SETS][REF_CACHE];
+static size_t ref_count[REF_SETS];
+
+static void ref_remember(int set, int64_t id, const char *key, const char *name, bool terminal)
+{
+	struct ref_entry *e;
+
+	if (ref_count[set] == REF_CACHE || strlen(key) > 64 || strlen(name) > 64)
+		return;
+	e = &ref_cache[set][ref_count[set]++];
+	e->id = id;
+	e->terminal = terminal;
+	snprintf(e->key, sizeof(e->key), "%s", key);
+	snprintf(e->name, sizeof(e->name), "%s", name);
+}
+
+static const struct ref_entry *ref_by_id(int set, int64_t id)
+{
+	for (size_t i = 0; i < ref_count[set]; i++)
+		if (ref_cache[set][i].id == id)
+			return &ref_cache[set][i];
+	return NULL;
+}
+
+static const struct ref_entry *ref_by_key(int set, const char *key)
+{
+	for (size_t i = 0; i < ref_count[set]; i++)
+		if (strcmp(ref_cache[set][i].key, key) == 0)
+			return &ref_cache[set][i];
+	return NULL;
+}
+
+/* The canonical name of reference row `id` (size 65). */
+static enum db_rc ref_name(struct db *db, enum ref_kind k, int64_t id, char name[65])
+{
+	const struct ref_entry *e = ref_by_id((int)k, id);
+	MYSQL_BIND in[1], out[1];
+	unsigned long len = 0;
+	enum db_rc rc;
+
+	if (e == NULL) {
+		db_bind_int64(&in[0], &id);
+		db_bind_out_str(&out[0], name, 64, &len, NULL);
+		if ((rc = db_query_one(db, &q_ref_by_id[k], in, out)) != DB_OK)
+			return rc;
+		name[len < 64 ? len : 64] = '\0';
+		ref_remember((int)k, id, name, name, false);
+		return DB_OK;
+	}
+	memcpy(name, e->name, sizeof(e->name));
+	return DB_OK;
+}
 
 static struct json_object *aliases_of(struct db *db, const char *name)
 {
@@ -150,11 +230,19 @@ static enum db_rc resolve_with(struct db *db, struct db_stmt *q, const char *nam
 enum db_rc db_ref_resolve(struct db *db, enum ref_kind k, const char *name, int64_t *id,
                           char canonical[65])
 {
+	const struct ref_entry *e = ref_by_key((int)k, name);
 	enum db_rc rc;
 
+	if (e != NULL) {
+		*id = e->id;
+		memcpy(canonical, e->name, sizeof(e->name));
+		return DB_OK;
+	}
 	rc = resolve_with(db, &q_ref_resolve[k], name, id, canonical);
 	if (rc == DB_NOT_FOUND && k == REF_PLATFORM)
 		rc = resolve_with(db, &q_by_alias, name, id, canonical);
+	if (rc == DB_OK)
+		ref_remember((int)k, *id, name, canonical, false);
 	return rc;
 }
 
@@ -214,36 +302,44 @@ enum db_rc db_states_list(struct db *db, struct json_object *items)
 
 enum db_rc db_state_get(struct db *db, int64_t code, char name[65], bool *terminal)
 {
+	const struct ref_entry *e = ref_by_id(REF_STATE, code);
 	MYSQL_BIND in[1], out[2];
 	unsigned long len = 0;
 	int64_t t = 0;
 	enum db_rc rc;
 
+	if (e != NULL) {
+		memcpy(name, e->name, sizeof(e->name));
+		*terminal = e->terminal;
+		return DB_OK;
+	}
 	db_bind_int64(&in[0], &code);
 	db_bind_out_str(&out[0], name, 64, &len, NULL);
 	db_bind_out_int64(&out[1], &t, NULL);
 	if ((rc = db_query_one(db, &q_state, in, out)) == DB_OK) {
 		name[len < 64 ? len : 64] = '\0';
 		*terminal = t != 0;
+		ref_remember(REF_STATE, code, name, name, *terminal);
 	}
 	return rc;
 }
 
 /* ------------------------------------------------------------------ builds */
 
-/* The one ? in BUILD_COLS is the stale threshold in minutes: bind it first. */
+/*
+ * The one ? in BUILD_COLS is the stale threshold in minutes: bind it first.
+ * No joins: the names of the reference ids and of the state come from the
+ * process's reference cache (fix_build), and a build is stale when its
+ * state is not terminal and it has been idle (the last column) that long.
+ */
 #define BUILD_COLS                                                                                 \
-	"b.id, b.uuid, b.build_id, p.name, o.name, i.name, COALESCE(b.pipeline_url, ''), "         \
-	"b.pipeline_url IS NULL, COALESCE(b.commit_hash, ''), b.commit_hash IS NULL, "             \
-	"b.current_state, s.name, s.terminal, COALESCE(b.current_message, ''), "                   \
+	"b.id, b.uuid, b.build_id, b.platform_id, b.os_version_id, b.image_type_id, "              \
+	"COALESCE(b.pipeline_url, ''), b.pipeline_url IS NULL, COALESCE(b.commit_hash, ''), "      \
+	"b.commit_hash IS NULL, b.current_state, COALESCE(b.current_message, ''), "               \
 	"b.current_message IS NULL, COALESCE(b.created_by, ''), b.created_at, b.updated_at, "      \
 	"COALESCE(b.last_heartbeat_at, ''), "                                                      \
-	"(NOT s.terminal AND b.last_activity_at < UTC_TIMESTAMP(6) - INTERVAL ? MINUTE)"
-#define BUILD_JOINS                                                                                \
-	"JOIN platforms p ON p.id = b.platform_id "                                                \
-	"JOIN os_versions o ON o.id = b.os_version_id JOIN image_types i ON i.id = "               \
-	"b.image_type_id JOIN build_states s ON s.code = b.current_state "
-#define BUILD_FROM " FROM builds b " BUILD_JOINS
+	"b.last_activity_at < UTC_TIMESTAMP(6) - INTERVAL ? MINUTE"
+#define BUILD_FROM " FROM builds b "
 #define BUILD_FILTER                                                                               \
 	"WHERE (? = 0 OR b.platform_id = ?) AND (? = 0 OR b.os_version_id = ?) "                   \
 	"AND (? = 0 OR b.image_type_id = ?) AND (? < 0 OR b.current_state = ?) "                   \
@@ -258,13 +354,11 @@ static const char SQL_COUNT[] = "SELECT COUNT(*) FROM builds b " BUILD_FILTER;
 static const char SQL_INSERT[] =
         "INSERT INTO builds (uuid, build_id, platform_id, os_version_id, image_type_id, "
         "pipeline_url, commit_hash, current_state, created_by, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))";
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)";
 static const char SQL_HISTORY_ADD[] =
         "INSERT INTO build_state_history (build_id, state_code, message, created_by, created_at) "
         "VALUES (?, ?, ?, ?, COALESCE(?, UTC_TIMESTAMP(6)))";
-static const char SQL_LOCK[] =
-        "SELECT b.id, s.terminal, b.current_state FROM builds b JOIN build_states s ON "
-        "s.code = b.current_state WHERE b.uuid = ? FOR UPDATE";
+static const char SQL_LOCK[] = "SELECT id, current_state FROM builds WHERE uuid = ? FOR UPDATE";
 static const char SQL_SET_STATE[] =
         "UPDATE builds SET current_state = ?, current_message = ?, updated_at = ?, "
         "finished_at = IF(?, ?, NULL) WHERE id = ?";
@@ -273,9 +367,8 @@ static const char SQL_FAILURE_ADD[] =
         "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_HEARTBEAT[] = "UPDATE builds SET last_heartbeat_at = ? WHERE id = ?";
 static const char SQL_HISTORY[] =
-        "SELECT h.state_code, s.name, COALESCE(h.message, ''), h.message IS NULL, "
-        "COALESCE(h.created_by, ''), h.created_at FROM build_state_history h "
-        "JOIN build_states s ON s.code = h.state_code WHERE h.build_id = ? ORDER BY h.id";
+        "SELECT state_code, COALESCE(message, ''), message IS NULL, COALESCE(created_by, ''), "
+        "created_at FROM build_state_history WHERE build_id = ? ORDER BY id";
 static const char SQL_FAILURES[] =
         "SELECT id, error_message, COALESCE(error_code, ''), COALESCE(component, ''), "
         "COALESCE(details, ''), created_at FROM build_failures WHERE build_id = ? ORDER BY id";
@@ -284,7 +377,7 @@ static struct db_stmt q_by_uuid = DB_STMT(SQL_BY_UUID, 2, DB_IDEMPOTENT);
 static struct db_stmt q_by_build_id = DB_STMT(SQL_BY_BUILD_ID, 2, DB_IDEMPOTENT);
 static struct db_stmt q_list = DB_STMT(SQL_LIST, 17, DB_IDEMPOTENT);
 static struct db_stmt q_count = DB_STMT(SQL_COUNT, 14, DB_IDEMPOTENT);
-static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 8, 0);
+static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 10, 0);
 static struct db_stmt q_history_add = DB_STMT(SQL_HISTORY_ADD, 5, 0);
 static struct db_stmt q_lock = DB_STMT(SQL_LOCK, 1, DB_IDEMPOTENT);
 static struct db_stmt q_set_state = DB_STMT(SQL_SET_STATE, 6, 0);
@@ -293,12 +386,12 @@ static struct db_stmt q_heartbeat = DB_STMT(SQL_HEARTBEAT, 2, DB_IDEMPOTENT);
 static struct db_stmt q_history = DB_STMT(SQL_HISTORY, 1, DB_IDEMPOTENT);
 static struct db_stmt q_failures = DB_STMT(SQL_FAILURES, 1, DB_IDEMPOTENT);
 
-#define NB 20 /* columns of BUILD_COLS */
+#define NB 18 /* columns of BUILD_COLS */
 
 struct build_out {
 	MYSQL_BIND b[NB];
 	unsigned long len[NB];
-	int64_t no_url, no_hash, terminal, no_message, stale;
+	int64_t ref[REF__MAX], no_url, no_hash, no_message, idle;
 };
 
 static void bind_build(struct build_out *o, struct build *b)
@@ -309,17 +402,13 @@ static void bind_build(struct build_out *o, struct build *b)
 	} s[NB] = {
 		[1] = { b->uuid, sizeof(b->uuid) },
 		[2] = { b->build_id, sizeof(b->build_id) },
-		[3] = { b->platform, sizeof(b->platform) },
-		[4] = { b->os_version, sizeof(b->os_version) },
-		[5] = { b->image_type, sizeof(b->image_type) },
 		[6] = { b->pipeline_url, sizeof(b->pipeline_url) },
 		[8] = { b->commit_hash, sizeof(b->commit_hash) },
-		[11] = { b->state_name, sizeof(b->state_name) },
-		[13] = { b->message, sizeof(b->message) },
-		[15] = { b->created_by, sizeof(b->created_by) },
-		[16] = { b->created_at, sizeof(b->created_at) },
-		[17] = { b->updated_at, sizeof(b->updated_at) },
-		[18] = { b->last_heartbeat_at, sizeof(b->last_heartbeat_at) },
+		[11] = { b->message, sizeof(b->message) },
+		[13] = { b->created_by, sizeof(b->created_by) },
+		[14] = { b->created_at, sizeof(b->created_at) },
+		[15] = { b->updated_at, sizeof(b->updated_at) },
+		[16] = { b->last_heartbeat_at, sizeof(b->last_heartbeat_at) },
 	};
 
 	memset(b, 0, sizeof(*b));
@@ -328,16 +417,21 @@ static void bind_build(struct build_out *o, struct build *b)
 		if (s[i].buf != NULL)
 			db_bind_out_str(&o->b[i], s[i].buf, s[i].cap - 2, &o->len[i], NULL);
 	db_bind_out_int64(&o->b[0], &b->id, NULL);
+	for (int k = 0; k < REF__MAX; k++)
+		db_bind_out_int64(&o->b[3 + k], &o->ref[k], NULL);
 	db_bind_out_int64(&o->b[7], &o->no_url, NULL);
 	db_bind_out_int64(&o->b[9], &o->no_hash, NULL);
 	db_bind_out_int64(&o->b[10], &b->current_state, NULL);
-	db_bind_out_int64(&o->b[12], &o->terminal, NULL);
-	db_bind_out_int64(&o->b[14], &o->no_message, NULL);
-	db_bind_out_int64(&o->b[19], &o->stale, NULL);
+	db_bind_out_int64(&o->b[12], &o->no_message, NULL);
+	db_bind_out_int64(&o->b[17], &o->idle, NULL);
 }
 
-static void fix_build(struct build_out *o, struct build *b)
+/* Terminates the strings of a fetched row and adds the names (reference cache). */
+static enum db_rc fix_build(struct db *db, struct build_out *o, struct build *b)
 {
+	char *names[REF__MAX] = { b->platform, b->os_version, b->image_type };
+	enum db_rc rc;
+
 	for (int i = 0; i < NB; i++) {
 		MYSQL_BIND *x = &o->b[i];
 
@@ -349,12 +443,17 @@ static void fix_build(struct build_out *o, struct build *b)
 	}
 	b->no_url = o->no_url != 0;
 	b->no_hash = o->no_hash != 0;
-	b->terminal = o->terminal != 0;
 	b->no_message = o->no_message != 0;
-	b->stale = o->stale != 0;
 	db_time_iso(b->created_at);
 	db_time_iso(b->updated_at);
 	db_time_iso(b->last_heartbeat_at);
+	for (int k = 0; k < REF__MAX; k++)
+		if ((rc = ref_name(db, (enum ref_kind)k, o->ref[k], names[k])) != DB_OK)
+			return rc == DB_NOT_FOUND ? DB_ERROR : rc;
+	if ((rc = db_state_get(db, b->current_state, b->state_name, &b->terminal)) != DB_OK)
+		return rc == DB_NOT_FOUND ? DB_ERROR : rc;
+	b->stale = !b->terminal && o->idle != 0;
+	return DB_OK;
 }
 
 static enum db_rc one_build(struct db *db, struct db_stmt *q, const char *key, int64_t stale_min,
@@ -368,7 +467,7 @@ static enum db_rc one_build(struct db *db, struct db_stmt *q, const char *key, i
 	db_bind_str(&in[1], key, NULL);
 	bind_build(&o, b);
 	if ((rc = db_query_one(db, q, in, o.b)) == DB_OK)
-		fix_build(&o, b);
+		rc = fix_build(db, &o, b);
 	return rc;
 }
 
@@ -416,7 +515,7 @@ struct json_object *build_to_json(const struct build *b)
 
 struct insert_tx {
 	MYSQL_BIND *in;
-	const char *created_by;
+	const struct build_new *n;
 };
 
 /* The body of db_build_insert's transaction: run again whole on a deadlock. */
@@ -433,16 +532,16 @@ static enum db_rc insert_body(struct db *db, void *arg)
 	db_bind_int64(&h[0], &id);
 	db_bind_int64(&h[1], &zero);
 	db_bind_str(&h[2], NULL, NULL);
-	db_bind_str(&h[3], t->created_by, NULL);
-	db_bind_str(&h[4], NULL, NULL);
+	db_bind_str(&h[3], t->n->created_by, NULL);
+	db_bind_str(&h[4], t->n->at, NULL);
 	return db_query(db, &q_history_add, h, NULL);
 }
 
 enum db_rc db_build_insert(struct db *db, const struct build_new *n)
 {
-	MYSQL_BIND in[8];
+	MYSQL_BIND in[10];
 	int64_t pid = n->platform_id, oid = n->os_version_id, iid = n->image_type_id;
-	struct insert_tx t = { in, n->created_by };
+	struct insert_tx t = { in, n };
 
 	db_bind_str(&in[0], n->uuid, NULL);
 	db_bind_str(&in[1], n->build_id, NULL);
@@ -452,6 +551,8 @@ enum db_rc db_build_insert(struct db *db, const struct build_new *n)
 	db_bind_str(&in[5], n->pipeline_url, NULL);
 	db_bind_str(&in[6], n->commit_hash, NULL);
 	db_bind_str(&in[7], n->created_by, NULL);
+	db_bind_str(&in[8], n->at, NULL);
+	db_bind_str(&in[9], n->at, NULL);
 	return db_transaction(db, insert_body, &t);
 }
 
@@ -459,17 +560,17 @@ enum db_rc db_build_insert(struct db *db, const struct build_new *n)
 static enum db_rc build_lock(struct db *db, const char *uuid, int64_t *id, bool *terminal,
                              int64_t *state)
 {
-	MYSQL_BIND in[1], out[3];
-	int64_t t = 0;
+	MYSQL_BIND in[1], out[2];
+	char name[65];
 	enum db_rc rc;
 
 	db_bind_str(&in[0], uuid, NULL);
 	db_bind_out_int64(&out[0], id, NULL);
-	db_bind_out_int64(&out[1], &t, NULL);
-	db_bind_out_int64(&out[2], state, NULL);
-	if ((rc = db_query_one(db, &q_lock, in, out)) == DB_OK)
-		*terminal = t != 0;
-	return rc;
+	db_bind_out_int64(&out[1], state, NULL);
+	if ((rc = db_query_one(db, &q_lock, in, out)) != DB_OK)
+		return rc;
+	rc = db_state_get(db, *state, name, terminal);
+	return rc == DB_NOT_FOUND ? DB_ERROR : rc;
 }
 
 struct update_tx {
@@ -556,26 +657,28 @@ enum db_rc db_build_heartbeat(struct db *db, int64_t id, const char *at)
 
 enum db_rc db_build_history(struct db *db, int64_t id, struct json_object *items)
 {
-	MYSQL_BIND in[1], out[6];
+	MYSQL_BIND in[1], out[5];
 	int64_t code = 0, no_msg = 0;
-	struct db_str name, msg, who, at;
-	enum db_rc rc;
+	struct db_str msg, who, at;
+	char name[65];
+	bool terminal;
+	enum db_rc rc = DB_OK;
 	int r;
 
 	db_bind_int64(&in[0], &id);
 	db_bind_out_int64(&out[0], &code, NULL);
-	db_bind_out_dstr(&out[1], &name);
-	db_bind_out_dstr(&out[2], &msg);
-	db_bind_out_int64(&out[3], &no_msg, NULL);
-	db_bind_out_dstr(&out[4], &who);
-	db_bind_out_dstr(&out[5], &at);
+	db_bind_out_dstr(&out[1], &msg);
+	db_bind_out_int64(&out[2], &no_msg, NULL);
+	db_bind_out_dstr(&out[3], &who);
+	db_bind_out_dstr(&out[4], &at);
 	if ((rc = db_query(db, &q_history, in, out)) != DB_OK)
 		return rc;
-	while ((r = db_fetch(db, &q_history)) == 1) {
+	while ((r = db_fetch(db, &q_history)) == 1 &&
+	       (rc = db_state_get(db, code, name, &terminal)) == DB_OK) {
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "state_code", json_object_new_int64(code));
-		json_object_object_add(o, "state_name", json_object_new_string(db_str_fix(&name)));
+		json_object_object_add(o, "state_name", json_object_new_string(name));
 		json_object_object_add(o, "message", str_or_null(db_str_fix(&msg), no_msg != 0));
 		json_object_object_add(o, "created_by",
 		                       str_or_null(db_str_fix(&who), who.buf[0] == '\0'));
@@ -585,6 +688,8 @@ enum db_rc db_build_history(struct db *db, int64_t id, struct json_object *items
 		json_object_array_add(items, o);
 	}
 	db_done(db, &q_history);
+	if (r == 1)
+		return rc == DB_NOT_FOUND ? DB_ERROR : rc;
 	return r == 0 ? DB_OK : DB_ERROR;
 }
 
@@ -675,12 +780,10 @@ enum db_rc db_build_list(struct db *db, const struct build_filter *f, int64_t li
 	bind_build(&o, &b);
 	if ((rc = db_query(db, &q_list, in, o.b)) != DB_OK)
 		return rc;
-	while ((r = db_fetch(db, &q_list)) == 1) {
-		fix_build(&o, &b);
+	while ((r = db_fetch(db, &q_list)) == 1 && (rc = fix_build(db, &o, &b)) == DB_OK)
 		json_object_array_add(items, build_to_json(&b));
-	}
 	db_done(db, &q_list);
-	return r == 0 ? DB_OK : DB_ERROR;
+	return r == 1 ? rc : r == 0 ? DB_OK : DB_ERROR;
 }
 
 /*
@@ -694,8 +797,7 @@ enum db_rc db_build_list(struct db *db, const struct build_filter *f, int64_t li
  * BUILD_FILTER's "(? = 0 OR ...)", 10 s without it (bench/RESULTS.md).
  */
 #define RECENT_ORDER "ORDER BY created_at DESC, id DESC LIMIT ?"
-#define RECENT_OUTER                                                                               \
-	") r JOIN builds b ON b.id = r.id " BUILD_JOINS "ORDER BY b.created_at DESC, b.id DESC"
+#define RECENT_OUTER ") r JOIN builds b ON b.id = r.id ORDER BY b.created_at DESC, b.id DESC"
 static const char SQL_RECENT[] =
         "SELECT " BUILD_COLS " FROM (SELECT id, created_at FROM builds " RECENT_ORDER RECENT_OUTER;
 static const char SQL_RECENT_PLATFORM[] =
@@ -721,12 +823,10 @@ enum db_rc db_build_recent(struct db *db, int64_t platform_id, int64_t limit, in
 	bind_build(&o, &b);
 	if ((rc = db_query(db, q, in, o.b)) != DB_OK)
 		return rc;
-	while ((r = db_fetch(db, q)) == 1) {
-		fix_build(&o, &b);
+	while ((r = db_fetch(db, q)) == 1 && (rc = fix_build(db, &o, &b)) == DB_OK)
 		json_object_array_add(items, build_to_json(&b));
-	}
 	db_done(db, q);
-	return r == 0 ? DB_OK : DB_ERROR;
+	return r == 1 ? rc : r == 0 ? DB_OK : DB_ERROR;
 }
 
 /* ------------------------------------------------------------------ dashboards */

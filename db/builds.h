@@ -39,7 +39,7 @@ enum db_rc db_states_list(struct db *db, struct json_object *items);
 /* The name and terminal flag of a code; DB_NOT_FOUND when unknown. */
 enum db_rc db_state_get(struct db *db, int64_t code, char name[65], bool *terminal);
 
-/* One build as read, joined with its reference names and state. */
+/* One build as read, with the names of its reference rows and state. */
 struct build {
 	int64_t id;
 	char uuid[40];
@@ -47,16 +47,16 @@ struct build {
 	char platform[68];
 	char os_version[68];
 	char image_type[68];
-	char pipeline_url[2052];
+	char pipeline_url[4 * 2048 + 4]; /* bytes: up to 2048 UTF-8 characters */
 	bool no_url;
 	char commit_hash[68];
 	bool no_hash;
 	int64_t current_state;
 	char state_name[68];
 	bool terminal;
-	char message[1004];
+	char message[4 * 1000 + 4];
 	bool no_message;
-	char created_by[256];
+	char created_by[4 * 254 + 4];
 	char created_at[32];
 	char updated_at[32];
 	char last_heartbeat_at[32];
@@ -78,8 +78,12 @@ struct build_new {
 	const char *pipeline_url; /* NULL for none */
 	const char *commit_hash;  /* NULL for none */
 	const char *created_by;
+	const char *at; /* created_at: DATETIME text, so that the caller can answer with it */
 };
-/* Inserts the build and its first history row (queued) in one transaction. */
+/*
+ * Inserts the build and its first history row (queued) in one transaction.
+ * DB_DUPLICATE when the build_id (or, once in 2^122, the uuid) exists.
+ */
 enum db_rc db_build_insert(struct db *db, const struct build_new *n);
 
 /*

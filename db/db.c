@@ -288,7 +288,8 @@ enum db_rc db_begin(struct db *db)
 		if ((rc = db_connect(db)) != DB_OK)
 			return rc;
 	}
-	if (mysql_autocommit(db->conn, 0) != 0)
+	/* One round trip, where autocommit off and on again would be two more. */
+	if (mysql_real_query(db->conn, "START TRANSACTION", 17) != 0)
 		return fail(db, "begin", mysql_errno(db->conn), mysql_error(db->conn));
 	db->in_tx = true;
 	return DB_OK;
@@ -302,18 +303,14 @@ enum db_rc db_commit(struct db *db)
 		return DB_UNAVAILABLE;
 	if (mysql_commit(db->conn) != 0)
 		rc = fail(db, "commit", mysql_errno(db->conn), mysql_error(db->conn));
-	if (db->conn != NULL)
-		mysql_autocommit(db->conn, 1);
 	db->in_tx = false;
 	return rc;
 }
 
 void db_rollback(struct db *db)
 {
-	if (db->conn != NULL) {
+	if (db->conn != NULL)
 		mysql_rollback(db->conn);
-		mysql_autocommit(db->conn, 1);
-	}
 	db->in_tx = false;
 }
 

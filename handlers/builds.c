@@ -59,6 +59,20 @@ static int resolve(struct fields *f, enum ref_kind k, const char *field, const c
 	return 1;
 }
 
+/* The time of a change: ISO 8601 for the answer, DATETIME text for MariaDB. */
+struct stamp {
+	char iso[ISO8601_LEN + 1];
+	char sql[ISO8601_LEN + 1];
+};
+
+static void stamp_now(struct stamp *t)
+{
+	util_now_iso8601(t->iso);
+	memcpy(t->sql, t->iso, sizeof(t->sql));
+	t->sql[10] = ' ';
+	t->sql[ISO8601_LEN - 1] = '\0'; /* drop the Z */
+}
+
 /* A uuid path parameter: the canonical 36-character form, or 404 without a query. */
 static const char *uuid_param(struct req *rq)
 {
@@ -119,6 +133,39 @@ static bool same_opt(const char *given, const char *stored, bool stored_null)
 }
 
 /*
+ * The answer to a created build, made from what was written (as a re-read
+ * would show it), so that creating costs no read.
+ */
+static int reply_new(struct req *rq, const struct build_new *n, char canon[REF__MAX][65],
+                     const char *at)
+{
+	struct build *b = rq_alloc(rq, sizeof(*b));
+	enum db_rc rc;
+
+	if (b == NULL)
+		return api_error(rq, E_INTERNAL, "out of memory");
+	memset(b, 0, sizeof(*b));
+	/* A failure here leaves the build created: the client's retry gets 200. */
+	if ((rc = db_state_get(rq->app->db, 0, b->state_name, &b->terminal)) != DB_OK)
+		return db_failure(rq, rc, "state lookup");
+	snprintf(b->uuid, sizeof(b->uuid), "%s", n->uuid);
+	snprintf(b->build_id, sizeof(b->build_id), "%s", n->build_id);
+	memcpy(b->platform, canon[REF_PLATFORM], 65);
+	memcpy(b->os_version, canon[REF_OS_VERSION], 65);
+	memcpy(b->image_type, canon[REF_IMAGE_TYPE], 65);
+	snprintf(b->pipeline_url, sizeof(b->pipeline_url), "%s", n->pipeline_url ? n->pipeline_url : "");
+	b->no_url = n->pipeline_url == NULL;
+	snprintf(b->commit_hash, sizeof(b->commit_hash), "%s", n->commit_hash ? n->commit_hash : "");
+	b->no_hash = n->commit_hash == NULL;
+	b->current_state = 0;
+	b->no_message = true;
+	snprintf(b->created_by, sizeof(b->created_by), "%s", n->created_by ? n->created_by : "");
+	snprintf(b->created_at, sizeof(b->created_at), "%s", at);
+	snprintf(b->updated_at, sizeof(b->updated_at), "%s", at);
+	return api_reply(rq, 201, build_to_json(b));
+}
+
+/*
  * POST /builds {"platform","os_version","image_type","build_id",
  * "pipeline_url?","commit_hash?"} -> 201 the build. The same build_id with
  * the same body is a pipeline's retry: 200 with the existing build; with
@@ -133,6 +180,7 @@ int h_builds_create(struct req *rq)
 	int64_t ids[REF__MAX] = { 0 };
 	char uuid[UUID_LEN + 1];
 	struct build_new n;
+	struct stamp at;
 	struct build b;
 	enum db_rc rc;
 
@@ -157,40 +205,34 @@ int h_builds_create(struct req *rq)
 	if (fields_done(&f) < 0)
 		return -1;
 
+	/*
+	 * Insert first: a new build_id, the common case, costs no lookup. A
+	 * duplicate is a retry (same values: 200 with the build) or a conflict.
+	 */
 	for (int attempt = 0; attempt < 2; attempt++) {
-		rc = db_build_by_build_id(rq->app->db, build_id, stale_min(rq), &b);
-		if (rc == DB_OK) {
-			if (strcmp(b.platform, canon[REF_PLATFORM]) == 0 &&
-			    strcmp(b.os_version, canon[REF_OS_VERSION]) == 0 &&
-			    strcmp(b.image_type, canon[REF_IMAGE_TYPE]) == 0 &&
-			    same_opt(url, b.pipeline_url, b.no_url) &&
-			    same_opt(hash, b.commit_hash, b.no_hash))
-				return api_reply(rq, 200, build_to_json(&b));
-			return api_error(rq, E_CONFLICT,
-			                 "build_id %s exists with different values (build %s)",
-			                 build_id, b.uuid);
-		}
-		if (rc != DB_NOT_FOUND || attempt > 0)
-			return db_failure(rq, rc, "build lookup");
 		util_uuid_v4(uuid);
-		n = (struct build_new){ uuid,
-			                build_id,
-			                ids[REF_PLATFORM],
-			                ids[REF_OS_VERSION],
-			                ids[REF_IMAGE_TYPE],
-			                url,
-			                hash,
-			                who(rq) };
-		rc = db_build_insert(rq->app->db, &n);
-		if (rc == DB_OK)
-			break;
-		/* DB_DUPLICATE: a concurrent retry won; compare with what it wrote. */
+		stamp_now(&at);
+		n = (struct build_new){ uuid,      build_id, ids[REF_PLATFORM], ids[REF_OS_VERSION],
+			                ids[REF_IMAGE_TYPE], url,      hash,
+			                who(rq),   at.sql };
+		if ((rc = db_build_insert(rq->app->db, &n)) == DB_OK)
+			return reply_new(rq, &n, canon, at.iso);
 		if (rc != DB_DUPLICATE)
 			return db_failure(rq, rc, "build insert");
+		rc = db_build_by_build_id(rq->app->db, build_id, stale_min(rq), &b);
+		if (rc == DB_NOT_FOUND)
+			continue; /* the uuid was taken: draw another */
+		if (rc != DB_OK)
+			return db_failure(rq, rc, "build lookup");
+		if (strcmp(b.platform, canon[REF_PLATFORM]) == 0 &&
+		    strcmp(b.os_version, canon[REF_OS_VERSION]) == 0 &&
+		    strcmp(b.image_type, canon[REF_IMAGE_TYPE]) == 0 &&
+		    same_opt(url, b.pipeline_url, b.no_url) && same_opt(hash, b.commit_hash, b.no_hash))
+			return api_reply(rq, 200, build_to_json(&b));
+		return api_error(rq, E_CONFLICT, "build_id %s exists with different values (build %s)",
+		                 build_id, b.uuid);
 	}
-	if (load_build(rq, uuid, &b) < 0)
-		return -1;
-	return api_reply(rq, 201, build_to_json(&b));
+	return db_failure(rq, DB_ERROR, "build insert");
 }
 
 /* Converts an ISO 8601 UTC time to MariaDB's DATETIME text; NULL if malformed. */
@@ -302,20 +344,6 @@ int h_builds_state_get(struct req *rq)
 	if (uuid == NULL || load_build(rq, uuid, &b) < 0)
 		return -1;
 	return api_reply(rq, 200, state_json(&b));
-}
-
-/* The time of a change: ISO 8601 for the answer, DATETIME text for MariaDB. */
-struct stamp {
-	char iso[ISO8601_LEN + 1];
-	char sql[ISO8601_LEN + 1];
-};
-
-static void stamp_now(struct stamp *t)
-{
-	util_now_iso8601(t->iso);
-	memcpy(t->sql, t->iso, sizeof(t->sql));
-	t->sql[10] = ' ';
-	t->sql[ISO8601_LEN - 1] = '\0'; /* drop the Z */
 }
 
 /*
