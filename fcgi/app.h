@@ -9,7 +9,7 @@
 
 struct db;
 struct jwk;
-struct jwk;
+struct shmcount;
 
 /*
  * Set up once per process in main() and torn down at exit: configuration,
@@ -37,6 +37,8 @@ struct app {
 	unsigned char basic_key[32];          /* random per process */
 	struct basic_seen basic[BASIC_CACHE]; /* round robin */
 	unsigned basic_next;
+	struct shmcount *rl; /* the host's rate-limit counters (lib/shmcount.h); NULL: MariaDB */
+	bool rl_tried;       /* rl was opened, or failed to, once */
 };
 
 #endif

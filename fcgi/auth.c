@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 #include <sodium.h>
@@ -17,6 +18,7 @@
 #include "lib/httpc.h"
 #include "lib/log.h"
 #include "lib/password.h"
+#include "lib/shmcount.h"
 #include "lib/token.h"
 
 static const char *const method_names[AUTH__MAX] = {
@@ -494,15 +496,56 @@ static int rl_account(struct req *rq, int64_t hits, long limit, int64_t window, 
 	return 0;
 }
 
+/*
+ * The host's shared counters (STRATUS_RATE_STORE=shm), opened on first use:
+ * STRATUS_RATE_FILE, or by default a file under /dev/shm named after the
+ * user and the database (never its password), so that the responders of
+ * one deployment share their counts and two deployments on one host do
+ * not. NULL when the store is MariaDB or the file cannot be used (logged
+ * once per process: the limits then count in MariaDB).
+ */
+static struct shmcount *rl_counters(struct req *rq)
+{
+	struct app *app = rq->app;
+	const struct db_url *u = &app->cfg.db;
+	char path[512], why[600];
+
+	if (!app->cfg.rate_shm || app->rl_tried)
+		return app->rl;
+	app->rl_tried = true;
+	if (app->cfg.rate_file[0] != '\0') {
+		snprintf(path, sizeof(path), "%s", app->cfg.rate_file);
+	} else {
+		unsigned char h[16];
+		char hex[33];
+		char *id = rq_printf(rq, "%u/%s@%s:%u/%s?%s", (unsigned)geteuid(),
+		                     u->user ? u->user : "", u->host ? u->host : "", u->port,
+		                     u->database ? u->database : "", u->socket ? u->socket : "");
+
+		if (id == NULL)
+			return NULL;
+		crypto_generichash(h, sizeof(h), (const unsigned char *)id, strlen(id), NULL, 0);
+		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+		snprintf(path, sizeof(path), "/dev/shm/stratus-ratelimit-%s", hex);
+	}
+	if ((app->rl = shmcount_open(path, why, sizeof(why))) == NULL)
+		log_msg(LOG_WARNING, rq->request_id, "rate limits are counted in MariaDB: %s", why);
+	return app->rl;
+}
+
 int ratelimit_hit(struct req *rq, const char *cls, const char *key, long limit)
 {
 	int64_t span = rq->app->cfg.rate_window_s;
 	int64_t now = (int64_t)time(NULL), window = now - now % span, hits = 0;
+	struct shmcount *c;
 	unsigned char bucket[16];
 
 	if (limit <= 0)
 		return 0;
 	rl_bucket(cls, key, bucket);
+	/* A full table (every slot the key may use is in use) counts in MariaDB. */
+	if ((c = rl_counters(rq)) != NULL && (hits = shmcount_hit(c, bucket, window)) > 0)
+		return rl_account(rq, hits, limit, window, span, now);
 	if (db_ratelimit_hit(rq->app->db, bucket, window, &hits) != DB_OK) {
 		/* Fail open: a limiter that cannot count must not lock everyone out. */
 		log_msg(LOG_WARNING, rq->request_id, "rate limiter unavailable: %s",
@@ -519,12 +562,15 @@ int ratelimit_full(struct req *rq, const char *cls, const char *key, long limit)
 {
 	int64_t span = rq->app->cfg.rate_window_s;
 	int64_t now = (int64_t)time(NULL), window = now - now % span, hits = 0;
+	struct shmcount *c;
 	unsigned char bucket[16];
 
 	if (limit <= 0)
 		return 0;
 	rl_bucket(cls, key, bucket);
-	if (db_ratelimit_peek(rq->app->db, bucket, window, &hits) != DB_OK)
+	if ((c = rl_counters(rq)) != NULL)
+		hits = shmcount_peek(c, bucket, window);
+	else if (db_ratelimit_peek(rq->app->db, bucket, window, &hits) != DB_OK)
 		return 0; /* fail open, as above */
 	/* A full bucket refuses the next one: as if this request were counted. */
 	return rl_account(rq, hits >= limit ? hits + 1 : hits, limit, window, span, now);

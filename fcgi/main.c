@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "lib/log.h"
+#include "lib/shmcount.h"
 #include "lib/password.h"
 #include "db/db.h"
 #include "fcgi/auth.h"
@@ -155,6 +156,7 @@ int main(int argc, char **argv)
 	}
 	arena_free(arena);
 	auth_forget_jwks(&app);
+	shmcount_close(app.rl);
 	db_free(app.db);
 	config_free(&app.cfg);
 	mysql_library_end();

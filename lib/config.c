@@ -496,6 +496,15 @@ static int load_identity(struct config *c, char *err, size_t errlen)
 	    get_long("STRATUS_RATE_WINDOW", 60, 1, 3600, &c->rate_window_s, err, errlen) < 0 ||
 	    get_long("STRATUS_REFRESH_TTL_DAYS", 30, 1, 365, &c->refresh_ttl_days, err, errlen) < 0)
 		return -1;
+	/* Where rate-limit hits are counted: shared memory of this host, or MariaDB. */
+	v = config_raw("STRATUS_RATE_STORE");
+	if (v != NULL && *v && strcmp(v, "shm") != 0 && strcmp(v, "database") != 0)
+		return util_fail(err, errlen, "STRATUS_RATE_STORE must be shm or database");
+	c->rate_shm = v == NULL || *v == '\0' || strcmp(v, "shm") == 0;
+	if ((c->rate_file = dup_or_default("STRATUS_RATE_FILE", "")) == NULL)
+		return util_fail(err, errlen, "out of memory");
+	if (c->rate_file[0] != '\0' && c->rate_file[0] != '/')
+		return util_fail(err, errlen, "STRATUS_RATE_FILE must be an absolute path");
 	if (get_long("STRATUS_PWHASH_OPSLIMIT", 0, 0, 64, &n, err, errlen) < 0)
 		return -1;
 	c->pwhash_ops = (unsigned long long)n;
@@ -689,6 +698,7 @@ void config_free(struct config *c)
 	free(c->peers);
 	free(c->cors_origins);
 	free(c->schema_dir);
+	free(c->rate_file);
 	free(c->env_key_hashes);
 	free(c->jwt_issuer);
 	free(c->oidc_issuer);

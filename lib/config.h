@@ -63,6 +63,8 @@ struct config {
 	long rate_general;             /* per principal */
 	long rate_heavy;               /* per principal, heavy routes */
 	long rate_window_s;            /* STRATUS_RATE_WINDOW: 60 (limits are per minute) */
+	bool rate_shm;                 /* STRATUS_RATE_STORE: shm (this host) or database */
+	char *rate_file;               /* STRATUS_RATE_FILE: "" derives one from DATABASE_URL */
 	long refresh_ttl_days;         /* STRATUS_REFRESH_TTL_DAYS */
 	unsigned long long pwhash_ops; /* STRATUS_PWHASH_OPSLIMIT, 0: interactive */
 	size_t pwhash_mem;             /* STRATUS_PWHASH_MEMLIMIT, 0: interactive */

@@ -1081,6 +1081,63 @@ test_expect_success 'after the window the throttled key works again' '
 	http GET /auth/me -H "$(key "$RL_KEY")" && expect_status 200 && expect_header X-RateLimit-Remaining "^2$"
 '
 
+# Every responder counts in one table in shared memory (STRATUS_RATE_STORE
+# shm, the default): parallel requests spread over the responders are
+# counted exactly, and nothing is written to MariaDB for it.
+jreq POST /api-keys "$(jobj name shared-limit role readonly user_id "json:$RO_ID" rate_limit_per_minute json:20)" -H "$ADM"
+SHARED_KEY=$(jq -r '.key // empty' "$BODY")
+secret api-key "$SHARED_KEY" "$LAST_RESPONSE"
+
+test_expect_success 'the responders share one count: 30 parallel requests of a 20-a-minute key, exactly 20 pass' '
+	test -n "$SHARED_KEY" && wait_window 6 &&
+	seq 30 | xargs -P 10 -I{} curl -s -o /dev/null -w "%{http_code}\n" \
+		-H "X-API-Key: $SHARED_KEY" "$BASE_URL/auth/me" >"$TEST_TMP/shared" &&
+	test "$(grep -c "^200$" "$TEST_TMP/shared")" = 20 &&
+	test "$(grep -c "^429$" "$TEST_TMP/shared")" = 10
+'
+
+test_expect_success 'with the shared-memory store no request wrote rate_limits' '
+	test -s "$STACK/ratelimit.shm" &&
+	test "$(stack_sql -N stratus -e "SELECT COUNT(*) FROM rate_limits")" = 0
+'
+
+# cgi_me KEY STORE [FILE]: GET /auth/me as one plain-CGI process with
+# STRATUS_RATE_STORE=STORE (and STRATUS_RATE_FILE=FILE); prints the status.
+cgi_me() {
+	env -i PATH="$PATH" ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+		STRATUS_CONFIG="$STRATUS_CONFIG_FILE" STRATUS_RATE_STORE="$2" ${3:+STRATUS_RATE_FILE="$3"} \
+		GATEWAY_INTERFACE=CGI/1.1 \
+		REQUEST_METHOD=GET PATH_INFO=/auth/me HTTP_X_API_KEY="$1" REMOTE_ADDR=127.0.0.1 \
+		"$STRATUS_BIN" 2>>"$TEST_TMP/cgi-stderr" | sed -n "s/^Status: \([0-9]*\).*/\1/p"
+}
+
+test_expect_success 'STRATUS_RATE_STORE=database counts in MariaDB, for hosts that must share limits' '
+	jreq POST /api-keys "$(jobj name db-limit role readonly user_id "json:$RO_ID" rate_limit_per_minute json:2)" -H "$ADM" &&
+	expect_status 201 && k=$(jq -r .key "$BODY") && secret api-key "$k" "$LAST_RESPONSE" &&
+	wait_window 4 &&
+	test "$(cgi_me "$k" database)" = 200 && test "$(cgi_me "$k" database)" = 200 &&
+	test "$(cgi_me "$k" database)" = 429 &&
+	test "$(stack_sql -N stratus -e "SELECT MAX(hits) FROM rate_limits")" = 3
+'
+
+test_expect_success 'a bad STRATUS_RATE_STORE or STRATUS_RATE_FILE stops the responder with a clear message' '
+	out=$(env -i PATH="$PATH" STRATUS_CONFIG="$STRATUS_CONFIG_FILE" STRATUS_RATE_STORE=redis \
+		GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO=/health "$STRATUS_BIN" 2>&1 || true) &&
+	grep -q "STRATUS_RATE_STORE must be shm or database" <<<"$out" &&
+	out=$(env -i PATH="$PATH" STRATUS_CONFIG="$STRATUS_CONFIG_FILE" STRATUS_RATE_FILE=relative/path \
+		GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO=/health "$STRATUS_BIN" 2>&1 || true) &&
+	grep -q "STRATUS_RATE_FILE must be an absolute path" <<<"$out"
+'
+
+test_expect_success 'counters that cannot be opened fall back to MariaDB, with a warning' '
+	jreq POST /api-keys "$(jobj name fallback-limit role readonly user_id "json:$RO_ID" rate_limit_per_minute json:1)" -H "$ADM" &&
+	expect_status 201 && k=$(jq -r .key "$BODY") && secret api-key "$k" "$LAST_RESPONSE" &&
+	wait_window 4 && : >"$TEST_TMP/cgi-stderr" &&
+	test "$(cgi_me "$k" shm /nonexistent/dir/counters)" = 200 &&
+	test "$(cgi_me "$k" shm /nonexistent/dir/counters)" = 429 &&
+	grep -q "rate limits are counted in MariaDB: cannot open /nonexistent/dir/counters" "$TEST_TMP/cgi-stderr"
+'
+
 # ------------------------------------------------------------------ audit
 
 # audit_has ACTION JQ-CONDITION: GET /audit?action=ACTION has an item meeting it.

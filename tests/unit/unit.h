@@ -17,5 +17,6 @@ Suite *suite_gen(void);
 Suite *suite_engine(void);
 Suite *suite_hcl(void);
 Suite *suite_llm(void);
+Suite *suite_shmcount(void);
 
 #endif

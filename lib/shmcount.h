@@ -1,0 +1,40 @@
+/* shmcount.h: hit counters per (key, window) that every process of one host shares. */
+#ifndef STRATUS_SHMCOUNT_H
+#define STRATUS_SHMCOUNT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A fixed table of counters in a file mapped MAP_SHARED (under /dev/shm it
+ * is memory): the rate limiter's store when the processes that must share
+ * limits are on one host, so that counting a request costs a few hundred
+ * nanoseconds instead of a MariaDB write. A process-shared robust mutex
+ * guards the table; a process that dies holding it leaves it usable.
+ * Counters of past windows are reused in place, so the table needs no
+ * pruning; when every slot a key may use holds a counter of the current
+ * window, shmcount_hit says so and the caller counts elsewhere.
+ */
+struct shmcount;
+
+#define SHMCOUNT_SLOTS 16384 /* 512 KiB; a slot per (key, window) alive at once */
+
+/*
+ * Maps the table at `path`, creating and initialising it when it does not
+ * exist (mode 0600: only this user's processes share it). NULL with a
+ * reason in `why` when it cannot. Owner: the caller, shmcount_close.
+ */
+struct shmcount *shmcount_open(const char *path, char *why, size_t whylen);
+void shmcount_close(struct shmcount *c);
+
+/*
+ * Counts one hit of `key` in `window` and returns the count including it;
+ * -1 when the table has no room for the key (every slot it may use is
+ * taken by the current window).
+ */
+int64_t shmcount_hit(struct shmcount *c, const unsigned char key[16], int64_t window);
+
+/* The count of `key` in `window`, without counting; 0 when none. */
+int64_t shmcount_peek(struct shmcount *c, const unsigned char key[16], int64_t window);
+
+#endif
