@@ -37,10 +37,13 @@ enum db_rc db_user_logged_in(struct db *db, int64_t id, const char *rehash);
 enum db_rc db_user_update_profile(struct db *db, int64_t id, const char *name, const char *email,
                                   const char *password_hash);
 enum db_rc db_user_set_role_status(struct db *db, int64_t id, const char *role, const char *status);
-/* Upserts the user of an external issuer by (issuer, sub); fills u. */
+/*
+ * Upserts the user of an external issuer by (issuer, sub); fills u. Sets
+ * *role_changed when a known user's role was changed.
+ */
 enum db_rc db_user_upsert_external(struct db *db, const char *issuer, const char *sub,
                                    const char *email, const char *name, const char *role,
-                                   struct user *u);
+                                   struct user *u, bool *role_changed);
 /*
  * Lists users (role and status filters may be NULL), newest first, as JSON
  * objects appended to `items` (user_to_json), with the total count.

@@ -193,7 +193,7 @@ enum db_rc db_user_set_role_status(struct db *db, int64_t id, const char *role, 
 
 enum db_rc db_user_upsert_external(struct db *db, const char *issuer, const char *sub,
                                    const char *email, const char *name, const char *role,
-                                   struct user *u)
+                                   struct user *u, bool *role_changed)
 {
 	MYSQL_BIND in[2];
 	char username[72];
@@ -202,11 +202,13 @@ enum db_rc db_user_upsert_external(struct db *db, const char *issuer, const char
 	crypto_generichash_state st;
 	enum db_rc rc;
 
+	*role_changed = false;
 	db_bind_str(&in[0], issuer, NULL);
 	db_bind_str(&in[1], sub, NULL);
 	for (int attempt = 0; attempt < 2; attempt++) {
 		rc = one_user(db, &q_by_ext, in, u);
 		if (rc == DB_OK) {
+			*role_changed = strcmp(u->role, role) != 0;
 			/* Seen before: the issuer's groups decide the role each time. */
 			MYSQL_BIND up[2];
 			int64_t id = u->id;

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <json-c/json.h>
 #include <sodium.h>
@@ -82,14 +81,135 @@ static int db_failed(struct req *rq, enum db_rc rc)
 	                 "credentials could not be checked");
 }
 
+/*
+ * The host-shared file (lib/shmcount.h, config_shm_path), opened on first
+ * use; NULL when it cannot be (logged once per process): rate limits then
+ * count in MariaDB and identities are not cached.
+ */
+static struct shmcount *host_shared(struct app *app, const char *request_id)
+{
+	char path[512], why[600];
+
+	if (app->shm_tried)
+		return app->shm;
+	app->shm_tried = true;
+	config_shm_path(&app->cfg, path, sizeof(path));
+	if ((app->shm = shmcount_open(path, true, why, sizeof(why))) == NULL)
+		log_msg(LOG_WARNING, request_id,
+		        "rate limits are counted in MariaDB and identities not cached: %s", why);
+	return app->shm;
+}
+
+/* ------------------------------------------------------------------ identity cache */
+
+/*
+ * Looking a credential up costs a MariaDB round trip on every request, a
+ * quarter of GET /builds/{uuid} (bench/RESULTS.md). A process remembers the
+ * rows behind the credentials it accepted, an API key with its owner or a
+ * user by id, for STRATUS_AUTH_CACHE_MS (1 s by default; 0: never), and
+ * runs the same checks (revoked, expired, status, role) on them as on
+ * fresh rows. Every change to users or keys made through Stratus (the API
+ * or stratusctl) bumps the host's epoch (auth_identity_changed) after it
+ * commits, and an entry read under an older epoch is not used: on this host
+ * a revocation, demotion or disabling applies to the very next request. A
+ * change made on another host, or by SQL, applies within the TTL. Without
+ * the host-shared file there is no epoch, and nothing is cached. Refusals
+ * are never cached.
+ */
+#define ID_CACHE 32
+
+struct id_seen {
+	int64_t until;                      /* monotonic us; 0: empty */
+	uint64_t epoch;                     /* the host's epoch before the row was read */
+	char key_hash[APIKEY_HASH_HEX + 1]; /* a key's entry; "" for a user's */
+	struct apikey_row k;
+	struct user u; /* a user's entry */
+};
+
+/* The host's epoch; *ok false when identities cannot be cached. */
+static uint64_t id_epoch(struct req *rq, bool *ok)
+{
+	struct shmcount *c = NULL;
+
+	*ok = rq->app->cfg.auth_cache_ms > 0 &&
+	      (c = host_shared(rq->app, rq->request_id)) != NULL;
+	return *ok ? shmcount_epoch(c) : 0;
+}
+
+/* The live entry of a key (key_hash) or of a user (user_id), or NULL. */
+static const struct id_seen *id_find(struct req *rq, const char *key_hash, int64_t user_id)
+{
+	struct app *app = rq->app;
+	int64_t now = util_monotonic_us();
+	uint64_t epoch;
+	bool ok;
+
+	if (app->ids == NULL)
+		return NULL;
+	epoch = id_epoch(rq, &ok);
+	for (int i = 0; ok && i < ID_CACHE; i++) {
+		const struct id_seen *e = &app->ids[i];
+
+		if (e->until <= now || e->epoch != epoch)
+			continue;
+		if (key_hash != NULL ? strcmp(e->key_hash, key_hash) == 0
+		                     : e->key_hash[0] == '\0' && e->u.id == user_id)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * Remembers an accepted row read after the epoch `epoch` was: a change
+ * committed in between bumped it, and the entry is void from the start.
+ */
+static void id_remember(struct app *app, uint64_t epoch, const char *key_hash,
+                        const struct apikey_row *k, const struct user *u)
+{
+	struct id_seen *e;
+
+	if (app->ids == NULL && (app->ids = calloc(ID_CACHE, sizeof(*app->ids))) == NULL)
+		return;
+	e = &app->ids[app->ids_next++ % ID_CACHE];
+	sodium_memzero(e, sizeof(*e));
+	e->until = util_monotonic_us() + app->cfg.auth_cache_ms * 1000;
+	e->epoch = epoch;
+	if (key_hash != NULL) {
+		snprintf(e->key_hash, sizeof(e->key_hash), "%s", key_hash);
+		e->k = *k;
+		e->k.touch_due = false; /* touched now, if it was due */
+	} else {
+		e->u = *u;
+	}
+}
+
+void auth_identity_changed(struct app *app)
+{
+	struct shmcount *c = host_shared(app, NULL);
+
+	if (c != NULL)
+		shmcount_epoch_bump(c);
+}
+
+void auth_forget_identities(struct app *app)
+{
+	if (app->ids != NULL)
+		sodium_memzero(app->ids, ID_CACHE * sizeof(*app->ids));
+	free(app->ids);
+	app->ids = NULL;
+}
+
 /* ------------------------------------------------------------------ API keys */
 
 static int from_api_key(struct req *rq, const char *key)
 {
 	struct app *app = rq->app;
 	char hash[APIKEY_HASH_HEX + 1];
+	const struct id_seen *seen;
 	struct principal *p;
 	struct apikey_row k;
+	uint64_t epoch = 0;
+	bool cacheable = false;
 	enum db_rc rc;
 
 	if (strlen(key) > 256)
@@ -109,10 +229,15 @@ static int from_api_key(struct req *rq, const char *key)
 		}
 		return api_error(rq, E_UNAUTHORIZED, AUTH_BAD_KEY_MSG);
 	}
-	if ((rc = db_apikey_by_hash(app->db, hash, &k)) == DB_NOT_FOUND)
-		return api_error(rq, E_UNAUTHORIZED, AUTH_BAD_KEY_MSG);
-	if (rc != DB_OK)
-		return db_failed(rq, rc);
+	if ((seen = id_find(rq, hash, 0)) != NULL) {
+		k = seen->k;
+	} else {
+		epoch = id_epoch(rq, &cacheable);
+		if ((rc = db_apikey_by_hash(app->db, hash, &k)) == DB_NOT_FOUND)
+			return api_error(rq, E_UNAUTHORIZED, AUTH_BAD_KEY_MSG);
+		if (rc != DB_OK)
+			return db_failed(rq, rc);
+	}
 	if (k.revoked_at[0] != '\0')
 		return api_error(rq, E_UNAUTHORIZED, "this API key has been revoked");
 	if (k.expired)
@@ -133,6 +258,8 @@ static int from_api_key(struct req *rq, const char *key)
 	p->rate_limit = k.rate_limit;
 	snprintf(p->label, sizeof(p->label), "key:%lld", (long long)k.id);
 	rq->who = p;
+	if (cacheable)
+		id_remember(app, epoch, hash, &k, NULL);
 	/* last_used_* at most once a minute: the lookup said whether it is due. */
 	if (k.touch_due)
 		db_apikey_touch(app->db, k.id, rq->client_addr ? rq->client_addr : "");
@@ -143,17 +270,27 @@ static int from_api_key(struct req *rq, const char *key)
 
 static int as_user(struct req *rq, enum auth_method m, int64_t id)
 {
+	const struct id_seen *seen = id_find(rq, NULL, id);
 	struct principal *p;
+	uint64_t epoch = 0;
+	bool cacheable = false;
 	enum db_rc rc;
 
 	if ((p = new_principal(rq, m)) == NULL)
 		return api_error(rq, E_INTERNAL, "out of memory");
-	if ((rc = db_user_by_id(rq->app->db, id, &p->user)) == DB_NOT_FOUND)
-		return api_error(rq, E_UNAUTHORIZED, "the token's user does not exist");
-	if (rc != DB_OK)
-		return db_failed(rq, rc);
+	if (seen != NULL) {
+		p->user = seen->u;
+	} else {
+		epoch = id_epoch(rq, &cacheable);
+		if ((rc = db_user_by_id(rq->app->db, id, &p->user)) == DB_NOT_FOUND)
+			return api_error(rq, E_UNAUTHORIZED, "the token's user does not exist");
+		if (rc != DB_OK)
+			return db_failed(rq, rc);
+	}
 	if (user_usable(rq, &p->user) < 0)
 		return -1;
+	if (cacheable)
+		id_remember(rq->app, epoch, NULL, NULL, &p->user);
 	/* The role is read now, not from the token: a demotion applies at once. */
 	p->role = role_parse(p->user.role);
 	p->user_id = id;
@@ -387,6 +524,7 @@ static int from_oidc(struct req *rq, const char *jwt, const char *kid)
 	const char *pem, *sub;
 	struct principal *p;
 	enum token_rc trc;
+	bool role_changed;
 	enum role role;
 	enum db_rc rc;
 
@@ -401,9 +539,12 @@ static int from_oidc(struct req *rq, const char *jwt, const char *kid)
 	if ((p = new_principal(rq, AUTH_OIDC)) == NULL)
 		return api_error(rq, E_INTERNAL, "out of memory");
 	rc = db_user_upsert_external(app->db, app->cfg.oidc_issuer, sub, claim_str(claims, "email"),
-	                             claim_str(claims, "name"), role_name(role), &p->user);
+	                             claim_str(claims, "name"), role_name(role), &p->user,
+	                             &role_changed);
 	if (rc != DB_OK)
 		return db_failed(rq, rc);
+	if (role_changed) /* the issuer's groups moved: a cached own-token user too */
+		auth_identity_changed(app);
 	if (user_usable(rq, &p->user) < 0)
 		return -1;
 	p->role = role_parse(p->user.role);
@@ -496,41 +637,10 @@ static int rl_account(struct req *rq, int64_t hits, long limit, int64_t window, 
 	return 0;
 }
 
-/*
- * The host's shared counters (STRATUS_RATE_STORE=shm), opened on first use:
- * STRATUS_RATE_FILE, or by default a file under /dev/shm named after the
- * user and the database (never its password), so that the responders of
- * one deployment share their counts and two deployments on one host do
- * not. NULL when the store is MariaDB or the file cannot be used (logged
- * once per process: the limits then count in MariaDB).
- */
+/* The counters of STRATUS_RATE_STORE=shm; NULL: count in MariaDB. */
 static struct shmcount *rl_counters(struct req *rq)
 {
-	struct app *app = rq->app;
-	const struct db_url *u = &app->cfg.db;
-	char path[512], why[600];
-
-	if (!app->cfg.rate_shm || app->rl_tried)
-		return app->rl;
-	app->rl_tried = true;
-	if (app->cfg.rate_file[0] != '\0') {
-		snprintf(path, sizeof(path), "%s", app->cfg.rate_file);
-	} else {
-		unsigned char h[16];
-		char hex[33];
-		char *id = rq_printf(rq, "%u/%s@%s:%u/%s?%s", (unsigned)geteuid(),
-		                     u->user ? u->user : "", u->host ? u->host : "", u->port,
-		                     u->database ? u->database : "", u->socket ? u->socket : "");
-
-		if (id == NULL)
-			return NULL;
-		crypto_generichash(h, sizeof(h), (const unsigned char *)id, strlen(id), NULL, 0);
-		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-		snprintf(path, sizeof(path), "/dev/shm/stratus-ratelimit-%s", hex);
-	}
-	if ((app->rl = shmcount_open(path, why, sizeof(why))) == NULL)
-		log_msg(LOG_WARNING, rq->request_id, "rate limits are counted in MariaDB: %s", why);
-	return app->rl;
+	return rq->app->cfg.rate_shm ? host_shared(rq->app, rq->request_id) : NULL;
 }
 
 int ratelimit_hit(struct req *rq, const char *cls, const char *key, long limit)

@@ -62,5 +62,12 @@ void audit(struct req *rq, const char *action, const char *target, const char *w
 
 /* Drops the process's cached JWKS (tests, key rotation). */
 void auth_forget_jwks(struct app *app);
+/*
+ * To call after a change to users or API keys has committed: every process
+ * of this host forgets the identities it cached (see fcgi/auth.c).
+ */
+void auth_identity_changed(struct app *app);
+/* Frees the identity cache (at exit). */
+void auth_forget_identities(struct app *app);
 
 #endif

@@ -156,7 +156,8 @@ int main(int argc, char **argv)
 	}
 	arena_free(arena);
 	auth_forget_jwks(&app);
-	shmcount_close(app.rl);
+	auth_forget_identities(&app);
+	shmcount_close(app.shm);
 	db_free(app.db);
 	config_free(&app.cfg);
 	mysql_library_end();

@@ -299,9 +299,12 @@ static int dispatch(struct req *rq)
 			return api_error(rq, E_VALIDATION, "request body must be a JSON object");
 	}
 
-	/* 8. The handler. */
+	/* 8. The handler. A change to users or keys, even a failed one (it
+	 *    may have committed part), voids every cached identity of the host. */
 	if (m.route->handler(rq) < 0 && rq->status < 400)
-		return api_error(rq, E_INTERNAL, "the request could not be completed");
+		api_error(rq, E_INTERNAL, "the request could not be completed");
+	if (m.route->flags & F_IDENTITY)
+		auth_identity_changed(rq->app);
 	return 0;
 }
 

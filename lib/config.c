@@ -501,10 +501,12 @@ static int load_identity(struct config *c, char *err, size_t errlen)
 	if (v != NULL && *v && strcmp(v, "shm") != 0 && strcmp(v, "database") != 0)
 		return util_fail(err, errlen, "STRATUS_RATE_STORE must be shm or database");
 	c->rate_shm = v == NULL || *v == '\0' || strcmp(v, "shm") == 0;
-	if ((c->rate_file = dup_or_default("STRATUS_RATE_FILE", "")) == NULL)
+	if ((c->shm_file = dup_or_default("STRATUS_SHM_FILE", "")) == NULL)
 		return util_fail(err, errlen, "out of memory");
-	if (c->rate_file[0] != '\0' && c->rate_file[0] != '/')
-		return util_fail(err, errlen, "STRATUS_RATE_FILE must be an absolute path");
+	if (c->shm_file[0] != '\0' && c->shm_file[0] != '/')
+		return util_fail(err, errlen, "STRATUS_SHM_FILE must be an absolute path");
+	if (get_long("STRATUS_AUTH_CACHE_MS", 1000, 0, 60000, &c->auth_cache_ms, err, errlen) < 0)
+		return -1;
 	if (get_long("STRATUS_PWHASH_OPSLIMIT", 0, 0, 64, &n, err, errlen) < 0)
 		return -1;
 	c->pwhash_ops = (unsigned long long)n;
@@ -685,6 +687,24 @@ out:
 	return -1;
 }
 
+void config_shm_path(const struct config *c, char *buf, size_t len)
+{
+	const struct db_url *u = &c->db;
+	unsigned char h[16];
+	char id[1024], hex[33];
+
+	if (c->shm_file != NULL && c->shm_file[0] != '\0') {
+		snprintf(buf, len, "%s", c->shm_file);
+		return;
+	}
+	snprintf(id, sizeof(id), "%u/%s@%s:%u/%s?%s", (unsigned)geteuid(), u->user ? u->user : "",
+	         u->host ? u->host : "", u->port, u->database ? u->database : "",
+	         u->socket ? u->socket : "");
+	crypto_generichash(h, sizeof(h), (const unsigned char *)id, strlen(id), NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(buf, len, "/dev/shm/stratus-%s.2", hex);
+}
+
 void config_free(struct config *c)
 {
 	db_url_free(&c->db);
@@ -698,7 +718,7 @@ void config_free(struct config *c)
 	free(c->peers);
 	free(c->cors_origins);
 	free(c->schema_dir);
-	free(c->rate_file);
+	free(c->shm_file);
 	free(c->env_key_hashes);
 	free(c->jwt_issuer);
 	free(c->oidc_issuer);

@@ -64,7 +64,8 @@ struct config {
 	long rate_heavy;               /* per principal, heavy routes */
 	long rate_window_s;            /* STRATUS_RATE_WINDOW: 60 (limits are per minute) */
 	bool rate_shm;                 /* STRATUS_RATE_STORE: shm (this host) or database */
-	char *rate_file;               /* STRATUS_RATE_FILE: "" derives one from DATABASE_URL */
+	char *shm_file;                /* STRATUS_SHM_FILE: "" derives one (config_shm_path) */
+	long auth_cache_ms;            /* STRATUS_AUTH_CACHE_MS: identity cache TTL, 0 off */
 	long refresh_ttl_days;         /* STRATUS_REFRESH_TTL_DAYS */
 	unsigned long long pwhash_ops; /* STRATUS_PWHASH_OPSLIMIT, 0: interactive */
 	size_t pwhash_mem;             /* STRATUS_PWHASH_MEMLIMIT, 0: interactive */
@@ -118,6 +119,14 @@ int config_load(struct config *c, char *err, size_t errlen);
 void config_free(struct config *c);
 
 const char *config_environment_name(enum environment e);
+
+/*
+ * The host-shared memory file (lib/shmcount.h): STRATUS_SHM_FILE, or one
+ * under /dev/shm named after the user and the database (never its
+ * password), so that the processes of one deployment share it and two
+ * deployments on a host do not. Its name carries the layout's version.
+ */
+void config_shm_path(const struct config *c, char *buf, size_t len);
 
 /*
  * Returns the raw value of setting `name` as config_load sees it (the

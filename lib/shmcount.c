@@ -14,7 +14,7 @@
 
 #include "lib/shmcount.h"
 
-#define MAGIC 0x53544331u /* "STC1": change it, and the file name, with the layout */
+#define MAGIC 0x53544332u /* "STC2": change it, and the file name, with the layout */
 #define PROBE 32          /* slots a key may use, from its hash on */
 
 struct slot {
@@ -26,6 +26,7 @@ struct slot {
 struct table {
 	uint32_t magic; /* written last by the initialiser */
 	uint32_t slots;
+	uint64_t epoch;       /* shmcount_epoch: atomic, outside the lock */
 	pthread_mutex_t lock; /* process-shared, robust */
 	struct slot slot[SHMCOUNT_SLOTS];
 };
@@ -56,20 +57,20 @@ static int init_lock(pthread_mutex_t *m)
 	return e;
 }
 
-struct shmcount *shmcount_open(const char *path, char *why, size_t whylen)
+struct shmcount *shmcount_open(const char *path, bool create, char *why, size_t whylen)
 {
 	struct shmcount *c;
 	struct table *t;
 	struct stat st;
 	int fd, e;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0600);
 	if (fd < 0)
 		return fail(-1, why, whylen, "cannot open", path);
 	/* Initialisation is serialised by an exclusive lock on the file. */
 	if (flock(fd, LOCK_EX) != 0 || fstat(fd, &st) != 0)
 		return fail(fd, why, whylen, "cannot lock", path);
-	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+	if (!S_ISREG(st.st_mode) || (st.st_uid != geteuid() && geteuid() != 0)) {
 		errno = EPERM;
 		return fail(fd, why, whylen, "not a file of this user:", path);
 	}
@@ -157,6 +158,16 @@ int64_t shmcount_hit(struct shmcount *c, const unsigned char key[16], int64_t wi
 	}
 	pthread_mutex_unlock(&c->t->lock);
 	return n;
+}
+
+uint64_t shmcount_epoch(struct shmcount *c)
+{
+	return __atomic_load_n(&c->t->epoch, __ATOMIC_ACQUIRE);
+}
+
+void shmcount_epoch_bump(struct shmcount *c)
+{
+	__atomic_add_fetch(&c->t->epoch, 1, __ATOMIC_ACQ_REL);
 }
 
 int64_t shmcount_peek(struct shmcount *c, const unsigned char key[16], int64_t window)

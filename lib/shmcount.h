@@ -1,7 +1,8 @@
-/* shmcount.h: hit counters per (key, window) that every process of one host shares. */
+/* shmcount.h: what every process of one host shares: hit counters, a change epoch. */
 #ifndef STRATUS_SHMCOUNT_H
 #define STRATUS_SHMCOUNT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,18 +14,20 @@
  * guards the table; a process that dies holding it leaves it usable.
  * Counters of past windows are reused in place, so the table needs no
  * pruning; when every slot a key may use holds a counter of the current
- * window, shmcount_hit says so and the caller counts elsewhere.
+ * window, shmcount_hit says so and the caller counts elsewhere. The same
+ * file holds an epoch that identity writers bump (fcgi/auth.c).
  */
 struct shmcount;
 
 #define SHMCOUNT_SLOTS 16384 /* 512 KiB; a slot per (key, window) alive at once */
 
 /*
- * Maps the table at `path`, creating and initialising it when it does not
- * exist (mode 0600: only this user's processes share it). NULL with a
- * reason in `why` when it cannot. Owner: the caller, shmcount_close.
+ * Maps the table at `path`; with `create`, creates and initialises it when
+ * it does not exist (mode 0600: only this user's processes share it; a
+ * file of another user is refused, except by root). NULL with a reason in
+ * `why` when it cannot. Owner: the caller, shmcount_close.
  */
-struct shmcount *shmcount_open(const char *path, char *why, size_t whylen);
+struct shmcount *shmcount_open(const char *path, bool create, char *why, size_t whylen);
 void shmcount_close(struct shmcount *c);
 
 /*
@@ -36,5 +39,13 @@ int64_t shmcount_hit(struct shmcount *c, const unsigned char key[16], int64_t wi
 
 /* The count of `key` in `window`, without counting; 0 when none. */
 int64_t shmcount_peek(struct shmcount *c, const unsigned char key[16], int64_t window);
+
+/*
+ * A number that only grows, for caches of what any process may change:
+ * a writer bumps it after the change, a reader that remembered something
+ * under an older value forgets it. Atomic; no lock.
+ */
+uint64_t shmcount_epoch(struct shmcount *c);
+void shmcount_epoch_bump(struct shmcount *c);
 
 #endif

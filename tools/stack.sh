@@ -185,7 +185,7 @@ export DATABASE_URL='mysql://stratus:$pw@127.0.0.1:$DB_PORT/stratus'
 export ENVIRONMENT='${ENVIRONMENT:-development}'
 export LOG_LEVEL='${LOG_LEVEL:-info}'
 export STRATUS_SCHEMA_DIR='$STACK_SRC/schema'
-export STRATUS_RATE_FILE='$STACK/ratelimit.shm'
+export STRATUS_SHM_FILE='$STACK/host.shm'
 $(cat "$STACK/secrets.env")
 ${STACK_EXTRA_ENV:-}
 ENV

@@ -17,6 +17,7 @@
 #include "lib/apikey.h"
 #include "lib/json.h"
 #include "lib/password.h"
+#include "lib/shmcount.h"
 #include "lib/util.h"
 
 #include <json-c/json.h>
@@ -42,6 +43,23 @@ static void usage(FILE *f)
 	        "\n"
 	        "Configuration comes from the environment or the KEY=value file named by\n"
 	        "STRATUS_CONFIG (DATABASE_URL, ENVIRONMENT, LOG_LEVEL, ...).\n");
+}
+
+/*
+ * After a change to users or keys: the responders of this host forget the
+ * identities they cached (fcgi/auth.c). Only an existing shared file is
+ * opened: stratusctl must not create it with its own owner.
+ */
+static void identity_changed(const struct config *cfg)
+{
+	char path[512], why[600];
+	struct shmcount *c;
+
+	config_shm_path(cfg, path, sizeof(path));
+	if ((c = shmcount_open(path, false, why, sizeof(why))) == NULL)
+		return; /* no responder ran here yet: nothing is cached */
+	shmcount_epoch_bump(c);
+	shmcount_close(c);
 }
 
 static int load(struct config *cfg)
@@ -234,6 +252,7 @@ static int cmd_user(int argc, char **argv)
 	if (strcmp(sub, "set-role") == 0) {
 		if ((rc = db_user_by_login(db, email, &u)) == DB_OK &&
 		    (rc = db_user_set_role_status(db, u.id, role, NULL)) == DB_OK) {
+			identity_changed(&cfg);
 			db_audit_add(db, "stratusctl", "user.role_changed", email, NULL, NULL);
 			printf("%s is now %s\n", u.username, role);
 			ret = 0;
@@ -365,6 +384,7 @@ static int cmd_apikey(int argc, char **argv)
 		sodium_memzero(key, sizeof(key));
 	} else if (strcmp(sub, "revoke") == 0) {
 		if ((rc = db_apikey_revoke(db, id)) == DB_OK) {
+			identity_changed(&cfg);
 			db_audit_add(db, "stratusctl", "apikey.revoked", argv[2], NULL, NULL);
 			printf("revoked key %lld\n", (long long)id);
 			ret = 0;

@@ -18,6 +18,8 @@ SUITE=http-auth
 
 RUN=$(date +%s)-$$-$RANDOM
 WINDOW=${STRATUS_RATE_WINDOW:-60}
+# How long a responder may serve a cached identity after a change made by SQL.
+CACHE_S=$(awk -v ms="${STRATUS_AUTH_CACHE_MS:-1000}" 'BEGIN { printf "%.1f", ms / 1000 + 0.2 }')
 JWT_ISS=${STRATUS_JWT_ISSUER:-stratus}
 OIDC_PORT=${OIDC_PORT:-${STRATUS_OIDC_ISSUER##*:}}
 ISSUER=${STRATUS_OIDC_ISSUER:-http://127.0.0.1:$OIDC_PORT}
@@ -316,7 +318,51 @@ test_expect_success 'an expired key is refused: "this API key has expired"' '
 	k=$(mkkey old ro --expires-days 1) &&
 	http GET /auth/me -H "$(key "$k")" && expect_status 200 &&
 	stack_sql stratus -e "UPDATE api_keys SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 DAY WHERE display_prefix = '"'"'${k:0:10}'"'"'" &&
+	sleep "$CACHE_S" &&
 	http GET /auth/me -H "$(key "$k")" && expect_401 && msg_is "this API key has expired"
+'
+
+# The identity cache (fcgi/auth.c): a responder remembers an accepted key or
+# token user for STRATUS_AUTH_CACHE_MS; a change made through Stratus voids
+# every responder's cache at once. "all_status N STATUS HEADER [PATH]": N
+# parallel GETs of PATH (/auth/me), spread over the responders and warming
+# each one's cache, all answer STATUS.
+all_status() {
+	seq "$1" | xargs -P 6 -I{} curl -s -o /dev/null -w "%{http_code}\n" -H "$3" \
+		"$BASE_URL${4:-/auth/me}" >"$TEST_TMP/all" &&
+	sort -u "$TEST_TMP/all" >"$TEST_TMP/all.u" &&
+	test "$(cat "$TEST_TMP/all.u")" = "$2" ||
+		{ echo "wanted all $2, got: $(sort "$TEST_TMP/all" | uniq -c | tr '\n' ' ')"; false; }
+}
+
+test_expect_success 'the identity cache: a key every responder cached, revoked with stratusctl, is refused by all at once' '
+	k=$(mkkey cached-revoke ro) && all_status 24 200 "$(key "$k")" &&
+	http GET /auth/me -H "$(key "$k")" && id=$(jq -r .key_id "$BODY") &&
+	"$STRATUSCTL" apikey revoke "$id" >/dev/null &&
+	all_status 24 401 "$(key "$k")"
+'
+
+test_expect_success 'the identity cache: a demotion or deactivation through the API applies to the next request everywhere' '
+	PW_DEMO=$(newpw) && mkuser demo readonly "$PW_DEMO" && demo_id=$(uid demo) &&
+	jreq PATCH "/users/$demo_id" "{\"role\":\"admin\"}" -H "$ADM" && expect_status 200 &&
+	k=$(mkkey demo-key demo) && t=$(token_for "$(lname demo)" "$PW_DEMO") &&
+	all_status 24 200 "$(key "$k")" /audit && all_status 24 200 "$(bearer "$t")" /audit &&
+	jreq PATCH "/users/$demo_id" "{\"role\":\"readonly\"}" -H "$ADM" && expect_status 200 &&
+	all_status 24 403 "$(key "$k")" /audit && all_status 24 403 "$(bearer "$t")" /audit &&
+	all_status 24 200 "$(key "$k")" && all_status 24 200 "$(bearer "$t")" &&
+	jreq PATCH "/users/$demo_id" "{\"status\":\"inactive\"}" -H "$ADM" && expect_status 200 &&
+	all_status 24 401 "$(key "$k")" && all_status 24 401 "$(bearer "$t")"
+'
+
+test_expect_success 'the identity cache saves the lookup: 200 reads of a build state cost about one statement each' '
+	jreq POST /builds "$(jobj platform aws-commercial os_version rhel-8.8 image_type base build_id "cache-$RUN")" -H "$DEV" &&
+	expect_status 201 && u=$(jq -r .uuid "$BODY") &&
+	seq 12 | xargs -P 6 -I{} curl -s -o /dev/null -H "$DEV" "$BASE_URL/builds/$u/state" &&
+	before=$(stack_sql -N -e "SHOW GLOBAL STATUS LIKE '"'"'Com_stmt_execute'"'"'" | cut -f2) &&
+	seq 200 | xargs -P 6 -I{} curl -s -o /dev/null -H "$DEV" "$BASE_URL/builds/$u/state" &&
+	after=$(stack_sql -N -e "SHOW GLOBAL STATUS LIKE '"'"'Com_stmt_execute'"'"'" | cut -f2) &&
+	echo "statements for 200 requests: $((after - before))" &&
+	test "$((after - before))" -lt 300
 '
 
 test_expect_success 'other Authorization schemes and garbage bearers are 401' '
@@ -1097,15 +1143,15 @@ test_expect_success 'the responders share one count: 30 parallel requests of a 2
 '
 
 test_expect_success 'with the shared-memory store no request wrote rate_limits' '
-	test -s "$STACK/ratelimit.shm" &&
+	test -s "$STACK/host.shm" &&
 	test "$(stack_sql -N stratus -e "SELECT COUNT(*) FROM rate_limits")" = 0
 '
 
 # cgi_me KEY STORE [FILE]: GET /auth/me as one plain-CGI process with
-# STRATUS_RATE_STORE=STORE (and STRATUS_RATE_FILE=FILE); prints the status.
+# STRATUS_RATE_STORE=STORE (and STRATUS_SHM_FILE=FILE); prints the status.
 cgi_me() {
 	env -i PATH="$PATH" ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
-		STRATUS_CONFIG="$STRATUS_CONFIG_FILE" STRATUS_RATE_STORE="$2" ${3:+STRATUS_RATE_FILE="$3"} \
+		STRATUS_CONFIG="$STRATUS_CONFIG_FILE" STRATUS_RATE_STORE="$2" ${3:+STRATUS_SHM_FILE="$3"} \
 		GATEWAY_INTERFACE=CGI/1.1 \
 		REQUEST_METHOD=GET PATH_INFO=/auth/me HTTP_X_API_KEY="$1" REMOTE_ADDR=127.0.0.1 \
 		"$STRATUS_BIN" 2>>"$TEST_TMP/cgi-stderr" | sed -n "s/^Status: \([0-9]*\).*/\1/p"
@@ -1120,13 +1166,13 @@ test_expect_success 'STRATUS_RATE_STORE=database counts in MariaDB, for hosts th
 	test "$(stack_sql -N stratus -e "SELECT MAX(hits) FROM rate_limits")" = 3
 '
 
-test_expect_success 'a bad STRATUS_RATE_STORE or STRATUS_RATE_FILE stops the responder with a clear message' '
+test_expect_success 'a bad STRATUS_RATE_STORE or STRATUS_SHM_FILE stops the responder with a clear message' '
 	out=$(env -i PATH="$PATH" STRATUS_CONFIG="$STRATUS_CONFIG_FILE" STRATUS_RATE_STORE=redis \
 		GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO=/health "$STRATUS_BIN" 2>&1 || true) &&
 	grep -q "STRATUS_RATE_STORE must be shm or database" <<<"$out" &&
-	out=$(env -i PATH="$PATH" STRATUS_CONFIG="$STRATUS_CONFIG_FILE" STRATUS_RATE_FILE=relative/path \
+	out=$(env -i PATH="$PATH" STRATUS_CONFIG="$STRATUS_CONFIG_FILE" STRATUS_SHM_FILE=relative/path \
 		GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO=/health "$STRATUS_BIN" 2>&1 || true) &&
-	grep -q "STRATUS_RATE_FILE must be an absolute path" <<<"$out"
+	grep -q "STRATUS_SHM_FILE must be an absolute path" <<<"$out"
 '
 
 test_expect_success 'counters that cannot be opened fall back to MariaDB, with a warning' '
@@ -1135,7 +1181,7 @@ test_expect_success 'counters that cannot be opened fall back to MariaDB, with a
 	wait_window 4 && : >"$TEST_TMP/cgi-stderr" &&
 	test "$(cgi_me "$k" shm /nonexistent/dir/counters)" = 200 &&
 	test "$(cgi_me "$k" shm /nonexistent/dir/counters)" = 429 &&
-	grep -q "rate limits are counted in MariaDB: cannot open /nonexistent/dir/counters" "$TEST_TMP/cgi-stderr"
+	grep -q "rate limits are counted in MariaDB and identities not cached: cannot open /nonexistent/dir/counters" "$TEST_TMP/cgi-stderr"
 '
 
 # ------------------------------------------------------------------ audit

@@ -389,6 +389,23 @@ test_expect_success 'POST /builds returns 201 with the whole build object' '
 	put shape "$(jq -r .uuid "$BODY")"
 '
 
+test_expect_success 'the 201 answer, made from what was written, equals the build read back' '
+	jreq POST /builds "$(jobj build_id "echo-$RUN" platform aws os_version rhel-8.8 image_type base \
+		pipeline_url "https://ci.local/echo" commit_hash 0123456789abcdef)" -H "$DEV" &&
+	expect_status 201 && cp "$BODY" "$TEST_TMP/created" && u=$(jq -r .uuid "$BODY") &&
+	http GET "/builds/$u" -H "$DEV" && expect_status 200 &&
+	test "$(jq -S "del(.states, .failures)" "$BODY")" = "$(jq -S . "$TEST_TMP/created")" &&
+	jt ".states | length == 1 and .[0].created_at == \"$(jq -r .created_at "$TEST_TMP/created")\""
+'
+
+test_expect_success 'a 2,048-character pipeline_url of 2-byte characters is kept whole' '
+	url="https://ci.local/$(printf "é%.0s" $(seq 2031))" &&
+	jreq POST /builds "$(jobj build_id "wide-$RUN" platform aws os_version rhel-8.8 image_type base pipeline_url "$url")" -H "$DEV" &&
+	expect_status 201 && json_is .pipeline_url "$url" && u=$(jq -r .uuid "$BODY") &&
+	http GET "/builds/$u" -H "$DEV" && expect_status 200 && json_is .pipeline_url "$url" &&
+	test "$(jq -r ".pipeline_url | length" "$BODY")" = 2048
+'
+
 test_expect_success 'optional pipeline_url and commit_hash are null when not given' '
 	jreq POST /builds "$(jobj build_id "bare-$RUN" platform oci os_version rhel-8.8 image_type database)" -H "$DEV" &&
 	expect_status 201 && expect_build &&

@@ -227,7 +227,7 @@ if ! install -m 0755 "$STRATUS_BIN" "$BIN" ||
 fi
 # The rate-limit counters are a file of the responders' user: one www-data can create.
 mkdir -p "$AREA/run/counters" && chown "$WWW_USER" "$AREA/run/counters"
-sed -i "s|^export STRATUS_RATE_FILE=.*|export STRATUS_RATE_FILE='$AREA/run/counters/ratelimit'|" "$CONFIG"
+sed -i "s|^export STRATUS_SHM_FILE=.*|export STRATUS_SHM_FILE='$AREA/run/counters/host.shm'|" "$CONFIG"
 if ! as_www test -r "$CONFIG" || ! as_www test -x "$BIN"; then
 	fail "frontends: $WWW_USER cannot read $BIN and $CONFIG"
 	echo "1..$n_tests"

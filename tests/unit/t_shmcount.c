@@ -26,7 +26,7 @@ static void teardown(void)
 static struct shmcount *open_ok(void)
 {
 	char why[256] = "";
-	struct shmcount *c = shmcount_open(path, why, sizeof(why));
+	struct shmcount *c = shmcount_open(path, true, why, sizeof(why));
 
 	ck_assert_msg(c != NULL, "%s", why);
 	return c;
@@ -74,6 +74,11 @@ START_TEST(a_second_mapping_sees_the_counts)
 	d = open_ok(); /* initialised already: not cleared */
 	ck_assert_int_eq(shmcount_hit(d, a, 600), 6);
 	ck_assert_int_eq(shmcount_peek(c, a, 600), 6);
+	/* The epoch: bumped through one mapping, seen through the other. */
+	ck_assert_uint_eq(shmcount_epoch(c), 0);
+	shmcount_epoch_bump(d);
+	shmcount_epoch_bump(d);
+	ck_assert_uint_eq(shmcount_epoch(c), 2);
 	shmcount_close(d);
 	shmcount_close(c);
 }
@@ -90,11 +95,16 @@ START_TEST(processes_share_every_hit)
 	for (int p = 0; p < PROCS; p++) {
 		ck_assert_int_ge(pid[p] = fork(), 0);
 		if (pid[p] == 0) {
-			struct shmcount *own = shmcount_open(path, (char[64]){ 0 }, 64);
+			struct shmcount *own;
+			int ok;
 
+			shmcount_close(c); /* the parent's, copied: this child maps its own */
+			own = shmcount_open(path, true, (char[64]){ 0 }, 64);
 			for (int i = 0; own != NULL && i < HITS; i++)
 				shmcount_hit(own, a, 600);
-			_exit(own != NULL ? 0 : 1);
+			ok = own != NULL;
+			shmcount_close(own);
+			_exit(ok ? 0 : 1);
 		}
 	}
 	for (int p = 0; p < PROCS; p++) {
@@ -140,16 +150,20 @@ START_TEST(refuses_what_it_cannot_trust)
 	ck_assert_ptr_nonnull(f = fopen(path, "w"));
 	fputs("not a counter table", f);
 	fclose(f);
-	ck_assert_ptr_null(shmcount_open(path, why, sizeof(why)));
+	ck_assert_ptr_null(shmcount_open(path, true, why, sizeof(why)));
 	ck_assert_ptr_nonnull(strstr(why, "wrong size"));
 	/* A symbolic link is not followed. */
 	unlink(path);
 	ck_assert_int_eq(symlink("/tmp", path), 0);
-	ck_assert_ptr_null(shmcount_open(path, why, sizeof(why)));
+	ck_assert_ptr_null(shmcount_open(path, true, why, sizeof(why)));
 	ck_assert_ptr_nonnull(strstr(why, path));
 	/* A directory that does not exist. */
-	ck_assert_ptr_null(shmcount_open("/nonexistent/dir/counters", why, sizeof(why)));
+	ck_assert_ptr_null(shmcount_open("/nonexistent/dir/counters", true, why, sizeof(why)));
 	ck_assert_ptr_nonnull(strstr(why, "cannot open"));
+	/* Without create, a missing file stays missing. */
+	unlink(path);
+	ck_assert_ptr_null(shmcount_open(path, false, why, sizeof(why)));
+	ck_assert_int_ne(access(path, F_OK), 0);
 }
 END_TEST
 
