@@ -366,9 +366,17 @@ static const char SQL_FAILURE_ADD[] =
         "INSERT INTO build_failures (build_id, error_message, error_code, component, details, "
         "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_HEARTBEAT[] = "UPDATE builds SET last_heartbeat_at = ? WHERE id = ?";
-static const char SQL_HISTORY[] =
-        "SELECT state_code, COALESCE(message, ''), message IS NULL, COALESCE(created_by, ''), "
-        "created_at FROM build_state_history WHERE build_id = ? ORDER BY id";
+/*
+ * A build with its history in one round trip: a row per history entry (the
+ * build's columns repeated), in the order written, read along the index
+ * (build_id, id). An inner join: with LEFT JOIN MariaDB sorts the rows in a
+ * temporary table (30 % slower in bench/run). Every build has a history
+ * row from its creation; one without (loaded by SQL) is read on its own.
+ */
+static const char SQL_WITH_HISTORY[] =
+        "SELECT " BUILD_COLS ", h.state_code, COALESCE(h.message, ''), h.message IS NULL, "
+        "COALESCE(h.created_by, ''), h.created_at FROM builds b "
+        "JOIN build_state_history h ON h.build_id = b.id WHERE b.uuid = ? ORDER BY h.id";
 static const char SQL_FAILURES[] =
         "SELECT id, error_message, COALESCE(error_code, ''), COALESCE(component, ''), "
         "COALESCE(details, ''), created_at FROM build_failures WHERE build_id = ? ORDER BY id";
@@ -383,7 +391,7 @@ static struct db_stmt q_lock = DB_STMT(SQL_LOCK, 1, DB_IDEMPOTENT);
 static struct db_stmt q_set_state = DB_STMT(SQL_SET_STATE, 6, 0);
 static struct db_stmt q_failure_add = DB_STMT(SQL_FAILURE_ADD, 7, 0);
 static struct db_stmt q_heartbeat = DB_STMT(SQL_HEARTBEAT, 2, DB_IDEMPOTENT);
-static struct db_stmt q_history = DB_STMT(SQL_HISTORY, 1, DB_IDEMPOTENT);
+static struct db_stmt q_with_history = DB_STMT(SQL_WITH_HISTORY, 2, DB_IDEMPOTENT);
 static struct db_stmt q_failures = DB_STMT(SQL_FAILURES, 1, DB_IDEMPOTENT);
 
 #define NB 18 /* columns of BUILD_COLS */
@@ -655,42 +663,57 @@ enum db_rc db_build_heartbeat(struct db *db, int64_t id, const char *at)
 	return db_query(db, &q_heartbeat, in, NULL);
 }
 
-enum db_rc db_build_history(struct db *db, int64_t id, struct json_object *items)
+enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_min,
+                                 struct build *b, struct json_object *items)
 {
-	MYSQL_BIND in[1], out[5];
+	MYSQL_BIND in[2], out[NB + 5];
+	struct build_out o;
 	int64_t code = 0, no_msg = 0;
 	struct db_str msg, who, at;
 	char name[65];
 	bool terminal;
 	enum db_rc rc = DB_OK;
-	int r;
+	int r, rows = 0;
 
-	db_bind_int64(&in[0], &id);
-	db_bind_out_int64(&out[0], &code, NULL);
-	db_bind_out_dstr(&out[1], &msg);
-	db_bind_out_int64(&out[2], &no_msg, NULL);
-	db_bind_out_dstr(&out[3], &who);
-	db_bind_out_dstr(&out[4], &at);
-	if ((rc = db_query(db, &q_history, in, out)) != DB_OK)
+	db_bind_int64(&in[0], &stale_min);
+	db_bind_str(&in[1], uuid, NULL);
+	bind_build(&o, b);
+	memcpy(out, o.b, sizeof(o.b));
+	db_bind_out_int64(&out[NB], &code, NULL);
+	db_bind_out_dstr(&out[NB + 1], &msg);
+	db_bind_out_int64(&out[NB + 2], &no_msg, NULL);
+	db_bind_out_dstr(&out[NB + 3], &who);
+	db_bind_out_dstr(&out[NB + 4], &at);
+	if ((rc = db_query(db, &q_with_history, in, out)) != DB_OK)
 		return rc;
-	while ((r = db_fetch(db, &q_history)) == 1 &&
-	       (rc = db_state_get(db, code, name, &terminal)) == DB_OK) {
-		struct json_object *o = json_object_new_object();
+	while ((r = db_fetch(db, &q_with_history)) == 1) {
+		struct json_object *h;
 
-		json_object_object_add(o, "state_code", json_object_new_int64(code));
-		json_object_object_add(o, "state_name", json_object_new_string(name));
-		json_object_object_add(o, "message", str_or_null(db_str_fix(&msg), no_msg != 0));
-		json_object_object_add(o, "created_by",
+		rows++;
+		/* Every fetch rewrites the build's buffers: fix them every time. */
+		if ((rc = fix_build(db, &o, b)) != DB_OK)
+			break;
+		if ((rc = db_state_get(db, code, name, &terminal)) != DB_OK) {
+			rc = rc == DB_NOT_FOUND ? DB_ERROR : rc;
+			break;
+		}
+		h = json_object_new_object();
+		json_object_object_add(h, "state_code", json_object_new_int64(code));
+		json_object_object_add(h, "state_name", json_object_new_string(name));
+		json_object_object_add(h, "message", str_or_null(db_str_fix(&msg), no_msg != 0));
+		json_object_object_add(h, "created_by",
 		                       str_or_null(db_str_fix(&who), who.buf[0] == '\0'));
 		db_str_fix(&at);
 		db_time_iso(at.buf);
-		json_object_object_add(o, "created_at", json_object_new_string(at.buf));
-		json_object_array_add(items, o);
+		json_object_object_add(h, "created_at", json_object_new_string(at.buf));
+		json_object_array_add(items, h);
 	}
-	db_done(db, &q_history);
+	db_done(db, &q_with_history);
 	if (r == 1)
-		return rc == DB_NOT_FOUND ? DB_ERROR : rc;
-	return r == 0 ? DB_OK : DB_ERROR;
+		return rc;
+	if (r != 0)
+		return DB_ERROR;
+	return rows > 0 ? DB_OK : db_build_by_uuid(db, uuid, stale_min, b);
 }
 
 enum db_rc db_build_failures(struct db *db, int64_t id, struct json_object *items)

@@ -115,8 +115,13 @@ enum db_rc db_build_add_failure(struct db *db, int64_t id, const char *message, 
                                 const char *at, int64_t *failure_id);
 enum db_rc db_build_heartbeat(struct db *db, int64_t id, const char *at);
 
-/* Appends the history (oldest first) and the failures of build `id`. */
-enum db_rc db_build_history(struct db *db, int64_t id, struct json_object *items);
+/*
+ * Reads build `uuid` (as db_build_by_uuid) and appends its history, oldest
+ * first, to items, in one round trip. DB_NOT_FOUND when no such build.
+ */
+enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_min,
+                                 struct build *b, struct json_object *items);
+/* Appends the failures of build `id`, oldest first. */
 enum db_rc db_build_failures(struct db *db, int64_t id, struct json_object *items);
 
 /* GET /builds filters: 0 / NULL when not given. */

@@ -322,16 +322,20 @@ int h_builds_get(struct req *rq)
 	struct build b;
 	enum db_rc rc;
 
-	if (uuid == NULL || load_build(rq, uuid, &b) < 0)
+	if (uuid == NULL)
 		return -1;
+	states = rq_own_json(rq, json_object_new_array());
+	rc = db_build_with_history(rq->app->db, uuid, stale_min(rq), &b, states);
+	if (rc == DB_NOT_FOUND)
+		return api_error(rq, E_NOT_FOUND, "no such build: %s", uuid);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, "build lookup");
 	o = rq_own_json(rq, build_to_json(&b));
-	states = json_object_new_array();
 	failures = json_object_new_array();
-	json_object_object_add(o, "states", states);
+	json_object_object_add(o, "states", json_object_get(states));
 	json_object_object_add(o, "failures", failures);
-	if ((rc = db_build_history(rq->app->db, b.id, states)) != DB_OK ||
-	    (rc = db_build_failures(rq->app->db, b.id, failures)) != DB_OK)
-		return db_failure(rq, rc, "build history");
+	if ((rc = db_build_failures(rq->app->db, b.id, failures)) != DB_OK)
+		return db_failure(rq, rc, "build failures");
 	return api_reply(rq, 200, json_object_get(o));
 }
 

@@ -406,6 +406,15 @@ test_expect_success 'a 2,048-character pipeline_url of 2-byte characters is kept
 	test "$(jq -r ".pipeline_url | length" "$BODY")" = 2048
 '
 
+test_expect_success 'a build without history rows (loaded by SQL) is read with empty states, not 404' '
+	u=$(cat /proc/sys/kernel/random/uuid) &&
+	stack_sql stratus -e "INSERT INTO builds (uuid, build_id, platform_id, os_version_id, image_type_id,
+		current_state, created_at, updated_at) SELECT '"'"'$u'"'"', '"'"'sqlonly-$RUN'"'"', platform_id,
+		os_version_id, image_type_id, 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) FROM builds LIMIT 1" &&
+	http GET "/builds/$u" -H "$DEV" && expect_status 200 && json_is .build_id "sqlonly-$RUN" &&
+	jt ".states == [] and .failures == []"
+'
+
 test_expect_success 'optional pipeline_url and commit_hash are null when not given' '
 	jreq POST /builds "$(jobj build_id "bare-$RUN" platform oci os_version rhel-8.8 image_type database)" -H "$DEV" &&
 	expect_status 201 && expect_build &&
