@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""bench/explain.py: EXPLAIN every dashboard query of db/builds.c.
+"""bench/explain.py: EXPLAIN every dashboard query of db/builds.c (and the unfiltered list's).
 
 The SQL is read from the source (the named constants and the string macros
 they are built from), not copied, so the plans are those of the code being
@@ -35,13 +35,15 @@ QUERIES = [
     ("SQL_LAST_DAY", "summary: builds in the last 24 h", []),
     ("SQL_TOP_FAILURES", "summary: top failure codes", []),
     ("SQL_STALE", "summary: stale builds", [STALE_MIN]),
-    ("SQL_RECENT", "recent: newest 20 (db_build_recent)", [STALE_MIN, 20]),
+    ("SQL_RECENT", "recent: newest 20 (db_build_recent)", [STALE_MIN, 20, 0]),
+    ("SQL_RECENT", "list: GET /builds page 2 (db_build_list)", [STALE_MIN, 20, 20]),
+    ("SQL_COUNTED", "list: GET /builds total (db_build_list)", [0, 0]),
     ("SQL_BY_STATE", "platform: totals by state", [1, 1]),
     ("SQL_BY_PLATFORM", "platform: totals by platform", [1, 1]),
     ("SQL_LAST_DAY_PLATFORM", "platform: builds in the last 24 h", [1]),
     ("SQL_TOP_FAILURES_PLATFORM", "platform: top failure codes", [1]),
     ("SQL_STALE_PLATFORM", "platform: stale builds", [STALE_MIN, 1]),
-    ("SQL_RECENT_PLATFORM", "platform: recent 20 (db_build_recent)", [STALE_MIN, 1, 20]),
+    ("SQL_RECENT_PLATFORM", "platform: recent 20 (db_build_recent)", [STALE_MIN, 1, 20, 0]),
 ]
 
 STR = r'"(?:[^"\\\n]|\\.)*"'

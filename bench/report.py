@@ -136,7 +136,9 @@ def main():
     else:
         target("ratios to peer and floor", "n/a", "the anchors did not run (--smoke, or BENCH_ANCHORS=0, or they failed)")
     inf = float("inf")
-    c32 = [r for r in rows if r["conns"] == 32 and not r["endpoint"].startswith("GET /dashboard")]
+    # The rows over the loaded table (dashboards, the list) are not in this target.
+    c32 = [r for r in rows if r["conns"] == 32 and not r["endpoint"].startswith("GET /dashboard")
+           and " builds]" not in r["endpoint"]]
     if c32:
         worst = max(c32, key=lambda r: inf if r["p99_ms"] is None else r["p99_ms"])
         bad = [r["endpoint"] for r in c32 if r["p99_ms"] is None or r["p99_ms"] > 5]
