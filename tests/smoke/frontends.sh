@@ -286,9 +286,14 @@ apache_conf() {
 		DefaultRuntimeDir $rundir
 		ErrorLog $rundir/error.log
 		LogLevel warn
-		StartServers 1
-		ThreadsPerChild 16
-		MaxRequestWorkers 32
+		StartServers 2
+		ThreadsPerChild 32
+		MaxRequestWorkers 64
+		# Keep-alive connections stay open: Apache's default closes one after
+		# 100 requests, and event MPM closes idle ones of a busy process;
+		# a load generator counts either as a read error.
+		MaxKeepAliveRequests 0
+		AsyncRequestWorkerFactor 4
 		Timeout 30
 	EOF
 	if [ "$(id -u)" = 0 ]; then
