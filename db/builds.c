@@ -372,10 +372,13 @@ static const char SQL_HEARTBEAT[] = "UPDATE builds SET last_heartbeat_at = ? WHE
  * (build_id, id). An inner join: with LEFT JOIN MariaDB sorts the rows in a
  * temporary table (30 % slower in bench/run). Every build has a history
  * row from its creation; one without (loaded by SQL) is read on its own.
+ * The last column says whether the build has failures (one probe of
+ * build_failures_build), so that most reads need no second round trip.
  */
 static const char SQL_WITH_HISTORY[] =
         "SELECT " BUILD_COLS ", h.state_code, COALESCE(h.message, ''), h.message IS NULL, "
-        "COALESCE(h.created_by, ''), h.created_at FROM builds b "
+        "COALESCE(h.created_by, ''), h.created_at, "
+        "EXISTS (SELECT 1 FROM build_failures f WHERE f.build_id = b.id) FROM builds b "
         "JOIN build_state_history h ON h.build_id = b.id WHERE b.uuid = ? ORDER BY h.id";
 static const char SQL_FAILURES[] =
         "SELECT id, error_message, COALESCE(error_code, ''), COALESCE(component, ''), "
@@ -664,11 +667,11 @@ enum db_rc db_build_heartbeat(struct db *db, int64_t id, const char *at)
 }
 
 enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_min,
-                                 struct build *b, struct json_object *items)
+                                 struct build *b, struct json_object *items, bool *failed)
 {
-	MYSQL_BIND in[2], out[NB + 5];
+	MYSQL_BIND in[2], out[NB + 6];
 	struct build_out o;
-	int64_t code = 0, no_msg = 0;
+	int64_t code = 0, no_msg = 0, any_failure = 1;
 	struct db_str msg, who, at;
 	char name[65];
 	bool terminal;
@@ -684,6 +687,8 @@ enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_
 	db_bind_out_int64(&out[NB + 2], &no_msg, NULL);
 	db_bind_out_dstr(&out[NB + 3], &who);
 	db_bind_out_dstr(&out[NB + 4], &at);
+	db_bind_out_int64(&out[NB + 5], &any_failure, NULL);
+	*failed = true; /* unless the row says otherwise */
 	if ((rc = db_query(db, &q_with_history, in, out)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, &q_with_history)) == 1) {
@@ -693,6 +698,7 @@ enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_
 		/* Every fetch rewrites the build's buffers: fix them every time. */
 		if ((rc = fix_build(db, &o, b)) != DB_OK)
 			break;
+		*failed = any_failure != 0;
 		if ((rc = db_state_get(db, code, name, &terminal)) != DB_OK) {
 			rc = rc == DB_NOT_FOUND ? DB_ERROR : rc;
 			break;

@@ -117,10 +117,11 @@ enum db_rc db_build_heartbeat(struct db *db, int64_t id, const char *at);
 
 /*
  * Reads build `uuid` (as db_build_by_uuid) and appends its history, oldest
- * first, to items, in one round trip. DB_NOT_FOUND when no such build.
+ * first, to items, in one round trip; *failed is false when the build
+ * certainly has no failures. DB_NOT_FOUND when no such build.
  */
 enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_min,
-                                 struct build *b, struct json_object *items);
+                                 struct build *b, struct json_object *items, bool *failed);
 /* Appends the failures of build `id`, oldest first. */
 enum db_rc db_build_failures(struct db *db, int64_t id, struct json_object *items);
 

@@ -320,12 +320,13 @@ int h_builds_get(struct req *rq)
 	const char *uuid = uuid_param(rq);
 	struct json_object *o, *states, *failures;
 	struct build b;
+	bool failed;
 	enum db_rc rc;
 
 	if (uuid == NULL)
 		return -1;
 	states = rq_own_json(rq, json_object_new_array());
-	rc = db_build_with_history(rq->app->db, uuid, stale_min(rq), &b, states);
+	rc = db_build_with_history(rq->app->db, uuid, stale_min(rq), &b, states, &failed);
 	if (rc == DB_NOT_FOUND)
 		return api_error(rq, E_NOT_FOUND, "no such build: %s", uuid);
 	if (rc != DB_OK)
@@ -334,7 +335,7 @@ int h_builds_get(struct req *rq)
 	failures = json_object_new_array();
 	json_object_object_add(o, "states", json_object_get(states));
 	json_object_object_add(o, "failures", failures);
-	if ((rc = db_build_failures(rq->app->db, b.id, failures)) != DB_OK)
+	if (failed && (rc = db_build_failures(rq->app->db, b.id, failures)) != DB_OK)
 		return db_failure(rq, rc, "build failures");
 	return api_reply(rq, 200, json_object_get(o));
 }
