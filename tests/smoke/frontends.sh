@@ -286,9 +286,12 @@ apache_conf() {
 		DefaultRuntimeDir $rundir
 		ErrorLog $rundir/error.log
 		LogLevel warn
-		StartServers 2
-		ThreadsPerChild 32
-		MaxRequestWorkers 64
+		StartServers 4
+		ThreadsPerChild 64
+		MaxRequestWorkers 256
+		ServerLimit 4
+		MinSpareThreads 64
+		MaxSpareThreads 256
 		# Keep-alive connections stay open: Apache's default closes one after
 		# 100 requests, and event MPM closes idle ones of a busy process;
 		# a load generator counts either as a read error.
