@@ -335,7 +335,7 @@ enum db_rc db_state_get(struct db *db, int64_t code, char name[65], bool *termin
 #define BUILD_COLS                                                                                 \
 	"b.id, b.uuid, b.build_id, b.platform_id, b.os_version_id, b.image_type_id, "              \
 	"COALESCE(b.pipeline_url, ''), b.pipeline_url IS NULL, COALESCE(b.commit_hash, ''), "      \
-	"b.commit_hash IS NULL, b.current_state, COALESCE(b.current_message, ''), "               \
+	"b.commit_hash IS NULL, b.current_state, COALESCE(b.current_message, ''), "                \
 	"b.current_message IS NULL, COALESCE(b.created_by, ''), b.created_at, b.updated_at, "      \
 	"COALESCE(b.last_heartbeat_at, ''), "                                                      \
 	"b.last_activity_at < UTC_TIMESTAMP(6) - INTERVAL ? MINUTE"

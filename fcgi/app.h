@@ -38,10 +38,10 @@ struct app {
 	unsigned char basic_key[32];          /* random per process */
 	struct basic_seen basic[BASIC_CACHE]; /* round robin */
 	unsigned basic_next;
-	struct shmcount *shm;     /* the host-shared file (lib/shmcount.h), or NULL */
-	bool shm_tried;           /* shm was opened, or failed to, once */
-	struct id_seen *ids;      /* identity cache (fcgi/auth.c): ID_CACHE entries or NULL */
-	unsigned ids_next;        /* round robin */
+	struct shmcount *shm; /* the host-shared file (lib/shmcount.h), or NULL */
+	bool shm_tried;       /* shm was opened, or failed to, once */
+	struct id_seen *ids;  /* identity cache (fcgi/auth.c): ID_CACHE entries or NULL */
+	unsigned ids_next;    /* round robin */
 };
 
 #endif

@@ -131,8 +131,7 @@ static uint64_t id_epoch(struct req *rq, bool *ok)
 {
 	struct shmcount *c = NULL;
 
-	*ok = rq->app->cfg.auth_cache_ms > 0 &&
-	      (c = host_shared(rq->app, rq->request_id)) != NULL;
+	*ok = rq->app->cfg.auth_cache_ms > 0 && (c = host_shared(rq->app, rq->request_id)) != NULL;
 	return *ok ? shmcount_epoch(c) : 0;
 }
 

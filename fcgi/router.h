@@ -25,10 +25,10 @@ enum rl_class {
 };
 
 /* Route flags: generic requirements the pipeline checks before the handler. */
-#define F_JSON     0x1u /* the body must be a JSON object (415, 400) */
-#define F_DEV_ONLY 0x2u /* served only when ENVIRONMENT=development */
-#define F_FORM     0x4u /* with F_JSON: a form-encoded body is accepted too */
-#define F_IDENTIFY 0x8u /* a public route that still reads credentials when sent */
+#define F_JSON     0x1u  /* the body must be a JSON object (415, 400) */
+#define F_DEV_ONLY 0x2u  /* served only when ENVIRONMENT=development */
+#define F_FORM     0x4u  /* with F_JSON: a form-encoded body is accepted too */
+#define F_IDENTIFY 0x8u  /* a public route that still reads credentials when sent */
 #define F_IDENTITY 0x10u /* changes users or API keys: cached identities are forgotten */
 
 typedef int (*handler_fn)(struct req *rq);

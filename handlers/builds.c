@@ -153,9 +153,11 @@ static int reply_new(struct req *rq, const struct build_new *n, char canon[REF__
 	memcpy(b->platform, canon[REF_PLATFORM], 65);
 	memcpy(b->os_version, canon[REF_OS_VERSION], 65);
 	memcpy(b->image_type, canon[REF_IMAGE_TYPE], 65);
-	snprintf(b->pipeline_url, sizeof(b->pipeline_url), "%s", n->pipeline_url ? n->pipeline_url : "");
+	snprintf(b->pipeline_url, sizeof(b->pipeline_url), "%s",
+	         n->pipeline_url ? n->pipeline_url : "");
 	b->no_url = n->pipeline_url == NULL;
-	snprintf(b->commit_hash, sizeof(b->commit_hash), "%s", n->commit_hash ? n->commit_hash : "");
+	snprintf(b->commit_hash, sizeof(b->commit_hash), "%s",
+	         n->commit_hash ? n->commit_hash : "");
 	b->no_hash = n->commit_hash == NULL;
 	b->current_state = 0;
 	b->no_message = true;
@@ -212,9 +214,15 @@ int h_builds_create(struct req *rq)
 	for (int attempt = 0; attempt < 2; attempt++) {
 		util_uuid_v4(uuid);
 		stamp_now(&at);
-		n = (struct build_new){ uuid,      build_id, ids[REF_PLATFORM], ids[REF_OS_VERSION],
-			                ids[REF_IMAGE_TYPE], url,      hash,
-			                who(rq),   at.sql };
+		n = (struct build_new){ uuid,
+			                build_id,
+			                ids[REF_PLATFORM],
+			                ids[REF_OS_VERSION],
+			                ids[REF_IMAGE_TYPE],
+			                url,
+			                hash,
+			                who(rq),
+			                at.sql };
 		if ((rc = db_build_insert(rq->app->db, &n)) == DB_OK)
 			return reply_new(rq, &n, canon, at.iso);
 		if (rc != DB_DUPLICATE)
@@ -227,10 +235,12 @@ int h_builds_create(struct req *rq)
 		if (strcmp(b.platform, canon[REF_PLATFORM]) == 0 &&
 		    strcmp(b.os_version, canon[REF_OS_VERSION]) == 0 &&
 		    strcmp(b.image_type, canon[REF_IMAGE_TYPE]) == 0 &&
-		    same_opt(url, b.pipeline_url, b.no_url) && same_opt(hash, b.commit_hash, b.no_hash))
+		    same_opt(url, b.pipeline_url, b.no_url) &&
+		    same_opt(hash, b.commit_hash, b.no_hash))
 			return api_reply(rq, 200, build_to_json(&b));
-		return api_error(rq, E_CONFLICT, "build_id %s exists with different values (build %s)",
-		                 build_id, b.uuid);
+		return api_error(rq, E_CONFLICT,
+		                 "build_id %s exists with different values (build %s)", build_id,
+		                 b.uuid);
 	}
 	return db_failure(rq, DB_ERROR, "build insert");
 }
