@@ -524,35 +524,10 @@ struct json_object *build_to_json(const struct build *b)
 	return o;
 }
 
-struct insert_tx {
-	MYSQL_BIND *in;
-	const struct build_new *n;
-};
-
-/* The body of db_build_insert's transaction: run again whole on a deadlock. */
-static enum db_rc insert_body(struct db *db, void *arg)
-{
-	struct insert_tx *t = arg;
-	MYSQL_BIND h[5];
-	int64_t id, zero = 0;
-	enum db_rc rc;
-
-	if ((rc = db_query(db, &q_insert, t->in, NULL)) != DB_OK)
-		return rc;
-	id = (int64_t)db_insert_id(db, &q_insert);
-	db_bind_int64(&h[0], &id);
-	db_bind_int64(&h[1], &zero);
-	db_bind_str(&h[2], NULL, NULL);
-	db_bind_str(&h[3], t->n->created_by, NULL);
-	db_bind_str(&h[4], t->n->at, NULL);
-	return db_query(db, &q_history_add, h, NULL);
-}
-
 enum db_rc db_build_insert(struct db *db, const struct build_new *n)
 {
 	MYSQL_BIND in[10];
 	int64_t pid = n->platform_id, oid = n->os_version_id, iid = n->image_type_id;
-	struct insert_tx t = { in, n };
 
 	db_bind_str(&in[0], n->uuid, NULL);
 	db_bind_str(&in[1], n->build_id, NULL);
@@ -564,7 +539,9 @@ enum db_rc db_build_insert(struct db *db, const struct build_new *n)
 	db_bind_str(&in[7], n->created_by, NULL);
 	db_bind_str(&in[8], n->at, NULL);
 	db_bind_str(&in[9], n->at, NULL);
-	return db_transaction(db, insert_body, &t);
+	/* One statement: builds_ai (schema/006) writes the first history row and
+	 * the counters in it, atomically. */
+	return db_query_retry(db, &q_insert, in, NULL);
 }
 
 /* Locks the build (SELECT ... FOR UPDATE): its id, state and whether that state is terminal. */

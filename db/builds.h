@@ -81,7 +81,8 @@ struct build_new {
 	const char *at; /* created_at: DATETIME text, so that the caller can answer with it */
 };
 /*
- * Inserts the build and its first history row (queued) in one transaction.
+ * Inserts the build, and with it (trigger builds_ai) its first history row
+ * (queued), in one statement.
  * DB_DUPLICATE when the build_id (or, once in 2^122, the uuid) exists.
  */
 enum db_rc db_build_insert(struct db *db, const struct build_new *n);

@@ -314,20 +314,36 @@ void db_rollback(struct db *db)
 	db->in_tx = false;
 }
 
+/* Before try `try` (from 2) of a refused transaction: up to 2, 4, 6, 8 ms,
+ * random, so that the two victims do not meet again. */
+static void retry_pause(struct db *db, int try)
+{
+	struct timespec ts = { 0, (long)(util_monotonic_us() % (2000 * (try - 1))) * 1000L };
+
+	log_msg(LOG_INFO, NULL, "transaction retried (try %d of %d): %s", try, DB_TX_TRIES,
+	        db->error);
+	nanosleep(&ts, NULL);
+}
+
+enum db_rc db_query_retry(struct db *db, struct db_stmt *q, MYSQL_BIND *in, MYSQL_BIND *out)
+{
+	enum db_rc rc = DB_BUSY;
+
+	for (int try = 1; try <= DB_TX_TRIES && rc == DB_BUSY; try++) {
+		if (try > 1)
+			retry_pause(db, try);
+		rc = db_query(db, q, in, out);
+	}
+	return rc;
+}
+
 enum db_rc db_transaction(struct db *db, enum db_rc (*body)(struct db *db, void *arg), void *arg)
 {
 	enum db_rc rc = DB_BUSY;
 
 	for (int try = 1; try <= DB_TX_TRIES; try++) {
-		if (try > 1) {
-			/* Up to 2, 4, 6, 8 ms, random: the two victims should not meet again. */
-			struct timespec ts = { 0, (long)(util_monotonic_us() % (2000 * (try - 1))) *
-				                          1000L };
-
-			log_msg(LOG_INFO, NULL, "transaction retried (try %d of %d): %s", try,
-			        DB_TX_TRIES, db->error);
-			nanosleep(&ts, NULL);
-		}
+		if (try > 1)
+			retry_pause(db, try);
 		if ((rc = db_begin(db)) != DB_OK)
 			return rc;
 		if ((rc = body(db, arg)) == DB_OK && (rc = db_commit(db)) == DB_OK)

@@ -92,6 +92,12 @@ void db_rollback(struct db *db);
  */
 #define DB_TX_TRIES 5
 enum db_rc db_transaction(struct db *db, enum db_rc (*body)(struct db *db, void *arg), void *arg);
+/*
+ * db_query for one statement that is a transaction on its own (autocommit,
+ * its triggers included): run again the same way when InnoDB refuses it
+ * with a deadlock or a lock wait timeout.
+ */
+enum db_rc db_query_retry(struct db *db, struct db_stmt *q, MYSQL_BIND *in, MYSQL_BIND *out);
 
 /*
  * Runs trusted SQL text made of several statements (a migration file, never

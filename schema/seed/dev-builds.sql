@@ -26,15 +26,18 @@ JOIN platforms p ON p.name = s.platform
 JOIN os_versions o ON o.name = s.os
 JOIN image_types i ON i.name = s.image;
 
--- Each sample build's history: queued, then its current state; only for
--- builds that have no history yet.
-INSERT INTO build_state_history (build_id, state_code, message, created_by, created_at)
-SELECT b.id, 0, NULL, 'seed', b.created_at FROM builds b
-WHERE b.build_id LIKE 'sample-0%' AND NOT EXISTS (SELECT 1 FROM build_state_history h WHERE h.build_id = b.id);
+-- Each sample build's history: queued, then its current state. The insert
+-- trigger (schema/006) wrote one row per new build, in its current state at
+-- its creation: add the current state at updated_at, then make the first
+-- row the queued one. Each step only where it has not been done, so loading
+-- the file twice changes nothing.
 INSERT INTO build_state_history (build_id, state_code, message, created_by, created_at)
 SELECT b.id, b.current_state, b.current_message, 'seed', b.updated_at FROM builds b
 WHERE b.build_id LIKE 'sample-0%'
-  AND (SELECT COUNT(*) FROM build_state_history h WHERE h.build_id = b.id) = 1;
+  AND NOT EXISTS (SELECT 1 FROM build_state_history h WHERE h.build_id = b.id AND h.created_at = b.updated_at);
+UPDATE build_state_history h JOIN builds b ON b.id = h.build_id
+   SET h.state_code = 0, h.message = NULL
+ WHERE b.build_id LIKE 'sample-0%' AND h.created_at = b.created_at AND h.state_code <> 0;
 
 INSERT INTO build_failures (build_id, error_message, error_code, component, details, created_by, created_at)
 SELECT b.id, f.msg, f.code, f.component, f.details, 'seed', b.updated_at

@@ -406,11 +406,19 @@ test_expect_success 'a 2,048-character pipeline_url of 2-byte characters is kept
 	test "$(jq -r ".pipeline_url | length" "$BODY")" = 2048
 '
 
-test_expect_success 'a build without history rows (loaded by SQL) is read with empty states, not 404' '
+test_expect_success 'a build inserted by SQL gets its first history row from the trigger' '
 	u=$(cat /proc/sys/kernel/random/uuid) &&
 	stack_sql stratus -e "INSERT INTO builds (uuid, build_id, platform_id, os_version_id, image_type_id,
-		current_state, created_at, updated_at) SELECT '"'"'$u'"'"', '"'"'sqlonly-$RUN'"'"', platform_id,
-		os_version_id, image_type_id, 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) FROM builds LIMIT 1" &&
+		current_state, created_by, created_at, updated_at) SELECT '"'"'$u'"'"', '"'"'sqlonly-$RUN'"'"', platform_id,
+		os_version_id, image_type_id, 0, '"'"'operator'"'"', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) FROM builds LIMIT 1" &&
+	http GET "/builds/$u" -H "$DEV" && expect_status 200 &&
+	jt ".states | length == 1 and .[0].state_code == 0 and .[0].created_by == \"operator\"" &&
+	put sqlonly "$u"
+'
+
+test_expect_success 'a build without history rows is read with empty states, not 404' '
+	u=$(get sqlonly) &&
+	stack_sql stratus -e "DELETE h FROM build_state_history h JOIN builds b ON b.id = h.build_id WHERE b.uuid = '"'"'$u'"'"'" &&
 	http GET "/builds/$u" -H "$DEV" && expect_status 200 && json_is .build_id "sqlonly-$RUN" &&
 	jt ".states == [] and .failures == []"
 '
