@@ -859,14 +859,37 @@ static enum db_rc leased_read(struct db *db, struct leased *l)
 	return rc;
 }
 
+/*
+ * Inside a lease transaction: runs `q` (its parameters in `in`, its one
+ * column the id of a due row, locked FOR UPDATE SKIP LOCKED) and keeps at
+ * most `lim` ids in ids[], their number in *got.
+ */
+static enum db_rc due_ids(struct db *db, struct db_stmt *q, MYSQL_BIND *in, int64_t lim,
+                          int64_t *ids, size_t *got)
+{
+	MYSQL_BIND o[1];
+	int64_t id = 0;
+	enum db_rc rc;
+	int f;
+
+	*got = 0;
+	db_bind_out_int64(&o[0], &id, NULL);
+	if ((rc = db_query(db, q, in, o)) != DB_OK)
+		return rc;
+	while ((f = db_fetch(db, q)) == 1)
+		if (*got < (size_t)lim)
+			ids[(*got)++] = id;
+	db_done(db, q);
+	return f == 0 ? DB_OK : DB_ERROR;
+}
+
 enum db_rc db_tasks_lease(struct db *db, const char *owner, const char *const executors[2],
                           int64_t lease_s, size_t max, struct leased *out, size_t *n)
 {
-	MYSQL_BIND in[3], o[1];
-	int64_t lim = (int64_t)max, id = 0, ids[DB_RUN_MAX_TASKS];
+	MYSQL_BIND in[3];
+	int64_t lim = (int64_t)max, ids[DB_RUN_MAX_TASKS];
 	size_t got = 0;
 	enum db_rc rc;
-	int f;
 
 	*n = 0;
 	if (max == 0)
@@ -880,17 +903,8 @@ enum db_rc db_tasks_lease(struct db *db, const char *owner, const char *const ex
 	db_bind_str(&in[0], executors[0], NULL);
 	db_bind_str(&in[1], executors[1], NULL);
 	db_bind_int64(&in[2], &lim);
-	db_bind_out_int64(&o[0], &id, NULL);
-	if ((rc = db_query(db, &q_due, in, o)) != DB_OK)
+	if ((rc = due_ids(db, &q_due, in, lim, ids, &got)) != DB_OK)
 		goto fail;
-	while ((f = db_fetch(db, &q_due)) == 1)
-		if (got < (size_t)lim)
-			ids[got++] = id;
-	db_done(db, &q_due);
-	if (f != 0) {
-		rc = DB_ERROR;
-		goto fail;
-	}
 	for (size_t i = 0; i < got; i++) {
 		db_bind_str(&in[0], owner, NULL);
 		db_bind_int64(&in[1], &lease_s);
@@ -1122,27 +1136,17 @@ enum db_rc db_webhooks_lease(struct db *db, int64_t lease_s, size_t max, struct 
                              size_t *n)
 {
 	MYSQL_BIND in[2], o[4];
-	int64_t lim = (int64_t)(max > 64 ? 64 : max), id = 0, ids[64];
+	int64_t lim = (int64_t)(max > 64 ? 64 : max), ids[64];
 	unsigned long len[4] = { 0 };
 	size_t got = 0;
 	enum db_rc rc;
-	int f;
 
 	*n = 0;
 	if ((rc = db_begin(db)) != DB_OK)
 		return rc;
 	db_bind_int64(&in[0], &lim);
-	db_bind_out_int64(&o[0], &id, NULL);
-	if ((rc = db_query(db, &q_wh_due, in, o)) != DB_OK)
+	if ((rc = due_ids(db, &q_wh_due, in, lim, ids, &got)) != DB_OK)
 		goto fail;
-	while ((f = db_fetch(db, &q_wh_due)) == 1)
-		if (got < (size_t)lim)
-			ids[got++] = id;
-	db_done(db, &q_wh_due);
-	if (f != 0) {
-		rc = DB_ERROR;
-		goto fail;
-	}
 	for (size_t i = 0; i < got; i++) {
 		db_bind_int64(&in[0], &lease_s);
 		db_bind_int64(&in[1], &ids[i]);
