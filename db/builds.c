@@ -355,17 +355,22 @@ static const char SQL_INSERT[] =
         "INSERT INTO builds (uuid, build_id, platform_id, os_version_id, image_type_id, "
         "pipeline_url, commit_hash, current_state, created_by, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)";
-static const char SQL_HISTORY_ADD[] =
-        "INSERT INTO build_state_history (build_id, state_code, message, created_by, created_at) "
-        "VALUES (?, ?, ?, ?, COALESCE(?, UTC_TIMESTAMP(6)))";
 static const char SQL_LOCK[] = "SELECT id, current_state FROM builds WHERE uuid = ? FOR UPDATE";
+/*
+ * The writes to one build, each one statement that leaves a finished build
+ * as it is. A state change adds one to state_seq, which tells the trigger
+ * builds_au (schema/007) to write the history row.
+ */
+#define UNFINISHED " AND current_state NOT IN (SELECT code FROM build_states WHERE terminal)"
 static const char SQL_SET_STATE[] =
         "UPDATE builds SET current_state = ?, current_message = ?, updated_at = ?, "
-        "finished_at = IF(?, ?, NULL) WHERE id = ?";
+        "updated_by = ?, state_seq = state_seq + 1, finished_at = IF(?, ?, NULL) "
+        "WHERE uuid = ?" UNFINISHED;
 static const char SQL_FAILURE_ADD[] =
         "INSERT INTO build_failures (build_id, error_message, error_code, component, details, "
         "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
-static const char SQL_HEARTBEAT[] = "UPDATE builds SET last_heartbeat_at = ? WHERE id = ?";
+static const char SQL_HEARTBEAT[] =
+        "UPDATE builds SET last_heartbeat_at = ? WHERE uuid = ?" UNFINISHED;
 /*
  * A build with its history in one round trip: a row per history entry (the
  * build's columns repeated), in the order written, read along the index
@@ -389,9 +394,8 @@ static struct db_stmt q_by_build_id = DB_STMT(SQL_BY_BUILD_ID, 2, DB_IDEMPOTENT)
 static struct db_stmt q_list = DB_STMT(SQL_LIST, 17, DB_IDEMPOTENT);
 static struct db_stmt q_count = DB_STMT(SQL_COUNT, 14, DB_IDEMPOTENT);
 static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 10, 0);
-static struct db_stmt q_history_add = DB_STMT(SQL_HISTORY_ADD, 5, 0);
 static struct db_stmt q_lock = DB_STMT(SQL_LOCK, 1, DB_IDEMPOTENT);
-static struct db_stmt q_set_state = DB_STMT(SQL_SET_STATE, 6, 0);
+static struct db_stmt q_set_state = DB_STMT(SQL_SET_STATE, 7, 0);
 static struct db_stmt q_failure_add = DB_STMT(SQL_FAILURE_ADD, 7, 0);
 static struct db_stmt q_heartbeat = DB_STMT(SQL_HEARTBEAT, 2, DB_IDEMPOTENT);
 static struct db_stmt q_with_history = DB_STMT(SQL_WITH_HISTORY, 2, DB_IDEMPOTENT);
@@ -591,27 +595,46 @@ enum db_rc db_build_update(struct db *db, const char *uuid, db_build_write_fn fn
 	return db_transaction(db, update_body, &t);
 }
 
-enum db_rc db_build_set_state(struct db *db, int64_t id, int64_t code, bool terminal,
-                              const char *message, const char *who, const char *at)
+/*
+ * Runs `q`, an UPDATE of one build by uuid that skips a finished one (see
+ * UNFINISHED): on its own it retries a deadlock; inside a transaction the
+ * transaction does. When it matched no row, finds out why: DB_NOT_FOUND, or
+ * DB_OK with *finished. A build that is neither (made unfinished again by
+ * an operator in between) is tried again.
+ */
+static enum db_rc guarded_update(struct db *db, struct db_stmt *q, MYSQL_BIND *in, const char *uuid,
+                                 bool *finished)
 {
-	MYSQL_BIND u[6], h[5];
-	int64_t term = terminal;
-	enum db_rc rc;
+	int64_t id = 0, state = 0;
+	enum db_rc rc = DB_BUSY;
 
-	db_bind_int64(&h[0], &id);
-	db_bind_int64(&h[1], &code);
-	db_bind_str(&h[2], message, NULL);
-	db_bind_str(&h[3], who, NULL);
-	db_bind_str(&h[4], at, NULL);
-	if ((rc = db_query(db, &q_history_add, h, NULL)) != DB_OK)
-		return rc;
-	db_bind_int64(&u[0], &code);
-	db_bind_str(&u[1], message, NULL);
-	db_bind_str(&u[2], at, NULL);
-	db_bind_int64(&u[3], &term);
-	db_bind_str(&u[4], at, NULL);
-	db_bind_int64(&u[5], &id);
-	return db_query(db, &q_set_state, u, NULL);
+	*finished = false;
+	for (int try = 0; try < 2 && rc == DB_BUSY; try++) {
+		if ((rc = db_query_retry(db, q, in, NULL)) != DB_OK)
+			return rc;
+		if (db_affected_rows(db, q) > 0) /* CLIENT_FOUND_ROWS: matched */
+			return DB_OK;
+		if ((rc = build_lock(db, uuid, &id, finished, &state)) != DB_OK)
+			return rc;
+		rc = *finished ? DB_OK : DB_BUSY;
+	}
+	return rc;
+}
+
+enum db_rc db_build_set_state(struct db *db, const char *uuid, int64_t code, bool terminal,
+                              const char *message, const char *who, const char *at, bool *finished)
+{
+	MYSQL_BIND in[7];
+	int64_t term = terminal;
+
+	db_bind_int64(&in[0], &code);
+	db_bind_str(&in[1], message, NULL);
+	db_bind_str(&in[2], at, NULL);
+	db_bind_str(&in[3], who, NULL);
+	db_bind_int64(&in[4], &term);
+	db_bind_str(&in[5], at, NULL);
+	db_bind_str(&in[6], uuid, NULL);
+	return guarded_update(db, &q_set_state, in, uuid, finished);
 }
 
 enum db_rc db_build_add_failure(struct db *db, int64_t id, const char *message, const char *code,
@@ -634,13 +657,13 @@ enum db_rc db_build_add_failure(struct db *db, int64_t id, const char *message, 
 	return DB_OK;
 }
 
-enum db_rc db_build_heartbeat(struct db *db, int64_t id, const char *at)
+enum db_rc db_build_heartbeat(struct db *db, const char *uuid, const char *at, bool *finished)
 {
 	MYSQL_BIND in[2];
 
 	db_bind_str(&in[0], at, NULL);
-	db_bind_int64(&in[1], &id);
-	return db_query(db, &q_heartbeat, in, NULL);
+	db_bind_str(&in[1], uuid, NULL);
+	return guarded_update(db, &q_heartbeat, in, uuid, finished);
 }
 
 enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_min,

@@ -104,17 +104,21 @@ typedef enum db_rc (*db_build_write_fn)(struct db *db, int64_t id, int64_t state
 enum db_rc db_build_update(struct db *db, const char *uuid, db_build_write_fn fn, void *arg,
                            bool *terminal);
 /*
- * Appends a history row and moves current_state (inside a db_build_update
- * transaction). `at` is the change's time as DATETIME text ("2026-11-23
- * 01:02:03.123456"), so that the caller can answer with what it wrote.
+ * Sets build `uuid`'s state in one UPDATE, atomic on its own (or inside a
+ * db_build_update transaction): the trigger builds_au (schema/007) writes
+ * the history row and moves the dashboard counters. `at` is the change's
+ * time as DATETIME text ("2026-11-23 01:02:03.123456"), so that the caller
+ * can answer with what it wrote. A finished build is left as it is: DB_OK
+ * with *finished. DB_NOT_FOUND when no build has this uuid.
  */
-enum db_rc db_build_set_state(struct db *db, int64_t id, int64_t code, bool terminal,
-                              const char *message, const char *who, const char *at);
+enum db_rc db_build_set_state(struct db *db, const char *uuid, int64_t code, bool terminal,
+                              const char *message, const char *who, const char *at, bool *finished);
 /* Records a failure (details: JSON text or NULL) at `at`; sets *failure_id. */
 enum db_rc db_build_add_failure(struct db *db, int64_t id, const char *message, const char *code,
                                 const char *component, const char *details, const char *who,
                                 const char *at, int64_t *failure_id);
-enum db_rc db_build_heartbeat(struct db *db, int64_t id, const char *at);
+/* Records a heartbeat at `at` in one UPDATE; DB_NOT_FOUND and *finished as db_build_set_state. */
+enum db_rc db_build_heartbeat(struct db *db, const char *uuid, const char *at, bool *finished);
 
 /*
  * Reads build `uuid` (as db_build_by_uuid) and appends its history, oldest

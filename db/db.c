@@ -328,8 +328,10 @@ static void retry_pause(struct db *db, int try)
 enum db_rc db_query_retry(struct db *db, struct db_stmt *q, MYSQL_BIND *in, MYSQL_BIND *out)
 {
 	enum db_rc rc = DB_BUSY;
+	/* Inside a transaction InnoDB has rolled it all back: the transaction retries. */
+	int tries = db->in_tx ? 1 : DB_TX_TRIES;
 
-	for (int try = 1; try <= DB_TX_TRIES && rc == DB_BUSY; try++) {
+	for (int try = 1; try <= tries && rc == DB_BUSY; try++) {
 		if (try > 1)
 			retry_pause(db, try);
 		rc = db_query(db, q, in, out);

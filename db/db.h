@@ -95,7 +95,8 @@ enum db_rc db_transaction(struct db *db, enum db_rc (*body)(struct db *db, void 
 /*
  * db_query for one statement that is a transaction on its own (autocommit,
  * its triggers included): run again the same way when InnoDB refuses it
- * with a deadlock or a lock wait timeout.
+ * with a deadlock or a lock wait timeout. Inside a transaction it runs once:
+ * the rollback undid the whole transaction, which db_transaction retries.
  */
 enum db_rc db_query_retry(struct db *db, struct db_stmt *q, MYSQL_BIND *in, MYSQL_BIND *out);
 

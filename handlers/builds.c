@@ -361,14 +361,28 @@ int h_builds_state_get(struct req *rq)
 	return api_reply(rq, 200, state_json(&b));
 }
 
+/* The answer to a write that found no build, or a finished one: -1 after answering, or 0. */
+static int write_failed(struct req *rq, enum db_rc rc, bool finished, const char *uuid,
+                        const char *what)
+{
+	if (rc == DB_NOT_FOUND)
+		return api_error(rq, E_NOT_FOUND, "no such build: %s", uuid);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, what);
+	if (finished)
+		return api_error(rq, E_CONFLICT,
+		                 "build %s is finished: its state can no longer change", uuid);
+	return 0;
+}
+
 /*
  * Runs `fn` on the build locked FOR UPDATE inside one transaction
- * (db_build_update), so that concurrent writers to one build serialise and
- * none is lost; a deadlock or lock wait timeout runs the transaction again
- * rather than failing the request. `fn` does database work only (it may
- * run more than once); `what` names it in the log. A terminal build is 409.
- * The answer is made from what this request wrote, never from a re-read
- * that could show a later writer's state. Returns 0, or -1 after answering.
+ * (db_build_update), for a write of several statements, so that concurrent
+ * writers to one build serialise and none is lost; a deadlock or lock wait
+ * timeout runs the transaction again rather than failing the request. `fn` does database work only
+ * (it may run more than once); `what` names it in the log. A terminal build is 409. The answer is
+ * made from what this request wrote, never from a re-read that could show a later writer's state.
+ * Returns 0, or -1 after answering.
  */
 static int with_locked_build(struct req *rq, const char *uuid, db_build_write_fn fn, void *arg,
                              const char *what)
@@ -376,14 +390,7 @@ static int with_locked_build(struct req *rq, const char *uuid, db_build_write_fn
 	bool terminal = false;
 	enum db_rc rc = db_build_update(rq->app->db, uuid, fn, arg, &terminal);
 
-	if (rc == DB_NOT_FOUND)
-		return api_error(rq, E_NOT_FOUND, "no such build: %s", uuid);
-	if (rc != DB_OK)
-		return db_failure(rq, rc, what);
-	if (terminal)
-		return api_error(rq, E_CONFLICT,
-		                 "build %s is finished: its state can no longer change", uuid);
-	return 0;
+	return write_failed(rq, rc, terminal, uuid, what);
 }
 
 struct state_change {
@@ -394,24 +401,10 @@ struct state_change {
 	struct stamp at;
 };
 
-struct state_tx {
-	struct state_change *c;
-	const char *who;
-};
-
-static enum db_rc apply_state(struct db *db, int64_t id, int64_t state, void *arg)
-{
-	struct state_tx *t = arg;
-
-	(void)state;
-	return db_build_set_state(db, id, t->c->code, t->c->terminal, t->c->message, t->who,
-	                          t->c->at.sql);
-}
-
 /*
  * POST /builds/{uuid}/state {"state_code","message?"} -> 201 the new state.
- * The history row and current_state move in one transaction. Raises 400
- * (unknown code), 404, 409 (finished build).
+ * One UPDATE, atomic on its own: its trigger writes the history row.
+ * Raises 400 (unknown code), 404, 409 (finished build).
  */
 int h_builds_state_post(struct req *rq)
 {
@@ -419,6 +412,7 @@ int h_builds_state_post(struct req *rq)
 	struct fields f = { rq, NULL };
 	struct state_change c = { .code = -1 };
 	struct json_object *o;
+	bool finished = false;
 	enum db_rc rc;
 
 	if (uuid == NULL)
@@ -436,8 +430,9 @@ int h_builds_state_post(struct req *rq)
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "state lookup");
 	stamp_now(&c.at);
-	if (with_locked_build(rq, uuid, apply_state, &(struct state_tx){ &c, who(rq) },
-	                      "state change") < 0)
+	rc = db_build_set_state(rq->app->db, uuid, c.code, c.terminal, c.message, who(rq), c.at.sql,
+	                        &finished);
+	if (write_failed(rq, rc, finished, uuid, "state change") < 0)
 		return -1;
 	o = json_object_new_object();
 	json_object_object_add(o, "uuid", json_object_new_string(uuid));
@@ -450,7 +445,7 @@ int h_builds_state_post(struct req *rq)
 }
 
 struct failure {
-	const char *message, *code, *component, *details;
+	const char *uuid, *message, *code, *component, *details;
 	bool terminal;
 	const char *who;
 	int64_t id;
@@ -467,8 +462,10 @@ static enum db_rc apply_failure(struct db *db, int64_t id, int64_t state, void *
 
 	fl->state = state;
 	if (rc == DB_OK && fl->terminal) {
-		rc = db_build_set_state(db, id, FAILED_STATE, true, fl->message, fl->who,
-		                        fl->at.sql);
+		bool finished; /* false: the build is locked and unfinished */
+
+		rc = db_build_set_state(db, fl->uuid, FAILED_STATE, true, fl->message, fl->who,
+		                        fl->at.sql, &finished);
 		fl->state = FAILED_STATE;
 	}
 	return rc;
@@ -484,7 +481,7 @@ int h_builds_failure(struct req *rq)
 {
 	const char *uuid = uuid_param(rq);
 	struct fields f = { rq, NULL };
-	struct failure fl = { .terminal = true };
+	struct failure fl = { .uuid = uuid, .terminal = true };
 	struct json_object *details = NULL, *term = NULL, *o;
 	char name[65] = "";
 	bool ignored;
@@ -529,21 +526,20 @@ int h_builds_failure(struct req *rq)
 	return api_reply(rq, 201, o);
 }
 
-static enum db_rc apply_heartbeat(struct db *db, int64_t id, int64_t state, void *arg)
-{
-	(void)state;
-	return db_build_heartbeat(db, id, ((struct stamp *)arg)->sql);
-}
-
 /* POST /builds/{uuid}/heartbeat : the build is alive (not stale). Raises 404, 409. */
 int h_builds_heartbeat(struct req *rq)
 {
 	const char *uuid = uuid_param(rq);
 	struct json_object *o;
+	bool finished = false;
 	struct stamp at;
+	enum db_rc rc;
 
+	if (uuid == NULL)
+		return -1;
 	stamp_now(&at);
-	if (uuid == NULL || with_locked_build(rq, uuid, apply_heartbeat, &at, "heartbeat") < 0)
+	rc = db_build_heartbeat(rq->app->db, uuid, at.sql, &finished);
+	if (write_failed(rq, rc, finished, uuid, "heartbeat") < 0)
 		return -1;
 	o = json_object_new_object();
 	json_object_object_add(o, "uuid", json_object_new_string(uuid));

@@ -423,6 +423,20 @@ test_expect_success 'a build without history rows is read with empty states, not
 	jt ".states == [] and .failures == []"
 '
 
+test_expect_success 'history: a state set twice is two rows; backdating by SQL is none; an SQL state change is one, by nobody' '
+	u=$(get sqlonly) && q="'"'"'" &&
+	stack_sql stratus -e "UPDATE builds SET updated_at = UTC_TIMESTAMP(6) - INTERVAL 3 HOUR WHERE uuid = $q$u$q" &&
+	http GET "/builds/$u" -H "$DEV" && expect_status 200 && jt ".states == []" &&
+	stack_sql stratus -e "UPDATE builds SET current_state = 10 WHERE uuid = $q$u$q" &&
+	http GET "/builds/$u" -H "$DEV" && expect_status 200 &&
+	jt ".states | length == 1 and .[0].state_code == 10 and .[0].created_by == null" &&
+	to_state "$u" 20 "twice" && to_state "$u" 20 "twice" &&
+	http GET "/builds/$u" -H "$DEV" && expect_status 200 &&
+	json_num "[.states[].state_code]" "[10,20,20]" &&
+	jt "[.states[1,2] | .message == \"twice\" and .created_by != null] == [true,true]" &&
+	jt ".states[2].created_at == .updated_at and .current_state == 20"
+'
+
 test_expect_success 'optional pipeline_url and commit_hash are null when not given' '
 	jreq POST /builds "$(jobj build_id "bare-$RUN" platform oci os_version rhel-8.8 image_type database)" -H "$DEV" &&
 	expect_status 201 && expect_build &&
