@@ -911,22 +911,30 @@ static const char SQL_BY_PLATFORM[] =
  * Each of the following comes in two statements, all platforms and one,
  * rather than "(? = 0 OR platform_id = ?)", which hides from the optimizer
  * the index that answers each case (bench/RESULTS.md, Optimisations).
- * Builds of the last day: a range of builds_created, or of
- * builds_platform_created, read from the index alone. NO_ICP and FORCE
- * INDEX (here and in STALE_SQL) because MariaDB 10.11 plans the first
- * execution of a prepared statement as an index-only read and the later
- * ones of the same handle with index condition pushdown and a row read per
- * counted build (the slow log's plans; 4 -> 35 ms for the stale count at
- * 1,000,000 builds), which EXPLAIN of a fresh statement never shows.
+ * NO_ICP and FORCE INDEX because MariaDB 10.11 plans the first execution of
+ * a prepared statement as an index-only read and the later ones of the same
+ * handle with index condition pushdown and a row read per counted build
+ * (the slow log's plans; 4 -> 35 ms for the stale count at 1,000,000
+ * builds), which EXPLAIN of a fresh statement never shows.
+ *
+ * Builds of the last 24 hours: the rows of build_hours (schema/008) from
+ * the first whole hour on, plus the builds of the hour the day starts in,
+ * a range of builds_created (or builds_platform_created) an hour long.
+ * UTC_TIMESTAMP is the statement's start, the same in every part.
  */
-#define NO_ICP   "SET STATEMENT optimizer_switch = 'index_condition_pushdown=off' FOR "
-#define LAST_DAY " >= UTC_TIMESTAMP(6) - INTERVAL 1 DAY"
+#define NO_ICP     "SET STATEMENT optimizer_switch = 'index_condition_pushdown=off' FOR "
+#define DAY_AGO    "UTC_TIMESTAMP(6) - INTERVAL 1 DAY"
+#define FIRST_HOUR "DATE_FORMAT(" DAY_AGO ", '%Y-%m-%d %H:00:00') + INTERVAL 1 HOUR"
 static const char SQL_LAST_DAY[] =
-        NO_ICP "SELECT COUNT(*) FROM builds FORCE INDEX (builds_created) "
-               "WHERE created_at" LAST_DAY;
+        NO_ICP "SELECT (SELECT COALESCE(SUM(builds), 0) FROM build_hours "
+               "WHERE hour >= " FIRST_HOUR ") + (SELECT COUNT(*) FROM builds "
+               "FORCE INDEX (builds_created) WHERE created_at >= " DAY_AGO " "
+               "AND created_at < " FIRST_HOUR ")";
 static const char SQL_LAST_DAY_PLATFORM[] =
-        NO_ICP "SELECT COUNT(*) FROM builds FORCE INDEX (builds_platform_created) "
-               "WHERE platform_id = ? AND created_at" LAST_DAY;
+        NO_ICP "SELECT (SELECT COALESCE(SUM(builds), 0) FROM build_hours "
+               "WHERE hour >= " FIRST_HOUR " AND platform_id = ?) + (SELECT COUNT(*) FROM builds "
+               "FORCE INDEX (builds_platform_created) WHERE platform_id = ? "
+               "AND created_at >= " DAY_AGO " AND created_at < " FIRST_HOUR ")";
 /*
  * The most frequent failure codes, from the counters that the triggers of
  * schema/005_build_perf.sql keep per platform, code and shard: a few rows
@@ -940,27 +948,31 @@ static const char SQL_TOP_FAILURES[] = TOP_FAILURES_FROM TOP_FAILURES_TOP;
 static const char SQL_TOP_FAILURES_PLATFORM[] =
         TOP_FAILURES_FROM "WHERE c.platform_id = ? " TOP_FAILURES_TOP;
 /*
- * The covering index (current_state, last_activity_at, platform_id), one
- * ref per non-terminal state (NO_ICP: see LAST_DAY). Two statements rather than
- * "? = 0 OR platform_id = ?", which the optimizer does not fold away.
+ * Stale builds: unfinished and idle for stale_min minutes, a range of the
+ * covering index (current_state, last_activity_at, platform_id) per state,
+ * so only the stale builds' entries are read, not those of the builds in
+ * flight. The unfinished states are bound, STALE_CODES at a time, padded
+ * with -1 (no state): with "IN (SELECT code ...)" MariaDB reads every entry
+ * of each state (ref on the state alone) instead of a range.
  */
+#define STALE_CODES 8
 #define STALE_SQL                                                                                  \
-	NO_ICP "SELECT COUNT(*) FROM builds b FORCE INDEX (builds_state_activity) "                \
-	       "WHERE b.current_state IN "                                                         \
-	       "(SELECT code FROM build_states WHERE NOT terminal) "                               \
-	       "AND b.last_activity_at < UTC_TIMESTAMP(6) - INTERVAL ? MINUTE"
+	NO_ICP "SELECT COUNT(*) FROM builds FORCE INDEX (builds_state_activity) "                  \
+	       "WHERE current_state IN (?, ?, ?, ?, ?, ?, ?, ?) "                                  \
+	       "AND last_activity_at < UTC_TIMESTAMP(6) - INTERVAL ? MINUTE"
 static const char SQL_STALE[] = STALE_SQL;
-static const char SQL_STALE_PLATFORM[] = STALE_SQL " AND b.platform_id = ?";
+static const char SQL_STALE_PLATFORM[] = STALE_SQL " AND platform_id = ?";
 
 static struct db_stmt q_by_state = DB_STMT(SQL_BY_STATE, 2, DB_IDEMPOTENT);
 static struct db_stmt q_by_platform = DB_STMT(SQL_BY_PLATFORM, 2, DB_IDEMPOTENT);
 static struct db_stmt q_last_day = DB_STMT(SQL_LAST_DAY, 0, DB_IDEMPOTENT);
-static struct db_stmt q_last_day_platform = DB_STMT(SQL_LAST_DAY_PLATFORM, 1, DB_IDEMPOTENT);
+static struct db_stmt q_last_day_platform = DB_STMT(SQL_LAST_DAY_PLATFORM, 2, DB_IDEMPOTENT);
 static struct db_stmt q_top_failures = DB_STMT(SQL_TOP_FAILURES, 0, DB_IDEMPOTENT);
 static struct db_stmt q_top_failures_platform =
         DB_STMT(SQL_TOP_FAILURES_PLATFORM, 1, DB_IDEMPOTENT);
-static struct db_stmt q_stale = DB_STMT(SQL_STALE, 1, DB_IDEMPOTENT);
-static struct db_stmt q_stale_platform = DB_STMT(SQL_STALE_PLATFORM, 2, DB_IDEMPOTENT);
+static struct db_stmt q_stale = DB_STMT(SQL_STALE, STALE_CODES + 1, DB_IDEMPOTENT);
+static struct db_stmt q_stale_platform =
+        DB_STMT(SQL_STALE_PLATFORM, STALE_CODES + 2, DB_IDEMPOTENT);
 
 /* Runs a "name, count" grouping into obj[name] = count (or an array of pairs). */
 static enum db_rc counts(struct db *db, struct db_stmt *q, MYSQL_BIND *in, struct json_object *obj,
@@ -1009,15 +1021,53 @@ static struct json_object *rounded(double v, int places)
 	return json_object_new_double_s(strtod(buf, NULL), buf);
 }
 
+static const char SQL_HOURS_PRUNE[] =
+        "DELETE FROM build_hours WHERE hour < UTC_TIMESTAMP() - INTERVAL 2 DAY";
+static struct db_stmt q_hours_prune = DB_STMT(SQL_HOURS_PRUNE, 0, DB_IDEMPOTENT);
+
+enum db_rc db_build_hours_prune(struct db *db)
+{
+	return db_query(db, &q_hours_prune, NULL, NULL);
+}
+
+/*
+ * The stale builds among the unfinished states codes[0..n) (of one
+ * platform, or of all when platform_id is 0), STALE_CODES states a statement.
+ */
+static enum db_rc count_stale(struct db *db, int64_t platform_id, int64_t stale_min,
+                              const int64_t *codes, size_t n, int64_t *stale)
+{
+	MYSQL_BIND in[STALE_CODES + 2];
+	int64_t chunk[STALE_CODES], part = 0;
+	enum db_rc rc;
+
+	*stale = 0;
+	for (size_t at = 0; at < n; at += STALE_CODES) {
+		for (size_t i = 0; i < STALE_CODES; i++) {
+			chunk[i] = at + i < n ? codes[at + i] : -1;
+			db_bind_int64(&in[i], &chunk[i]);
+		}
+		db_bind_int64(&in[STALE_CODES], &stale_min);
+		db_bind_int64(&in[STALE_CODES + 1], &platform_id);
+		if ((rc = one_count(db, platform_id ? &q_stale_platform : &q_stale, in, &part)) !=
+		    DB_OK)
+			return rc;
+		*stale += part;
+	}
+	return DB_OK;
+}
+
 enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_min,
                             struct json_object *o)
 {
-	MYSQL_BIND in[2], sin[2], out[5];
+	MYSQL_BIND in[2], out[5];
 	struct json_object *by_state = json_object_new_object(),
 	                   *by_platform = json_object_new_object();
 	struct json_object *top = json_object_new_array();
 	int64_t code = 0, terminal = 0, n = 0, total = 0, succeeded = 0, finished = 0, last_day = 0,
 	        stale = 0, us = 0, finished_us = 0;
+	int64_t *unfinished = NULL; /* the unfinished states with builds; freed below */
+	size_t nunfinished = 0, cap = 0;
 	struct db_str name;
 	enum db_rc rc;
 	int r;
@@ -1027,8 +1077,6 @@ enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_mi
 	json_object_object_add(o, "top_failure_codes", top);
 	db_bind_int64(&in[0], &platform_id);
 	db_bind_int64(&in[1], &platform_id);
-	db_bind_int64(&sin[0], &stale_min);
-	db_bind_int64(&sin[1], &platform_id);
 
 	db_bind_out_int64(&out[0], &code, NULL);
 	db_bind_out_dstr(&out[1], &name);
@@ -1045,20 +1093,35 @@ enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_mi
 			finished_us += us;
 			if (strcmp(name.buf, "succeeded") == 0)
 				succeeded += n;
+		} else {
+			if (nunfinished == cap) {
+				int64_t *grown = realloc(unfinished, (cap + 16) * sizeof(*grown));
+
+				if (grown == NULL) {
+					r = -1;
+					break;
+				}
+				unfinished = grown;
+				cap += 16;
+			}
+			unfinished[nunfinished++] = code;
 		}
 	}
 	db_done(db, &q_by_state);
+	if (r == 0)
+		rc = count_stale(db, platform_id, stale_min, unfinished, nunfinished, &stale);
+	free(unfinished);
 	if (r != 0)
 		return DB_ERROR;
+	if (rc != DB_OK)
+		return rc;
 
-	/* in + 1: the platform alone, for the *_PLATFORM statements. */
+	/* in + 1: the platform once, for SQL_TOP_FAILURES_PLATFORM. */
 	if ((rc = counts(db, &q_by_platform, in, by_platform, NULL)) != DB_OK ||
-	    (rc = platform_id ? one_count(db, &q_last_day_platform, in + 1, &last_day)
+	    (rc = platform_id ? one_count(db, &q_last_day_platform, in, &last_day)
 	                      : one_count(db, &q_last_day, NULL, &last_day)) != DB_OK ||
 	    (rc = platform_id ? counts(db, &q_top_failures_platform, in + 1, NULL, top)
-	                      : counts(db, &q_top_failures, NULL, NULL, top)) != DB_OK ||
-	    (rc = platform_id ? one_count(db, &q_stale_platform, sin, &stale)
-	                      : one_count(db, &q_stale, sin, &stale)) != DB_OK)
+	                      : counts(db, &q_top_failures, NULL, NULL, top)) != DB_OK)
 		return rc;
 	json_object_object_add(o, "total", json_object_new_int64(total));
 	json_object_object_add(o, "success_rate",

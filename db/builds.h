@@ -148,6 +148,12 @@ enum db_rc db_build_recent(struct db *db, int64_t platform_id, int64_t limit, in
                            struct json_object *items);
 
 /*
+ * Forgets the hours of build_hours older than two days: the dashboards
+ * count the last 24 hours (the reconciler calls it on each pass).
+ */
+enum db_rc db_build_hours_prune(struct db *db);
+
+/*
  * The dashboard figures for all builds (platform_id 0) or one platform:
  * fills `o` with total, by_state, by_platform, success_rate, last_24h,
  * mean_duration_seconds, top_failure_codes, stale.

@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 #include <sodium.h>
 
+#include "db/builds.h"
 #include "db/db.h"
 #include "db/runs.h"
 #include "jobs/engine.h"
@@ -746,6 +747,10 @@ static int pass(struct reconciler *R)
 	if (db_reconciler_beat(R->db, R->owner, R->host, (int64_t)getpid(), R->tasks_run - ran) !=
 	    DB_OK) {
 		log_msg(LOG_WARNING, NULL, "could not record the pass: %s", db_last_error(R->db));
+		failed = true;
+	}
+	if (db_build_hours_prune(R->db) != DB_OK) {
+		log_msg(LOG_WARNING, NULL, "could not prune build_hours: %s", db_last_error(R->db));
 		failed = true;
 	}
 	return failed ? -1 : 0;

@@ -765,6 +765,39 @@ t_stale() {
 }
 test_expect_success 'a build idle past STRATUS_BUILD_STALE_MINUTES is stale until a heartbeat or state' t_stale
 
+# moved UUID AGO DELTA: moves the build's created_at to AGO (an SQL interval)
+# before now; then last_24h of the summary and of the platform dashboard is
+# DELTA above the "day0" snapshots.
+moved() {
+	stack_sql stratus -e "UPDATE builds SET created_at = UTC_TIMESTAMP(6) - INTERVAL $2
+		WHERE uuid = '$1'" &&
+		http GET /dashboard/summary -H "$RO" && delta day0 .last_24h "$3" &&
+		http GET "/dashboard/platform/d-$RUN" -H "$RO" && json_num .last_24h "$3"
+}
+t_last_day() {
+	local u
+	jreq POST /platforms "$(jobj name "d-$RUN")" -H "$ADM" && expect_status 201 &&
+		snap day0 /dashboard/summary &&
+		u=$(newbuild "day-$RUN" "d-$RUN" rhel-9.2 base) &&
+		http GET /dashboard/summary -H "$RO" && delta day0 .last_24h 1 &&
+		moved "$u" "'23:30' HOUR_MINUTE" 1 && moved "$u" "'23:50' HOUR_MINUTE" 1 &&
+		moved "$u" "'23:59:50' HOUR_SECOND" 1 && moved "$u" "'24:00:10' HOUR_SECOND" 0 &&
+		moved "$u" "'25:10' HOUR_MINUTE" 0 && moved "$u" "'0:30' HOUR_MINUTE" 1 &&
+		moved "$u" "'49:00' HOUR_MINUTE" 0 && moved "$u" "'0:0:1' HOUR_SECOND" 1
+}
+test_expect_success 'last_24h counts a build created up to 24 h ago, once, wherever in its hour (created_at moved by SQL)' t_last_day
+
+test_expect_success 'build_hours agrees with builds for every hour it keeps' '
+	x=$(stack_sql stratus -N -e "SELECT COUNT(*) FROM (SELECT hour, SUM(builds) n FROM build_hours
+		GROUP BY hour) h LEFT JOIN (SELECT DATE_FORMAT(created_at, \"%Y-%m-%d %H:00:00\") hour, COUNT(*) n
+		FROM builds GROUP BY 1) b ON b.hour = h.hour WHERE NOT (h.n <=> COALESCE(b.n, 0))" || true) &&
+	{ [ "$x" = 0 ] || { echo "$x hours of build_hours disagree with builds"; return 1; }; } &&
+	y=$(stack_sql stratus -N -e "SELECT COUNT(*) FROM builds WHERE created_at >=
+		UTC_TIMESTAMP() - INTERVAL 2 DAY AND DATE_FORMAT(created_at, \"%Y-%m-%d %H:00:00\")
+		NOT IN (SELECT hour FROM build_hours)" || true) &&
+	{ [ "$y" = 0 ] || { echo "$y builds of the last two days have no hour row"; return 1; }; }
+'
+
 # ------------------------------------------------------------------ listing, filters, pagination
 
 # Five builds on this run's own platform, created a known order; b3 starts a

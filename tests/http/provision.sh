@@ -161,6 +161,16 @@ test_expect_success 'stratus-reconcile --once carries the request to completed w
 	jt ".actions.is_cancelable == false"
 '
 
+test_expect_success 'a reconciler pass forgets build_hours older than two days, keeps the rest' '
+	stack_sql stratus -e "INSERT INTO build_hours (hour, platform_id, shard, builds) VALUES
+		(DATE_FORMAT(UTC_TIMESTAMP() - INTERVAL 3 DAY, \"%Y-%m-%d %H:00:00\"), 4000000000, 0, 7),
+		(DATE_FORMAT(UTC_TIMESTAMP() - INTERVAL 1 DAY, \"%Y-%m-%d %H:00:00\"), 4000000000, 0, 5)" &&
+	reconcile &&
+	x=$(stack_sql -N stratus -e "SELECT GROUP_CONCAT(builds) FROM build_hours WHERE platform_id = 4000000000" || true) &&
+	stack_sql stratus -e "DELETE FROM build_hours WHERE platform_id = 4000000000" &&
+	{ [ "$x" = 5 ] || { echo "rows left: $x, expected 5"; return 1; }; }
+'
+
 test_expect_success 'the working directory holds the module and the variables of the request' '
 	d=$(wd "$(get flow)") &&
 	cmp "$d/main.tf" "$STRATUS_MODULES_DIR/aws/main.tf" &&
