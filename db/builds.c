@@ -1021,8 +1021,10 @@ static struct json_object *rounded(double v, int places)
 	return json_object_new_double_s(strtod(buf, NULL), buf);
 }
 
-static const char SQL_HOURS_PRUNE[] =
-        "DELETE FROM build_hours WHERE hour < UTC_TIMESTAMP() - INTERVAL 2 DAY";
+/* The hours schema/008's triggers no longer keep. */
+static const char SQL_HOURS_PRUNE[] = "DELETE FROM build_hours "
+                                      "WHERE hour < DATE_FORMAT(UTC_TIMESTAMP() - INTERVAL 2 DAY, "
+                                      "'%Y-%m-%d %H:00:00')";
 static struct db_stmt q_hours_prune = DB_STMT(SQL_HOURS_PRUNE, 0, DB_IDEMPOTENT);
 
 enum db_rc db_build_hours_prune(struct db *db)

@@ -787,15 +787,30 @@ t_last_day() {
 }
 test_expect_success 'last_24h counts a build created up to 24 h ago, once, wherever in its hour (created_at moved by SQL)' t_last_day
 
-test_expect_success 'build_hours agrees with builds for every hour it keeps' '
+# The hours build_hours keeps: from two days ago (its first whole hour, so
+# that no hour ages out while a test looks).
+KEPT="DATE_FORMAT(UTC_TIMESTAMP() - INTERVAL 2 DAY, \"%Y-%m-%d %H:00:00\") + INTERVAL 1 HOUR"
+HOUR_OF="DATE_FORMAT(created_at, \"%Y-%m-%d %H:00:00\")"
+test_expect_success 'build_hours agrees with builds for every hour it keeps, and keeps no older one' '
 	x=$(stack_sql stratus -N -e "SELECT COUNT(*) FROM (SELECT hour, SUM(builds) n FROM build_hours
-		GROUP BY hour) h LEFT JOIN (SELECT DATE_FORMAT(created_at, \"%Y-%m-%d %H:00:00\") hour, COUNT(*) n
+		WHERE hour >= $KEPT GROUP BY hour) h LEFT JOIN (SELECT $HOUR_OF hour, COUNT(*) n
 		FROM builds GROUP BY 1) b ON b.hour = h.hour WHERE NOT (h.n <=> COALESCE(b.n, 0))" || true) &&
 	{ [ "$x" = 0 ] || { echo "$x hours of build_hours disagree with builds"; return 1; }; } &&
-	y=$(stack_sql stratus -N -e "SELECT COUNT(*) FROM builds WHERE created_at >=
-		UTC_TIMESTAMP() - INTERVAL 2 DAY AND DATE_FORMAT(created_at, \"%Y-%m-%d %H:00:00\")
-		NOT IN (SELECT hour FROM build_hours)" || true) &&
-	{ [ "$y" = 0 ] || { echo "$y builds of the last two days have no hour row"; return 1; }; }
+	y=$(stack_sql stratus -N -e "SELECT COUNT(*) FROM builds WHERE created_at >= $KEPT
+		AND $HOUR_OF NOT IN (SELECT hour FROM build_hours)" || true) &&
+	{ [ "$y" = 0 ] || { echo "$y builds of the hours kept have no hour row"; return 1; }; } &&
+	z=$(stack_sql stratus -N -e "SELECT CONCAT(SUM(h.builds), \" \", MIN(h.hour) >= $KEPT - INTERVAL 1 HOUR)
+		FROM build_hours h JOIN platforms p ON p.id = h.platform_id WHERE p.name = \"d-$RUN\"" || true) &&
+	{ [ "$z" = "1 1" ] || { echo "d-$RUN hours: $z (sum, none older than two days), expected 1 1"; return 1; }; }
+'
+
+test_expect_success 'a build loaded by SQL with a created_at three days old leaves build_hours alone' '
+	before=$(stack_sql stratus -N -e "SELECT COUNT(*), SUM(builds) FROM build_hours" || true) &&
+	stack_sql stratus -e "INSERT INTO builds (uuid, build_id, platform_id, os_version_id, image_type_id,
+		current_state, created_at, updated_at) SELECT UUID(), \"old-$RUN\", platform_id, os_version_id,
+		image_type_id, 50, UTC_TIMESTAMP(6) - INTERVAL 3 DAY, UTC_TIMESTAMP(6) - INTERVAL 3 DAY FROM builds LIMIT 1" &&
+	after=$(stack_sql stratus -N -e "SELECT COUNT(*), SUM(builds) FROM build_hours" || true) &&
+	{ [ "$before" = "$after" ] || { echo "build_hours went from $before to $after"; return 1; }; }
 '
 
 # ------------------------------------------------------------------ listing, filters, pagination
