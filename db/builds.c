@@ -359,7 +359,7 @@ static const char SQL_LOCK[] = "SELECT id, current_state FROM builds WHERE uuid 
 /*
  * The writes to one build, each one statement that leaves a finished build
  * as it is. A state change adds one to state_seq, which tells the trigger
- * builds_au (schema/007) to write the history row.
+ * builds_au_history (schema/007) to write the history row.
  */
 #define UNFINISHED " AND current_state NOT IN (SELECT code FROM build_states WHERE terminal)"
 static const char SQL_SET_STATE[] =

@@ -105,8 +105,8 @@ enum db_rc db_build_update(struct db *db, const char *uuid, db_build_write_fn fn
                            bool *terminal);
 /*
  * Sets build `uuid`'s state in one UPDATE, atomic on its own (or inside a
- * db_build_update transaction): the trigger builds_au (schema/007) writes
- * the history row and moves the dashboard counters. `at` is the change's
+ * db_build_update transaction): its triggers write the history row
+ * (builds_au_history, schema/007) and move the dashboard counters. `at` is the change's
  * time as DATETIME text ("2026-11-23 01:02:03.123456"), so that the caller
  * can answer with what it wrote. A finished build is left as it is: DB_OK
  * with *finished. DB_NOT_FOUND when no build has this uuid.
