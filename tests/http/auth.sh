@@ -85,16 +85,6 @@ token_for() {
 	jq -r .access_token "$BODY"
 }
 
-# json_is FILTER STRING / json_num FILTER NUMBER
-json_is() {
-	jq -e --arg v "$2" "($1) == \$v" "$BODY" >/dev/null 2>&1 ||
-		{ echo "$1 is $(jq -c "$1" "$BODY" 2>/dev/null), expected \"$2\""; return 1; }
-}
-json_num() {
-	jq -e --argjson v "$2" "($1) == \$v" "$BODY" >/dev/null 2>&1 ||
-		{ echo "$1 is $(jq -c "$1" "$BODY" 2>/dev/null), expected $2"; return 1; }
-}
-
 # expect_401 [MESSAGE-FRAGMENT]: 401 in the error schema with WWW-Authenticate.
 expect_401() {
 	expect_error 401 Unauthorized UNAUTHORIZED && expect_header WWW-Authenticate &&
@@ -102,10 +92,6 @@ expect_401() {
 }
 BAD_KEY_MSG="Invalid API key. Please provide a valid X-API-Key header."
 msg_is() { json_is .message "$1"; }
-msg_has() {
-	jq -e --arg v "$1" '.message | ascii_downcase | contains($v | ascii_downcase)' "$BODY" >/dev/null ||
-		{ echo "message $(jq -c .message "$BODY") does not contain \"$1\""; return 1; }
-}
 expect_403() {
 	expect_error 403 Forbidden FORBIDDEN && if [ -n "${1:-}" ]; then msg_is "$1"; fi
 }

@@ -53,35 +53,6 @@ email() { printf '%s-%s@builds.test' "$1" "$RUN"; }
 lname() { printf '%s-%s' "$1" "$RUN"; }
 hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n' | head -c "$1"; }
 
-# put NAME VALUE / get NAME: values that later tests need (test bodies run
-# in subshells, so variables set in them are lost).
-put() { printf '%s' "$2" >"$TEST_TMP/v.$1"; }
-get() {
-	cat "$TEST_TMP/v.$1" 2>/dev/null ||
-		{ echo "no saved $1 (an earlier test failed)" >&2; return 1; }
-}
-
-# jt FILTER [jq options...]: FILTER is true of the body.
-jt() {
-	local f=$1
-	shift
-	jq -e "$@" "$f" "$BODY" >/dev/null 2>&1 ||
-		{ echo "jq filter failed: $f ($*)"; return 1; }
-}
-# json_is FILTER STRING / json_num FILTER JSON
-json_is() {
-	jq -e --arg v "$2" "($1) == \$v" "$BODY" >/dev/null 2>&1 ||
-		{ echo "$1 is $(jq -c "$1" "$BODY" 2>/dev/null), expected \"$2\""; return 1; }
-}
-json_num() {
-	jq -e --argjson v "$2" "($1) == \$v" "$BODY" >/dev/null 2>&1 ||
-		{ echo "$1 is $(jq -c "$1" "$BODY" 2>/dev/null), expected $2"; return 1; }
-}
-msg_has() {
-	jq -e --arg v "$1" '.message | ascii_downcase | contains($v | ascii_downcase)' "$BODY" >/dev/null ||
-		{ echo "message $(jq -c .message "$BODY") does not contain \"$1\""; return 1; }
-}
-
 expect_401() { expect_error 401 Unauthorized UNAUTHORIZED; }
 expect_403() { expect_error 403 Forbidden FORBIDDEN; }
 expect_404() { expect_error 404 NotFound NOT_FOUND; }

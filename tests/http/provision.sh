@@ -33,17 +33,6 @@ STEPS='["prepare_terraform_vars","terraform_init","terraform_apply"]'
 key() { printf 'X-API-Key: %s' "$1"; }
 email() { printf '%s-%s@provision.test' "$1" "$RUN"; }
 hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n' | head -c "$1"; }
-put() { printf '%s' "$2" >"$TEST_TMP/v.$1"; }
-get() {
-	cat "$TEST_TMP/v.$1" 2>/dev/null ||
-		{ echo "no saved $1 (an earlier test failed)" >&2; return 1; }
-}
-jt() {
-	local f=$1
-	shift
-	jq -e "$@" "$f" "$BODY" >/dev/null 2>&1 ||
-		{ echo "jq filter failed: $f ($*)"; return 1; }
-}
 expect_404() { expect_error 404 NotFound NOT_FOUND; }
 
 # reconcile: one pass, as cron runs it; its log lines are kept for the
