@@ -17,12 +17,15 @@ struct id_seen;
  * the MariaDB connection with its prepared statements, counters. Requests
  * reach it through rq->app and never keep pointers into themselves here.
  */
-/* A Basic credential verified lately (see fcgi/auth.c). */
-struct basic_seen {
-	unsigned char digest[32]; /* keyed hash of user id, stored hash, password */
-	int64_t until;            /* monotonic us */
+/* A credential verified lately: a Basic password or an own token (see fcgi/auth.c). */
+struct seen {
+	unsigned char digest[32]; /* keyed hash of the credential */
+	int64_t until;            /* monotonic us; 0: empty */
+	int64_t user_id;          /* a token's user */
+	int64_t exp;              /* a token's expiry, unix seconds */
 };
 #define BASIC_CACHE 64
+#define TOKEN_CACHE 64
 
 struct app {
 	struct config cfg;
@@ -33,11 +36,13 @@ struct app {
 	uint64_t errors[16]; /* per api_err code, for metrics */
 	struct jwk *jwks;    /* the external issuer's keys (lib/token.h), cached */
 	int njwks;
-	int64_t jwks_at;                      /* monotonic us of the last good fetch, 0: never */
-	int64_t jwks_tried_at;                /* monotonic us of the last attempt */
-	unsigned char basic_key[32];          /* random per process */
-	struct basic_seen basic[BASIC_CACHE]; /* round robin */
+	int64_t jwks_at;                /* monotonic us of the last good fetch, 0: never */
+	int64_t jwks_tried_at;          /* monotonic us of the last attempt */
+	unsigned char seen_key[32];     /* random per process: keys the digests below */
+	struct seen basic[BASIC_CACHE]; /* Basic credentials, round robin */
 	unsigned basic_next;
+	struct seen tokens[TOKEN_CACHE]; /* own tokens, round robin */
+	unsigned tokens_next;
 	struct shmcount *shm; /* the host-shared file (lib/shmcount.h), or NULL */
 	bool shm_tried;       /* shm was opened, or failed to, once */
 	struct id_seen *ids;  /* identity cache (fcgi/auth.c): ID_CACHE entries or NULL */

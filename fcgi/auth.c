@@ -298,6 +298,38 @@ static int as_user(struct req *rq, enum auth_method m, int64_t id)
 	return 0;
 }
 
+/* The process's key for the digests of verified credentials. */
+static void seen_init(struct app *app, crypto_generichash_state *st, const char *what)
+{
+	if (sodium_is_zero(app->seen_key, sizeof(app->seen_key)))
+		randombytes_buf(app->seen_key, sizeof(app->seen_key));
+	crypto_generichash_init(st, app->seen_key, sizeof(app->seen_key), 32);
+	crypto_generichash_update(st, (const unsigned char *)what, strlen(what) + 1);
+}
+
+/* The live entry of `tab` with digest `d`, or NULL. */
+static const struct seen *seen_find(const struct seen *tab, size_t n, const unsigned char d[32])
+{
+	int64_t now = util_monotonic_us();
+
+	for (size_t i = 0; i < n; i++)
+		if (tab[i].until > now && sodium_memcmp(tab[i].digest, d, 32) == 0)
+			return &tab[i];
+	return NULL;
+}
+
+/* Takes the next entry of `tab` (round robin) for digest `d`, for ttl_us. */
+static struct seen *seen_add(struct seen *tab, size_t n, unsigned *next, const unsigned char d[32],
+                             int64_t ttl_us)
+{
+	struct seen *e = &tab[(*next)++ % n];
+
+	memset(e, 0, sizeof(*e));
+	memcpy(e->digest, d, 32);
+	e->until = util_monotonic_us() + ttl_us;
+	return e;
+}
+
 /*
  * Basic sends the password with every request, and Argon2id costs tens of
  * milliseconds by design. A process remembers the credentials it verified
@@ -313,32 +345,12 @@ static void basic_digest(struct app *app, const struct user *u, const char *pass
 {
 	crypto_generichash_state st;
 
-	if (sodium_is_zero(app->basic_key, sizeof(app->basic_key)))
-		randombytes_buf(app->basic_key, sizeof(app->basic_key));
-	crypto_generichash_init(&st, app->basic_key, sizeof(app->basic_key), 32);
+	seen_init(app, &st, "basic");
 	crypto_generichash_update(&st, (const unsigned char *)&u->id, sizeof(u->id));
 	crypto_generichash_update(&st, (const unsigned char *)u->password_hash,
 	                          strlen(u->password_hash) + 1);
 	crypto_generichash_update(&st, (const unsigned char *)pass, strlen(pass));
 	crypto_generichash_final(&st, out, 32);
-}
-
-static bool basic_known(struct app *app, const unsigned char d[32])
-{
-	int64_t now = util_monotonic_us();
-
-	for (int i = 0; i < BASIC_CACHE; i++)
-		if (app->basic[i].until > now && sodium_memcmp(app->basic[i].digest, d, 32) == 0)
-			return true;
-	return false;
-}
-
-static void basic_remember(struct app *app, const unsigned char d[32])
-{
-	struct basic_seen *e = &app->basic[app->basic_next++ % BASIC_CACHE];
-
-	memcpy(e->digest, d, 32);
-	e->until = util_monotonic_us() + 300 * 1000000LL;
 }
 
 static int from_basic(struct req *rq, const char *b64)
@@ -373,7 +385,7 @@ static int from_basic(struct req *rq, const char *b64)
 	}
 	if (rc == DB_OK && p->user.password_hash[0] != '\0') {
 		basic_digest(app, &p->user, pass, digest);
-		if (basic_known(app, digest))
+		if (seen_find(app->basic, BASIC_CACHE, digest) != NULL)
 			goto verified;
 	}
 	snprintf(key, sizeof(key), "%.254s|%s", user, rq->client_addr ? rq->client_addr : "-");
@@ -388,7 +400,7 @@ static int from_basic(struct req *rq, const char *b64)
 			api_error(rq, E_UNAUTHORIZED, "invalid username or password");
 		goto out;
 	}
-	basic_remember(app, digest);
+	seen_add(app->basic, BASIC_CACHE, &app->basic_next, digest, 300 * 1000000LL);
 verified:
 	if (user_usable(rq, &p->user) < 0)
 		goto out;
@@ -553,29 +565,64 @@ static int from_oidc(struct req *rq, const char *jwt, const char *kid)
 	return 0;
 }
 
+/*
+ * Decoding an own token parses its JSON three times (lib/token.c, libjwt)
+ * and checks its signature: 13 % of GET /builds/{uuid} with a Bearer token
+ * (bench/RESULTS.md). A process remembers the tokens it accepted, as a
+ * keyed hash of the whole token with its user and expiry, for
+ * STRATUS_AUTH_CACHE_MS: the same bytes are the same claims and the same
+ * signature. The expiry still applies to every use, and the user's row is
+ * checked on every request as for a fresh token (as_user). Refusals are
+ * never remembered.
+ */
+static void token_digest(struct app *app, const char *jwt, unsigned char out[32])
+{
+	crypto_generichash_state st;
+
+	seen_init(app, &st, "token");
+	crypto_generichash_update(&st, (const unsigned char *)jwt, strlen(jwt));
+	crypto_generichash_final(&st, out, 32);
+}
+
 static int from_bearer(struct req *rq, const char *jwt)
 {
 	struct app *app = rq->app;
 	char alg[16], kid[128];
-	struct json_object *claims = NULL;
+	struct json_object *claims = NULL, *exp = NULL;
+	unsigned char digest[32];
+	const struct seen *seen;
+	int64_t id, now = (int64_t)time(NULL);
+	bool memo = app->cfg.auth_cache_ms > 0;
 	enum token_rc trc;
 	const char *sub;
-	int64_t id;
 
 	if (token_peek_header(jwt, alg, sizeof(alg), kid, sizeof(kid)) != TOKEN_OK)
 		return api_error(rq, E_UNAUTHORIZED, "%s", token_strerror(TOKEN_MALFORMED));
 	/* The configured issuers decide the algorithm; the token's header never does. */
 	if (strcmp(alg, "RS256") == 0 && app->cfg.oidc_issuer != NULL)
 		return from_oidc(rq, jwt, kid);
+	if (memo) {
+		token_digest(app, jwt, digest);
+		if ((seen = seen_find(app->tokens, TOKEN_CACHE, digest)) != NULL &&
+		    seen->exp > now - TOKEN_LEEWAY_S) /* check_times' rule */
+			return as_user(rq, AUTH_JWT, seen->user_id);
+	}
 	trc = token_verify_hs256(jwt, (const unsigned char *)app->cfg.jwt_secret,
-	                         strlen(app->cfg.jwt_secret), app->cfg.jwt_issuer,
-	                         (int64_t)time(NULL), &claims);
+	                         strlen(app->cfg.jwt_secret), app->cfg.jwt_issuer, now, &claims);
 	if (trc != TOKEN_OK)
 		return api_error(rq, E_UNAUTHORIZED, "%s", token_strerror(trc));
 	rq_own_json(rq, claims);
 	sub = claim_str(claims, "sub");
 	if (sub == NULL || util_parse_int64(sub, 1, INT64_MAX, &id) < 0)
 		return api_error(rq, E_UNAUTHORIZED, "%s", token_strerror(TOKEN_BAD_CLAIMS));
+	/* Verified: "exp" is an integer (check_times). */
+	if (memo && json_object_object_get_ex(claims, "exp", &exp)) {
+		struct seen *e = seen_add(app->tokens, TOKEN_CACHE, &app->tokens_next, digest,
+		                          app->cfg.auth_cache_ms * 1000);
+
+		e->user_id = id;
+		e->exp = json_object_get_int64(exp);
+	}
 	return as_user(rq, AUTH_JWT, id);
 }
 
