@@ -34,16 +34,14 @@ def filt(platform):
 UNFINISHED = [0, 10, 20, 25, 30, 40, -1, -1]
 
 QUERIES = [
-    ("SQL_BY_STATE", "summary: totals by state", [0, 0]),
-    ("SQL_BY_PLATFORM", "summary: totals by platform", [0, 0]),
+    ("SQL_COUNTS", "summary: totals by state and platform", [0, 0]),
     ("SQL_LAST_DAY", "summary: builds in the last 24 h", []),
     ("SQL_TOP_FAILURES", "summary: top failure codes", []),
     ("SQL_STALE", "summary: stale builds", UNFINISHED + [STALE_MIN]),
     ("SQL_RECENT", "recent: newest 20 (db_build_recent)", [STALE_MIN, 20, 0]),
     ("SQL_RECENT", "list: GET /builds page 2 (db_build_list)", [STALE_MIN, 20, 20]),
     ("SQL_COUNTED", "list: GET /builds total (db_build_list)", [0, 0]),
-    ("SQL_BY_STATE", "platform: totals by state", [1, 1]),
-    ("SQL_BY_PLATFORM", "platform: totals by platform", [1, 1]),
+    ("SQL_COUNTS", "platform: totals by state and platform", [1, 1]),
     ("SQL_LAST_DAY_PLATFORM", "platform: builds in the last 24 h", [1, 1]),
     ("SQL_TOP_FAILURES_PLATFORM", "platform: top failure codes", [1]),
     ("SQL_STALE_PLATFORM", "platform: stale builds", UNFINISHED + [STALE_MIN, 1]),

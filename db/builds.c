@@ -898,15 +898,15 @@ enum db_rc db_build_recent(struct db *db, int64_t platform_id, int64_t limit, in
 
 /* ------------------------------------------------------------------ dashboards */
 
-static const char SQL_BY_STATE[] =
-        "SELECT c.state_code, s.name, s.terminal, SUM(c.builds), SUM(c.finished_us) "
-        "FROM build_counts c JOIN build_states s ON s.code = c.state_code "
-        "WHERE (? = 0 OR c.platform_id = ?) GROUP BY c.state_code, s.name, s.terminal "
-        "HAVING SUM(c.builds) > 0 ORDER BY c.state_code";
-static const char SQL_BY_PLATFORM[] =
-        "SELECT p.name, SUM(c.builds) FROM build_counts c JOIN platforms p ON p.id = c.platform_id "
-        "WHERE (? = 0 OR c.platform_id = ?) GROUP BY p.id, p.name HAVING SUM(c.builds) > 0 "
-        "ORDER BY p.name";
+/*
+ * The counters by state and platform, in one statement: the summary adds
+ * them up by state (in code order) and by platform, with the names from
+ * the reference cache.
+ */
+static const char SQL_COUNTS[] =
+        "SELECT state_code, platform_id, SUM(builds), SUM(finished_us) FROM build_counts "
+        "WHERE (? = 0 OR platform_id = ?) GROUP BY state_code, platform_id "
+        "HAVING SUM(builds) > 0 ORDER BY state_code, platform_id";
 /*
  * Each of the following comes in two statements, all platforms and one,
  * rather than "(? = 0 OR platform_id = ?)", which hides from the optimizer
@@ -963,8 +963,7 @@ static const char SQL_TOP_FAILURES_PLATFORM[] =
 static const char SQL_STALE[] = STALE_SQL;
 static const char SQL_STALE_PLATFORM[] = STALE_SQL " AND platform_id = ?";
 
-static struct db_stmt q_by_state = DB_STMT(SQL_BY_STATE, 2, DB_IDEMPOTENT);
-static struct db_stmt q_by_platform = DB_STMT(SQL_BY_PLATFORM, 2, DB_IDEMPOTENT);
+static struct db_stmt q_counts = DB_STMT(SQL_COUNTS, 2, DB_IDEMPOTENT);
 static struct db_stmt q_last_day = DB_STMT(SQL_LAST_DAY, 0, DB_IDEMPOTENT);
 static struct db_stmt q_last_day_platform = DB_STMT(SQL_LAST_DAY_PLATFORM, 2, DB_IDEMPOTENT);
 static struct db_stmt q_top_failures = DB_STMT(SQL_TOP_FAILURES, 0, DB_IDEMPOTENT);
@@ -974,9 +973,9 @@ static struct db_stmt q_stale = DB_STMT(SQL_STALE, STALE_CODES + 1, DB_IDEMPOTEN
 static struct db_stmt q_stale_platform =
         DB_STMT(SQL_STALE_PLATFORM, STALE_CODES + 2, DB_IDEMPOTENT);
 
-/* Runs a "name, count" grouping into obj[name] = count (or an array of pairs). */
-static enum db_rc counts(struct db *db, struct db_stmt *q, MYSQL_BIND *in, struct json_object *obj,
-                         struct json_object *arr)
+/* The top failure codes into arr: [{"error_code", "count"}...]. */
+static enum db_rc top_failures(struct db *db, struct db_stmt *q, MYSQL_BIND *in,
+                               struct json_object *arr)
 {
 	MYSQL_BIND out[2];
 	struct db_str name;
@@ -989,16 +988,11 @@ static enum db_rc counts(struct db *db, struct db_stmt *q, MYSQL_BIND *in, struc
 	if ((rc = db_query(db, q, in, out)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, q)) == 1) {
-		if (obj != NULL) {
-			json_object_object_add(obj, db_str_fix(&name), json_object_new_int64(n));
-		} else {
-			struct json_object *o = json_object_new_object();
+		struct json_object *o = json_object_new_object();
 
-			json_object_object_add(o, "error_code",
-			                       json_object_new_string(db_str_fix(&name)));
-			json_object_object_add(o, "count", json_object_new_int64(n));
-			json_object_array_add(arr, o);
-		}
+		json_object_object_add(o, "error_code", json_object_new_string(db_str_fix(&name)));
+		json_object_object_add(o, "count", json_object_new_int64(n));
+		json_object_array_add(arr, o);
 	}
 	db_done(db, q);
 	return r == 0 ? DB_OK : DB_ERROR;
@@ -1059,79 +1053,175 @@ static enum db_rc count_stale(struct db *db, int64_t platform_id, int64_t stale_
 	return DB_OK;
 }
 
+/* What the summary adds up from the counters; its arrays are freed by totals_free. */
+struct totals {
+	int64_t total, finished, succeeded, finished_us;
+	int64_t *unfinished; /* the codes of the unfinished states with builds */
+	size_t nunfinished, unfinished_cap;
+	struct platform_total {
+		int64_t id, n;
+		char name[65];
+	} * platforms;
+	size_t nplatforms, platforms_cap;
+};
+
+/* Makes room for one more element of an array of `size`-byte elements. */
+static bool grow(void **arr, size_t n, size_t *cap, size_t size)
+{
+	void *p;
+
+	if (n < *cap)
+		return true;
+	if ((p = realloc(*arr, (*cap + 16) * size)) == NULL)
+		return false;
+	*arr = p;
+	*cap += 16;
+	return true;
+}
+
+static void totals_free(struct totals *t)
+{
+	free(t->unfinished);
+	free(t->platforms);
+	t->unfinished = NULL;
+	t->platforms = NULL;
+	t->nunfinished = t->nplatforms = 0;
+}
+
+/* One state's builds (all platforms) into by_state and the totals. */
+static enum db_rc add_state(struct db *db, struct json_object *by_state, struct totals *t,
+                            int64_t code, int64_t n, int64_t us)
+{
+	char name[65];
+	bool terminal = false;
+	enum db_rc rc = db_state_get(db, code, name, &terminal);
+
+	if (rc != DB_OK)
+		return rc == DB_NOT_FOUND ? DB_ERROR : rc;
+	json_object_object_add(by_state, name, json_object_new_int64(n));
+	t->total += n;
+	if (terminal) {
+		t->finished += n;
+		t->finished_us += us;
+		if (strcmp(name, "succeeded") == 0)
+			t->succeeded += n;
+		return DB_OK;
+	}
+	if (!grow((void **)&t->unfinished, t->nunfinished, &t->unfinished_cap,
+	          sizeof(*t->unfinished)))
+		return DB_ERROR;
+	t->unfinished[t->nunfinished++] = code;
+	return DB_OK;
+}
+
+/* Adds n builds to platform `id`'s total. */
+static enum db_rc add_platform(struct totals *t, int64_t id, int64_t n)
+{
+	for (size_t i = 0; i < t->nplatforms; i++)
+		if (t->platforms[i].id == id) {
+			t->platforms[i].n += n;
+			return DB_OK;
+		}
+	if (!grow((void **)&t->platforms, t->nplatforms, &t->platforms_cap, sizeof(*t->platforms)))
+		return DB_ERROR;
+	t->platforms[t->nplatforms++] = (struct platform_total){ .id = id, .n = n };
+	return DB_OK;
+}
+
+static int by_platform_name(const void *a, const void *b)
+{
+	return strcasecmp(((const struct platform_total *)a)->name,
+	                  ((const struct platform_total *)b)->name);
+}
+
+/* Fills by_state and the totals from the counters, one statement. */
+static enum db_rc add_counts(struct db *db, int64_t platform_id, struct json_object *by_state,
+                             struct totals *t)
+{
+	MYSQL_BIND in[2], out[4];
+	int64_t code = 0, platform = 0, n = 0, us = 0, state = -1, state_n = 0, state_us = 0;
+	enum db_rc rc = DB_OK;
+	int r = 0;
+
+	db_bind_int64(&in[0], &platform_id);
+	db_bind_int64(&in[1], &platform_id);
+	db_bind_out_int64(&out[0], &code, NULL);
+	db_bind_out_int64(&out[1], &platform, NULL);
+	db_bind_out_int64(&out[2], &n, NULL);
+	db_bind_out_int64(&out[3], &us, NULL);
+	if ((rc = db_query(db, &q_counts, in, out)) != DB_OK)
+		return rc;
+	while (rc == DB_OK && (r = db_fetch(db, &q_counts)) == 1) {
+		if (code != state) { /* the previous state's rows are all in */
+			if (state >= 0)
+				rc = add_state(db, by_state, t, state, state_n, state_us);
+			state = code;
+			state_n = state_us = 0;
+		}
+		state_n += n;
+		state_us += us;
+		if (rc == DB_OK)
+			rc = add_platform(t, platform, n);
+	}
+	db_done(db, &q_counts);
+	if (rc != DB_OK)
+		return rc;
+	if (r != 0)
+		return DB_ERROR;
+	return state >= 0 ? add_state(db, by_state, t, state, state_n, state_us) : DB_OK;
+}
+
+/* by_platform: the platforms' totals by name. */
+static enum db_rc add_platforms(struct db *db, struct json_object *by_platform, struct totals *t)
+{
+	enum db_rc rc;
+
+	for (size_t i = 0; i < t->nplatforms; i++)
+		if ((rc = ref_name(db, REF_PLATFORM, t->platforms[i].id, t->platforms[i].name)) !=
+		    DB_OK)
+			return rc == DB_NOT_FOUND ? DB_ERROR : rc;
+	if (t->nplatforms > 1) /* platforms is NULL while empty */
+		qsort(t->platforms, t->nplatforms, sizeof(*t->platforms), by_platform_name);
+	for (size_t i = 0; i < t->nplatforms; i++)
+		json_object_object_add(by_platform, t->platforms[i].name,
+		                       json_object_new_int64(t->platforms[i].n));
+	return DB_OK;
+}
+
 enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_min,
                             struct json_object *o)
 {
-	MYSQL_BIND in[2], out[5];
+	MYSQL_BIND in[2]; /* the platform, twice for SQL_LAST_DAY_PLATFORM */
 	struct json_object *by_state = json_object_new_object(),
 	                   *by_platform = json_object_new_object();
 	struct json_object *top = json_object_new_array();
-	int64_t code = 0, terminal = 0, n = 0, total = 0, succeeded = 0, finished = 0, last_day = 0,
-	        stale = 0, us = 0, finished_us = 0;
-	int64_t *unfinished = NULL; /* the unfinished states with builds; freed below */
-	size_t nunfinished = 0, cap = 0;
-	struct db_str name;
+	struct totals t = { 0 };
+	int64_t last_day = 0, stale = 0;
 	enum db_rc rc;
-	int r;
 
 	json_object_object_add(o, "by_state", by_state);
 	json_object_object_add(o, "by_platform", by_platform);
 	json_object_object_add(o, "top_failure_codes", top);
 	db_bind_int64(&in[0], &platform_id);
 	db_bind_int64(&in[1], &platform_id);
-
-	db_bind_out_int64(&out[0], &code, NULL);
-	db_bind_out_dstr(&out[1], &name);
-	db_bind_out_int64(&out[2], &terminal, NULL);
-	db_bind_out_int64(&out[3], &n, NULL);
-	db_bind_out_int64(&out[4], &us, NULL);
-	if ((rc = db_query(db, &q_by_state, in, out)) != DB_OK)
-		return rc;
-	while ((r = db_fetch(db, &q_by_state)) == 1) {
-		json_object_object_add(by_state, db_str_fix(&name), json_object_new_int64(n));
-		total += n;
-		if (terminal) {
-			finished += n;
-			finished_us += us;
-			if (strcmp(name.buf, "succeeded") == 0)
-				succeeded += n;
-		} else {
-			if (nunfinished == cap) {
-				int64_t *grown = realloc(unfinished, (cap + 16) * sizeof(*grown));
-
-				if (grown == NULL) {
-					r = -1;
-					break;
-				}
-				unfinished = grown;
-				cap += 16;
-			}
-			unfinished[nunfinished++] = code;
-		}
-	}
-	db_done(db, &q_by_state);
-	if (r == 0)
-		rc = count_stale(db, platform_id, stale_min, unfinished, nunfinished, &stale);
-	free(unfinished);
-	if (r != 0)
-		return DB_ERROR;
-	if (rc != DB_OK)
-		return rc;
-
-	/* in + 1: the platform once, for SQL_TOP_FAILURES_PLATFORM. */
-	if ((rc = counts(db, &q_by_platform, in, by_platform, NULL)) != DB_OK ||
+	if ((rc = add_counts(db, platform_id, by_state, &t)) == DB_OK &&
+	    (rc = add_platforms(db, by_platform, &t)) == DB_OK)
+		rc = count_stale(db, platform_id, stale_min, t.unfinished, t.nunfinished, &stale);
+	totals_free(&t);
+	if (rc != DB_OK ||
 	    (rc = platform_id ? one_count(db, &q_last_day_platform, in, &last_day)
 	                      : one_count(db, &q_last_day, NULL, &last_day)) != DB_OK ||
-	    (rc = platform_id ? counts(db, &q_top_failures_platform, in + 1, NULL, top)
-	                      : counts(db, &q_top_failures, NULL, NULL, top)) != DB_OK)
+	    (rc = platform_id ? top_failures(db, &q_top_failures_platform, in, top)
+	                      : top_failures(db, &q_top_failures, NULL, top)) != DB_OK)
 		return rc;
-	json_object_object_add(o, "total", json_object_new_int64(total));
+	json_object_object_add(o, "total", json_object_new_int64(t.total));
 	json_object_object_add(o, "success_rate",
-	                       finished ? rounded((double)succeeded / (double)finished, 4) : NULL);
+	                       t.finished ? rounded((double)t.succeeded / (double)t.finished, 4)
+	                                  : NULL);
 	json_object_object_add(o, "last_24h", json_object_new_int64(last_day));
-	json_object_object_add(o, "mean_duration_seconds",
-	                       finished ? rounded((double)finished_us / 1e6 / (double)finished, 3)
-	                                : NULL);
+	json_object_object_add(
+	        o, "mean_duration_seconds",
+	        t.finished ? rounded((double)t.finished_us / 1e6 / (double)t.finished, 3) : NULL);
 	json_object_object_add(o, "stale", json_object_new_int64(stale));
 	return DB_OK;
 }
