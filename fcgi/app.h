@@ -11,6 +11,7 @@ struct db;
 struct jwk;
 struct shmcount;
 struct id_seen;
+struct memo_entry;
 
 /*
  * Set up once per process in main() and torn down at exit: configuration,
@@ -43,10 +44,11 @@ struct app {
 	unsigned basic_next;
 	struct seen tokens[TOKEN_CACHE]; /* own tokens, round robin */
 	unsigned tokens_next;
-	struct shmcount *shm; /* the host-shared file (lib/shmcount.h), or NULL */
-	bool shm_tried;       /* shm was opened, or failed to, once */
-	struct id_seen *ids;  /* identity cache (fcgi/auth.c): ID_CACHE entries or NULL */
-	unsigned ids_next;    /* round robin */
+	struct shmcount *shm;    /* the host-shared file (lib/shmcount.h), or NULL */
+	bool shm_tried;          /* shm was opened, or failed to, once */
+	struct id_seen *ids;     /* identity cache (fcgi/auth.c): ID_CACHE entries or NULL */
+	unsigned ids_next;       /* round robin */
+	struct memo_entry *memo; /* remembered build answers (fcgi/memo.c), or NULL */
 };
 
 #endif

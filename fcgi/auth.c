@@ -81,12 +81,7 @@ static int db_failed(struct req *rq, enum db_rc rc)
 	                 "credentials could not be checked");
 }
 
-/*
- * The host-shared file (lib/shmcount.h, config_shm_path), opened on first
- * use; NULL when it cannot be (logged once per process): rate limits then
- * count in MariaDB and identities are not cached.
- */
-static struct shmcount *host_shared(struct app *app, const char *request_id)
+struct shmcount *auth_host_shared(struct app *app, const char *request_id)
 {
 	char path[512], why[600];
 
@@ -96,7 +91,8 @@ static struct shmcount *host_shared(struct app *app, const char *request_id)
 	config_shm_path(&app->cfg, path, sizeof(path));
 	if ((app->shm = shmcount_open(path, true, why, sizeof(why))) == NULL)
 		log_msg(LOG_WARNING, request_id,
-		        "rate limits are counted in MariaDB and identities not cached: %s", why);
+		        "rate limits are counted in MariaDB, identities and builds not cached: %s",
+		        why);
 	return app->shm;
 }
 
@@ -131,7 +127,8 @@ static uint64_t id_epoch(struct req *rq, bool *ok)
 {
 	struct shmcount *c = NULL;
 
-	*ok = rq->app->cfg.auth_cache_ms > 0 && (c = host_shared(rq->app, rq->request_id)) != NULL;
+	*ok = rq->app->cfg.auth_cache_ms > 0 &&
+	      (c = auth_host_shared(rq->app, rq->request_id)) != NULL;
 	return *ok ? shmcount_epoch(c) : 0;
 }
 
@@ -184,7 +181,7 @@ static void id_remember(struct app *app, uint64_t epoch, const char *key_hash,
 
 void auth_identity_changed(struct app *app)
 {
-	struct shmcount *c = host_shared(app, NULL);
+	struct shmcount *c = auth_host_shared(app, NULL);
 
 	if (c != NULL)
 		shmcount_epoch_bump(c);
@@ -686,7 +683,7 @@ static int rl_account(struct req *rq, int64_t hits, long limit, int64_t window, 
 /* The counters of STRATUS_RATE_STORE=shm; NULL: count in MariaDB. */
 static struct shmcount *rl_counters(struct req *rq)
 {
-	return rq->app->cfg.rate_shm ? host_shared(rq->app, rq->request_id) : NULL;
+	return rq->app->cfg.rate_shm ? auth_host_shared(rq->app, rq->request_id) : NULL;
 }
 
 int ratelimit_hit(struct req *rq, const char *cls, const char *key, long limit)

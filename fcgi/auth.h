@@ -67,6 +67,14 @@ void auth_forget_jwks(struct app *app);
  * of this host forgets the identities it cached (see fcgi/auth.c).
  */
 void auth_identity_changed(struct app *app);
+
+/*
+ * The host-shared file (lib/shmcount.h, config_shm_path), opened on first
+ * use and kept by the process (app->shm); NULL when it cannot be (logged
+ * once per process): rate limits then count in MariaDB, and neither
+ * identities nor builds (fcgi/memo.c) are cached.
+ */
+struct shmcount *auth_host_shared(struct app *app, const char *request_id);
 /* Frees the identity cache (at exit). */
 void auth_forget_identities(struct app *app);
 

@@ -147,6 +147,13 @@ struct json_object *rq_own_json(struct req *rq, struct json_object *o);
  */
 int api_reply(struct req *rq, int status, struct json_object *body);
 
+/*
+ * Serialises the JSON answer set by api_reply now, once: it becomes the
+ * raw body rq_send writes. Returns the text (request memory) and its
+ * length, or NULL when there is no JSON answer.
+ */
+const char *rq_freeze(struct req *rq, size_t *len);
+
 /* Adds a response header; the value is cleaned of CR/LF. */
 void api_header(struct req *rq, const char *name, const char *value);
 

@@ -18,6 +18,7 @@
 #include "db/db.h"
 #include "fcgi/auth.h"
 #include "fcgi/http.h"
+#include "fcgi/memo.h"
 #include "fcgi/pipeline.h"
 
 extern char **environ;
@@ -157,6 +158,7 @@ int main(int argc, char **argv)
 	arena_free(arena);
 	auth_forget_jwks(&app);
 	auth_forget_identities(&app);
+	memo_forget_all(&app);
 	shmcount_close(app.shm);
 	db_free(app.db);
 	config_free(&app.cfg);

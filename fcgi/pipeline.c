@@ -10,6 +10,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "fcgi/auth.h"
+#include "fcgi/memo.h"
 #include "fcgi/pipeline.h"
 #include "fcgi/router.h"
 
@@ -299,12 +300,16 @@ static int dispatch(struct req *rq)
 			return api_error(rq, E_VALIDATION, "request body must be a JSON object");
 	}
 
-	/* 8. The handler. A change to users or keys, even a failed one (it
-	 *    may have committed part), voids every cached identity of the host. */
+	/* 8. The handler. A change to users or keys, or to a build, even a
+	 *    failed one (it may have committed part), voids what every
+	 *    responder of the host cached about them, before the client hears
+	 *    of the change. */
 	if (m.route->handler(rq) < 0 && rq->status < 400)
 		api_error(rq, E_INTERNAL, "the request could not be completed");
 	if (m.route->flags & F_IDENTITY)
 		auth_identity_changed(rq->app);
+	if (m.route->flags & F_BUILD)
+		memo_changed(rq->app, rq_param(rq, "uuid"));
 	return 0;
 }
 

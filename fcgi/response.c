@@ -73,6 +73,24 @@ int api_reply(struct req *rq, int status, struct json_object *body)
 	return 0;
 }
 
+/* The text is the json-c tree's own buffer: the tree is request memory already. */
+const char *rq_freeze(struct req *rq, size_t *len)
+{
+	const char *text;
+
+	if (rq->resp == NULL)
+		return NULL;
+	text = json_object_to_json_string_length(
+	        rq->resp, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, len);
+	if (text == NULL)
+		return NULL;
+	rq->resp_raw = text;
+	rq->resp_raw_len = *len;
+	rq->resp_type = "application/json";
+	rq->resp = NULL;
+	return text;
+}
+
 void api_header(struct req *rq, const char *name, const char *value)
 {
 	char clean[512];
@@ -195,10 +213,9 @@ void rq_send(struct req *rq)
 
 	if (rq->status == 0)
 		api_error(rq, E_INTERNAL, "the handler produced no response");
-	if (rq->resp != NULL) {
-		body = json_object_to_json_string_length(
-		        rq->resp, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &blen);
-		type = "application/json";
+	if (rq->resp != NULL && rq_freeze(rq, &blen) != NULL) {
+		body = rq->resp_raw;
+		type = rq->resp_type;
 	}
 	if (body == NULL)
 		blen = 0;

@@ -30,6 +30,7 @@ enum rl_class {
 #define F_FORM     0x4u  /* with F_JSON: a form-encoded body is accepted too */
 #define F_IDENTIFY 0x8u  /* a public route that still reads credentials when sent */
 #define F_IDENTITY 0x10u /* changes users or API keys: cached identities are forgotten */
+#define F_BUILD    0x20u /* changes the build {uuid}: answers remembered about it are forgotten */
 
 typedef int (*handler_fn)(struct req *rq);
 

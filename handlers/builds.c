@@ -8,6 +8,7 @@
 
 #include "db/builds.h"
 #include "fcgi/auth.h"
+#include "fcgi/memo.h"
 #include "handlers/builds.h"
 #include "handlers/common.h"
 
@@ -324,17 +325,23 @@ int h_builds_list(struct req *rq)
 	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));
 }
 
-/* GET /builds/{uuid} : the build with its full state history and failures. */
+/*
+ * GET /builds/{uuid} : the build with its full state history and failures.
+ * The answer is remembered for STRATUS_BUILD_CACHE_MS (fcgi/memo.c).
+ */
 int h_builds_get(struct req *rq)
 {
 	const char *uuid = uuid_param(rq);
 	struct json_object *o, *states, *failures;
+	struct memo_ticket t;
 	struct build b;
 	bool failed;
 	enum db_rc rc;
 
 	if (uuid == NULL)
 		return -1;
+	if (memo_reply(rq, MEMO_BUILD, uuid, &t))
+		return 0;
 	states = rq_own_json(rq, json_object_new_array());
 	rc = db_build_with_history(rq->app->db, uuid, stale_min(rq), &b, states, &failed);
 	if (rc == DB_NOT_FOUND)
@@ -347,18 +354,27 @@ int h_builds_get(struct req *rq)
 	json_object_object_add(o, "failures", failures);
 	if (failed && (rc = db_build_failures(rq->app->db, b.id, failures)) != DB_OK)
 		return db_failure(rq, rc, "build failures");
-	return api_reply(rq, 200, json_object_get(o));
+	api_reply(rq, 200, json_object_get(o));
+	memo_keep(rq, &t);
+	return 0;
 }
 
-/* GET /builds/{uuid}/state : what pipelines read with jq .current_state. */
+/* GET /builds/{uuid}/state : what pipelines read with jq .current_state. Remembered too. */
 int h_builds_state_get(struct req *rq)
 {
 	const char *uuid = uuid_param(rq);
+	struct memo_ticket t;
 	struct build b;
 
-	if (uuid == NULL || load_build(rq, uuid, &b) < 0)
+	if (uuid == NULL)
 		return -1;
-	return api_reply(rq, 200, state_json(&b));
+	if (memo_reply(rq, MEMO_BUILD_STATE, uuid, &t))
+		return 0;
+	if (load_build(rq, uuid, &b) < 0)
+		return -1;
+	api_reply(rq, 200, state_json(&b));
+	memo_keep(rq, &t);
+	return 0;
 }
 
 /* The answer to a write that found no build, or a finished one: -1 after answering, or 0. */

@@ -507,6 +507,8 @@ static int load_identity(struct config *c, char *err, size_t errlen)
 		return util_fail(err, errlen, "STRATUS_SHM_FILE must be an absolute path");
 	if (get_long("STRATUS_AUTH_CACHE_MS", 1000, 0, 60000, &c->auth_cache_ms, err, errlen) < 0)
 		return -1;
+	if (get_long("STRATUS_BUILD_CACHE_MS", 1000, 0, 60000, &c->build_cache_ms, err, errlen) < 0)
+		return -1;
 	if (get_long("STRATUS_PWHASH_OPSLIMIT", 0, 0, 64, &n, err, errlen) < 0)
 		return -1;
 	c->pwhash_ops = (unsigned long long)n;
@@ -702,7 +704,7 @@ void config_shm_path(const struct config *c, char *buf, size_t len)
 	         u->socket ? u->socket : "");
 	crypto_generichash(h, sizeof(h), (const unsigned char *)id, strlen(id), NULL, 0);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	snprintf(buf, len, "/dev/shm/stratus-%s.2", hex);
+	snprintf(buf, len, "/dev/shm/stratus-%s.3", hex);
 }
 
 void config_free(struct config *c)

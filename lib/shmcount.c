@@ -14,7 +14,7 @@
 
 #include "lib/shmcount.h"
 
-#define MAGIC 0x53544332u /* "STC2": change it, and the file name, with the layout */
+#define MAGIC 0x53544333u /* "STC3": change it, and the file name, with the layout */
 #define PROBE 32          /* slots a key may use, from its hash on */
 
 struct slot {
@@ -29,6 +29,7 @@ struct table {
 	uint64_t epoch;       /* shmcount_epoch: atomic, outside the lock */
 	pthread_mutex_t lock; /* process-shared, robust */
 	struct slot slot[SHMCOUNT_SLOTS];
+	uint64_t changes[SHMCOUNT_CHANGES]; /* shmcount_changes: atomic, outside the lock */
 };
 
 struct shmcount {
@@ -168,6 +169,16 @@ uint64_t shmcount_epoch(struct shmcount *c)
 void shmcount_epoch_bump(struct shmcount *c)
 {
 	__atomic_add_fetch(&c->t->epoch, 1, __ATOMIC_ACQ_REL);
+}
+
+uint64_t shmcount_changes(struct shmcount *c, uint64_t hash)
+{
+	return __atomic_load_n(&c->t->changes[hash % SHMCOUNT_CHANGES], __ATOMIC_ACQUIRE);
+}
+
+void shmcount_changes_bump(struct shmcount *c, uint64_t hash)
+{
+	__atomic_add_fetch(&c->t->changes[hash % SHMCOUNT_CHANGES], 1, __ATOMIC_ACQ_REL);
 }
 
 int64_t shmcount_peek(struct shmcount *c, const unsigned char key[16], int64_t window)

@@ -1,4 +1,4 @@
-/* shmcount.h: what every process of one host shares: hit counters, a change epoch. */
+/* shmcount.h: what every process of one host shares: hit counters, change counters. */
 #ifndef STRATUS_SHMCOUNT_H
 #define STRATUS_SHMCOUNT_H
 
@@ -15,11 +15,13 @@
  * Counters of past windows are reused in place, so the table needs no
  * pruning; when every slot a key may use holds a counter of the current
  * window, shmcount_hit says so and the caller counts elsewhere. The same
- * file holds an epoch that identity writers bump (fcgi/auth.c).
+ * file holds an epoch that identity writers bump (fcgi/auth.c), and change
+ * counters by key that writers of builds bump (fcgi/memo.c).
  */
 struct shmcount;
 
-#define SHMCOUNT_SLOTS 16384 /* 512 KiB; a slot per (key, window) alive at once */
+#define SHMCOUNT_SLOTS   16384 /* 512 KiB; a slot per (key, window) alive at once */
+#define SHMCOUNT_CHANGES 32768 /* 256 KiB; change counters, keys hashed onto them */
 
 /*
  * Maps the table at `path`; with `create`, creates and initialises it when
@@ -47,5 +49,13 @@ int64_t shmcount_peek(struct shmcount *c, const unsigned char key[16], int64_t w
  */
 uint64_t shmcount_epoch(struct shmcount *c);
 void shmcount_epoch_bump(struct shmcount *c);
+
+/*
+ * The same for one key among many (a build): `hash` picks one of
+ * SHMCOUNT_CHANGES counters, so keys that share a counter void each other's
+ * entries now and then, never keep one alive. Atomic; no lock.
+ */
+uint64_t shmcount_changes(struct shmcount *c, uint64_t hash);
+void shmcount_changes_bump(struct shmcount *c, uint64_t hash);
 
 #endif

@@ -1167,7 +1167,7 @@ test_expect_success 'counters that cannot be opened fall back to MariaDB, with a
 	wait_window 4 && : >"$TEST_TMP/cgi-stderr" &&
 	test "$(cgi_me "$k" shm /nonexistent/dir/counters)" = 200 &&
 	test "$(cgi_me "$k" shm /nonexistent/dir/counters)" = 429 &&
-	grep -q "rate limits are counted in MariaDB and identities not cached: cannot open /nonexistent/dir/counters" "$TEST_TMP/cgi-stderr"
+	grep -q "rate limits are counted in MariaDB, identities and builds not cached: cannot open /nonexistent/dir/counters" "$TEST_TMP/cgi-stderr"
 '
 
 # ------------------------------------------------------------------ audit

@@ -106,9 +106,15 @@ to_state() {
 	jreq POST "/builds/$1/state" "$(jobj state_code "json:$2" message "${3:-to $2}")" -H "$DEV" &&
 		{ expect_status 201 || { echo "state $2 of $1: $(head -c 400 "$BODY")"; return 1; }; }
 }
-# stale_sql UUID: backdates a build past STRATUS_BUILD_STALE_MINUTES.
+# How long a responder may still answer from memory (fcgi/memo.c) after a
+# change made behind Stratus's back, by SQL.
+BUILD_CACHE_S=$(awk -v ms="${STRATUS_BUILD_CACHE_MS:-1000}" 'BEGIN { printf "%.1f", ms / 1000 + 0.2 }')
+# build_sql SQL: changes builds by SQL, then waits until every answer a
+# responder remembered from before has died.
+build_sql() { stack_sql stratus -e "$1" && sleep "$BUILD_CACHE_S"; }
+# backdate UUID: backdates a build past STRATUS_BUILD_STALE_MINUTES.
 backdate() {
-	stack_sql stratus -e "UPDATE builds SET updated_at = UTC_TIMESTAMP(6) - INTERVAL 3 HOUR,
+	build_sql "UPDATE builds SET updated_at = UTC_TIMESTAMP(6) - INTERVAL 3 HOUR,
 		last_heartbeat_at = NULL WHERE uuid = '$1'"
 }
 # snap NAME PATH: keeps the body of GET PATH (200, as readonly) as NAME.
@@ -389,16 +395,16 @@ test_expect_success 'a build inserted by SQL gets its first history row from the
 
 test_expect_success 'a build without history rows is read with empty states, not 404' '
 	u=$(get sqlonly) &&
-	stack_sql stratus -e "DELETE h FROM build_state_history h JOIN builds b ON b.id = h.build_id WHERE b.uuid = '"'"'$u'"'"'" &&
+	build_sql "DELETE h FROM build_state_history h JOIN builds b ON b.id = h.build_id WHERE b.uuid = '"'"'$u'"'"'" &&
 	http GET "/builds/$u" -H "$DEV" && expect_status 200 && json_is .build_id "sqlonly-$RUN" &&
 	jt ".states == [] and .failures == []"
 '
 
 test_expect_success 'history: a state set twice is two rows; backdating by SQL is none; an SQL state change is one, by nobody' '
 	u=$(get sqlonly) && q="'"'"'" &&
-	stack_sql stratus -e "UPDATE builds SET updated_at = UTC_TIMESTAMP(6) - INTERVAL 3 HOUR WHERE uuid = $q$u$q" &&
+	build_sql "UPDATE builds SET updated_at = UTC_TIMESTAMP(6) - INTERVAL 3 HOUR WHERE uuid = $q$u$q" &&
 	http GET "/builds/$u" -H "$DEV" && expect_status 200 && jt ".states == []" &&
-	stack_sql stratus -e "UPDATE builds SET current_state = 10 WHERE uuid = $q$u$q" &&
+	build_sql "UPDATE builds SET current_state = 10 WHERE uuid = $q$u$q" &&
 	http GET "/builds/$u" -H "$DEV" && expect_status 200 &&
 	jt ".states | length == 1 and .[0].state_code == 10 and .[0].created_by == null" &&
 	to_state "$u" 20 "twice" && to_state "$u" 20 "twice" &&
@@ -712,6 +718,100 @@ test_expect_success 'POST heartbeat is 200 {uuid, last_heartbeat_at, stale: fals
 	json_is .uuid "$u" && json_num .stale false && jt ".last_heartbeat_at | test(\$ts)" --arg ts "$TS_RE" &&
 	t=$(jq -r .last_heartbeat_at "$BODY") &&
 	http GET "/builds/$u" -H "$RO" && json_is .last_heartbeat_at "$t" && json_num .current_state 25
+'
+
+# ------------------------------------------------------------------ the read cache
+
+# all_read N PATH FILTER WANT: N parallel GETs of PATH as readonly, spread
+# over the responders (so that each one answers some, from memory when it
+# can), all have jq FILTER == WANT.
+all_read() {
+	seq "$1" | xargs -P 6 -I{} sh -c 'curl -s -H "$0" "$1" | jq -c "$2"' "$RO" "$BASE_URL$2" "$3" \
+		>"$TEST_TMP/reads" &&
+		sort -u "$TEST_TMP/reads" >"$TEST_TMP/reads.u" &&
+		test "$(cat "$TEST_TMP/reads.u")" = "$4" ||
+		{ echo "GET $2: wanted all $3 == $4, got: $(sort "$TEST_TMP/reads" | uniq -c | tr '\n' ' ')"; false; }
+}
+# executed: MariaDB's count of prepared statements run so far.
+executed() { stack_sql -N -e "SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'" | cut -f2; }
+# reads_cost BASE PATH: statements MariaDB ran for 200 parallel GETs of PATH at BASE.
+reads_cost() {
+	local before after
+	seq 12 | xargs -P 6 -I{} curl -s -o /dev/null -H "$RO" "$1$2" &&
+		before=$(executed) &&
+		seq 200 | xargs -P 6 -I{} curl -s -o /dev/null -H "$RO" "$1$2" &&
+		after=$(executed) && echo $((after - before))
+}
+
+test_expect_success 'the read cache: a state change, heartbeat or failure through the API shows on every responder at once' '
+	u=$(newbuild "memo-$RUN" aws-commercial rhel-9.2 base) &&
+	all_read 24 "/builds/$u" .current_state 0 && all_read 24 "/builds/$u/state" .current_state 0 &&
+	to_state "$u" 20 &&
+	all_read 24 "/builds/$u" "[.current_state, (.states | length)]" "[20,2]" &&
+	all_read 24 "/builds/$u/state" .current_state 20 &&
+	all_read 24 "/builds/$u" ".last_heartbeat_at == null" true &&
+	beat "/builds/$u/heartbeat" -H "$DEV" && expect_status 200 &&
+	all_read 24 "/builds/$u" ".last_heartbeat_at != null" true &&
+	jreq POST "/builds/$u/failure" "$(jobj error_message "memo failure")" -H "$DEV" && expect_status 201 &&
+	all_read 24 "/builds/$u" "[.current_state, .terminal, (.failures | length)]" "[90,true,1]" &&
+	all_read 24 "/builds/$u/state" .current_state_name "\"failed\""
+'
+
+test_expect_success 'the read cache: a uuid in capitals is the same build, voided by a write in either case' '
+	u=$(newbuild "memo-case-$RUN" aws-commercial rhel-9.2 base) && U=$(tr a-f A-F <<<"$u") &&
+	all_read 24 "/builds/$U" .current_state 0 && all_read 24 "/builds/$U/state" .current_state 0 &&
+	to_state "$u" 30 &&
+	all_read 24 "/builds/$U" .current_state 30 && all_read 24 "/builds/$U/state" .current_state 30 &&
+	all_read 24 "/builds/$u" .current_state 30 &&
+	to_state "$U" 40 &&
+	all_read 24 "/builds/$u" .current_state 40 && all_read 24 "/builds/$U" .current_state 40
+'
+
+test_expect_success 'the read cache: 200 reads of a build cost MariaDB a handful of statements, not 200' '
+	u=$(newbuild "memo-cost-$RUN" aws-commercial rhel-9.2 base) &&
+	n=$(reads_cost "$BASE_URL" "/builds/$u") && echo "statements for 200 reads: $n" &&
+	test "$n" -lt 100 &&
+	n=$(reads_cost "$BASE_URL" "/builds/$u/state") && echo "statements for 200 state reads: $n" &&
+	test "$n" -lt 100
+'
+
+test_expect_success 'the read cache: a 404 is not remembered; a change by SQL shows within STRATUS_BUILD_CACHE_MS' '
+	u=$(cat /proc/sys/kernel/random/uuid) && q="'"'"'" &&
+	all_read 24 "/builds/$u" .error_code "\"NOT_FOUND\"" &&
+	stack_sql stratus -e "INSERT INTO builds (uuid, build_id, platform_id, os_version_id, image_type_id,
+		current_state, created_by, created_at, updated_at) SELECT $q$u$q, ${q}memo-sql-$RUN$q, platform_id,
+		os_version_id, image_type_id, 0, ${q}operator$q, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) FROM builds LIMIT 1" &&
+	all_read 24 "/builds/$u" .build_id "\"memo-sql-$RUN\"" &&
+	all_read 24 "/builds/$u/state" .current_state 0 &&
+	build_sql "UPDATE builds SET current_state = 25 WHERE uuid = $q$u$q" &&
+	all_read 24 "/builds/$u" "[.current_state, .states[-1].state_code]" "[25,25]" &&
+	all_read 24 "/builds/$u/state" .current_state 25
+'
+
+# The same responders, but with STRATUS_BUILD_CACHE_MS=0, behind a
+# lighttpd of their own.
+NOMEMO_PORT=$(stack_free_port $((HTTP_PORT + 60)))
+NOMEMO_RUN=$STACK/run-nomemo-$$
+{ cat "$STACK/dev.env"; echo "export STRATUS_BUILD_CACHE_MS=0"; } >"$STACK/nomemo.env"
+chmod 600 "$STACK/nomemo.env"
+HTTP_PORT=$NOMEMO_PORT RUNDIR=$NOMEMO_RUN DOCROOT=$NOMEMO_RUN/www STRATUS_CONFIG_FILE=$STACK/nomemo.env \
+	stack_lighttpd_start
+trap 'RUNDIR=$NOMEMO_RUN stack_lighttpd_stop; rm -rf "$TEST_TMP"' EXIT
+
+test_expect_success 'STRATUS_BUILD_CACHE_MS=0: every read asks MariaDB, and sees a change by SQL at once' '
+	u=$(newbuild "memo-off-$RUN" aws-commercial rhel-9.2 base) && q="'"'"'" &&
+	n=$(reads_cost "http://127.0.0.1:$NOMEMO_PORT" "/builds/$u") && echo "statements for 200 reads: $n" &&
+	test "$n" -ge 200 &&
+	stack_sql stratus -e "UPDATE builds SET current_state = 10 WHERE uuid = $q$u$q" &&
+	BASE_URL=http://127.0.0.1:$NOMEMO_PORT all_read 24 "/builds/$u/state" .current_state 10
+'
+
+test_expect_success 'a bad STRATUS_BUILD_CACHE_MS stops the responder with a clear message' '
+	for v in -1 60001 soon; do
+		out=$(env -i PATH="$PATH" STRATUS_CONFIG="$STRATUS_CONFIG_FILE" STRATUS_BUILD_CACHE_MS=$v \
+			GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO=/health "$STRATUS_BIN" 2>&1 || true) &&
+		grep -q "STRATUS_BUILD_CACHE_MS must be an integer from 0 to 60000" <<<"$out" || return 1
+	done
 '
 
 t_stale() {

@@ -79,6 +79,14 @@ START_TEST(a_second_mapping_sees_the_counts)
 	shmcount_epoch_bump(d);
 	shmcount_epoch_bump(d);
 	ck_assert_uint_eq(shmcount_epoch(c), 2);
+	/* Change counters: one per hash, bumped through d, read through c. */
+	ck_assert_uint_eq(shmcount_changes(c, 42), 0);
+	shmcount_changes_bump(d, 42);
+	ck_assert_uint_eq(shmcount_changes(c, 42), 1);
+	ck_assert_uint_eq(shmcount_changes(c, 43), 0);
+	/* Hashes a table apart share a counter. */
+	ck_assert_uint_eq(shmcount_changes(c, 42 + SHMCOUNT_CHANGES), 1);
+	ck_assert_uint_eq(shmcount_epoch(c), 2); /* the epoch is apart */
 	shmcount_close(d);
 	shmcount_close(c);
 }
