@@ -8,6 +8,7 @@ with its parameters bound (EXECUTE ... USING), once for the all-platforms
 dashboards (platform 0) and once for /dashboard/platform/{platform}.
 
 Usage: explain.py SOURCE_FILE OUT_JSON -- MARIADB_COMMAND...
+       explain.py --sql SOURCE_FILE NAME   (prints the statement NAME, for bench/dbfloor)
 Prints the plans; writes [{"query", "params", "plan": [...], "flags": [...]}].
 A row of type ALL on builds or build_failures (the large tables) is flagged
 "FULL TABLE SCAN"; type "index" on them (every index entry read) is flagged
@@ -120,6 +121,12 @@ def lit(v):
 
 
 def main():
+    if sys.argv[1] == "--sql":
+        q = read_sql(sys.argv[2]).get(sys.argv[3])
+        if q is None:
+            sys.exit("no constant %s in %s" % (sys.argv[3], sys.argv[2]))
+        print(q)
+        return
     src, out_json = sys.argv[1], sys.argv[2]
     cmd = sys.argv[sys.argv.index("--") + 1:]
     sql = read_sql(src)

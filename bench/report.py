@@ -115,7 +115,9 @@ def main():
     def target(name, status, detail):
         targets.append({"target": name, "status": status, "detail": detail})
 
-    byk = {(r["endpoint"].split(" [")[0], r["conns"]): r for r in rows}
+    # "[cache off]" rows are for comparison: the targets are the shipped configuration's.
+    shipped = [r for r in rows if "[cache off]" not in r["endpoint"]]
+    byk = {(r["endpoint"].split(" [")[0], r["conns"]): r for r in shipped}
     if anchors:
         for ep in TARGET_10X:
             for c in sorted({r["conns"] for r in rows}):
@@ -137,7 +139,7 @@ def main():
         target("ratios to peer and floor", "n/a", "the anchors did not run (--smoke, or BENCH_ANCHORS=0, or they failed)")
     inf = float("inf")
     # The rows over the loaded table (dashboards, the list) are not in this target.
-    c32 = [r for r in rows if r["conns"] == 32 and not r["endpoint"].startswith("GET /dashboard")
+    c32 = [r for r in shipped if r["conns"] == 32 and not r["endpoint"].startswith("GET /dashboard")
            and " builds]" not in r["endpoint"]]
     if c32:
         worst = max(c32, key=lambda r: inf if r["p99_ms"] is None else r["p99_ms"])
@@ -196,6 +198,18 @@ def main():
     rec = extras.get("reconciler")
     if rec:
         ex.append("reconciler: %s" % rec.get("summary", ""))
+    dba = extras.get("db_alone") or []
+    if dba:
+        fl = floor.get(32) or (floor[min(floor)] if floor else None)
+        budget = ""
+        if fl and fl["rps"]:
+            f_us = (os.cpu_count() or 1) * 1e6 / fl["rps"]
+            budget = ("; the floor costs the machine %.0f us a request, so 60 %% of the floor's rate leaves "
+                      "%.0f us a request for the application and its statement together" % (f_us, f_us / 0.6 - f_us))
+        ex.append("MariaDB alone (bench/dbfloor.c, %d clients, no HTTP): %s%s" % (
+            dba[0].get("clients", 0),
+            "; ".join("%s: %.0f/s, %.0f us of the machine each" % (d["statement"], d["per_second"], d["machine_us"])
+                      for d in dba), budget))
     for c in extras.get("counts", []):
         ex.append("build_counts %s: %s" % (c.get("when"), c.get("summary")))
     if explain is not None:
@@ -218,7 +232,7 @@ def main():
         "settings": s, "git": extras.get("git"),
         "rows": rows, "anchors": anchors, "frontends": fronts,
         "rate_limit": rl, "rss": rss, "generate": gen, "reconciler": rec,
-        "counts": extras.get("counts", []), "explain": explain, "targets": targets,
+        "counts": extras.get("counts", []), "db_alone": dba, "explain": explain, "targets": targets,
         "notes": extras.get("notes", []),
     }
     os.makedirs(os.path.dirname(os.path.abspath(latest)), exist_ok=True)
