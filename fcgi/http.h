@@ -148,6 +148,13 @@ struct json_object *rq_own_json(struct req *rq, struct json_object *o);
 int api_reply(struct req *rq, int status, struct json_object *body);
 
 /*
+ * Sets the response: `status` and a body already written, `text` of `len`
+ * bytes of type `type`, which must outlive the request (static, or request
+ * memory). Returns 0.
+ */
+int api_reply_text(struct req *rq, int status, const char *type, const char *text, size_t len);
+
+/*
  * Serialises the JSON answer set by api_reply now, once: it becomes the
  * raw body rq_send writes. Returns the text (request memory) and its
  * length, or NULL when there is no JSON answer.

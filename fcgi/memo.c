@@ -93,10 +93,7 @@ bool memo_reply(struct req *rq, enum memo_kind kind, const char *key, struct mem
 		if ((text = rq_alloc(rq, e->len + 1)) == NULL)
 			return false; /* read it then: the request may fit without this copy */
 		memcpy(text, e->text, e->len + 1);
-		rq->status = 200;
-		rq->resp_raw = text;
-		rq->resp_raw_len = e->len;
-		rq->resp_type = "application/json";
+		api_reply_text(rq, 200, "application/json", text, e->len);
 		return true;
 	}
 	return false;

@@ -73,6 +73,16 @@ int api_reply(struct req *rq, int status, struct json_object *body)
 	return 0;
 }
 
+int api_reply_text(struct req *rq, int status, const char *type, const char *text, size_t len)
+{
+	rq->status = status;
+	rq->resp = NULL;
+	rq->resp_raw = text;
+	rq->resp_raw_len = len;
+	rq->resp_type = type;
+	return 0;
+}
+
 /* The text is the json-c tree's own buffer: the tree is request memory already. */
 const char *rq_freeze(struct req *rq, size_t *len)
 {
@@ -84,10 +94,7 @@ const char *rq_freeze(struct req *rq, size_t *len)
 	        rq->resp, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, len);
 	if (text == NULL)
 		return NULL;
-	rq->resp_raw = text;
-	rq->resp_raw_len = *len;
-	rq->resp_type = "application/json";
-	rq->resp = NULL;
+	api_reply_text(rq, rq->status, "application/json", text, *len);
 	return text;
 }
 

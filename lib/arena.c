@@ -110,18 +110,25 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+/* Most texts (a response's head, a header line) fit this: formatted once, then copied. */
+#define PRINTF_FIRST 512
+
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
+	char first[PRINTF_FIRST];
 	va_list ap2;
 	int n;
 	char *p;
 
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(first, sizeof(first), fmt, ap2);
 	va_end(ap2);
 	if (n < 0 || (p = arena_alloc(a, (size_t)n + 1)) == NULL)
 		return NULL;
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	if ((size_t)n < sizeof(first))
+		memcpy(p, first, (size_t)n + 1);
+	else
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
 
