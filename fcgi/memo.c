@@ -1,4 +1,4 @@
-/* memo.c: answers to reads of one build, remembered per responder, voided host-wide by writes. */
+/* memo.c: answers to hot reads, remembered per responder for a few moments. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -23,6 +23,12 @@
  * counter already or will, so the answer dies at once or is fresh anyway.
  * A change made by SQL or on another host shows within the TTL.
  *
+ * The dashboards' answers (summary, platform) add up the whole table and
+ * change with every write anywhere, so they are only kept for
+ * STRATUS_DASHBOARD_CACHE_MS (1 s), whatever is written meanwhile: a
+ * dashboard polled by many viewers costs MariaDB one computation per
+ * responder and TTL, and its figures are at most that old.
+ *
  * Ownership: the table and each entry's text belong to the process
  * (app->memo), freed by memo_forget_all; a served answer is copied into
  * request memory.
@@ -30,6 +36,7 @@
 #define MEMO_ENTRIES  128   /* per responder */
 #define MEMO_PROBE    4     /* entries a key may use, from its hash on */
 #define MEMO_MAX_BODY 16384 /* longer answers (long histories) are read each time */
+#define MEMO_WAY      7919  /* apart from each other, the kinds of one key */
 
 struct memo_entry {
 	int64_t until;    /* monotonic us; 0: empty */
@@ -55,30 +62,38 @@ static uint64_t key_hash(const char *key, char folded[MEMO_KEY - 1])
 	return key[i] == '\0' ? h : 0;
 }
 
-static struct shmcount *counters(struct req *rq)
+/* The answers about builds are versioned by the host's change counters. */
+static bool versioned(enum memo_kind kind)
 {
-	if (rq->app->cfg.build_cache_ms <= 0)
-		return NULL;
-	return auth_host_shared(rq->app, rq->request_id);
+	return kind == MEMO_BUILD || kind == MEMO_BUILD_STATE;
+}
+
+static long ttl_ms(const struct app *app, enum memo_kind kind)
+{
+	return versioned(kind) ? app->cfg.build_cache_ms : app->cfg.dashboard_cache_ms;
 }
 
 static struct memo_entry *slot(struct app *app, const struct memo_ticket *t, unsigned i)
 {
-	return &app->memo[(t->hash + (uint64_t)t->kind * 7919u + i) % MEMO_ENTRIES];
+	return &app->memo[(t->hash + (uint64_t)t->kind * MEMO_WAY + i) % MEMO_ENTRIES];
 }
 
 bool memo_reply(struct req *rq, enum memo_kind kind, const char *key, struct memo_ticket *t)
 {
-	struct shmcount *c = counters(rq);
+	struct shmcount *c = NULL;
 	char folded[MEMO_KEY - 1];
 	int64_t now;
 
 	memset(t, 0, sizeof(*t));
-	if (c == NULL || (t->hash = key_hash(key, folded)) == 0)
+	if (ttl_ms(rq->app, kind) <= 0 || (t->hash = key_hash(key, folded)) == 0)
 		return false;
+	if (versioned(kind)) {
+		if ((c = auth_host_shared(rq->app, rq->request_id)) == NULL)
+			return false;
+		t->changes = shmcount_changes(c, t->hash);
+	}
 	t->ok = true;
 	t->kind = kind;
-	t->changes = shmcount_changes(c, t->hash);
 	t->key[0] = (char)('a' + kind);
 	memcpy(t->key + 1, folded, strlen(folded) + 1);
 	if (rq->app->memo == NULL)
@@ -131,7 +146,7 @@ void memo_keep(struct req *rq, const struct memo_ticket *t)
 	e->len = len;
 	e->changes = t->changes;
 	memcpy(e->key, t->key, sizeof(e->key));
-	e->until = util_monotonic_us() + app->cfg.build_cache_ms * 1000;
+	e->until = util_monotonic_us() + ttl_ms(app, t->kind) * 1000;
 }
 
 void memo_changed(struct app *app, const char *key)

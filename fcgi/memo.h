@@ -1,4 +1,4 @@
-/* memo.h: answers to reads of one build, remembered per responder, voided host-wide by writes. */
+/* memo.h: answers to hot reads, remembered per responder for a few moments. */
 #ifndef STRATUS_MEMO_H
 #define STRATUS_MEMO_H
 
@@ -7,14 +7,20 @@
 
 #include "fcgi/http.h"
 
-/* What was read: one answer of each kind per build. */
+/*
+ * What was read. The answers about one build are voided by every write to
+ * it on this host and live STRATUS_BUILD_CACHE_MS; the dashboards' live
+ * STRATUS_DASHBOARD_CACHE_MS, whatever is written meanwhile.
+ */
 enum memo_kind {
-	MEMO_BUILD,       /* MEMO_BUILD: GET /builds/{uuid} */
+	MEMO_BUILD,       /* MEMO_BUILD: GET /builds/{uuid}, key the uuid */
 	MEMO_BUILD_STATE, /* MEMO_BUILD_STATE: GET /builds/{uuid}/state */
+	MEMO_SUMMARY,     /* MEMO_SUMMARY: GET /dashboard/summary, key "" */
+	MEMO_PLATFORM,    /* MEMO_PLATFORM: GET /dashboard/platform/{platform}, key its name */
 	MEMO__MAX
 };
 
-#define MEMO_KEY 40 /* a uuid (36) and its kind, NUL-terminated */
+#define MEMO_KEY 72 /* a key of up to 70 bytes and its kind, NUL-terminated */
 
 /* What memo_reply saw before the read, for memo_keep to file the answer under. */
 struct memo_ticket {
@@ -26,11 +32,11 @@ struct memo_ticket {
 };
 
 /*
- * Answers 200 with the remembered answer of `kind` for the build `key`
- * when one is live: younger than STRATUS_BUILD_CACHE_MS and filed before
- * no change to the build this host knows of. Returns true when it
- * answered (the handler is done); false when the handler must read, with
- * `t` filled for memo_keep. The key is case-folded: MariaDB compares uuids
+ * Answers 200 with the remembered answer of `kind` for `key` when one is
+ * live: younger than its kind's TTL and, for a build, filed before no
+ * change to the build this host knows of. Returns true when it answered
+ * (the handler is done); false when the handler must read, with `t` filled
+ * for memo_keep. Keys are case-folded: MariaDB compares uuids and names
  * without case.
  */
 bool memo_reply(struct req *rq, enum memo_kind kind, const char *key, struct memo_ticket *t);

@@ -509,6 +509,9 @@ static int load_identity(struct config *c, char *err, size_t errlen)
 		return -1;
 	if (get_long("STRATUS_BUILD_CACHE_MS", 1000, 0, 60000, &c->build_cache_ms, err, errlen) < 0)
 		return -1;
+	if (get_long("STRATUS_DASHBOARD_CACHE_MS", 1000, 0, 60000, &c->dashboard_cache_ms, err,
+	             errlen) < 0)
+		return -1;
 	if (get_long("STRATUS_PWHASH_OPSLIMIT", 0, 0, 64, &n, err, errlen) < 0)
 		return -1;
 	c->pwhash_ops = (unsigned long long)n;

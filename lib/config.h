@@ -67,6 +67,7 @@ struct config {
 	char *shm_file;                /* STRATUS_SHM_FILE: "" derives one (config_shm_path) */
 	long auth_cache_ms;            /* STRATUS_AUTH_CACHE_MS: identity cache TTL, 0 off */
 	long build_cache_ms;           /* STRATUS_BUILD_CACHE_MS: build read cache TTL, 0 off */
+	long dashboard_cache_ms;       /* STRATUS_DASHBOARD_CACHE_MS: dashboards' TTL, 0 off */
 	long refresh_ttl_days;         /* STRATUS_REFRESH_TTL_DAYS */
 	unsigned long long pwhash_ops; /* STRATUS_PWHASH_OPSLIMIT, 0: interactive */
 	size_t pwhash_mem;             /* STRATUS_PWHASH_MEMLIMIT, 0: interactive */

@@ -788,11 +788,16 @@ test_expect_success 'the read cache: a 404 is not remembered; a change by SQL sh
 	all_read 24 "/builds/$u/state" .current_state 25
 '
 
-# The same responders, but with STRATUS_BUILD_CACHE_MS=0, behind a
-# lighttpd of their own.
+# The same responders behind a lighttpd of their own, with the memo the
+# other way round: STRATUS_BUILD_CACHE_MS=0 (every build read asks MariaDB)
+# and the dashboards remembered for DASH_MS (the suite's own stack computes
+# them on every request: ./dev test sets STRATUS_DASHBOARD_CACHE_MS=0).
+DASH_MS=1500
+DASH_S=$(awk -v ms="$DASH_MS" 'BEGIN { printf "%.1f", ms / 1000 + 0.2 }')
 NOMEMO_PORT=$(stack_free_port $((HTTP_PORT + 60)))
 NOMEMO_RUN=$STACK/run-nomemo-$$
-{ cat "$STACK/dev.env"; echo "export STRATUS_BUILD_CACHE_MS=0"; } >"$STACK/nomemo.env"
+{ cat "$STACK/dev.env"; echo "export STRATUS_BUILD_CACHE_MS=0"
+  echo "export STRATUS_DASHBOARD_CACHE_MS=$DASH_MS"; } >"$STACK/nomemo.env"
 chmod 600 "$STACK/nomemo.env"
 HTTP_PORT=$NOMEMO_PORT RUNDIR=$NOMEMO_RUN DOCROOT=$NOMEMO_RUN/www STRATUS_CONFIG_FILE=$STACK/nomemo.env \
 	stack_lighttpd_start
@@ -806,11 +811,33 @@ test_expect_success 'STRATUS_BUILD_CACHE_MS=0: every read asks MariaDB, and sees
 	BASE_URL=http://127.0.0.1:$NOMEMO_PORT all_read 24 "/builds/$u/state" .current_state 10
 '
 
-test_expect_success 'a bad STRATUS_BUILD_CACHE_MS stops the responder with a clear message' '
-	for v in -1 60001 soon; do
-		out=$(env -i PATH="$PATH" STRATUS_CONFIG="$STRATUS_CONFIG_FILE" STRATUS_BUILD_CACHE_MS=$v \
-			GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO=/health "$STRATUS_BIN" 2>&1 || true) &&
-		grep -q "STRATUS_BUILD_CACHE_MS must be an integer from 0 to 60000" <<<"$out" || return 1
+test_expect_success 'STRATUS_DASHBOARD_CACHE_MS: 200 reads of a dashboard cost a handful of statements, not 800' '
+	n=$(reads_cost "http://127.0.0.1:$NOMEMO_PORT" /dashboard/summary) && echo "statements: $n" &&
+	test "$n" -lt 100 &&
+	n=$(reads_cost "http://127.0.0.1:$NOMEMO_PORT" "/dashboard/platform/$PLAT") && echo "statements: $n" &&
+	test "$n" -lt 100
+'
+
+test_expect_success 'STRATUS_DASHBOARD_CACHE_MS: a remembered dashboard shows a new build within the TTL, aliases alike' '
+	p=dm-$RUN && jreq POST /platforms "$(jobj name "$p" aliases "json:[\"dma-$RUN\"]")" -H "$ADM" &&
+	expect_status 201 && newbuild "dash-memo1-$RUN" "$p" rhel-9.2 base >/dev/null &&
+	BASE_URL=http://127.0.0.1:$NOMEMO_PORT all_read 24 "/dashboard/platform/dma-$RUN" "[.platform, .total]" "[\"$p\",1]" &&
+	BASE_URL=http://127.0.0.1:$NOMEMO_PORT all_read 24 "/dashboard/platform/$p" .total 1 &&
+	newbuild "dash-memo2-$RUN" "$p" rhel-9.2 base >/dev/null &&
+	http GET /dashboard/summary -H "$RO" && expect_status 200 && total=$(jq .total "$BODY") &&
+	sleep "$DASH_S" &&
+	BASE_URL=http://127.0.0.1:$NOMEMO_PORT all_read 24 /dashboard/summary .total "$total" &&
+	BASE_URL=http://127.0.0.1:$NOMEMO_PORT all_read 24 "/dashboard/platform/dma-$RUN" .total 2 &&
+	BASE_URL=http://127.0.0.1:$NOMEMO_PORT all_read 24 "/dashboard/platform/$p" "[.total, (.recent | length)]" "[2,2]"
+'
+
+test_expect_success 'a bad STRATUS_BUILD_CACHE_MS or STRATUS_DASHBOARD_CACHE_MS stops the responder with a clear message' '
+	for var in STRATUS_BUILD_CACHE_MS STRATUS_DASHBOARD_CACHE_MS; do
+		for v in -1 60001 soon; do
+			out=$(env -i PATH="$PATH" STRATUS_CONFIG="$STRATUS_CONFIG_FILE" "$var=$v" \
+				GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO=/health "$STRATUS_BIN" 2>&1 || true) &&
+			grep -q "$var must be an integer from 0 to 60000" <<<"$out" || return 1
+		done
 	done
 '
 
