@@ -10,7 +10,7 @@
 
 /*
  * Reading a build costs MariaDB more than lighttpd and FastCGI cost for a
- * whole request (bench/RESULTS.md, session 5), and dashboards and
+ * whole request (bench/RESULTS.md, "MariaDB alone"), and dashboards and
  * pipelines read the same builds over and over. So a responder remembers
  * the text of each answer it gave for STRATUS_BUILD_CACHE_MS (1 s by
  * default; 0: never), as the identity cache does for credentials.

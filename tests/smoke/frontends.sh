@@ -225,9 +225,15 @@ if ! install -m 0755 "$STRATUS_BIN" "$BIN" ||
 	echo "1..$n_tests"
 	exit 1
 fi
-# The rate-limit counters are a file of the responders' user: one www-data can create.
+# The host-shared file (rate-limit counters, the caches' change counters) is
+# a file of the responders' user, and a responder refuses another user's:
+# one www-data can create for Apache's and nginx's responders, and one of
+# its own for lighttpd's, which run as the invoking user (root here).
 mkdir -p "$AREA/run/counters" && chown "$WWW_USER" "$AREA/run/counters"
 sed -i "s|^export STRATUS_SHM_FILE=.*|export STRATUS_SHM_FILE='$AREA/run/counters/host.shm'|" "$CONFIG"
+CONFIG_SELF=$AREA/etc/stratus-$(id -un).env
+sed "s|^export STRATUS_SHM_FILE=.*|export STRATUS_SHM_FILE='$AREA/run/counters/host-$(id -un).shm'|" \
+	"$CONFIG" >"$CONFIG_SELF" && chmod 0600 "$CONFIG_SELF"
 if ! as_www test -r "$CONFIG" || ! as_www test -x "$BIN"; then
 	fail "frontends: $WWW_USER cannot read $BIN and $CONFIG"
 	echo "1..$n_tests"
@@ -249,15 +255,11 @@ render() {
 		-e "s|@CONFIG@|$CONFIG|g" \
 		-e "s|@RUNDIR@|$3|g" \
 		-e "s|@PROCS@|$PROCS|g" \
-		-e "s|@KEEPALIVE@|$KEEPALIVE|g" \
 		-e "s|@PREFIX@|$PREFIX|g" \
 		-e "s|@DOCROOT@|$AREA/htdocs|g" \
 		"$1" >"$2"
 }
 
-# nginx keeps at most KEEPALIVE idle connections per worker (1 worker here);
-# it must stay below the number of responders (see nginx/stratus.conf).
-KEEPALIVE=$((PROCS > 1 ? PROCS - 1 : 1))
 
 # new_rundir NAME: a fresh run directory for one front end.
 new_rundir() {
@@ -432,7 +434,7 @@ start_nginx() { # RUNDIR PORT
 
 start_lighttpd() { # RUNDIR PORT
 	local rundir=$1
-	render "$ROOT/lighttpd/stratus.conf" "$rundir/stratus.conf" "$rundir" "$2"
+	CONFIG=$CONFIG_SELF render "$ROOT/lighttpd/stratus.conf" "$rundir/stratus.conf" "$rundir" "$2"
 	render "$ROOT/lighttpd/dev.conf.in" "$rundir/lighttpd.conf" "$rundir" "$2"
 	PIDFILES+=("$rundir/lighttpd.pid" "$rundir/lighttpd-bg.pid")
 	lighttpd -D -f "$rundir/lighttpd.conf" >"$rundir/start.log" 2>&1 &
@@ -466,6 +468,13 @@ show_logs() {
 		echo "# --- ${f#"$1"/} (last lines)"
 		tail -n 20 "$f" | comment
 	done
+}
+
+# shared_file_refused RUNDIR: the responders' warning that they could not
+# use the host-shared file (and so count rate limits in MariaDB and cache
+# nothing), from the logs they write to.
+shared_file_refused() {
+	cat "$1"/*.log "$1"/stratus.err 2>/dev/null | grep -m 3 'identities and builds not cached'
 }
 
 # sanitizer_reports RUNDIR: sanitizer findings in the logs the responders
@@ -513,6 +522,11 @@ run_frontend() {
 		show_logs "$rundir"
 	fi
 	cleanup_frontend "$rundir"
+	reports=$(shared_file_refused "$rundir")
+	if [ -n "$reports" ]; then
+		fail "$name: the responders use the host-shared file"
+		printf '%s\n' "$reports" | comment
+	fi
 	reports=$(sanitizer_reports "$rundir")
 	if [ -n "$reports" ]; then
 		fail "$name: no sanitizer reports in the logs"
