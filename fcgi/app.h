@@ -48,7 +48,7 @@ struct app {
 	bool shm_tried;          /* shm was opened, or failed to, once */
 	struct id_seen *ids;     /* identity cache (fcgi/auth.c): ID_CACHE entries or NULL */
 	unsigned ids_next;       /* round robin */
-	struct memo_entry *memo; /* remembered build answers (fcgi/memo.c), or NULL */
+	struct memo_entry *memo; /* remembered answers (fcgi/memo.c), or NULL */
 };
 
 #endif
