@@ -20,6 +20,11 @@ static const char SQL_INSERT[] =
         "rate_limit_per_minute, expires_at, created_at) VALUES (?, ?, ?, ?, ?, NULLIF(?, ''), "
         "IF(? < 0, NULL, ?), IF(? > 0, UTC_TIMESTAMP(6) + INTERVAL ? DAY, NULL), "
         "UTC_TIMESTAMP(6))";
+/* The owner's row, locked: concurrent creations for one user serialise here. */
+static const char SQL_LOCK_OWNER[] = "SELECT id FROM users WHERE id = ? FOR UPDATE";
+static const char SQL_COUNT_ACTIVE[] =
+        "SELECT COUNT(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL "
+        "AND (expires_at IS NULL OR expires_at > UTC_TIMESTAMP(6))";
 static const char SQL_BY_HASH[] = "SELECT " KEY_COLS " FROM api_keys k JOIN users u ON "
                                   "u.id = k.user_id WHERE k.key_hash = ?";
 static const char SQL_BY_ID[] =
@@ -36,6 +41,8 @@ static const char SQL_REVOKE_USER[] = "UPDATE api_keys SET revoked_at = UTC_TIME
                                       "WHERE user_id = ? AND revoked_at IS NULL";
 
 static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 10, 0);
+static struct db_stmt q_lock_owner = DB_STMT(SQL_LOCK_OWNER, 1, 0);
+static struct db_stmt q_count_active = DB_STMT(SQL_COUNT_ACTIVE, 1, DB_IDEMPOTENT);
 static struct db_stmt q_by_hash = DB_STMT(SQL_BY_HASH, 1, DB_IDEMPOTENT);
 static struct db_stmt q_by_id = DB_STMT(SQL_BY_ID, 1, DB_IDEMPOTENT);
 static struct db_stmt q_touch = DB_STMT(SQL_TOUCH, 2, DB_IDEMPOTENT);
@@ -123,26 +130,63 @@ static enum db_rc one_key(struct db *db, struct db_stmt *q, MYSQL_BIND *in, stru
 	return rc;
 }
 
-enum db_rc db_apikey_insert(struct db *db, struct apikey_row *k, const char *hash,
-                            int64_t expires_days)
+enum db_rc db_apikey_count_active(struct db *db, int64_t user_id, int64_t *n)
 {
-	MYSQL_BIND in[10];
+	MYSQL_BIND in[1], out[1];
+
+	*n = 0;
+	db_bind_int64(&in[0], &user_id);
+	db_bind_out_int64(&out[0], n, NULL);
+	return db_query_one(db, &q_count_active, in, out);
+}
+
+struct key_insert {
+	struct apikey_row *k;
+	const char *hash;
+	int64_t days, max_active;
+};
+
+/* The owner locked, the active keys counted, the key inserted: one transaction. */
+static enum db_rc insert_body(struct db *db, void *arg)
+{
+	struct key_insert *a = arg;
+	struct apikey_row *k = a->k;
+	MYSQL_BIND in[10], out[1];
+	int64_t owner = 0, n = 0;
 	enum db_rc rc;
 
 	db_bind_int64(&in[0], &k->user_id);
+	db_bind_out_int64(&out[0], &owner, NULL);
+	if ((rc = db_query_one(db, &q_lock_owner, in, out)) != DB_OK)
+		return rc;
+	if (a->max_active > 0) {
+		if ((rc = db_apikey_count_active(db, k->user_id, &n)) != DB_OK)
+			return rc;
+		if (n >= a->max_active)
+			return DB_CONFLICT;
+	}
+	db_bind_int64(&in[0], &k->user_id);
 	db_bind_str(&in[1], k->name, NULL);
-	db_bind_str(&in[2], hash, NULL);
+	db_bind_str(&in[2], a->hash, NULL);
 	db_bind_str(&in[3], k->display_prefix, NULL);
 	db_bind_str(&in[4], k->role, NULL);
 	db_bind_str(&in[5], k->scopes, NULL);
 	db_bind_int64(&in[6], &k->rate_limit);
 	db_bind_int64(&in[7], &k->rate_limit);
-	db_bind_int64(&in[8], &expires_days);
-	db_bind_int64(&in[9], &expires_days);
+	db_bind_int64(&in[8], &a->days);
+	db_bind_int64(&in[9], &a->days);
 	if ((rc = db_query(db, &q_insert, in, NULL)) != DB_OK)
 		return rc;
 	k->id = (int64_t)db_insert_id(db, &q_insert);
 	return DB_OK;
+}
+
+enum db_rc db_apikey_insert(struct db *db, struct apikey_row *k, const char *hash,
+                            int64_t expires_days, int64_t max_active)
+{
+	struct key_insert a = { k, hash, expires_days, max_active };
+
+	return db_transaction(db, insert_body, &a);
 }
 
 enum db_rc db_apikey_by_hash(struct db *db, const char *hash, struct apikey_row *k)

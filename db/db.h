@@ -19,6 +19,8 @@ enum db_rc {
 	DB_NOT_FOUND = -4,   /* DB_NOT_FOUND: no such row: 404 */
 	DB_BUSY = -5,        /* DB_BUSY: the row is locked by another transaction (NOWAIT,
 	                        lock wait timeout, deadlock) */
+	DB_CONFLICT = -6,    /* DB_CONFLICT: a rule of the data refused the change (the last
+	                        admin, a per-user limit): 409 */
 };
 
 /* Statement flags. */

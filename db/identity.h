@@ -24,6 +24,7 @@ struct user {
 	char created_at[32];
 	char updated_at[32];
 	char last_login_at[32];
+	int64_t session_version; /* tokens carry it ("sv"); a password change adds one */
 };
 
 enum db_rc db_user_by_id(struct db *db, int64_t id, struct user *u);
@@ -33,9 +34,21 @@ enum db_rc db_user_by_login(struct db *db, const char *identifier, struct user *
 enum db_rc db_user_insert(struct db *db, struct user *u);
 /* Records a login; `rehash` (may be NULL) replaces the password hash. */
 enum db_rc db_user_logged_in(struct db *db, int64_t id, const char *rehash);
-/* Name, email and (when not NULL) password hash. */
+/*
+ * Name, email and (when not NULL) password hash. A new password also ends
+ * every session: session_version goes up (access tokens issued before are
+ * refused) and every refresh token is revoked, in one transaction.
+ */
 enum db_rc db_user_update_profile(struct db *db, int64_t id, const char *name, const char *email,
                                   const char *password_hash);
+/*
+ * Sets the role and/or the status (NULL: unchanged) in one transaction
+ * that locks the user's row. A change of either ends the user's sessions
+ * (session_version + 1, refresh tokens revoked); "deleted" also revokes
+ * every API key. DB_CONFLICT when it would leave no active admin (the
+ * other active admins are counted under lock), DB_NOT_FOUND when there is
+ * no such user.
+ */
 enum db_rc db_user_set_role_status(struct db *db, int64_t id, const char *role, const char *status);
 /*
  * Upserts the user of an external issuer by (issuer, sub); fills u. Sets
@@ -77,9 +90,17 @@ struct apikey_row {
 	bool touch_due; /* last_used_at is NULL or over a minute old */
 };
 
-/* Inserts a key (hash and display prefix already computed); sets k->id. */
+/*
+ * Inserts a key (hash and display prefix already computed); sets k->id.
+ * With max_active > 0, DB_CONFLICT when the owner already has that many
+ * active (not revoked, not expired) keys: counted and inserted in one
+ * transaction that locks the owner's row, so concurrent creations cannot
+ * pass the limit together. DB_NOT_FOUND when the owner does not exist.
+ */
 enum db_rc db_apikey_insert(struct db *db, struct apikey_row *k, const char *hash,
-                            int64_t expires_days);
+                            int64_t expires_days, int64_t max_active);
+/* The user's active (not revoked, not expired) keys. */
+enum db_rc db_apikey_count_active(struct db *db, int64_t user_id, int64_t *n);
 /* Finds a key by its hash, with its owner's status and role. */
 enum db_rc db_apikey_by_hash(struct db *db, const char *hash, struct apikey_row *k);
 /* Records a use (at most once a minute: callers check touch_due). */

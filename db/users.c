@@ -12,7 +12,8 @@
 
 #define USER_COLS                                                                                  \
 	"id, COALESCE(email, ''), username, name, type, role, status, verification_status, "       \
-	"COALESCE(password_hash, ''), created_at, updated_at, COALESCE(last_login_at, '')"
+	"COALESCE(password_hash, ''), created_at, updated_at, COALESCE(last_login_at, ''), "       \
+	"session_version"
 
 static const char SQL_BY_ID[] = "SELECT " USER_COLS " FROM users WHERE id = ?";
 static const char SQL_BY_LOGIN[] =
@@ -28,11 +29,16 @@ static const char SQL_LOGGED_IN[] =
 static const char SQL_PROFILE[] =
         "UPDATE users SET username = IF(username = email, COALESCE(NULLIF(?, ''), username), "
         "username), name = ?, email = NULLIF(?, ''), "
-        "password_hash = COALESCE(NULLIF(?, ''), password_hash), updated_at = UTC_TIMESTAMP(6) "
+        "password_hash = COALESCE(NULLIF(?, ''), password_hash), "
+        "session_version = session_version + (? <> ''), updated_at = UTC_TIMESTAMP(6) "
         "WHERE id = ?";
+static const char SQL_LOCK_ROLE_STATUS[] = "SELECT role, status FROM users WHERE id = ? FOR UPDATE";
+/* The other active admins, locked: two admins demoting each other serialise here. */
+static const char SQL_OTHER_ADMINS[] = "SELECT COUNT(*) FROM users WHERE role = 'admin' "
+                                       "AND status = 'active' AND id <> ? FOR UPDATE";
 static const char SQL_ROLE_STATUS[] =
-        "UPDATE users SET role = COALESCE(NULLIF(?, ''), role), "
-        "status = COALESCE(NULLIF(?, ''), status), updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
+        "UPDATE users SET role = ?, status = ?, session_version = session_version + 1, "
+        "updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
 /*
  * External users are found by (issuer, sub) only. Not an upsert: INSERT ...
  * ON DUPLICATE KEY UPDATE would also fire on the email's unique key and sign
@@ -57,8 +63,10 @@ static struct db_stmt q_by_id = DB_STMT(SQL_BY_ID, 1, DB_IDEMPOTENT);
 static struct db_stmt q_by_login = DB_STMT(SQL_BY_LOGIN, 3, DB_IDEMPOTENT);
 static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 6, 0);
 static struct db_stmt q_logged_in = DB_STMT(SQL_LOGGED_IN, 2, DB_IDEMPOTENT);
-static struct db_stmt q_profile = DB_STMT(SQL_PROFILE, 5, DB_IDEMPOTENT);
-static struct db_stmt q_role_status = DB_STMT(SQL_ROLE_STATUS, 3, DB_IDEMPOTENT);
+static struct db_stmt q_profile = DB_STMT(SQL_PROFILE, 6, 0);
+static struct db_stmt q_lock_role_status = DB_STMT(SQL_LOCK_ROLE_STATUS, 1, 0);
+static struct db_stmt q_other_admins = DB_STMT(SQL_OTHER_ADMINS, 1, 0);
+static struct db_stmt q_role_status = DB_STMT(SQL_ROLE_STATUS, 3, 0);
 static struct db_stmt q_by_ext = DB_STMT(SQL_BY_EXT, 2, DB_IDEMPOTENT);
 static struct db_stmt q_insert_ext = DB_STMT(SQL_INSERT_EXT, 6, 0);
 static struct db_stmt q_seen_ext = DB_STMT(SQL_SEEN_EXT, 2, DB_IDEMPOTENT);
@@ -67,7 +75,7 @@ static struct db_stmt q_count = DB_STMT(SQL_COUNT, 4, DB_IDEMPOTENT);
 
 /* Output binds for USER_COLS into u, with their lengths. */
 struct user_out {
-	MYSQL_BIND b[12];
+	MYSQL_BIND b[13];
 	unsigned long len[12];
 };
 
@@ -96,6 +104,7 @@ static void bind_user(struct user_out *o, struct user *u)
 	db_bind_out_int64(&o->b[0], &u->id, NULL);
 	for (int i = 0; i < 11; i++)
 		db_bind_out_str(&o->b[i + 1], bufs[i], caps[i] - 2, &o->len[i + 1], NULL);
+	db_bind_out_int64(&o->b[12], &u->session_version, NULL);
 }
 
 /* NUL-terminates the fetched strings and turns the times into ISO 8601. */
@@ -167,28 +176,87 @@ enum db_rc db_user_logged_in(struct db *db, int64_t id, const char *rehash)
 	return db_query(db, &q_logged_in, in, NULL);
 }
 
+struct profile_change {
+	int64_t id;
+	const char *name, *email, *password_hash;
+};
+
+static enum db_rc profile_body(struct db *db, void *arg)
+{
+	struct profile_change *a = arg;
+	const char *hash = a->password_hash ? a->password_hash : "";
+	MYSQL_BIND in[6];
+	enum db_rc rc;
+
+	/* A username that was the old email follows the email. */
+	db_bind_str(&in[0], a->email, NULL);
+	db_bind_str(&in[1], a->name, NULL);
+	db_bind_str(&in[2], a->email, NULL);
+	db_bind_str(&in[3], hash, NULL);
+	db_bind_str(&in[4], hash, NULL);
+	db_bind_int64(&in[5], &a->id);
+	if ((rc = db_query(db, &q_profile, in, NULL)) != DB_OK || *hash == '\0')
+		return rc;
+	return db_refresh_revoke_user(db, a->id);
+}
+
 enum db_rc db_user_update_profile(struct db *db, int64_t id, const char *name, const char *email,
                                   const char *password_hash)
 {
-	MYSQL_BIND in[5];
+	struct profile_change a = { id, name, email, password_hash };
 
-	/* A username that was the old email follows the email. */
-	db_bind_str(&in[0], email, NULL);
-	db_bind_str(&in[1], name, NULL);
-	db_bind_str(&in[2], email, NULL);
-	db_bind_str(&in[3], password_hash ? password_hash : "", NULL);
-	db_bind_int64(&in[4], &id);
-	return db_query(db, &q_profile, in, NULL);
+	return db_transaction(db, profile_body, &a);
+}
+
+struct role_status_change {
+	int64_t id;
+	const char *role, *status; /* NULL: unchanged */
+};
+
+static enum db_rc role_status_body(struct db *db, void *arg)
+{
+	struct role_status_change *a = arg;
+	char role[12], status[12];
+	unsigned long rlen = 0, slen = 0;
+	MYSQL_BIND in[3], out[2];
+	int64_t others = 0;
+	enum db_rc rc;
+
+	db_bind_int64(&in[0], &a->id);
+	db_bind_out_str(&out[0], role, sizeof(role) - 1, &rlen, NULL);
+	db_bind_out_str(&out[1], status, sizeof(status) - 1, &slen, NULL);
+	if ((rc = db_query_one(db, &q_lock_role_status, in, out)) != DB_OK)
+		return rc;
+	role[rlen < sizeof(role) ? rlen : sizeof(role) - 1] = '\0';
+	status[slen < sizeof(status) ? slen : sizeof(status) - 1] = '\0';
+	if ((a->role == NULL || strcmp(a->role, role) == 0) &&
+	    (a->status == NULL || strcmp(a->status, status) == 0))
+		return DB_OK; /* nothing changes: sessions stay */
+	if (strcmp(role, "admin") == 0 && strcmp(status, "active") == 0 &&
+	    ((a->role != NULL && strcmp(a->role, "admin") != 0) ||
+	     (a->status != NULL && strcmp(a->status, "active") != 0))) {
+		db_bind_out_int64(&out[0], &others, NULL);
+		if ((rc = db_query_one(db, &q_other_admins, in, out)) != DB_OK)
+			return rc;
+		if (others == 0)
+			return DB_CONFLICT;
+	}
+	db_bind_str(&in[0], a->role ? a->role : role, NULL);
+	db_bind_str(&in[1], a->status ? a->status : status, NULL);
+	db_bind_int64(&in[2], &a->id);
+	if ((rc = db_query(db, &q_role_status, in, NULL)) != DB_OK ||
+	    (rc = db_refresh_revoke_user(db, a->id)) != DB_OK)
+		return rc;
+	if (a->status != NULL && strcmp(a->status, "deleted") == 0)
+		return db_apikey_revoke_user(db, a->id);
+	return DB_OK;
 }
 
 enum db_rc db_user_set_role_status(struct db *db, int64_t id, const char *role, const char *status)
 {
-	MYSQL_BIND in[3];
+	struct role_status_change a = { id, role, status };
 
-	db_bind_str(&in[0], role ? role : "", NULL);
-	db_bind_str(&in[1], status ? status : "", NULL);
-	db_bind_int64(&in[2], &id);
-	return db_query(db, &q_role_status, in, NULL);
+	return db_transaction(db, role_status_body, &a);
 }
 
 enum db_rc db_user_upsert_external(struct db *db, const char *issuer, const char *sub,

@@ -24,6 +24,7 @@ struct seen {
 	int64_t until;            /* monotonic us; 0: empty */
 	int64_t user_id;          /* a token's user */
 	int64_t exp;              /* a token's expiry, unix seconds */
+	int64_t sv;               /* a token's session version ("sv") */
 };
 #define BASIC_CACHE 64
 #define TOKEN_CACHE 64

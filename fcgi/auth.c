@@ -1,7 +1,9 @@
 /* auth.c: who is calling (credentials), what they may do (roles), how often (rate limits). */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,7 +266,12 @@ static int from_api_key(struct req *rq, const char *key)
 
 /* ------------------------------------------------------------------ users */
 
-static int as_user(struct req *rq, enum auth_method m, int64_t id)
+/*
+ * The user `id` of a verified own token issued at session version `sv`:
+ * a password change, a block or a role change since then moved the
+ * user's session_version, and the token is refused.
+ */
+static int as_user(struct req *rq, enum auth_method m, int64_t id, int64_t sv)
 {
 	const struct id_seen *seen = id_find(rq, NULL, id);
 	struct principal *p;
@@ -285,6 +292,10 @@ static int as_user(struct req *rq, enum auth_method m, int64_t id)
 	}
 	if (user_usable(rq, &p->user) < 0)
 		return -1;
+	if (sv != p->user.session_version)
+		return api_error(rq, E_UNAUTHORIZED,
+		                 "this session has ended (the password, role or status changed); "
+		                 "log in again");
 	if (cacheable)
 		id_remember(rq->app, epoch, NULL, NULL, &p->user);
 	/* The role is read now, not from the token: a demotion applies at once. */
@@ -327,13 +338,195 @@ static struct seen *seen_add(struct seen *tab, size_t n, unsigned *next, const u
 	return e;
 }
 
+/* ------------------------------------------------------------------ passwords */
+
+/*
+ * Argon2id takes a core for its whole run (tens to hundreds of ms, by
+ * design). Unbounded, a flood of wrong passwords holds every responder and
+ * core, and key- and token-authenticated requests wait behind it. The host
+ * runs at most STRATUS_PWHASH_CONCURRENCY of them at once (places in the
+ * host-shared file); a request over that is answered 429 with Retry-After
+ * at once, never queued. Without the shared file there is no bound.
+ */
+static int pw_gate_take(struct req *rq, int *place)
+{
+	struct shmcount *c = auth_host_shared(rq->app, rq->request_id);
+
+	*place = -1;
+	if (c == NULL)
+		return 0;
+	if ((*place = shmcount_work_take(c, (unsigned)rq->app->cfg.pwhash_concurrency,
+	                                 (int64_t)time(NULL))) >= 0)
+		return 0;
+	api_header(rq, "Retry-After", "1");
+	return api_error(rq, E_RATE_LIMITED,
+	                 "too many password checks are in progress on this server; retry in a "
+	                 "second");
+}
+
+static void pw_gate_give(struct req *rq, int place)
+{
+	if (place >= 0)
+		shmcount_work_give(rq->app->shm, place);
+}
+
+int auth_password_verify(struct req *rq, const char *hash, const char *pw, bool *ok)
+{
+	int place;
+
+	*ok = false;
+	if (pw_gate_take(rq, &place) < 0)
+		return -1;
+	*ok = password_verify(hash, pw);
+	pw_gate_give(rq, place);
+	return 0;
+}
+
+int auth_password_hash(struct req *rq, const char *pw, char out[PASSWORD_HASH_MAX])
+{
+	int place, rc;
+
+	if (pw_gate_take(rq, &place) < 0)
+		return -1;
+	rc = password_hash(pw, out);
+	pw_gate_give(rq, place);
+	if (rc < 0)
+		return api_error(rq, E_INTERNAL, "the password could not be hashed");
+	return 0;
+}
+
+/*
+ * A hash to verify against when the user does not exist, so that a wrong
+ * username costs as much as a wrong password. Computed once per process.
+ */
+static const char *dummy_hash(void)
+{
+	static char hash[PASSWORD_HASH_MAX];
+
+	if (hash[0] == '\0' && password_hash("stratus-dummy-password-Aa1!", hash) < 0)
+		return NULL;
+	return hash;
+}
+
+const char *auth_client_net(const struct req *rq, char *buf, size_t len)
+{
+	const char *a = rq->client_addr ? rq->client_addr : "-";
+	unsigned char b[16];
+
+	if (inet_pton(AF_INET6, a, b) == 1) {
+		if (IN6_IS_ADDR_V4MAPPED((struct in6_addr *)b)) {
+			if (inet_ntop(AF_INET, b + 12, buf, (socklen_t)len) != NULL)
+				return buf;
+		} else {
+			char net[INET6_ADDRSTRLEN];
+
+			memset(b + 8, 0, 8); /* one /64: one customer's network */
+			if (inet_ntop(AF_INET6, b, net, sizeof(net)) != NULL) {
+				snprintf(buf, len, "%s/64", net);
+				return buf;
+			}
+		}
+	}
+	snprintf(buf, len, "%.*s", INET6_ADDRSTRLEN, a);
+	return buf;
+}
+
+/*
+ * The one spelling of a login identifier: ASCII letters lower-cased (emails
+ * and usernames are compared without case), nothing else changed. Returns
+ * false when `ident` cannot name an account as given: surrounding
+ * whitespace, or over 254 bytes (*canon is then the trimmed spelling, so
+ * that the attempt still counts against the account it aims at).
+ */
+static bool login_canonical(const char *ident, char canon[256])
+{
+	size_t n = strlen(ident), b = 0, i;
+	bool exact;
+
+	while (b < n && isspace((unsigned char)ident[b]))
+		b++;
+	while (n > b && isspace((unsigned char)ident[n - 1]))
+		n--;
+	exact = b == 0 && ident[n] == '\0' && n - b <= 254;
+	if (n - b > 254)
+		n = b + 254;
+	for (i = 0; b + i < n; i++)
+		canon[i] = (char)tolower((unsigned char)ident[b + i]);
+	canon[i] = '\0';
+	return exact;
+}
+
+/* ASCII case folded, every other byte equal: MariaDB's collation is looser. */
+static bool same_identifier(const char *canon, const char *stored)
+{
+	return stored[0] != '\0' && strcasecmp(canon, stored) == 0;
+}
+
+/*
+ * auth_login_check with, for Basic, `seen`: called with the account once it
+ * is found by the identifier as given, it says whether this password was
+ * verified for it lately (then no limit counts, no work is done, and 2 is
+ * returned).
+ */
+static int login_check(struct req *rq, const char *ident, const char *pass, struct user *u,
+                       bool count_every,
+                       bool (*seen)(struct req *rq, const struct user *u, const char *pass))
+{
+	struct app *app = rq->app;
+	char canon[256], key[360], net[80];
+	const char *hash;
+	bool exact, ok = false;
+	enum db_rc rc;
+
+	exact = login_canonical(ident, canon);
+	auth_client_net(rq, net, sizeof(net));
+	/* Basic counts failures only, so the address's failures are peeked here;
+	 * login routes counted every attempt of the address in the pipeline. */
+	if (!count_every && ratelimit_full(rq, "auth-address", net, app->cfg.rate_auth_address) < 0)
+		return -1;
+	rc = db_user_by_login(app->db, canon, u);
+	if (rc != DB_OK && rc != DB_NOT_FOUND)
+		return db_failed(rq, rc);
+	/* Every spelling that reaches an account counts against that account. */
+	if (rc == DB_OK)
+		snprintf(key, sizeof(key), "u:%lld|%s", (long long)u->id, net);
+	else
+		snprintf(key, sizeof(key), "i:%s|%s", canon, net);
+	if (rc == DB_OK &&
+	    (!exact || !(same_identifier(canon, u->email) || same_identifier(canon, u->username))))
+		rc = DB_NOT_FOUND;
+	if (rc == DB_OK && seen != NULL && seen(rq, u, pass))
+		return 2;
+	if (count_every ? ratelimit_hit(rq, "auth", key, app->cfg.rate_auth) < 0
+	                : ratelimit_full(rq, "auth", key, app->cfg.rate_auth) < 0)
+		return -1;
+	/* The same work whether or not the account exists: no user enumeration. */
+	hash = rc == DB_OK && u->password_hash[0] != '\0' ? u->password_hash : dummy_hash();
+	if (hash != NULL && auth_password_verify(rq, hash, pass, &ok) < 0)
+		return -1;
+	if (rc == DB_OK && hash == u->password_hash && ok)
+		return 0;
+	if (!count_every &&
+	    (ratelimit_hit(rq, "auth", key, app->cfg.rate_auth) < 0 ||
+	     ratelimit_hit(rq, "auth-address", net, app->cfg.rate_auth_address) < 0))
+		return -1;
+	return 1;
+}
+
+int auth_login_check(struct req *rq, const char *ident, const char *pass, struct user *u,
+                     bool count_every)
+{
+	return login_check(rq, ident, pass, u, count_every, NULL);
+}
+
 /*
  * Basic sends the password with every request, and Argon2id costs tens of
  * milliseconds by design. A process remembers the credentials it verified
  * for five minutes as a keyed hash of (user id, stored hash, password): a
  * password change changes the stored hash and so forgets them, and the
- * account's status and role are still read on every request. Failed
- * attempts count in the auth rate-limit class of the identifier, and a full
+ * account's status and role are still read on every request. Failures
+ * count against the account (whatever the identifier's spelling) and the
+ * client's address, as failed logins do (auth_login_check), and a full
  * bucket refuses even the right password, so Basic is no way around the
  * login limits.
  */
@@ -350,15 +543,25 @@ static void basic_digest(struct app *app, const struct user *u, const char *pass
 	crypto_generichash_final(&st, out, 32);
 }
 
+/* login_check's `seen` for Basic: this password was verified for `u` lately. */
+static bool basic_seen(struct req *rq, const struct user *u, const char *pass)
+{
+	unsigned char digest[32];
+
+	if (u->password_hash[0] == '\0')
+		return false;
+	basic_digest(rq->app, u, pass, digest);
+	return seen_find(rq->app->basic, BASIC_CACHE, digest) != NULL;
+}
+
 static int from_basic(struct req *rq, const char *b64)
 {
 	struct app *app = rq->app;
 	unsigned char dec[512], digest[32];
 	size_t n = 0;
-	char *colon, *user, *pass, key[300];
+	char *colon, *user, *pass;
 	struct principal *p;
-	enum db_rc rc;
-	int ret = -1;
+	int ret = -1, r;
 
 	if (strlen(b64) > 680 || sodium_base642bin(dec, sizeof(dec) - 1, b64, strlen(b64), NULL, &n,
 	                                           NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
@@ -375,30 +578,16 @@ static int from_basic(struct req *rq, const char *b64)
 		ret = api_error(rq, E_INTERNAL, "out of memory");
 		goto out;
 	}
-	rc = db_user_by_login(app->db, user, &p->user);
-	if (rc != DB_OK && rc != DB_NOT_FOUND) {
-		ret = db_failed(rq, rc);
+	if ((r = login_check(rq, user, pass, &p->user, false, basic_seen)) < 0)
+		goto out;
+	if (r == 1) {
+		api_error(rq, E_UNAUTHORIZED, "invalid username or password");
 		goto out;
 	}
-	if (rc == DB_OK && p->user.password_hash[0] != '\0') {
+	if (r == 0) { /* verified now: remembered for five minutes */
 		basic_digest(app, &p->user, pass, digest);
-		if (seen_find(app->basic, BASIC_CACHE, digest) != NULL)
-			goto verified;
+		seen_add(app->basic, BASIC_CACHE, &app->basic_next, digest, 300 * 1000000LL);
 	}
-	snprintf(key, sizeof(key), "%.254s|%s", user, rq->client_addr ? rq->client_addr : "-");
-	for (char *c = key; *c && *c != '|'; c++)
-		*c = (char)tolower((unsigned char)*c);
-	if (ratelimit_full(rq, "auth", key, app->cfg.rate_auth) < 0)
-		goto out;
-	if (rc == DB_NOT_FOUND || p->user.password_hash[0] == '\0' ||
-	    !password_verify(p->user.password_hash, pass)) {
-		/* Failures count against the identifier, as failed logins do. */
-		if (ratelimit_hit(rq, "auth", key, app->cfg.rate_auth) == 0)
-			api_error(rq, E_UNAUTHORIZED, "invalid username or password");
-		goto out;
-	}
-	seen_add(app->basic, BASIC_CACHE, &app->basic_next, digest, 300 * 1000000LL);
-verified:
 	if (user_usable(rq, &p->user) < 0)
 		goto out;
 	p->role = role_parse(p->user.role);
@@ -585,10 +774,10 @@ static int from_bearer(struct req *rq, const char *jwt)
 {
 	struct app *app = rq->app;
 	char alg[16], kid[128];
-	struct json_object *claims = NULL, *exp = NULL;
+	struct json_object *claims = NULL, *exp = NULL, *svo = NULL;
 	unsigned char digest[32];
 	const struct seen *seen;
-	int64_t id, now = (int64_t)time(NULL);
+	int64_t id, sv = 0, now = (int64_t)time(NULL);
 	bool memo = app->cfg.auth_cache_ms > 0;
 	enum token_rc trc;
 	const char *sub;
@@ -602,7 +791,7 @@ static int from_bearer(struct req *rq, const char *jwt)
 		token_digest(app, jwt, digest);
 		if ((seen = seen_find(app->tokens, TOKEN_CACHE, digest)) != NULL &&
 		    seen->exp > now - TOKEN_LEEWAY_S) /* check_times' rule */
-			return as_user(rq, AUTH_JWT, seen->user_id);
+			return as_user(rq, AUTH_JWT, seen->user_id, seen->sv);
 	}
 	trc = token_verify_hs256(jwt, (const unsigned char *)app->cfg.jwt_secret,
 	                         strlen(app->cfg.jwt_secret), app->cfg.jwt_issuer, now, &claims);
@@ -612,6 +801,13 @@ static int from_bearer(struct req *rq, const char *jwt)
 	sub = claim_str(claims, "sub");
 	if (sub == NULL || util_parse_int64(sub, 1, INT64_MAX, &id) < 0)
 		return api_error(rq, E_UNAUTHORIZED, "%s", token_strerror(TOKEN_BAD_CLAIMS));
+	/* The session version it was issued at; tokens of older releases have none (0). */
+	if (json_object_object_get_ex(claims, "sv", &svo)) {
+		if (!json_object_is_type(svo, json_type_int) ||
+		    (sv = json_object_get_int64(svo)) < 0)
+			return api_error(rq, E_UNAUTHORIZED, "%s",
+			                 token_strerror(TOKEN_BAD_CLAIMS));
+	}
 	/* Verified: "exp" is an integer (check_times). */
 	if (memo && json_object_object_get_ex(claims, "exp", &exp)) {
 		struct seen *e = seen_add(app->tokens, TOKEN_CACHE, &app->tokens_next, digest,
@@ -619,8 +815,9 @@ static int from_bearer(struct req *rq, const char *jwt)
 
 		e->user_id = id;
 		e->exp = json_object_get_int64(exp);
+		e->sv = sv;
 	}
-	return as_user(rq, AUTH_JWT, id);
+	return as_user(rq, AUTH_JWT, id, sv);
 }
 
 int auth_identify(struct req *rq)

@@ -7,6 +7,7 @@
 
 #include "db/identity.h"
 #include "fcgi/router.h"
+#include "lib/password.h"
 
 enum auth_method {
 	AUTH_API_KEY, /* AUTH_API_KEY: a database key in X-API-Key */
@@ -56,6 +57,39 @@ int ratelimit_hit(struct req *rq, const char *cls, const char *key, long limit);
  * already full. For "count only failures" limits (Basic credentials).
  */
 int ratelimit_full(struct req *rq, const char *cls, const char *key, long limit);
+
+/*
+ * The client's network as the per-address limits count it: an IPv4
+ * address whole, an IPv6 address by its /64 ("2001:db8:0:1::/64"), an
+ * IPv4-mapped IPv6 address as IPv4. Writes it into buf and returns buf.
+ */
+const char *auth_client_net(const struct req *rq, char *buf, size_t len);
+
+/*
+ * Checks a login identifier (username or email) and password under the
+ * login limits. The identifier is taken in one spelling (ASCII case
+ * folded; surrounding whitespace never names an account), and attempts
+ * count per account and client network (auth_client_net) whatever the
+ * spelling, STRATUS_RATE_AUTH a window. `count_every`: every attempt
+ * counts (login routes, whose address limit the pipeline counts); else
+ * only failures count, against the account and against the address
+ * (STRATUS_RATE_AUTH_ADDRESS), and a full bucket refuses even the right
+ * password (Basic). The password work passes the host's gate and costs the
+ * same for an unknown user (a dummy hash). Returns 0 with *u filled, 1
+ * when the identifier or password is wrong (not answered: the caller
+ * words the 401), -1 after answering (429, 503).
+ */
+int auth_login_check(struct req *rq, const char *ident, const char *pass, struct user *u,
+                     bool count_every);
+
+/*
+ * Argon2id under the host's bound (STRATUS_PWHASH_CONCURRENCY): verifies
+ * `pw` against `hash` (*ok), or hashes `pw` into `out`. Return 0, or -1
+ * after answering 429 with Retry-After (too many running on the host) or
+ * 500.
+ */
+int auth_password_verify(struct req *rq, const char *hash, const char *pw, bool *ok);
+int auth_password_hash(struct req *rq, const char *pw, char out[PASSWORD_HASH_MAX]);
 
 /* Records an audit event for the caller (or `who` when not NULL). */
 void audit(struct req *rq, const char *action, const char *target, const char *who);

@@ -15,7 +15,11 @@
 #include "fcgi/router.h"
 
 /* Headers a browser may send on a cross-origin call to this API. */
-#define CORS_ALLOW_HEADERS "Authorization, Content-Type, X-API-Key, X-Request-ID"
+#define CORS_ALLOW_HEADERS "Authorization, Content-Type, X-API-Key, X-Request-ID, Idempotency-Key"
+/* Response headers a browser's script may read. */
+#define CORS_EXPOSE_HEADERS                                                                        \
+	"X-Request-ID, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, " \
+	"Idempotent-Replayed, Location"
 
 /* ------------------------------------------------------------------ parsing */
 
@@ -160,27 +164,59 @@ static void add_cors(struct req *rq)
 	if (allowed == NULL)
 		return;
 	api_header(rq, "Access-Control-Allow-Origin", allowed);
-	api_header(rq, "Access-Control-Expose-Headers", "X-Request-ID, Retry-After");
+	api_header(rq, "Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS);
 	if (strcmp(allowed, "*") != 0)
 		api_header(rq, "Vary", "Origin");
 }
 
 /* ------------------------------------------------------------------ checks */
 
+/*
+ * One class's limit for a caller. The budget is the user's, whatever
+ * credential is used (new keys bring no new budget); a key's own limit
+ * counts on top of it when lower, and replaces it when an admin set it
+ * higher or unlimited (0).
+ */
+static int principal_limit(struct req *rq, const char *cls, long dflt)
+{
+	const struct principal *who = rq->who;
+	long own = who->rate_limit;
+	char bucket[sizeof(who->label)];
+
+	if (who->key_id > 0 && own >= 0) {
+		snprintf(bucket, sizeof(bucket), "key:%lld", (long long)who->key_id);
+		if (ratelimit_hit(rq, cls, bucket, own) < 0)
+			return -1;
+		if (own == 0 || own > dflt)
+			return 0;
+	}
+	if (who->user_id > 0)
+		snprintf(bucket, sizeof(bucket), "user:%lld", (long long)who->user_id);
+	else
+		snprintf(bucket, sizeof(bucket), "%s", who->label);
+	return ratelimit_hit(rq, cls, bucket, dflt);
+}
+
 static int rate_limit(struct req *rq, enum rl_class cls)
 {
 	const struct config *cfg = &rq->app->cfg;
-	const char *addr = rq->client_addr ? rq->client_addr : "-";
-	const char *who = rq->who ? rq->who->label : addr;
-	long own = rq->who ? rq->who->rate_limit : -1;
+	char net[80];
 
 	switch (cls) {
 	case RL_GENERAL:
-		return ratelimit_hit(rq, "general", who, own >= 0 ? own : cfg->rate_general);
-	case RL_HEAVY: return ratelimit_hit(rq, "heavy", who, own >= 0 ? own : cfg->rate_heavy);
+		if (rq->who == NULL)
+			return ratelimit_hit(rq, "general", auth_client_net(rq, net, sizeof(net)),
+			                     cfg->rate_general);
+		return principal_limit(rq, "general", cfg->rate_general);
+	case RL_HEAVY:
+		if (rq->who == NULL)
+			return ratelimit_hit(rq, "heavy", auth_client_net(rq, net, sizeof(net)),
+			                     cfg->rate_heavy);
+		return principal_limit(rq, "heavy", cfg->rate_heavy);
 	case RL_AUTH:
 		/* The per-identifier limit needs the body: the handler counts it. */
-		return ratelimit_hit(rq, "auth-address", addr, cfg->rate_auth_address);
+		return ratelimit_hit(rq, "auth-address", auth_client_net(rq, net, sizeof(net)),
+		                     cfg->rate_auth_address);
 	default: return 0;
 	}
 }
@@ -285,9 +321,12 @@ static int dispatch(struct req *rq)
 
 		if (read_body(rq) < 0)
 			return -1;
-		if (rq->body_len == 0)
+		if (rq->body_len == 0 && !(m.route->flags & F_JSON_OPT))
 			return api_error(rq, E_VALIDATION, "a JSON request body is required");
-		if ((m.route->flags & F_FORM) && is_form_type(rq->content_type)) {
+		if (rq->body_len == 0) {
+			if ((rq->json = rq_own_json(rq, json_object_new_object())) == NULL)
+				return api_error(rq, E_INTERNAL, "out of memory");
+		} else if ((m.route->flags & F_FORM) && is_form_type(rq->content_type)) {
 			if (parse_form(rq) < 0)
 				return -1;
 		} else {

@@ -18,8 +18,11 @@ static const char *const roles[] = { "readonly", "developer", "admin", NULL };
 /*
  * POST /api-keys {"name","role?","expires_in_days?","rate_limit_per_minute?",
  * "user_id?","scopes?"} -> 201 with "key", shown this once. The role
- * defaults to the owner's and may never exceed it; user_id (another owner)
- * and rate_limit_per_minute are for admins. Raises 400, 403, 404.
+ * defaults to the owner's and may never exceed it, nor the role of the
+ * credential that asks; user_id (another owner), and a rate limit of 0
+ * (unlimited) or above the general one, are for admins. At most
+ * STRATUS_MAX_KEYS_PER_USER active keys per user. Raises 400, 403, 404,
+ * 409.
  */
 int h_apikeys_create(struct req *rq)
 {
@@ -43,9 +46,14 @@ int h_apikeys_create(struct req *rq)
 	field_int(&f, "user_id", false, 1, INT64_MAX, &owner_id);
 	if (fields_done(&f) < 0)
 		return -1;
-	if ((limit >= 0 || owner_id != who->user_id) && who->role < ROLE_ADMIN)
+	if (owner_id != who->user_id && who->role < ROLE_ADMIN)
+		return api_error(rq, E_FORBIDDEN, "only admins set user_id");
+	/* Anyone may narrow a key; only admins widen one past the general limit. */
+	if ((limit == 0 || limit > app->cfg.rate_general) && who->role < ROLE_ADMIN)
 		return api_error(rq, E_FORBIDDEN,
-		                 "only admins set user_id or rate_limit_per_minute");
+		                 "only admins set rate_limit_per_minute to 0 (unlimited) or above "
+		                 "%ld",
+		                 app->cfg.rate_general);
 	if (owner_id == 0)
 		return api_error(
 		        rq, E_VALIDATION,
@@ -72,8 +80,14 @@ int h_apikeys_create(struct req *rq)
 	snprintf(k.role, sizeof(k.role), "%s", role_name(want));
 	snprintf(k.scopes, sizeof(k.scopes), "%s", scopes ? scopes : "");
 	k.rate_limit = limit;
-	if ((rc = db_apikey_insert(app->db, &k, hash, days)) != DB_OK) {
+	rc = db_apikey_insert(app->db, &k, hash, days, app->cfg.max_keys_per_user);
+	if (rc != DB_OK) {
 		sodium_memzero(key, sizeof(key));
+		if (rc == DB_CONFLICT)
+			return api_error(rq, E_CONFLICT,
+			                 "the owner already has %ld active API keys, the most "
+			                 "allowed (STRATUS_MAX_KEYS_PER_USER): revoke one first",
+			                 app->cfg.max_keys_per_user);
 		return db_failure(rq, rc, "api key");
 	}
 	if ((rc = db_apikey_by_id(app->db, k.id, &k)) != DB_OK) {
@@ -110,7 +124,10 @@ int h_apikeys_list(struct req *rq)
 	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));
 }
 
-/* DELETE /api-keys/{id} : revokes; the owner's or any for an admin. */
+/*
+ * DELETE /api-keys/{id} : revokes; the owner's or any for an admin, never
+ * a key of a higher role than the caller's credential. Raises 403, 404, 409.
+ */
 int h_apikeys_delete(struct req *rq)
 {
 	struct apikey_row k;
@@ -126,6 +143,11 @@ int h_apikeys_delete(struct req *rq)
 		return api_error(rq, E_NOT_FOUND, "no such API key: %lld", (long long)id);
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "api key");
+	/* A credential never ends a stronger one: a read-only key cannot revoke an admin key. */
+	if (role_parse(k.role) > rq->who->role)
+		return api_error(rq, E_FORBIDDEN,
+		                 "a %s credential cannot revoke a key of the %s role",
+		                 role_name(rq->who->role), k.role);
 	if (k.revoked_at[0] != '\0')
 		return api_error(rq, E_CONFLICT, "API key %lld is already revoked", (long long)id);
 	if ((rc = db_apikey_revoke(rq->app->db, id)) != DB_OK && rc != DB_NOT_FOUND)

@@ -22,51 +22,24 @@
 #define BAD_LOGIN "Incorrect username or password"
 
 /*
- * A hash to verify against when the user does not exist, so that a wrong
- * username costs as much as a wrong password. Computed once per process.
- */
-static const char *dummy_hash(void)
-{
-	static char hash[PASSWORD_HASH_MAX];
-
-	if (hash[0] == '\0' && password_hash("stratus-dummy-password-Aa1!", hash) < 0)
-		return NULL;
-	return hash;
-}
-
-/*
- * Checks a username-or-email and password: the per-identifier rate limit,
- * the password (in constant work whether or not the user exists), the
- * account's status, a rehash when the cost went up, the audit record.
- * Returns 0 with *u filled, or -1 after answering (401, 429, 503).
+ * Checks a username-or-email and password (auth_login_check: one spelling
+ * of the identifier, the per-account limit, the password in constant work
+ * whether or not the user exists), then the account's status, a rehash
+ * when the cost went up, the audit record. Returns 0 with *u filled, or -1
+ * after answering (401, 429, 503).
  */
 static int check_login(struct req *rq, const char *ident, const char *password, struct user *u)
 {
 	struct app *app = rq->app;
-	char key[300];
 	enum db_rc rc;
-	size_t i;
+	int r;
 
-	/* The identifier is case-insensitive for the limiter as for login. */
-	for (i = 0; ident[i] && i < 254; i++)
-		key[i] = (char)tolower((unsigned char)ident[i]);
-	snprintf(key + i, sizeof(key) - i, "|%s", rq->client_addr ? rq->client_addr : "-");
-	if (ratelimit_hit(rq, "auth", key, app->cfg.rate_auth) < 0) {
-		audit(rq, "login.rate_limited", ident, ident);
-		return -1;
-	}
-	rc = db_user_by_login(app->db, ident, u);
-	if (rc != DB_OK && rc != DB_NOT_FOUND)
-		return db_failure(rq, rc, "login lookup");
-	if (rc == DB_NOT_FOUND || u->password_hash[0] == '\0') {
-		const char *h = dummy_hash();
-
-		if (h != NULL)
-			password_verify(h, password);
-		audit(rq, "login.failure", ident, ident);
-		return api_error(rq, E_UNAUTHORIZED, BAD_LOGIN);
-	}
-	if (!password_verify(u->password_hash, password)) {
+	if ((r = auth_login_check(rq, ident, password, u, true)) != 0) {
+		if (r < 0) {
+			if (rq->err == E_RATE_LIMITED)
+				audit(rq, "login.rate_limited", ident, ident);
+			return -1;
+		}
 		audit(rq, "login.failure", ident, ident);
 		return api_error(rq, E_UNAUTHORIZED, BAD_LOGIN);
 	}
@@ -104,7 +77,7 @@ static int add_access_token(struct req *rq, struct json_object *o, const struct 
 	util_uuid_v4(jti);
 	tok = token_issue_hs256((const unsigned char *)app->cfg.jwt_secret,
 	                        strlen(app->cfg.jwt_secret), app->cfg.jwt_issuer, sub, u->role,
-	                        (int64_t)time(NULL), ttl, jti);
+	                        (int64_t)time(NULL), ttl, jti, u->session_version);
 	if (tok == NULL)
 		return api_error(rq, E_INTERNAL, "the token could not be issued");
 	json_object_object_add(o, "access_token", json_object_new_string(tok));
@@ -219,7 +192,13 @@ int h_auth_refresh(struct req *rq)
 		db_rollback(app->db);
 		return db_failure(rq, rc, "refresh");
 	}
-	if (r.used || r.revoked) {
+	if (r.revoked && !r.used) {
+		/* Ended by a password, role or status change, or the account's deletion. */
+		db_rollback(app->db);
+		return api_error(rq, E_UNAUTHORIZED,
+		                 "refresh token has been revoked; log in again");
+	}
+	if (r.used) {
 		/* Reuse of a spent token: someone else has a copy. End the family. */
 		rc = db_refresh_revoke_family(app->db, r.family);
 		if (rc != DB_OK || db_commit(app->db) != DB_OK) {
@@ -292,8 +271,8 @@ int h_auth_register(struct req *rq)
 	snprintf(u.name, sizeof(u.name), "%s", name);
 	snprintf(u.type, sizeof(u.type), "human");
 	snprintf(u.role, sizeof(u.role), "readonly");
-	if (password_hash(pass, u.password_hash) < 0)
-		return api_error(rq, E_INTERNAL, "out of memory");
+	if (auth_password_hash(rq, pass, u.password_hash) < 0)
+		return -1;
 	rc = db_user_insert(app->db, &u);
 	sodium_memzero(u.password_hash, sizeof(u.password_hash));
 	if (rc == DB_DUPLICATE)

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 #include <sodium.h>
@@ -26,8 +27,15 @@ static int need_account(struct req *rq)
 	return 0;
 }
 
-static int reply_user(struct req *rq, int status, int64_t id)
+/*
+ * Answers the user `id`. With `sessions_ended`, says so and how many API
+ * keys stay active: they are separate credentials, which a password, role
+ * or status change leaves alone.
+ */
+static int reply_user(struct req *rq, int status, int64_t id, bool sessions_ended)
 {
+	struct json_object *o;
+	int64_t keys = 0;
 	struct user u;
 	enum db_rc rc = db_user_by_id(rq->app->db, id, &u);
 
@@ -35,23 +43,52 @@ static int reply_user(struct req *rq, int status, int64_t id)
 		return api_error(rq, E_NOT_FOUND, "no such user: %lld", (long long)id);
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "user lookup");
-	return api_reply(rq, status, user_to_json(&u));
+	if (sessions_ended && (rc = db_apikey_count_active(rq->app->db, id, &keys)) != DB_OK)
+		return db_failure(rq, rc, "api key count");
+	if ((o = user_to_json(&u)) != NULL && sessions_ended) {
+		json_object_object_add(o, "sessions_revoked", json_object_new_boolean(true));
+		json_object_object_add(o, "active_api_keys", json_object_new_int64(keys));
+	}
+	return api_reply(rq, status, o);
+}
+
+/*
+ * The account and its credentials are managed with the account's password
+ * (`current_password`, checked here) or with a credential of at least the
+ * account's role: a read-only key of an admin cannot change the admin's
+ * email or delete the account on its own. Returns 0, or -1 after 401
+ * (wrong password), 403 or 429.
+ */
+static int need_authority(struct req *rq, const struct user *u, const char *current,
+                          const char *what)
+{
+	bool ok = false;
+
+	if (current != NULL) {
+		if (u->password_hash[0] != '\0' &&
+		    auth_password_verify(rq, u->password_hash, current, &ok) < 0)
+			return -1;
+		if (!ok)
+			return api_error(rq, E_UNAUTHORIZED, "the current password is wrong");
+		return 0;
+	}
+	if (rq->who->role < role_parse(u->role))
+		return api_error(rq, E_FORBIDDEN,
+		                 "%s needs current_password, or a credential of the account's "
+		                 "role (%s); this one is %s",
+		                 what, u->role, role_name(rq->who->role));
+	return 0;
 }
 
 /* Marks an account deleted and ends everything that could act for it. */
 static int delete_account(struct req *rq, int64_t id)
 {
-	struct db *db = rq->app->db;
-	enum db_rc rc;
+	enum db_rc rc = db_user_set_role_status(rq->app->db, id, NULL, "deleted");
 
-	if ((rc = db_begin(db)) != DB_OK)
+	if (rc == DB_CONFLICT)
+		return api_error(rq, E_CONFLICT, "the last active admin cannot be deleted");
+	if (rc != DB_OK)
 		return db_failure(rq, rc, "delete user");
-	if ((rc = db_user_set_role_status(db, id, NULL, "deleted")) != DB_OK ||
-	    (rc = db_apikey_revoke_user(db, id)) != DB_OK ||
-	    (rc = db_refresh_revoke_user(db, id)) != DB_OK || (rc = db_commit(db)) != DB_OK) {
-		db_rollback(db);
-		return db_failure(rq, rc, "delete user");
-	}
 	return 0;
 }
 
@@ -60,13 +97,16 @@ int h_profile_get(struct req *rq)
 {
 	if (need_account(rq) < 0)
 		return -1;
-	return reply_user(rq, 200, rq->who->user_id);
+	return reply_user(rq, 200, rq->who->user_id, false);
 }
 
 /*
  * PUT /users/profile {"name?","email?","password?","current_password?"}:
- * a new password needs the current one and passes the policy. Raises 400,
- * 401 (wrong current password), 409 (email taken).
+ * a new password needs the current one and passes the policy, and ends
+ * every session of the account (access tokens issued before it, refresh
+ * tokens); a new email needs the current password or a credential of the
+ * account's role. Raises 400, 401 (wrong current password), 403, 409
+ * (email taken), 429.
  */
 int h_profile_put(struct req *rq)
 {
@@ -93,12 +133,12 @@ int h_profile_put(struct req *rq)
 		return -1;
 	if ((rc = db_user_by_id(rq->app->db, rq->who->user_id, &u)) != DB_OK)
 		return db_failure(rq, rc, "profile");
-	if (pass != NULL) {
-		if (u.password_hash[0] == '\0' || !password_verify(u.password_hash, current))
-			return api_error(rq, E_UNAUTHORIZED, "the current password is wrong");
-		if (password_hash(pass, hash) < 0)
-			return api_error(rq, E_INTERNAL, "out of memory");
-	}
+	if ((pass != NULL || current != NULL ||
+	     (email != NULL && strcasecmp(email, u.email) != 0)) &&
+	    need_authority(rq, &u, current, "changing the email") < 0)
+		return -1;
+	if (pass != NULL && auth_password_hash(rq, pass, hash) < 0)
+		return -1;
 	rc = db_user_update_profile(rq->app->db, u.id, name ? name : u.name,
 	                            email ? email : u.email, hash[0] ? hash : NULL);
 	sodium_memzero(hash, sizeof(hash));
@@ -108,13 +148,30 @@ int h_profile_put(struct req *rq)
 		return db_failure(rq, rc, "profile update");
 	if (pass != NULL)
 		audit(rq, "user.password_changed", u.username, NULL);
-	return reply_user(rq, 200, u.id);
+	return reply_user(rq, 200, u.id, pass != NULL);
 }
 
-/* DELETE /users/profile : deletes the caller's account, keys and sessions. */
+/*
+ * DELETE /users/profile [{"current_password"}] : deletes the caller's
+ * account, keys and sessions; needs the password or a credential of the
+ * account's role. Raises 401, 403, 409 (the last active admin), 429.
+ */
 int h_profile_delete(struct req *rq)
 {
-	if (need_account(rq) < 0 || delete_account(rq, rq->who->user_id) < 0)
+	struct fields f = { rq, NULL };
+	const char *current;
+	struct user u;
+	enum db_rc rc;
+
+	if (need_account(rq) < 0)
+		return -1;
+	current = field_str(&f, "current_password", false, 1, PASSWORD_MAX_LEN);
+	if (fields_done(&f) < 0)
+		return -1;
+	if ((rc = db_user_by_id(rq->app->db, rq->who->user_id, &u)) != DB_OK)
+		return db_failure(rq, rc, "profile");
+	if (need_authority(rq, &u, current, "deleting the account") < 0 ||
+	    delete_account(rq, u.id) < 0)
 		return -1;
 	audit(rq, "user.deleted", rq->who->label, NULL);
 	rq->status = 204;
@@ -178,8 +235,8 @@ int h_users_create(struct req *rq)
 	snprintf(u.name, sizeof(u.name), "%s", name);
 	snprintf(u.type, sizeof(u.type), "%s", type ? type : "human");
 	snprintf(u.role, sizeof(u.role), "%s", role ? role : "readonly");
-	if (pass != NULL && password_hash(pass, u.password_hash) < 0)
-		return api_error(rq, E_INTERNAL, "out of memory");
+	if (pass != NULL && auth_password_hash(rq, pass, u.password_hash) < 0)
+		return -1;
 	rc = db_user_insert(rq->app->db, &u);
 	sodium_memzero(u.password_hash, sizeof(u.password_hash));
 	if (rc == DB_DUPLICATE)
@@ -188,7 +245,7 @@ int h_users_create(struct req *rq)
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "create user");
 	audit(rq, "user.created", u.username, NULL);
-	return reply_user(rq, 201, u.id);
+	return reply_user(rq, 201, u.id, false);
 }
 
 /* GET /users/{id} (admin). */
@@ -198,7 +255,7 @@ int h_users_get(struct req *rq)
 
 	if (param_id(rq, "id", &id) < 0)
 		return -1;
-	return reply_user(rq, 200, id);
+	return reply_user(rq, 200, id, false);
 }
 
 /*
@@ -230,7 +287,11 @@ int h_users_patch(struct req *rq)
 		return api_error(rq, E_CONFLICT, "admins cannot change their own role or status");
 	if (strcmp(u.status, "deleted") == 0)
 		return api_error(rq, E_CONFLICT, "this user is deleted");
-	if ((rc = db_user_set_role_status(rq->app->db, id, role, status)) != DB_OK)
+	rc = db_user_set_role_status(rq->app->db, id, role, status);
+	if (rc == DB_CONFLICT)
+		return api_error(rq, E_CONFLICT,
+		                 "the last active admin cannot be demoted, blocked or deactivated");
+	if (rc != DB_OK)
 		return db_failure(rq, rc, "user update");
 	if (role != NULL && strcmp(role, u.role) != 0)
 		audit(rq, "user.role_changed",
@@ -242,7 +303,10 @@ int h_users_patch(struct req *rq)
 		                : strcmp(status, "blocked") == 0 ? "blocked"
 		                                                 : "deactivated"),
 		      u.username, NULL);
-	return reply_user(rq, 200, id);
+	/* A role or status change ends the user's sessions (db_user_set_role_status). */
+	return reply_user(rq, 200, id,
+	                  (role != NULL && strcmp(role, u.role) != 0) ||
+	                          (status != NULL && strcmp(status, u.status) != 0));
 }
 
 /* DELETE /users/{id} (admin): marks deleted, revokes keys and sessions. */

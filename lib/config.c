@@ -518,6 +518,16 @@ static int load_identity(struct config *c, char *err, size_t errlen)
 	if (get_long("STRATUS_PWHASH_MEMLIMIT", 0, 0, 4L * 1024 * 1024 * 1024, &n, err, errlen) < 0)
 		return -1;
 	c->pwhash_mem = (size_t)n;
+	/* Argon2id takes a core for its whole run: by default half the host's. */
+	n = sysconf(_SC_NPROCESSORS_ONLN) / 2;
+	if (get_long("STRATUS_PWHASH_CONCURRENCY",
+	             n < 1    ? 1
+	             : n > 64 ? 64
+	                      : n,
+	             1, 64, &c->pwhash_concurrency, err, errlen) < 0 ||
+	    get_long("STRATUS_MAX_KEYS_PER_USER", 20, 1, 10000, &c->max_keys_per_user, err,
+	             errlen) < 0)
+		return -1;
 	return 0;
 }
 
@@ -707,7 +717,7 @@ void config_shm_path(const struct config *c, char *buf, size_t len)
 	         u->socket ? u->socket : "");
 	crypto_generichash(h, sizeof(h), (const unsigned char *)id, strlen(id), NULL, 0);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	snprintf(buf, len, "/dev/shm/stratus-%s.3", hex);
+	snprintf(buf, len, "/dev/shm/stratus-%s.4", hex);
 }
 
 void config_free(struct config *c)

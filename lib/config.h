@@ -71,6 +71,8 @@ struct config {
 	long refresh_ttl_days;         /* STRATUS_REFRESH_TTL_DAYS */
 	unsigned long long pwhash_ops; /* STRATUS_PWHASH_OPSLIMIT, 0: interactive */
 	size_t pwhash_mem;             /* STRATUS_PWHASH_MEMLIMIT, 0: interactive */
+	long pwhash_concurrency;       /* STRATUS_PWHASH_CONCURRENCY: Argon2id runs per host */
+	long max_keys_per_user;        /* STRATUS_MAX_KEYS_PER_USER: active keys per user */
 
 	/* builds */
 	long build_stale_minutes; /* STRATUS_BUILD_STALE_MINUTES */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 
 #include "lib/shmcount.h"
 
-#define MAGIC 0x53544333u /* "STC3": change it, and the file name, with the layout */
+#define MAGIC 0x53544334u /* "STC4": change it, and the file name, with the layout */
 #define PROBE 32          /* slots a key may use, from its hash on */
 
 struct slot {
@@ -23,13 +24,21 @@ struct slot {
 	int64_t hits;
 };
 
+/* A unit of bounded work in progress (shmcount_work_take). */
+struct worker {
+	int32_t pid; /* 0: free */
+	int32_t pad;
+	int64_t since; /* unix seconds */
+};
+
 struct table {
 	uint32_t magic; /* written last by the initialiser */
 	uint32_t slots;
 	uint64_t epoch;       /* shmcount_epoch: atomic, outside the lock */
 	pthread_mutex_t lock; /* process-shared, robust */
 	struct slot slot[SHMCOUNT_SLOTS];
-	uint64_t changes[SHMCOUNT_CHANGES]; /* shmcount_changes: atomic, outside the lock */
+	uint64_t changes[SHMCOUNT_CHANGES];   /* shmcount_changes: atomic, outside the lock */
+	struct worker work[SHMCOUNT_WORKERS]; /* under the lock */
 };
 
 struct shmcount {
@@ -192,4 +201,54 @@ int64_t shmcount_peek(struct shmcount *c, const unsigned char key[16], int64_t w
 		n = s->hits;
 	pthread_mutex_unlock(&c->t->lock);
 	return n;
+}
+
+/*
+ * A holder that died (or a pid reused after SHMCOUNT_WORK_STALE seconds)
+ * no longer holds its place: a crashed responder cannot shrink the bound
+ * for good.
+ */
+static bool holder_alive(const struct worker *w, int64_t now)
+{
+	if (w->pid == 0 || now - w->since > SHMCOUNT_WORK_STALE)
+		return false;
+	return kill((pid_t)w->pid, 0) == 0 || errno == EPERM;
+}
+
+int shmcount_work_take(struct shmcount *c, unsigned limit, int64_t now)
+{
+	unsigned busy = 0;
+	int free_at = -1;
+
+	if (limit > SHMCOUNT_WORKERS)
+		limit = SHMCOUNT_WORKERS;
+	if (lock(c->t) != 0)
+		return -1;
+	for (int i = 0; i < SHMCOUNT_WORKERS; i++) {
+		struct worker *w = &c->t->work[i];
+
+		if (w->pid != 0 && !holder_alive(w, now))
+			memset(w, 0, sizeof(*w));
+		if (w->pid != 0)
+			busy++;
+		else if (free_at < 0)
+			free_at = i;
+	}
+	if (busy >= limit || free_at < 0) {
+		free_at = -1;
+	} else {
+		c->t->work[free_at].pid = (int32_t)getpid();
+		c->t->work[free_at].since = now;
+	}
+	pthread_mutex_unlock(&c->t->lock);
+	return free_at;
+}
+
+void shmcount_work_give(struct shmcount *c, int place)
+{
+	if (place < 0 || place >= SHMCOUNT_WORKERS || lock(c->t) != 0)
+		return;
+	if (c->t->work[place].pid == (int32_t)getpid())
+		memset(&c->t->work[place], 0, sizeof(c->t->work[place]));
+	pthread_mutex_unlock(&c->t->lock);
 }

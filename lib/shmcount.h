@@ -20,8 +20,10 @@
  */
 struct shmcount;
 
-#define SHMCOUNT_SLOTS   16384 /* 512 KiB; a slot per (key, window) alive at once */
-#define SHMCOUNT_CHANGES 32768 /* 256 KiB; change counters, keys hashed onto them */
+#define SHMCOUNT_SLOTS      16384 /* 512 KiB; a slot per (key, window) alive at once */
+#define SHMCOUNT_CHANGES    32768 /* 256 KiB; change counters, keys hashed onto them */
+#define SHMCOUNT_WORKERS    64    /* the largest bound of shmcount_work_take */
+#define SHMCOUNT_WORK_STALE 120   /* seconds after which a place is taken back */
 
 /*
  * Maps the table at `path`; with `create`, creates and initialises it when
@@ -57,5 +59,16 @@ void shmcount_epoch_bump(struct shmcount *c);
  */
 uint64_t shmcount_changes(struct shmcount *c, uint64_t hash);
 void shmcount_changes_bump(struct shmcount *c, uint64_t hash);
+
+/*
+ * A host-wide bound on expensive work (password hashing): takes one of at
+ * most `limit` places for this process and returns it (>= 0), or -1 when
+ * `limit` places are held (or the lock failed): the caller refuses the
+ * work at once rather than queueing. Places of processes that died, or
+ * held over SHMCOUNT_WORK_STALE seconds, are taken back. `now` is unix
+ * seconds. Give the place back with shmcount_work_give.
+ */
+int shmcount_work_take(struct shmcount *c, unsigned limit, int64_t now);
+void shmcount_work_give(struct shmcount *c, int place);
 
 #endif

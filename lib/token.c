@@ -385,14 +385,14 @@ static enum token_rc check_audience(struct json_object *c, const struct token_oi
 
 char *token_issue_hs256(const unsigned char *secret, size_t secretlen, const char *issuer,
                         const char *sub, const char *role, int64_t now, int64_t ttl_s,
-                        const char *jti)
+                        const char *jti, int64_t sv)
 {
 	jwt_t *j = NULL;
 	char *out = NULL;
 
 	if (secret == NULL || secretlen < HS256_MIN_SECRET || secretlen > INT_MAX ||
 	    issuer == NULL || sub == NULL || *sub == '\0' || role == NULL || jti == NULL ||
-	    now < 0 || ttl_s <= 0 || now > (int64_t)LONG_MAX - ttl_s)
+	    now < 0 || ttl_s <= 0 || now > (int64_t)LONG_MAX - ttl_s || sv < 0 || sv > LONG_MAX)
 		return NULL;
 	if (jwt_new(&j) != 0)
 		return NULL;
@@ -400,7 +400,8 @@ char *token_issue_hs256(const unsigned char *secret, size_t secretlen, const cha
 	    jwt_add_grant(j, "iss", issuer) == 0 && jwt_add_grant(j, "sub", sub) == 0 &&
 	    jwt_add_grant(j, "role", role) == 0 && jwt_add_grant(j, "jti", jti) == 0 &&
 	    jwt_add_grant_int(j, "iat", (long)now) == 0 &&
-	    jwt_add_grant_int(j, "exp", (long)(now + ttl_s)) == 0)
+	    jwt_add_grant_int(j, "exp", (long)(now + ttl_s)) == 0 &&
+	    jwt_add_grant_int(j, "sv", (long)sv) == 0)
 		out = jwt_encode_str(j);
 	jwt_free(j); /* scrubs its copy of the secret */
 	return out;

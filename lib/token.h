@@ -51,14 +51,15 @@ enum token_rc token_peek_header(const char *jwt, char *alg, size_t alglen, char 
                                 size_t kidlen);
 
 /*
- * Issues an HS256 access token: {"sub","role","iat","exp","jti","iss"}, with
- * iat = now and exp = now + ttl_s. `jti` comes from the caller (e.g. a
- * UUID). Returns a malloc'd string the caller frees, or NULL (out of memory,
- * secret under 32 bytes, empty sub, ttl_s <= 0, or a NULL argument).
+ * Issues an HS256 access token: {"sub","role","iat","exp","jti","iss","sv"},
+ * with iat = now and exp = now + ttl_s. `jti` comes from the caller (e.g. a
+ * UUID); `sv` is the user's session version (>= 0), which the verifier
+ * compares with the user's current one. Returns a malloc'd string the caller frees, or NULL (out of
+ * memory, secret under 32 bytes, empty sub, ttl_s <= 0, or a NULL argument).
  */
 char *token_issue_hs256(const unsigned char *secret, size_t secretlen, const char *issuer,
                         const char *sub, const char *role, int64_t now, int64_t ttl_s,
-                        const char *jti);
+                        const char *jti, int64_t sv);
 
 /*
  * Verifies a Stratus access token: the header's alg must be exactly HS256

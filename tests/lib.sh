@@ -161,6 +161,15 @@ expect_error() {
 		and (.timestamp | test(\"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$\"))"
 }
 
+# wait_window SECONDS: makes sure SECONDS are left in the current rate-limit
+# window (fixed windows of STRATUS_RATE_WINDOW seconds, aligned to the epoch).
+wait_window() {
+	local w=${STRATUS_RATE_WINDOW:-60} now left
+	now=$(date +%s)
+	left=$((w - now % w))
+	if [ "$left" -lt "$1" ]; then sleep "$left.2"; fi
+}
+
 # put NAME VALUE / get NAME: values that later tests need (test bodies run
 # in subshells, so variables set in them are lost).
 put() { printf '%s' "$2" >"$TEST_TMP/v.$1"; }

@@ -40,6 +40,9 @@ static void usage(FILE *f)
 	        "  apikey list [--user EMAIL]       list keys (id, prefix, name, owner, role,\n"
 	        "                                   state, expiry); never the secrets\n"
 	        "  apikey revoke ID                 revoke a key\n"
+	        "  seed-dev                         load sample users, keys and builds\n"
+	        "                                   (ENVIRONMENT=development only)\n"
+	        "  help, --help                     this text; `stratusctl COMMAND --help` too\n"
 	        "\n"
 	        "Configuration comes from the environment or the KEY=value file named by\n"
 	        "STRATUS_CONFIG (DATABASE_URL, ENVIRONMENT, LOG_LEVEL, ...).\n");
@@ -258,7 +261,9 @@ static int cmd_user(int argc, char **argv)
 			ret = 0;
 		} else {
 			fprintf(stderr, "stratusctl: %s\n",
-			        rc == DB_NOT_FOUND ? "no such user" : db_last_error(db));
+			        rc == DB_NOT_FOUND  ? "no such user"
+			        : rc == DB_CONFLICT ? "the last active admin cannot be demoted"
+			                            : db_last_error(db));
 		}
 		close_db(db, &cfg);
 		return ret;
@@ -375,7 +380,8 @@ static int cmd_apikey(int argc, char **argv)
 		snprintf(k.display_prefix, sizeof(k.display_prefix), "%.*s", APIKEY_DISPLAY_LEN,
 		         key);
 		snprintf(k.role, sizeof(k.role), "%s", role);
-		if ((rc = db_apikey_insert(db, &k, hash, days)) == DB_OK) {
+		/* The operator's tool: no per-user cap on keys (the API has one). */
+		if ((rc = db_apikey_insert(db, &k, hash, days, 0)) == DB_OK) {
 			db_audit_add(db, "stratusctl", "apikey.created", k.display_prefix, NULL,
 			             NULL);
 			printf("%s\n", key); /* only the key: scripts capture it */
@@ -480,7 +486,7 @@ static int seed_key(struct db *db, const struct config *cfg, const struct user *
 	snprintf(k.name, sizeof(k.name), "%s", name);
 	snprintf(k.display_prefix, sizeof(k.display_prefix), "%.*s", APIKEY_DISPLAY_LEN, key);
 	snprintf(k.role, sizeof(k.role), "%s", u->role);
-	if (db_apikey_insert(db, &k, hash, 0) != DB_OK)
+	if (db_apikey_insert(db, &k, hash, 0, 0) != DB_OK)
 		return -1;
 	printf("key %s (%s) %s\n", name, u->role, key);
 	sodium_memzero(key, sizeof(key));
@@ -558,12 +564,16 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* --help anywhere (stratusctl migrate --help) asks for this text, never an action. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 ||
+		    (i == 1 && strcmp(argv[i], "help") == 0)) {
+			usage(stdout);
+			return 0;
+		}
+	}
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("stratusctl %s\n", PACKAGE_VERSION);
-		return 0;
-	}
-	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
 		return 0;
 	}
 	if (sodium_init() < 0) {

@@ -134,13 +134,6 @@ oidc_token() { # KEY.pem KID SUB [JQ-FILTER]
 	printf '%s' "$t"
 }
 
-# wait_window SECONDS: makes sure SECONDS are left in the current rate window.
-wait_window() {
-	local now left
-	now=$(date +%s)
-	left=$((WINDOW - now % WINDOW))
-	if [ "$left" -lt "$1" ]; then sleep "$left.2"; fi
-}
 # wait_reset: sleeps until X-RateLimit-Reset of the last response has passed,
 # failing if that is more than 12 seconds away.
 wait_reset() {
@@ -334,8 +327,10 @@ test_expect_success 'the identity cache: a demotion or deactivation through the 
 	k=$(mkkey demo-key demo) && t=$(token_for "$(lname demo)" "$PW_DEMO") &&
 	all_status 24 200 "$(key "$k")" /audit && all_status 24 200 "$(bearer "$t")" /audit &&
 	jreq PATCH "/users/$demo_id" "{\"role\":\"readonly\"}" -H "$ADM" && expect_status 200 &&
-	all_status 24 403 "$(key "$k")" /audit && all_status 24 403 "$(bearer "$t")" /audit &&
-	all_status 24 200 "$(key "$k")" && all_status 24 200 "$(bearer "$t")" &&
+	all_status 24 403 "$(key "$k")" /audit && all_status 24 401 "$(bearer "$t")" /audit &&
+	all_status 24 200 "$(key "$k")" && all_status 24 401 "$(bearer "$t")" &&
+	t=$(token_for "$(lname demo)" "$PW_DEMO") && all_status 24 200 "$(bearer "$t")" &&
+	all_status 24 403 "$(bearer "$t")" /audit &&
 	jreq PATCH "/users/$demo_id" "{\"status\":\"inactive\"}" -H "$ADM" && expect_status 200 &&
 	all_status 24 401 "$(key "$k")" && all_status 24 401 "$(bearer "$t")"
 '
@@ -621,8 +616,8 @@ test_expect_success 'a key at or below the caller'"'"'s role is allowed; the def
 	secret api-key "$(jq -r .key "$BODY")" "$LAST_RESPONSE" && json_is .role readonly
 '
 
-test_expect_success 'only admins set rate_limit_per_minute or user_id on a key (403)' '
-	jreq POST /api-keys "$(jobj name fast rate_limit_per_minute json:1000)" -H "$DEV" && expect_403 &&
+test_expect_success 'only admins set user_id, or an unlimited rate_limit_per_minute, on a key (403)' '
+	jreq POST /api-keys "$(jobj name fast rate_limit_per_minute json:0)" -H "$DEV" && expect_403 &&
 	jreq POST /api-keys "$(jobj name theirs user_id "json:$RO_ID")" -H "$DEV" && expect_403
 '
 
@@ -635,11 +630,13 @@ mkuser prom readonly "$PW_PROM"
 PROM_ID=$(uid prom)
 TOK_PROM=$(token_for "$(lname prom)" "$PW_PROM")
 
-test_expect_success 'a role change applies at once to existing tokens' '
+test_expect_success 'a role change applies at once: existing tokens end, a new login has the new role' '
 	http GET /users -H "$(bearer "$TOK_PROM")" && expect_403 &&
 	jreq PATCH "/users/$PROM_ID" "{\"role\":\"admin\"}" -H "$ADM" -H "X-Request-ID: promote-$RUN" &&
 	expect_status 200 && json_is .role admin &&
-	http GET /users -H "$(bearer "$TOK_PROM")" && expect_status 200
+	http GET /users -H "$(bearer "$TOK_PROM")" && expect_401 "session has ended" &&
+	t=$(token_for "$(lname prom)" "$PW_PROM") && put tok-prom "$t" &&
+	http GET /users -H "$(bearer "$t")" && expect_status 200
 '
 
 test_expect_success 'a demoted owner'"'"'s admin key is capped at the owner'"'"'s new role' '
@@ -650,7 +647,8 @@ test_expect_success 'a demoted owner'"'"'s admin key is capped at the owner'"'"'
 	jreq PATCH "/users/$PROM_ID" "{\"role\":\"readonly\"}" -H "$ADM" && expect_status 200 &&
 	http GET /users -H "$(key "$k")" && expect_403 &&
 	http GET /auth/me -H "$(key "$k")" && json_is .role readonly &&
-	http GET /users -H "$(bearer "$TOK_PROM")" && expect_403
+	http GET /users -H "$(bearer "$(get tok-prom)")" && expect_401 &&
+	http GET /users -H "$(bearer "$(token_for "$(lname prom)" "$PW_PROM")")" && expect_403
 '
 
 # ------------------------------------------------------------------ blocked users
@@ -661,9 +659,9 @@ BLK_ID=$(uid blk)
 BLK_KEY=$(mkkey blk-key blk)
 TOK_BLK=$(token_for "$(lname blk)" "$PW_BLK")
 
-blk_all() { # blk_all STATUS: key, token and Basic each give STATUS
+blk_all() { # blk_all STATUS [TOKEN]: key, token and Basic each give STATUS
 	http GET /auth/me -H "$(key "$BLK_KEY")" && expect_status "$1" &&
-		http GET /auth/me -H "$(bearer "$TOK_BLK")" && expect_status "$1" &&
+		http GET /auth/me -H "$(bearer "${2:-$TOK_BLK}")" && expect_status "$1" &&
 		http GET /auth/me -H "$(basic "$(lname blk)" "$PW_BLK")" && expect_status "$1"
 }
 
@@ -693,16 +691,19 @@ test_expect_success 'GET /users?status=blocked lists the blocked user' '
 	expect_json "any(.items[]; .id == $BLK_ID)"
 '
 
-test_expect_success 'reactivation restores key, token and Basic' '
+test_expect_success 'reactivation restores the key and Basic; tokens issued before the block stay ended' '
 	jreq PATCH "/users/$BLK_ID" "{\"status\":\"active\"}" -H "$ADM" && expect_status 200 &&
-	json_is .status active && blk_all 200
+	json_is .status active &&
+	http GET /auth/me -H "$(bearer "$TOK_BLK")" && expect_401 "session has ended" &&
+	t=$(token_for "$(lname blk)" "$PW_BLK") && put tok-blk "$t" && blk_all 200 "$t"
 '
 
 test_expect_success 'an inactive user is refused the same way' '
+	t=$(get tok-blk) &&
 	jreq PATCH "/users/$BLK_ID" "{\"status\":\"inactive\"}" -H "$ADM" && expect_status 200 &&
-	blk_all 401 &&
+	blk_all 401 "$t" &&
 	jreq PATCH "/users/$BLK_ID" "{\"status\":\"active\"}" -H "$ADM" && expect_status 200 &&
-	blk_all 200
+	t=$(token_for "$(lname blk)" "$PW_BLK") && blk_all 200 "$t"
 '
 
 # ------------------------------------------------------------------ users (admin)
@@ -854,18 +855,147 @@ test_expect_success 'a password change needs the right current password' '
 
 test_expect_success 'after a password change the old one fails and the new one works' '
 	jreq PUT /users/profile "$(jobj password "$PW_PROF2" current_password "$PW_PROF")" -H "$(bearer "$TOK_PROF")" &&
-	expect_status 200 &&
+	expect_status 200 && json_num .sessions_revoked true && json_num .active_api_keys 1 &&
 	jreq POST /token "$(jobj username "$(lname prof)" password "$PW_PROF")" && expect_401 "Incorrect username or password" &&
 	http GET /auth/me -H "$(basic "$(lname prof)" "$PW_PROF2")" && expect_status 200
 '
 
+test_expect_success 'a password change ends every session: older access and refresh tokens are refused, API keys stay' '
+	http GET /auth/me -H "$(bearer "$TOK_PROF")" && expect_401 "session has ended" &&
+	jreq POST /auth/token "$(jobj refresh_token "$REF_PROF")" && expect_401 "revoked" &&
+	http GET /auth/me -H "$(key "$PROF_KEY")" && expect_status 200 && json_num .id "$PROF_ID" &&
+	t=$(token_for "$(lname prof)" "$PW_PROF2") && put tok-prof2 "$t" &&
+	http GET /auth/me -H "$(bearer "$t")" && expect_status 200
+'
+
 test_expect_success 'DELETE /users/profile (204) ends the account'"'"'s keys, tokens, refresh tokens and Basic' '
-	http DELETE /users/profile -H "$(bearer "$TOK_PROF")" && expect_status 204 &&
+	t=$(get tok-prof2) &&
+	http DELETE /users/profile -H "$(bearer "$t")" && expect_status 204 &&
 	http GET /auth/me -H "$(key "$PROF_KEY")" && expect_401 &&
+	http GET /auth/me -H "$(bearer "$t")" && expect_401 &&
 	http GET /auth/me -H "$(bearer "$TOK_PROF")" && expect_401 &&
 	http GET /auth/me -H "$(basic "$(lname prof)" "$PW_PROF2")" && expect_401 &&
 	jreq POST /auth/token "$(jobj refresh_token "$REF_PROF")" && expect_401 &&
 	http GET "/users/$PROF_ID" -H "$ADM" && json_is .status deleted
+'
+
+# ------------------------------------------------------------------ sessions end with a change
+
+PW_SV=$(newpw)
+mkuser sv readonly "$PW_SV"
+SV_ID=$(uid sv)
+
+test_expect_success 'an admin'"'"'s role change ends the user'"'"'s sessions; the answer says so and counts the keys' '
+	t=$(token_for "$(lname sv)" "$PW_SV") &&
+	jreq POST /auth/login "$(jobj identifier "$(lname sv)" password "$PW_SV")" && r=$(jq -r .refresh_token "$BODY") &&
+	secret refresh-token "$r" "$LAST_RESPONSE" &&
+	http GET /auth/me -H "$(bearer "$t")" && expect_status 200 &&
+	jreq PATCH "/users/$SV_ID" "$(jobj role developer)" -H "$ADM" && expect_status 200 &&
+	json_num .sessions_revoked true && json_num .active_api_keys 0 &&
+	http GET /auth/me -H "$(bearer "$t")" && expect_401 "session has ended" &&
+	jreq POST /auth/token "$(jobj refresh_token "$r")" && expect_401 &&
+	t2=$(token_for "$(lname sv)" "$PW_SV") &&
+	http GET /auth/me -H "$(bearer "$t2")" && expect_status 200 && json_is .role developer &&
+	put tok-sv "$t2"
+'
+
+test_expect_success 'a block ends the sessions for good: the token stays refused after reactivation' '
+	t=$(get tok-sv) &&
+	jreq PATCH "/users/$SV_ID" "$(jobj status blocked)" -H "$ADM" && expect_status 200 &&
+	json_num .sessions_revoked true &&
+	jreq PATCH "/users/$SV_ID" "$(jobj status active)" -H "$ADM" && expect_status 200 &&
+	http GET /auth/me -H "$(bearer "$t")" && expect_401 "session has ended" &&
+	jreq PATCH "/users/$SV_ID" "$(jobj status active)" -H "$ADM" && expect_status 200 &&
+	json_num ".sessions_revoked // false" false &&
+	t3=$(token_for "$(lname sv)" "$PW_SV") &&
+	http GET /auth/me -H "$(bearer "$t3")" && expect_status 200
+'
+
+# ------------------------------------------------------------------ what a weak credential may not do
+
+PW_BOSS=$(newpw)
+mkuser boss admin "$PW_BOSS"
+BOSS_ID=$(uid boss)
+BOSS_RO=$(mkkey boss-ro boss --role readonly)
+BOSS_AK=$(mkkey boss-admin boss)
+BOSS_AK_ID=$(stack_sql -N stratus -e "SELECT id FROM api_keys WHERE user_id = $BOSS_ID AND name = 'boss-admin'")
+
+test_expect_success 'a read-only key of an admin cannot delete the account, nor change its email, without current_password' '
+	http DELETE /users/profile -H "$(key "$BOSS_RO")" && expect_403 &&
+	msg_has "current_password" &&
+	jreq DELETE /users/profile "$(jobj current_password "wrong-$PW_BOSS")" -H "$(key "$BOSS_RO")" && expect_401 &&
+	jreq PUT /users/profile "$(jobj email "$(email boss2)")" -H "$(key "$BOSS_RO")" && expect_403 &&
+	jreq PUT /users/profile "$(jobj name "Boss by key")" -H "$(key "$BOSS_RO")" && expect_status 200 &&
+	http GET /auth/me -H "$(key "$BOSS_AK")" && expect_status 200 && json_is .email "$(email boss)" &&
+	json_is .status active
+'
+
+test_expect_success 'with the account'"'"'s password the same key may change the email' '
+	jreq PUT /users/profile "$(jobj email "$(email boss2)" current_password "$PW_BOSS")" -H "$(key "$BOSS_RO")" &&
+	expect_status 200 && json_is .email "$(email boss2)" &&
+	jreq PUT /users/profile "$(jobj email "$(email boss)" current_password "$PW_BOSS")" -H "$(key "$BOSS_AK")" &&
+	expect_status 200 && json_is .email "$(email boss)"
+'
+
+test_expect_success 'a key never revokes a key of a higher role than its own, nor creates one' '
+	http DELETE "/api-keys/$BOSS_AK_ID" -H "$(key "$BOSS_RO")" && expect_403 &&
+	msg_has "cannot revoke a key of the admin role" &&
+	http GET /auth/me -H "$(key "$BOSS_AK")" && expect_status 200 &&
+	jreq POST /api-keys "$(jobj name up role admin)" -H "$(key "$BOSS_RO")" && expect_403 &&
+	jreq POST /api-keys "$(jobj name side role readonly)" -H "$(key "$BOSS_RO")" && expect_status 201 &&
+	k=$(jq -r .key "$BODY") && id=$(jq -r .id "$BODY") && secret api-key "$k" "$LAST_RESPONSE" &&
+	http DELETE "/api-keys/$id" -H "$(key "$BOSS_RO")" && expect_status 204
+'
+
+test_expect_success 'a credential of the account'"'"'s role deletes it without a password' '
+	PW_C=$(newpw) && mkuser casual readonly "$PW_C" && k=$(mkkey casual-key casual) &&
+	http DELETE /users/profile -H "$(key "$k")" && expect_status 204 &&
+	http GET "/users/$(uid casual)" -H "$ADM" && json_is .status deleted
+'
+
+# other_admins: the ids of the active admins but LAST, one per line.
+other_admins() {
+	stack_sql -N stratus -e "SELECT id FROM users WHERE role = 'admin' AND status = 'active' AND id <> $1"
+}
+
+PW_LAST=$(newpw) PW_DUO=$(newpw)
+mkuser last admin "$PW_LAST"
+mkuser duo admin "$PW_DUO"
+LAST_ID=$(uid last) DUO_ID=$(uid duo)
+
+# These tests make one admin the last active one for a moment (the others
+# inactive by SQL) and always give the others back, whatever happened.
+test_expect_success 'the last active admin cannot be deleted, demoted or blocked (409)' '
+	other_admins "$LAST_ID" >"$TEST_TMP/admins" && test -s "$TEST_TMP/admins" &&
+	t=$(token_for "$(lname last)" "$PW_LAST") &&
+	ids=$(paste -sd, "$TEST_TMP/admins") && set +e &&
+	stack_sql stratus -e "UPDATE users SET status = '"'"'inactive'"'"' WHERE id IN ($ids)" && sleep "$CACHE_S" &&
+	http DELETE /users/profile -H "$(bearer "$t")" && expect_error 409 Conflict CONFLICT &&
+	msg_has "last active admin" &&
+	! "$STRATUSCTL" user set-role --email "$(email last)" --role developer 2>"$TEST_TMP/err" &&
+	grep -q "the last active admin cannot be demoted" "$TEST_TMP/err" &&
+	test "$(stack_sql -N stratus -e "SELECT CONCAT(role, status) FROM users WHERE id = $LAST_ID")" = adminactive
+	rc=$?
+	stack_sql stratus -e "UPDATE users SET status = '"'"'active'"'"' WHERE id IN ($(paste -sd, "$TEST_TMP/admins"))"
+	sleep "$CACHE_S"
+	exit $rc
+'
+
+test_expect_success 'two admins demoting each other at once: one of them stays admin' '
+	grep -v "^$DUO_ID$" "$TEST_TMP/admins" >"$TEST_TMP/others" &&
+	ids=$(paste -sd, "$TEST_TMP/others") &&
+	tl=$(token_for "$(lname last)" "$PW_LAST") && td=$(token_for "$(lname duo)" "$PW_DUO") && set +e &&
+	stack_sql stratus -e "UPDATE users SET status = '"'"'inactive'"'"' WHERE id IN ($ids)" && sleep "$CACHE_S" &&
+	{ curl -s -o /dev/null -w "%{http_code}\n" -X PATCH -H "Authorization: Bearer $tl" -H "Content-Type: application/json" \
+		--data "{\"role\":\"developer\"}" "$BASE_URL/users/$DUO_ID" >"$TEST_TMP/d1" &
+	  curl -s -o /dev/null -w "%{http_code}\n" -X PATCH -H "Authorization: Bearer $td" -H "Content-Type: application/json" \
+		--data "{\"role\":\"developer\"}" "$BASE_URL/users/$LAST_ID" >"$TEST_TMP/d2"; wait; } &&
+	n=$(stack_sql -N stratus -e "SELECT COUNT(*) FROM users WHERE id IN ($LAST_ID, $DUO_ID) AND role = '"'"'admin'"'"' AND status = '"'"'active'"'"'") &&
+	echo "answers $(cat "$TEST_TMP/d1") $(cat "$TEST_TMP/d2"); admins left of the two: $n"
+	rc=$?
+	stack_sql stratus -e "UPDATE users SET status = '"'"'active'"'"' WHERE id IN ($ids)"
+	sleep "$CACHE_S"
+	[ "$rc" = 0 ] && [ "$n" -ge 1 ]
 '
 
 # ------------------------------------------------------------------ refresh tokens

@@ -205,7 +205,7 @@ static const char *claim_str(struct json_object *c, const char *name)
 START_TEST(hs256_round_trip)
 {
 	char *tok = token_issue_hs256(secret, SECRET_LEN, ISSUER, "user-1", "admin", NOW, 900,
-	                              "jti-42");
+	                              "jti-42", 7);
 	struct json_object *c, *v;
 	char alg[16], kid[64];
 
@@ -222,6 +222,8 @@ START_TEST(hs256_round_trip)
 	ck_assert_int_eq(json_object_get_int64(v), NOW);
 	ck_assert(json_object_object_get_ex(c, "exp", &v));
 	ck_assert_int_eq(json_object_get_int64(v), NOW + 900);
+	ck_assert(json_object_object_get_ex(c, "sv", &v));
+	ck_assert_int_eq(json_object_get_int64(v), 7);
 	json_object_put(c);
 	/* Within the leeway after exp, and just beyond it. */
 	ck_rc(hs(tok, NOW + 900 + TOKEN_LEEWAY_S - 1), TOKEN_OK);
@@ -236,19 +238,24 @@ END_TEST
 
 START_TEST(hs256_issue_refuses_bad_input)
 {
-	ck_assert_ptr_null(token_issue_hs256(secret, 31, ISSUER, "u", "r", NOW, 900, "j"));
-	ck_assert_ptr_null(token_issue_hs256(secret, SECRET_LEN, ISSUER, "", "r", NOW, 900, "j"));
-	ck_assert_ptr_null(token_issue_hs256(secret, SECRET_LEN, ISSUER, "u", "r", NOW, 0, "j"));
-	ck_assert_ptr_null(token_issue_hs256(secret, SECRET_LEN, NULL, "u", "r", NOW, 900, "j"));
-	ck_assert_ptr_null(token_issue_hs256(secret, SECRET_LEN, ISSUER, "u", "r", NOW, 900, NULL));
+	ck_assert_ptr_null(token_issue_hs256(secret, 31, ISSUER, "u", "r", NOW, 900, "j", 0));
+	ck_assert_ptr_null(
+	        token_issue_hs256(secret, SECRET_LEN, ISSUER, "", "r", NOW, 900, "j", 0));
+	ck_assert_ptr_null(token_issue_hs256(secret, SECRET_LEN, ISSUER, "u", "r", NOW, 0, "j", 0));
+	ck_assert_ptr_null(token_issue_hs256(secret, SECRET_LEN, NULL, "u", "r", NOW, 900, "j", 0));
+	ck_assert_ptr_null(
+	        token_issue_hs256(secret, SECRET_LEN, ISSUER, "u", "r", NOW, 900, NULL, 0));
+	ck_assert_ptr_null(
+	        token_issue_hs256(secret, SECRET_LEN, ISSUER, "u", "r", NOW, 900, "j", -1));
 }
 END_TEST
 
 START_TEST(hs256_wrong_secret_issuer_and_tampering)
 {
 	static const unsigned char other[] = "ffffffffffffffffffffffffffffffff";
-	char *tok = token_issue_hs256(secret, SECRET_LEN, ISSUER, "user-1", "admin", NOW, 900, "j");
-	char *evil = token_issue_hs256(other, 32, ISSUER, "user-1", "admin", NOW, 900, "j");
+	char *tok =
+	        token_issue_hs256(secret, SECRET_LEN, ISSUER, "user-1", "admin", NOW, 900, "j", 0);
+	char *evil = token_issue_hs256(other, 32, ISSUER, "user-1", "admin", NOW, 900, "j", 0);
 	char *spliced, *dot;
 	struct json_object *c = (struct json_object *)1;
 
