@@ -223,7 +223,9 @@ static bool reconciler(struct req *rq, struct json_object *components)
  * GET /status : every component's health. overall_status is "unhealthy"
  * when the database is down, "degraded" when only a peer or the reconciler
  * is (work due and no pass for 3 minutes), else "healthy". Always 200: the
- * body says what is wrong (/ready is the probe).
+ * body says what is wrong (/ready is the probe). The database's version is
+ * shown to authenticated callers only (the route reads credentials when
+ * sent: bad ones are 401).
  */
 int h_status(struct req *rq)
 {
@@ -240,12 +242,15 @@ int h_status(struct req *rq)
 	util_now_iso8601(now);
 	json_object_array_add(components, component("api-local", "healthy", "OK"));
 	if ((rc = db_health_ping(rq->app->db)) == DB_OK) {
-		const char *v = db_server_version(rq->app->db);
+		/* The server's version helps an attacker more than an anonymous
+		 * monitor: only authenticated callers see it. */
+		const char *v = rq->who != NULL ? db_server_version(rq->app->db) : NULL;
 		size_t n = v ? strcspn(v, "-") : 0;
 
-		json_object_array_add(components,
-		                      component("database", "healthy",
-		                                rq_printf(rq, "MariaDB %.*s", (int)n, v ? v : "")));
+		json_object_array_add(
+		        components,
+		        component("database", "healthy",
+		                  v ? rq_printf(rq, "MariaDB %.*s", (int)n, v) : "MariaDB"));
 	} else {
 		log_msg(LOG_WARNING, rq->request_id, "status: database check failed: %s",
 		        db_last_error(rq->app->db));

@@ -9,7 +9,7 @@ STACK_PACKAGES=(
 	libfcgi-dev libjson-c-dev libmariadb-dev libjwt-dev libsodium-dev libcurl4-openssl-dev
 	check valgrind libssl-dev clang libclang-rt-14-dev
 	mariadb-server mariadb-client
-	lighttpd apache2 apache2-utils libapache2-mod-fcgid nginx spawn-fcgi
+	lighttpd lighttpd-modules-lua apache2 apache2-utils libapache2-mod-fcgid nginx spawn-fcgi
 	curl jq procps openssl wrk
 	python3 nodejs
 )
@@ -196,9 +196,10 @@ ENV
 
 # stack_render TEMPLATE OUT: replaces @PORT@ @BIN@ @CONFIG@ @RUNDIR@ @PROCS@
 # @PREFIX@ @DOCROOT@ from HTTP_PORT, STRATUS_BIN, STRATUS_CONFIG_FILE, RUNDIR,
-# PROCS, PREFIX and DOCROOT.
+# PROCS, PREFIX and DOCROOT, and @MAGNET@ with the tree's lighttpd script.
 stack_render() {
 	sed -e "s|@PORT@|$HTTP_PORT|g" -e "s|@BIN@|$STRATUS_BIN|g" \
+		-e "s|@MAGNET@|$STACK_SRC/lighttpd/drop-underscore-headers.lua|g" \
 		-e "s|@CONFIG@|$STRATUS_CONFIG_FILE|g" -e "s|@RUNDIR@|$RUNDIR|g" \
 		-e "s|@PROCS@|$PROCS|g" -e "s|@PREFIX@|$PREFIX|g" -e "s|@DOCROOT@|$DOCROOT|g" \
 		"$1" >"$2"

@@ -24,6 +24,18 @@ test_expect_success 'an unknown command is refused with usage and status 2' '
 	grep -q "usage: stratusctl" "$TEST_TMP/out"
 '
 
+test_expect_success 'every command answers --help with its usage on stdout and status 0' '
+	for c in "" migrate check-config version "user create" "user set-role" \
+		"apikey create" "apikey list" "apikey revoke" seed-dev; do
+		# shellcheck disable=SC2086 # the words of $c are the command
+		"$STRATUSCTL" $c --help >"$TEST_TMP/out" 2>"$TEST_TMP/err" ||
+			{ echo "stratusctl $c --help exited $?"; exit 1; }
+		grep -q "^usage: stratusctl" "$TEST_TMP/out" && test ! -s "$TEST_TMP/err" || exit 1
+	done &&
+	"$STRATUSCTL" help | grep -q "^  seed-dev " &&
+	test -z "$(stack_sql -N stratus_ctl -e "SHOW TABLES")"
+'
+
 test_expect_success 'check-config passes, reaches the database and hides the password' '
 	ctl check-config &&
 	grep -q "database reachable: 10\." "$TEST_TMP/out" &&

@@ -3,6 +3,12 @@
 # through lighttpd and the responder pool, against the real MariaDB.
 SUITE=http-api
 . "$(dirname "$0")/../lib.sh"
+# shellcheck disable=SC1091
+. "$STACK/dev.env"
+# An account for the tests that need a credential.
+STATUS_USER=api-status-$$@example.com
+printf 'Api-Status-Passw0rd!\n' | "$STRATUSCTL" user create --email "$STATUS_USER" \
+	--name "API status" --password-stdin >/dev/null
 
 test_expect_success 'GET / names the service and links to health' '
 	http GET / &&
@@ -43,13 +49,23 @@ test_expect_success 'GET /health/db is the same check' '
 	expect_json ".database == true and .overall == true"
 '
 
-test_expect_success 'GET /status lists api-local and the MariaDB version' '
+test_expect_success 'GET /status lists api-local and the database, without its version for anonymous callers' '
 	http GET /status &&
 	expect_status 200 &&
 	expect_json ".overall_status == \"healthy\"" &&
 	expect_json ".timestamp | test(\"^[0-9]{4}-[0-9]{2}-[0-9]{2}T.*Z$\")" &&
 	expect_json "[.components[] | select(.name == \"api-local\" and .status == \"healthy\" and .details == \"OK\")] | length == 1" &&
-	expect_json "[.components[] | select(.name == \"database\" and .status == \"healthy\" and (.details | test(\"^MariaDB 10\\\\.\")))] | length == 1"
+	expect_json "[.components[] | select(.name == \"database\" and .status == \"healthy\" and .details == \"MariaDB\")] | length == 1" &&
+	! grep -Eq "MariaDB [0-9]|10\\.[0-9]+\\.[0-9]" "$BODY"
+'
+
+test_expect_success 'GET /status shows the MariaDB version to an authenticated caller, and refuses bad credentials' '
+	k=$("$STRATUSCTL" apikey create --name status-$$ --user "$STATUS_USER") &&
+	http GET /status -H "X-API-Key: $k" &&
+	expect_status 200 &&
+	expect_json "[.components[] | select(.name == \"database\" and .status == \"healthy\" and (.details | test(\"^MariaDB 10\\\\.\")))] | length == 1" &&
+	http GET /status -H "X-API-Key: stk_not-a-key" &&
+	expect_error 401 Unauthorized UNAUTHORIZED
 '
 
 test_expect_success 'an unknown path is 404 in the error schema' '
@@ -76,7 +92,15 @@ test_expect_success 'OPTIONS answers the CORS preflight' '
 	expect_header Access-Control-Allow-Origin "^\\*$" &&
 	expect_header Access-Control-Allow-Methods "POST" &&
 	expect_header Access-Control-Allow-Headers "X-API-Key" &&
+	expect_header Access-Control-Allow-Headers "Idempotency-Key" &&
 	expect_header Allow "^POST, OPTIONS$"
+'
+
+test_expect_success 'a cross-origin answer lets scripts read the rate-limit and request headers' '
+	http GET /health -H "Origin: https://dash.example" &&
+	for h in X-Request-ID Retry-After X-RateLimit-Limit X-RateLimit-Remaining X-RateLimit-Reset Idempotent-Replayed; do
+		expect_header Access-Control-Expose-Headers "(^|, )$h(,|$)" || exit 1
+	done
 '
 
 test_expect_success 'a cross-origin GET carries Access-Control-Allow-Origin' '

@@ -257,6 +257,7 @@ render() {
 		-e "s|@PROCS@|$PROCS|g" \
 		-e "s|@PREFIX@|$PREFIX|g" \
 		-e "s|@DOCROOT@|$AREA/htdocs|g" \
+		-e "s|@MAGNET@|$ROOT/lighttpd/drop-underscore-headers.lua|g" \
 		"$1" >"$2"
 }
 

@@ -132,4 +132,32 @@ t 'a bad Authorization is refused with WWW-Authenticate' '
 	expect_header WWW-Authenticate
 '
 
+# A header named with "_" never reaches the app: CGI would fold X_API_Key
+# into X-API-Key's HTTP_X_API_KEY (nginx and Apache drop such names; the
+# shipped lighttpd configuration drops them with mod_magnet).
+t 'X-API-Key reaches the app, X_API_Key (an underscore) does not' '
+	http GET /auth/me -H "X-API-Key: $SMOKE_KEY" &&
+	expect_status 200 && expect_json ".auth_method == \"api_key\"" &&
+	for h in X_API_Key X-API_Key x_api_key; do
+		http GET /auth/me -H "$h: $SMOKE_KEY" &&
+		expect_error 401 Unauthorized UNAUTHORIZED || exit 1
+	done
+'
+
+# The server software's version is nobody's business. Plain CGI runs under
+# the hosting provider's server configuration, which the shipped .htaccess
+# cannot change.
+t 'responses name no server version' '
+	http GET /health && expect_status 200 &&
+	if [ "$FRONTEND" != cgi ] && grep -i "^Server:" "$HDRS" | grep -q "[0-9]"; then
+		echo "$(grep -i "^Server:" "$HDRS")"
+		false
+	fi &&
+	http GET /no/such/route && expect_status 404 &&
+	if [ "$FRONTEND" != cgi ] && grep -i "^Server:" "$HDRS" | grep -q "[0-9]"; then
+		echo "$(grep -i "^Server:" "$HDRS")"
+		false
+	fi
+'
+
 test_done
