@@ -3,14 +3,17 @@
 # Sourced by ./dev and by the tests; every function works on $STACK, a
 # directory that holds the data, sockets, pid files, logs and dev.env.
 
-# Debian packages the project needs to build, serve and test.
+# Debian packages the project needs to build, serve and test; a minimal
+# Debian 12 has none of them (tests/fresh-machine.sh proves the list there).
+# ca-certificates lets npm reach its registry over TLS; xz-utils makes the
+# release tarball (make dist).
 STACK_PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libjson-c-dev libmariadb-dev libjwt-dev libsodium-dev libcurl4-openssl-dev
 	check valgrind libssl-dev clang libclang-rt-14-dev
 	mariadb-server mariadb-client
 	lighttpd lighttpd-modules-lua apache2 apache2-utils libapache2-mod-fcgid nginx spawn-fcgi
-	curl jq procps openssl wrk
+	curl ca-certificates jq procps openssl xz-utils wrk
 	python3 nodejs
 )
 
@@ -20,11 +23,13 @@ stack_die() {
 	exit 1
 }
 
-# Installs whichever of STACK_PACKAGES is missing (root only), without letting
-# the packages start the distribution's own services.
+# stack_packages [PACKAGE...]: installs whichever of the packages named (by
+# default STACK_PACKAGES) is missing (root only), without letting the
+# packages start the distribution's own services.
 stack_packages() {
 	local missing=() p
-	for p in "${STACK_PACKAGES[@]}"; do
+	(($#)) || set -- "${STACK_PACKAGES[@]}"
+	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			missing+=("$p")
 	done
@@ -50,9 +55,9 @@ stack_packages() {
 # NodeSource's nodejs; Debian's own nodejs needs its npm package.
 stack_node_modules() {
 	local dir=$1
-	if ! command -v npm >/dev/null; then
-		STACK_PACKAGES=(npm) stack_packages
-	fi
+	# (An array cannot prefix a command: "STACK_PACKAGES=(npm) cmd" would
+	# ask apt for the literal "(npm)".)
+	command -v npm >/dev/null || stack_packages npm
 	mkdir -p "$dir"
 	cp "$STACK_SRC/tests/generate/package.json" "$STACK_SRC/tests/generate/package-lock.json" "$dir/"
 	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >"$dir/npm.out" 2>&1 ||
