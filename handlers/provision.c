@@ -14,7 +14,7 @@
 #include "handlers/runs.h"
 #include "jobs/engine.h"
 #include "jobs/exec_terraform.h"
-#include "jobs/webhook.h"
+#include "lib/netcheck.h"
 
 #define KIND "provision"
 
@@ -132,14 +132,17 @@ static const char *name_prefix(struct fields *f)
 }
 
 /*
- * callback_url: https (or an allowed prefix, STRATUS_CALLBACK_ALLOW), and
- * only where deliveries can be signed (STRATUS_WEBHOOK_SECRET). Sets *cb.
+ * callback_url: a URL lib/netcheck.c lets the reconcilers call (https to a
+ * public address, or what STRATUS_WEBHOOK_ALLOW admits; its host resolved
+ * and every address checked now, and again at each delivery), and only
+ * where deliveries can be signed (STRATUS_WEBHOOK_SECRET). Sets *cb.
  */
 static void callback_url(struct fields *f, const char **cb)
 {
 	const struct config *cfg = &f->rq->app->cfg;
+	struct netcheck_target t;
 	struct json_object *v;
-	char why[128];
+	char why[300];
 
 	*cb = NULL;
 	if (!json_object_object_get_ex(f->rq->json, "callback_url", &v) ||
@@ -155,7 +158,8 @@ static void callback_url(struct fields *f, const char **cb)
 		           "(STRATUS_WEBHOOK_SECRET)");
 		return;
 	}
-	if (!webhook_url_ok(json_object_get_string(v), cfg->callback_allow, why, sizeof(why))) {
+	if (netcheck_url(json_object_get_string(v), cfg->webhook_allow, &t, why, sizeof(why)) !=
+	    NETCHECK_OK) {
 		field_fail(f, "callback_url", "%s", why);
 		return;
 	}

@@ -85,6 +85,27 @@ OCI_CFG='{"region":"us-ashburn-1","compartment_id":"ocid1.compartment.oc1..aaaa"
 aws() { jobj cloud_provider aws provider_config "json:$AWS_CFG" instance_name_prefix "$1" count "json:$2"; }
 oci() { jobj cloud_provider oci provider_config "json:$OCI_CFG" instance_name_prefix "$1" count "json:$2"; }
 
+# bad BODY FIELD...: POST /provision as the developer is 400 naming FIELDs.
+bad() {
+	local body=$1
+	shift
+	jreq POST /provision "$body" -H "$DEV" && expect_fields "$@" ||
+		{ echo "body: $body"; return 1; }
+}
+# a_with FILTER [jq options...]: the valid AWS body changed by FILTER.
+a_with() {
+	local f=$1
+	shift
+	jq -c "$@" "$f" <<<"$(aws "x-$RUN" 1)"
+}
+o_with() { jq -c "$1" <<<"$(oci "x-$RUN" 1)"; }
+
+# field_msg FIELD TEXT: the 400 names FIELD with a message containing TEXT.
+field_msg() {
+	jq -e --arg f "$1" --arg t "$2" 'any(.details.errors[]; .field == $f and (.message | contains($t)))' \
+		"$BODY" >/dev/null || { echo "no $1 error containing \"$2\": $(jq -c .details "$BODY")"; return 1; }
+}
+
 # provision BODY: POST as the developer, expects 202, prints the request id.
 provision() {
 	jreq POST /provision "$1" -H "$DEV" &&
@@ -103,6 +124,25 @@ mkuser ro readonly
 DEV_KEY=$("$STRATUSCTL" apikey create --name "prov-dev-$RUN" --user "$(email dev)")
 RO_KEY=$("$STRATUSCTL" apikey create --name "prov-ro-$RUN" --user "$(email ro)")
 DEV=$(key "$DEV_KEY") RO=$(key "$RO_KEY")
+
+# cgi_post PATH BODY [VAR=value...]: POST BODY as the developer to the
+# responder binary run as plain CGI, with the stack's configuration file and
+# the VARs (the environment wins over the file: VAR= unsets a setting), for
+# what the stack's own responders are configured otherwise; sets $STATUS,
+# $HDRS and $BODY like http.
+cgi_post() {
+	local path=$1 raw=$TEST_TMP/cgi-raw
+	printf '%s' "$2" >"$TEST_TMP/cgi-in"
+	shift 2
+	env -i PATH="$PATH" ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+		STRATUS_CONFIG="$STRATUS_CONFIG_FILE" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST \
+		PATH_INFO="$path" CONTENT_TYPE=application/json \
+		CONTENT_LENGTH="$(wc -c <"$TEST_TMP/cgi-in")" HTTP_X_API_KEY="$DEV_KEY" "$@" \
+		"$STRATUS_BIN" <"$TEST_TMP/cgi-in" >"$raw" 2>>"$WORK/cgi-provision.err"
+	awk 'BEGIN { RS = "\r\n" } /^$/ { exit } { print }' "$raw" >"$HDRS"
+	awk 'BEGIN { RS = "\r\n\r\n" } NR > 1 { printf "%s", $0 }' "$raw" >"$BODY"
+	STATUS=$(sed -n 's/^Status: \([0-9]*\).*/\1/p' "$HDRS")
+}
 
 test_expect_success 'a developer and a readonly key; the stand-in terraform is configured' '
 	test -n "$DEV_KEY" && test -n "$RO_KEY" &&
@@ -647,6 +687,77 @@ test_expect_success 'a receiver that stays down: the webhook fails after its att
 	jt "any(.items[]; .message | startswith(\"webhook to $WH$p failed after 2 attempts\"))"
 '
 
+# wh_state RID: "<status> <attempts>" of the webhook of request RID.
+wh_state() {
+	stack_sql -N stratus -e "SELECT CONCAT(w.status, ' ', w.attempts) FROM webhooks w
+		JOIN runs r ON r.id = w.run_id WHERE r.uuid = '$1'"
+}
+
+test_expect_success 'a responder with no allow list (production) refuses loopback callbacks, localhost too' '
+	for u in "https://localhost/hook" "https://127.0.0.1/hook" "http://127.0.0.1:$WH_PORT/ok" \
+		"https://[::ffff:127.0.0.1]/" "https://2130706433/" "https://0x7f.1/" "https://127.1/"; do
+		cgi_post /provision "$(a_with ".callback_url = \$u" --arg u "$u")" \
+			STRATUS_WEBHOOK_ALLOW= STRATUS_CALLBACK_ALLOW= &&
+		expect_fields callback_url && field_msg callback_url "loopback" || { echo "$u"; exit 1; }
+	done &&
+	field_msg callback_url "points at 127.0.0.1" &&
+	cgi_post /provision "$(a_with ".callback_url = \"https://localhost/hook\"")" \
+		STRATUS_WEBHOOK_ALLOW= STRATUS_CALLBACK_ALLOW= &&
+	field_msg callback_url "has a host that resolves to 127.0.0.1, a loopback address"
+'
+
+test_expect_success 'the deprecated STRATUS_CALLBACK_ALLOW is parsed, not matched as a prefix' '
+	cgi_post /provision "$(a_with ".callback_url = \"http://127.0.0.1:80@evil.example/\"")" \
+		STRATUS_WEBHOOK_ALLOW= STRATUS_CALLBACK_ALLOW=http://127.0.0.1: &&
+	expect_fields callback_url && field_msg callback_url "user information" &&
+	cgi_post /provision "$(a_with ".callback_url = \"http://127.0.0.10:8080/\"")" \
+		STRATUS_WEBHOOK_ALLOW= STRATUS_CALLBACK_ALLOW=http://127.0.0.1: &&
+	expect_fields callback_url &&
+	p="/ok/legacy/$RUN" &&
+	cgi_post /provision "$(aws "hooklegacy-$RUN" 1 | jq -c --arg u "$WH$p" ".callback_url = \$u")" \
+		STRATUS_WEBHOOK_ALLOW= STRATUS_CALLBACK_ALLOW=http://127.0.0.1: &&
+	expect_status 202 && rid=$(jq -r .request_id "$BODY") &&
+	http POST "/runs/$rid/cancel" -H "$DEV" --data-binary "" && expect_status 200 &&
+	STRATUS_WEBHOOK_ALLOW= STRATUS_CALLBACK_ALLOW=http://127.0.0.1: "$STRATUS_RECONCILE" --once >>"$RLOG" 2>&1 &&
+	test "$(posts "$p")" = 1 && test "$(wh_state "$rid")" = "delivered 1"
+'
+
+test_expect_success 'delivery checks the URL again: a name allowed when the request was made, refused when it is sent, is never sent' '
+	p="/ok/late/$RUN" &&
+	cgi_post /provision "$(aws "hooklate-$RUN" 1 | jq -c --arg u "http://localhost:$WH_PORT$p" ".callback_url = \$u")" \
+		STRATUS_WEBHOOK_ALLOW=http://localhost &&
+	expect_status 202 && rid=$(jq -r .request_id "$BODY") &&
+	http POST "/runs/$rid/cancel" -H "$DEV" --data-binary "" && expect_status 200 &&
+	test "$(wh_state "$rid")" = "pending 0" &&
+	STRATUS_WEBHOOK_ALLOW= STRATUS_CALLBACK_ALLOW= "$STRATUS_RECONCILE" --once >>"$RLOG" 2>&1 &&
+	test "$(wh_state "$rid")" = "failed 1" &&
+	reconcile && test "$(wh_state "$rid")" = "failed 1" &&
+	test "$(posts "$p")" = 0 &&
+	http GET "/runs/$rid/events?level=error" -H "$RO" &&
+	jt "any(.items[]; (.message | startswith(\"webhook to http://localhost:\(\$port)\(\$p) refused, not sent: the URL has a host that resolves to \"))
+		and (.message | contains(\"a loopback address\")))" --arg port "$WH_PORT" --arg p "$p" &&
+	http GET /status/"$rid" -H "$RO" && jt ".status == \"canceled\""
+'
+
+test_expect_success 'a name the allow list admits is resolved once and delivered to the checked address' '
+	p="/ok/name/$RUN" &&
+	cgi_post /provision "$(aws "hookname-$RUN" 1 | jq -c --arg u "http://localhost:$WH_PORT$p" ".callback_url = \$u")" \
+		STRATUS_WEBHOOK_ALLOW=http://localhost &&
+	expect_status 202 && rid=$(jq -r .request_id "$BODY") &&
+	http POST "/runs/$rid/cancel" -H "$DEV" --data-binary "" && expect_status 200 &&
+	STRATUS_WEBHOOK_ALLOW="http://localhost:$WH_PORT" STRATUS_CALLBACK_ALLOW= "$STRATUS_RECONCILE" --once >>"$RLOG" 2>&1 &&
+	test "$(posts "$p")" = 1 && test "$(wh_state "$rid")" = "delivered 1" &&
+	jq -s --arg p "$p" "[.[] | select(.path == \$p)][0].headers.Host" "$WH_LOG" | grep -q "localhost:$WH_PORT"
+'
+
+test_expect_success 'a bad STRATUS_WEBHOOK_ALLOW stops the reconciler at start, naming the entry' '
+	rc=0 && STRATUS_WEBHOOK_ALLOW="10.0.0.5/8" "$STRATUS_RECONCILE" --once >"$TEST_TMP/badallow" 2>&1 || rc=$? &&
+	test "$rc" = 1 &&
+	grep -q "STRATUS_WEBHOOK_ALLOW: entry .10.0.0.5/8. has bits set past its prefix length" "$TEST_TMP/badallow" &&
+	rc=0 && STRATUS_WEBHOOK_ALLOW= STRATUS_CALLBACK_ALLOW="127.0.0.1" "$STRATUS_RECONCILE" --once >"$TEST_TMP/badallow" 2>&1 || rc=$? &&
+	test "$rc" = 1 && grep -q "STRATUS_CALLBACK_ALLOW: entry .127.0.0.1. must start with http://" "$TEST_TMP/badallow"
+'
+
 # ------------------------------------------------------------------ Idempotency-Key
 
 test_expect_success 'Idempotency-Key: the same key and body replays the first answer' '
@@ -738,15 +849,6 @@ test_expect_success 'bad list queries are 400 naming the parameter' '
 
 # ------------------------------------------------------------------ bad input
 
-# bad BODY FIELD...: POST /provision as the developer is 400 naming FIELDs.
-bad() {
-	local body=$1
-	shift
-	jreq POST /provision "$body" -H "$DEV" && expect_fields "$@" ||
-		{ echo "body: $body"; return 1; }
-}
-a_with() { jq -c "$1" <<<"$(aws "x-$RUN" 1)"; }
-o_with() { jq -c "$1" <<<"$(oci "x-$RUN" 1)"; }
 
 test_expect_success 'an empty object names every required field' '
 	bad "{}" cloud_provider provider_config instance_name_prefix count
@@ -805,12 +907,36 @@ test_expect_success 'instance_name_prefix must be a safe name' '
 	done
 '
 
-test_expect_success 'callback_url must be https (or an allowed prefix)' '
+test_expect_success 'callback_url must be https (or allowed by STRATUS_WEBHOOK_ALLOW)' '
 	for u in "\"http://hooks.example.com/x\"" "\"ftp://x/y\"" "\"https://\"" "\"https:///x\"" \
-		"\"https://a b/\"" "\"http://127.0.0.1\"" 5 "[]" "(\"https://h/\" + \"a\" * 2048)"; do
+		"\"https:/x\"" "\"https://a b/\"" "\"http://127.0.0.2:8080/\"" 5 "[]" \
+		"(\"https://h/\" + \"a\" * 2048)"; do
 		bad "$(a_with ".callback_url = $u")" callback_url || exit 1
 	done
 '
+
+test_expect_success 'callback_url: user information is refused, not read as a host (http://127.0.0.1:80@evil.example/)' '
+	for u in "http://127.0.0.1:80@evil.example/" "https://127.0.0.1:80@evil.example/" \
+		"http://127.0.0.1:@evil.example/" "https://user@hooks.example/" "https://evil.example\\@127.0.0.1/"; do
+		bad "$(a_with ".callback_url = \$u" --arg u "$u")" callback_url &&
+		field_msg callback_url "must not contain user information" || exit 1
+	done
+'
+
+test_expect_success 'callback_url: an https host that is or resolves to a non-public address is 400' '
+	for c in "https://169.254.169.254/latest/meta-data/|link-local" "https://10.0.0.1/hook|private" \
+		"https://10.255.1.2:8443/|private" "https://172.16.0.1/|private" "https://192.168.1.1/|private" \
+		"https://100.64.0.1/|CGNAT" "https://[::1]/hook|loopback" "https://[fd00::1]/|unique-local" \
+		"https://[fe80::1]/|link-local" "https://[::ffff:169.254.169.254]/|link-local" \
+		"https://0xa9fea9fe/|link-local" "https://0251.0376.0251.0376/|link-local" \
+		"https://0.0.0.0/|this network" "https://224.0.0.1/|multicast" "https://255.255.255.255/|broadcast"; do
+		bad "$(a_with ".callback_url = \$u" --arg u "${c%|*}")" callback_url &&
+		field_msg callback_url "${c#*|}" && field_msg callback_url "only public addresses" || exit 1
+	done &&
+	bad "$(a_with ".callback_url = \"http://8.8.8.8/hook\"")" callback_url &&
+	field_msg callback_url "must be an https:// URL"
+'
+
 
 test_expect_success 'several bad fields are all named at once' '
 	bad "$(a_with ".count = 0 | .instance_name_prefix = \"\" | .provider_config.ami_id = \"x\"")" \
