@@ -261,8 +261,17 @@ static void request_hash(struct req *rq, char hex[65])
 	sodium_bin2hex(hex, 65, h, sizeof(h));
 }
 
-/* The answer of POST /provision for run `uuid`: the first one, and every replay. */
-static struct json_object *accepted_json(const char *uuid)
+/* The caller's user id, for created_by_user_id; 0 for a key without an account. */
+static int64_t who_id(struct req *rq)
+{
+	return rq->who != NULL && rq->who->user_id > 0 ? rq->who->user_id : 0;
+}
+
+/*
+ * The answer of POST /provision for run `uuid` made by `created_by`
+ * (user_id): the first one, and every replay.
+ */
+static struct json_object *accepted_json(const char *uuid, const char *created_by, int64_t user_id)
 {
 	struct json_object *o = json_object_new_object();
 	struct run r;
@@ -274,6 +283,7 @@ static struct json_object *accepted_json(const char *uuid)
 	json_object_object_add(o, "status", json_object_new_string("in_progress"));
 	json_object_object_add(o, "message", json_object_new_string(MSG_ACCEPTED));
 	json_object_object_add(o, "instances", NULL);
+	run_creator_json(o, created_by, user_id);
 	json_object_object_add(o, "actions", run_actions_json(&r));
 	return o;
 }
@@ -286,9 +296,11 @@ static struct json_object *accepted_json(const char *uuid)
 static int replay(struct req *rq, struct run *r, const char *hash)
 {
 	bool same = strcmp(r->request_hash, hash) == 0;
-	char uuid[40];
+	int64_t owner = r->created_by_user_id;
+	char uuid[40], by[256];
 
 	snprintf(uuid, sizeof(uuid), "%s", r->uuid);
+	snprintf(by, sizeof(by), "%s", r->created_by);
 	run_clear(r);
 	if (!same)
 		return api_error(rq, E_UNPROCESSABLE,
@@ -297,7 +309,7 @@ static int replay(struct req *rq, struct run *r, const char *hash)
 		                 uuid);
 	api_header(rq, "Idempotent-Replayed", "true");
 	api_header(rq, "Location", rq_printf(rq, "%s/status/%s", rq->script_name, uuid));
-	return api_reply(rq, 202, accepted_json(uuid));
+	return api_reply(rq, 202, accepted_json(uuid, by, owner));
 }
 
 /* Looks the key up: 0 not used yet, 1 answered (replay, 409, 422 or 5xx). */
@@ -370,6 +382,7 @@ int h_provision_create(struct req *rq)
 		              .executor = cfg->executor,
 		              .input = json_object_to_json_string_ext(in, JSON_C_TO_STRING_PLAIN),
 		              .created_by = who(rq),
+		              .created_by_user_id = who_id(rq),
 		              .idempotency_key = key,
 		              .request_hash = key ? hash : NULL,
 		              .callback_url = cb,
@@ -382,7 +395,7 @@ int h_provision_create(struct req *rq)
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "provisioning request");
 	api_header(rq, "Location", rq_printf(rq, "%s/status/%s", rq->script_name, uuid));
-	return api_reply(rq, 202, accepted_json(uuid));
+	return api_reply(rq, 202, accepted_json(uuid, who(rq), who_id(rq)));
 }
 
 /* The instances of a completed run, or NULL. */
@@ -418,7 +431,7 @@ static struct json_object *request_json(const struct run *r)
 	json_object_object_add(o, "cloud_provider", input_field(r, "cloud_provider"));
 	json_object_object_add(o, "instance_name_prefix", input_field(r, "instance_name_prefix"));
 	json_object_object_add(o, "count", input_field(r, "count"));
-	json_object_object_add(o, "created_by", json_object_new_string(r->created_by));
+	run_creator_json(o, r->created_by, r->created_by_user_id);
 	json_object_object_add(o, "created_at", json_object_new_string(r->created_at));
 	json_object_object_add(o, "updated_at", json_object_new_string(r->updated_at));
 	json_object_object_add(o, "started_at",
@@ -509,8 +522,9 @@ int h_provision_status(struct req *rq)
  * task, terraform_destroy, in the request's working directory. 202
  * {"request_id","destroy_run_id","status":"in_progress","message"}; follow
  * it at GET /runs/{destroy_run_id} (GET /status/{request_id} shows it
- * under "destroy"). Raises 404, 409 when the request has not finished, was
- * canceled, or is being or has been destroyed.
+ * under "destroy"). Raises 404, 403 when the caller is neither the
+ * request's creator nor an admin, 409 when the request has not finished,
+ * was canceled, or is being or has been destroyed.
  */
 int h_provision_destroy(struct req *rq)
 {
@@ -530,6 +544,10 @@ int h_provision_destroy(struct req *rq)
 		return api_error(rq, E_NOT_FOUND, "no such provisioning request: %s", target);
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "provisioning request lookup");
+	if (run_owner_or_403(rq, &r, "destroy") < 0) {
+		run_clear(&r);
+		return -1;
+	}
 	if (strcmp(r.executor, "terraform") != 0) {
 		run_clear(&r);
 		return api_error(rq, E_CONFLICT,
@@ -554,6 +572,7 @@ int h_provision_destroy(struct req *rq)
 		              .executor = "terraform",
 		              .input = json_object_to_json_string_ext(in, JSON_C_TO_STRING_PLAIN),
 		              .created_by = who(rq),
+		              .created_by_user_id = who_id(rq),
 		              .tasks = &task,
 		              .ntasks = 1 };
 	rc = db_destroy_create(rq->app->db, target, &n, &id);
@@ -571,6 +590,7 @@ int h_provision_destroy(struct req *rq)
 	json_object_object_add(o, "destroy_run_id", json_object_new_string(uuid));
 	json_object_object_add(o, "status", json_object_new_string("in_progress"));
 	json_object_object_add(o, "message", json_object_new_string("Destroy requested"));
+	run_creator_json(o, who(rq), who_id(rq));
 	api_header(rq, "Location", rq_printf(rq, "%s/runs/%s", rq->script_name, uuid));
 	return api_reply(rq, 202, o);
 }

@@ -121,9 +121,15 @@ mkuser() { # TAG ROLE
 }
 mkuser dev developer
 mkuser ro readonly
+# Another developer and an admin: runs belong to their creator, whom admins may overrule.
+mkuser other developer
+mkuser adm admin
 DEV_KEY=$("$STRATUSCTL" apikey create --name "prov-dev-$RUN" --user "$(email dev)")
 RO_KEY=$("$STRATUSCTL" apikey create --name "prov-ro-$RUN" --user "$(email ro)")
-DEV=$(key "$DEV_KEY") RO=$(key "$RO_KEY")
+OTHER_KEY=$("$STRATUSCTL" apikey create --name "prov-other-$RUN" --user "$(email other)")
+ADM_KEY=$("$STRATUSCTL" apikey create --name "prov-adm-$RUN" --user "$(email adm)")
+DEV=$(key "$DEV_KEY") RO=$(key "$RO_KEY") OTHER=$(key "$OTHER_KEY") ADM=$(key "$ADM_KEY")
+DEV_ID=$(curl -sS -H "$DEV" "$BASE_URL/auth/me" | jq -r .id)
 
 # cgi_post PATH BODY [VAR=value...]: POST BODY as the developer to the
 # responder binary run as plain CGI, with the stack's configuration file and
@@ -144,8 +150,9 @@ cgi_post() {
 	STATUS=$(sed -n 's/^Status: \([0-9]*\).*/\1/p' "$HDRS")
 }
 
-test_expect_success 'a developer and a readonly key; the stand-in terraform is configured' '
-	test -n "$DEV_KEY" && test -n "$RO_KEY" &&
+test_expect_success 'developer, readonly and admin keys; the stand-in terraform is configured' '
+	test -n "$DEV_KEY" && test -n "$RO_KEY" && test -n "$OTHER_KEY" && test -n "$ADM_KEY" &&
+	test "$DEV_ID" -gt 0 &&
 	test -x "$TERRAFORM_BIN" && test -x "$STRATUS_RECONCILE" &&
 	"$TERRAFORM_BIN" version | grep -q "stand-in"
 '
@@ -421,6 +428,58 @@ test_expect_success 'cancel of a finished run is 409; unknown 404; readonly 403;
 	http POST "/runs/$(get flow)/cancel" --data-binary "" && expect_error 401 Unauthorized UNAUTHORIZED
 '
 
+# ------------------------------------------------------------------ who may change a run
+
+test_expect_success 'every run answer names its creator: created_by and created_by_user_id' '
+	jreq POST /provision "$(aws "own-$RUN" 1)" -H "$DEV" &&
+	expect_status 202 &&
+	jt ".created_by == \$u and .created_by_user_id == $DEV_ID" --arg u "prov-dev-$RUN" &&
+	rid=$(jq -r .request_id "$BODY") && put own "$rid" &&
+	http GET "/status/$rid" -H "$RO" &&
+	jt ".created_by == \$u and .created_by_user_id == $DEV_ID" --arg u "prov-dev-$RUN" &&
+	http GET "/runs/$rid" -H "$RO" &&
+	jt ".created_by == \$u and .created_by_user_id == $DEV_ID" --arg u "prov-dev-$RUN" &&
+	http GET "/provision?limit=100" -H "$RO" &&
+	jt ".items[] | select(.request_id == \$r) | .created_by == \$u and .created_by_user_id == $DEV_ID" \
+		--arg r "$rid" --arg u "prov-dev-$RUN" &&
+	jt "all(.items[]; has(\"created_by\") and has(\"created_by_user_id\"))"
+'
+
+test_expect_success 'another developer may not cancel a run (403 naming its creator); it goes on' '
+	rid=$(get own) &&
+	http POST "/runs/$rid/cancel" -H "$OTHER" --data-binary "" &&
+	expect_error 403 Forbidden FORBIDDEN &&
+	msg_has "only the creator of $rid (prov-dev-$RUN) or an admin may cancel it" &&
+	http GET "/runs/$rid" -H "$OTHER" &&
+	jt ".status == \"queued\" and .actions.is_cancelable == true" &&
+	http GET "/runs/$rid/events" -H "$RO" &&
+	jt "all(.items[]; .message | startswith(\"canceled by\") | not)"
+'
+
+test_expect_success 'its creator may cancel it, and the answer still names the creator' '
+	rid=$(provision "$(aws "own2-$RUN" 1)") &&
+	http POST "/runs/$rid/cancel" -H "$DEV" --data-binary "" &&
+	expect_status 200 &&
+	jt ".status == \"canceled\" and .created_by == \$u and .created_by_user_id == $DEV_ID" --arg u "prov-dev-$RUN"
+'
+
+test_expect_success 'an admin may cancel a developer'"'"'s run' '
+	rid=$(get own) &&
+	http POST "/runs/$rid/cancel" -H "$ADM" --data-binary "" &&
+	expect_status 200 &&
+	jt ".status == \"canceled\" and .created_by_user_id == $DEV_ID" &&
+	http GET "/runs/$rid/events" -H "$RO" &&
+	jt "any(.items[]; .message == \"canceled by prov-adm-\(\$run)\")" --arg run "$RUN"
+'
+
+test_expect_success 'readonly callers are refused by their role, before any run is looked at' '
+	http POST "/runs/$(get flow)/cancel" -H "$RO" --data-binary "" &&
+	expect_error 403 Forbidden FORBIDDEN &&
+	! msg_has "creator" &&
+	http POST "/runs/$(cat /proc/sys/kernel/random/uuid)/cancel" -H "$RO" --data-binary "" &&
+	expect_error 403 Forbidden FORBIDDEN
+'
+
 # ------------------------------------------------------------------ lost reconcilers, races
 
 test_expect_success 'a reconciler killed mid-apply: after the lease expires the next pass applies exactly once more' '
@@ -512,6 +571,23 @@ test_expect_success 'destroy of a request in progress is 409; unknown 404; reado
 	http POST "/provision/$rid/destroy" -H "$DEV" --data-binary "" && expect_error 409 Conflict CONFLICT &&
 	http POST "/provision/$(cat /proc/sys/kernel/random/uuid)/destroy" -H "$DEV" --data-binary "" && expect_404 &&
 	http POST "/provision/$(get flow)/destroy" -H "$RO" --data-binary "" && expect_error 403 Forbidden FORBIDDEN
+'
+
+test_expect_success 'another developer may not destroy a request (403); an admin may' '
+	rid=$(provision "$(aws "owndestroy-$RUN" 1)") &&
+	settle "$rid" && jt ".status == \"completed\" and .actions.is_destroyable == true" &&
+	http POST "/provision/$rid/destroy" -H "$OTHER" --data-binary "" &&
+	expect_error 403 Forbidden FORBIDDEN &&
+	msg_has "only the creator of $rid (prov-dev-$RUN) or an admin may destroy it" &&
+	http GET "/status/$rid" -H "$RO" && jt ".destroy == null and .actions.is_destroyable == true" &&
+	test ! -e "$(wd "$rid")/destroy.log" &&
+	http POST "/provision/$rid/destroy" -H "$ADM" --data-binary "" &&
+	expect_status 202 &&
+	jt ".created_by == \$u and (.created_by_user_id | type == \"number\") and .created_by_user_id != $DEV_ID" --arg u "prov-adm-$RUN" &&
+	did=$(jq -r .destroy_run_id "$BODY") &&
+	reconcile &&
+	http GET "/runs/$did" -H "$RO" &&
+	jt ".status == \"succeeded\" and .created_by == \$u" --arg u "prov-adm-$RUN"
 '
 
 test_expect_success 'a destroy run is not a provisioning request: /status of its id is 404' '
