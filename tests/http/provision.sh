@@ -870,6 +870,22 @@ test_expect_success 'Idempotency-Key: keys belong to their creator' '
 	jt ".request_id != \$r" --arg r "$(get idem)"
 '
 
+test_expect_success 'Idempotency-Key is compared byte for byte: CaseKey and CASEKEY are two keys' '
+	body=$(aws "idemcase-$RUN" 1) &&
+	jreq POST /provision "$body" -H "$DEV" -H "Idempotency-Key: CaseKey-$RUN" &&
+	expect_status 202 && test -z "$(header Idempotent-Replayed)" &&
+	first=$(jq -r .request_id "$BODY") &&
+	jreq POST /provision "$body" -H "$DEV" -H "Idempotency-Key: CASEKEY-$RUN" &&
+	expect_status 202 && test -z "$(header Idempotent-Replayed)" &&
+	jt ".request_id != \$r" --arg r "$first" &&
+	second=$(jq -r .request_id "$BODY") &&
+	jreq POST /provision "$(aws "idemcase-$RUN" 2)" -H "$DEV" -H "Idempotency-Key: casekey-$RUN" &&
+	expect_status 202 && test -z "$(header Idempotent-Replayed)" &&
+	jreq POST /provision "$body" -H "$DEV" -H "Idempotency-Key: CASEKEY-$RUN" &&
+	expect_status 202 && expect_header Idempotent-Replayed "^true$" &&
+	jt ".request_id == \$r" --arg r "$second"
+'
+
 test_expect_success 'Idempotency-Key: a key whose first request is still being processed is 409' '
 	k="idem-$RUN-busy" &&
 	{ stack_sql stratus -e "BEGIN; INSERT INTO runs (uuid, kind, executor, status, input, created_by,
