@@ -357,6 +357,14 @@ test_expect_success 'the events filter: ?level=warning shows only warnings and e
 	jt "all(.items[]; .level == \"error\")"
 '
 
+test_expect_success 'events limit: 1 and 1000 are the bounds' '
+	rid=$(get flow) &&
+	http GET "/runs/$rid/events?limit=1" -H "$RO" && expect_status 200 &&
+	jt ".items | length == 1" &&
+	http GET "/runs/$rid/events?limit=1000" -H "$RO" && expect_status 200 &&
+	jt ".items | length > 1"
+'
+
 test_expect_success 'bad event queries are 400 naming the parameter' '
 	rid=$(get flow) &&
 	http GET "/runs/$rid/events?level=loud" -H "$RO" && expect_fields level &&
@@ -908,6 +916,18 @@ test_expect_success 'Idempotency-Key: a key beyond printable ASCII or over 255 c
 	expect_fields Idempotency-Key
 '
 
+test_expect_success 'Idempotency-Key: 1 and 255 characters are accepted (the bounds)' '
+	k255="$(printf "k%.0s" $(seq 250))$(printf "%05d" $((RANDOM % 100000)))" &&
+	jreq POST /provision "$(aws "idemedge-$RUN" 1)" -H "$DEV" -H "Idempotency-Key: $k255" &&
+	expect_status 202 && a=$(jq -r .request_id "$BODY") &&
+	test "$(stack_sql -N stratus -e "SELECT LENGTH(idempotency_key) FROM runs WHERE uuid = '"'"'$a'"'"'")" = 255 &&
+	jreq POST /provision "$(aws "idemedge-$RUN" 1)" -H "$DEV" -H "Idempotency-Key: $k255" &&
+	expect_status 202 && expect_header Idempotent-Replayed "^true$" &&
+	jreq POST /provision "$(aws "idemedge-$RUN" 1)" -H "$OTHER" -H "Idempotency-Key: ~" &&
+	expect_status 202 && b=$(jq -r .request_id "$BODY") &&
+	for r in "$a" "$b"; do http POST "/runs/$r/cancel" -H "$ADM" --data-binary "" && expect_status 200 || exit 1; done
+'
+
 # ------------------------------------------------------------------ lists
 
 test_expect_success 'GET /provision lists requests newest first with items, total, limit, offset' '
@@ -991,6 +1011,39 @@ test_expect_success 'count must be an integer from 1 to 20' '
 		bad "$(a_with ".count = $c")" count || exit 1
 	done &&
 	bad "$(a_with "del(.count)")" count
+'
+
+# edge FILTER: POST the valid AWS body changed by FILTER (prefix edge-...) as the
+# developer, expect 202, and cancel the run at once (nothing of it is carried out).
+edge() {
+	local rid
+	jreq POST /provision "$(jq -c "$1" <<<"$(aws "edge-$RUN" 1)")" -H "$DEV" &&
+		{ expect_status 202 || { echo "filter: $1"; return 1; }; } &&
+		rid=$(jq -r .request_id "$BODY") &&
+		http POST "/runs/$rid/cancel" -H "$DEV" --data-binary "" && expect_status 200
+}
+
+test_expect_success 'the bounds themselves are accepted: count 1 and 20, prefix of 63, values of 255, 16 groups' '
+	edge ".count = 1" && edge ".count = 20" &&
+	edge ".instance_name_prefix = (\"e\" + \"a\" * 62)" &&
+	edge ".instance_name_prefix = \"e\"" &&
+	edge ".provider_config.region = (\"r\" * 255)" &&
+	edge ".provider_config.ami_id = (\"ami-\" + \"a\" * 251)" &&
+	edge ".provider_config.security_group_ids = [range(16) | \"sg-\(.)\"]" &&
+	edge ".provider_config.security_group_ids = [\"sg-\" + \"a\" * 252]" &&
+	http GET "/provision?limit=100" -H "$RO" && expect_status 200 &&
+	jt "[.items[] | select(.instance_name_prefix | startswith(\"e\"))] | map(.count) | index(20) != null" &&
+	jt ".items | length <= 100"
+'
+
+test_expect_success 'one past each bound is 400: count 0 and 21, prefix of 64, values of 256, 17 groups' '
+	bad "$(a_with ".count = 0")" count && bad "$(a_with ".count = 21")" count &&
+	bad "$(a_with ".instance_name_prefix = (\"e\" + \"a\" * 63)")" instance_name_prefix &&
+	bad "$(a_with ".provider_config.region = (\"r\" * 256)")" provider_config.region &&
+	bad "$(a_with ".provider_config.ami_id = (\"ami-\" + \"a\" * 252)")" provider_config.ami_id &&
+	bad "$(a_with ".provider_config.security_group_ids = [range(17) | \"sg-\(.)\"]")" provider_config.security_group_ids &&
+	bad "$(a_with ".provider_config.security_group_ids = [\"sg-\" + \"a\" * 253]")" provider_config.security_group_ids &&
+	http GET "/provision?limit=101" -H "$RO" && expect_fields limit
 '
 
 test_expect_success 'instance_name_prefix must be a safe name' '
