@@ -35,8 +35,9 @@ static const char *task_status(enum jobs_task_status s)
 
 static const char SQL_RUN_INSERT[] =
         "INSERT INTO runs (uuid, kind, subject, executor, status, input, created_by, "
-        "idempotency_key, request_hash, callback_url, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))";
+        "created_by_user_id, idempotency_key, request_hash, callback_url, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, 'queued', ?, ?, NULLIF(?, 0), ?, ?, ?, "
+        "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))";
 static const char SQL_TASK_INSERT[] =
         "INSERT INTO tasks (run_id, seq, name, depends_on, status, max_attempts, retry_delay_s, "
         "retry_backoff, timeout_s, next_attempt_at, executor, created_at, updated_at) "
@@ -46,7 +47,7 @@ static const char SQL_EVENT_ADD[] =
         "INSERT INTO run_events (run_id, task_id, attempt, level, stream, message, created_at) "
         "VALUES (?, NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, UTC_TIMESTAMP(6))";
 
-static struct db_stmt q_run_insert = DB_STMT(SQL_RUN_INSERT, 9, 0);
+static struct db_stmt q_run_insert = DB_STMT(SQL_RUN_INSERT, 10, 0);
 static struct db_stmt q_task_insert = DB_STMT(SQL_TASK_INSERT, 11, 0);
 static struct db_stmt q_event_add = DB_STMT(SQL_EVENT_ADD, 6, 0);
 
@@ -80,6 +81,7 @@ static enum db_rc insert_run(struct db *db, const struct run_new *n, int64_t *id
 {
 	struct jobs_task t[DB_RUN_MAX_TASKS];
 	enum jobs_run_status rs = JR_QUEUED;
+	int64_t owner = n->created_by_user_id;
 	MYSQL_BIND in[11];
 	char line[128];
 	enum db_rc rc;
@@ -102,9 +104,10 @@ static enum db_rc insert_run(struct db *db, const struct run_new *n, int64_t *id
 	db_bind_str(&in[3], n->executor, NULL);
 	db_bind_str(&in[4], n->input, NULL);
 	db_bind_str(&in[5], n->created_by, NULL);
-	db_bind_str(&in[6], n->idempotency_key, NULL);
-	db_bind_str(&in[7], n->request_hash, NULL);
-	db_bind_str(&in[8], n->callback_url, NULL);
+	db_bind_int64(&in[6], &owner);
+	db_bind_str(&in[7], n->idempotency_key, NULL);
+	db_bind_str(&in[8], n->request_hash, NULL);
+	db_bind_str(&in[9], n->callback_url, NULL);
 	if ((rc = db_query(db, &q_run_insert, in, NULL)) != DB_OK)
 		return rc;
 	*id = (int64_t)db_insert_id(db, &q_run_insert);
@@ -197,8 +200,11 @@ fail:
 	"COALESCE(message, ''), created_by, COALESCE(idempotency_key, ''), "                       \
 	"COALESCE(request_hash, ''), created_at, updated_at, COALESCE(started_at, ''), "           \
 	"COALESCE(finished_at, ''), COALESCE((SELECT CONCAT(d.status, ' ', d.uuid) FROM runs d "   \
-	"WHERE d.kind = 'destroy' AND d.subject = runs.uuid ORDER BY d.id DESC LIMIT 1), '')"
-#define NRC 17
+	"WHERE d.kind = 'destroy' AND d.subject = runs.uuid ORDER BY d.id DESC LIMIT 1), ''), "    \
+	"COALESCE(created_by_user_id, 0)"
+#define NRC 18
+/* Columns 1..NRC_STR are text; 0 and the last are integers. */
+#define NRC_STR 16
 
 static const char SQL_RUN_GET[] =
         "SELECT " RUN_COLS " FROM runs WHERE uuid = ? AND (? = '' OR kind = ?)";
@@ -259,6 +265,7 @@ static int bind_run(struct run_out *o, struct run *r)
 		if (s[i].buf != NULL)
 			db_bind_out_str(&o->b[i], s[i].buf, s[i].cap - 2, &o->len[i], NULL);
 	db_bind_out_int64(&o->b[0], &r->id, NULL);
+	db_bind_out_int64(&o->b[17], &r->created_by_user_id, NULL);
 	db_bind_out_str(&o->b[6], o->input, DB_RUN_JSON_MAX, &o->len[6], NULL);
 	db_bind_out_str(&o->b[7], o->output, DB_RUN_JSON_MAX, &o->len[7], NULL);
 	return 0;
@@ -267,7 +274,7 @@ static int bind_run(struct run_out *o, struct run *r)
 /* After a fetch: terminate the strings, parse the JSON, convert the times. */
 static void fix_run(struct run_out *o, struct run *r)
 {
-	for (int i = 1; i < NRC; i++)
+	for (int i = 1; i <= NRC_STR; i++)
 		fix_str(o->b[i].buffer, o->len[i], o->b[i].buffer_length);
 	if (jobs_run_status_parse(o->status, &r->status) < 0)
 		r->status = JR_FAILED;

@@ -29,11 +29,12 @@ struct run_task_new {
 
 struct run_new {
 	const char *uuid;
-	const char *kind;     /* "provision" */
-	const char *subject;  /* what it is about, for lists; may be NULL */
-	const char *executor; /* "terraform" */
-	const char *input;    /* JSON text */
-	const char *created_by;
+	const char *kind;            /* "provision" */
+	const char *subject;         /* what it is about, for lists; may be NULL */
+	const char *executor;        /* "terraform" */
+	const char *input;           /* JSON text */
+	const char *created_by;      /* the creator's username, or the label of a key without one */
+	int64_t created_by_user_id;  /* the creator's user id; 0 for a key without an account */
 	const char *idempotency_key; /* NULL when none */
 	const char *request_hash;    /* SHA-256 hex of the request, with the key */
 	const char *callback_url;    /* completion webhook, or NULL */
@@ -61,7 +62,8 @@ struct run {
 	struct json_object *output; /* NULL when none */
 	char message[2004];         /* "" when none */
 	char created_by[256];
-	char idempotency_key[256]; /* "" when none */
+	int64_t created_by_user_id; /* 0: none (an environment key), who may change it: admins */
+	char idempotency_key[256];  /* "" when none */
 	char request_hash[68];
 	char created_at[32];
 	char updated_at[32];

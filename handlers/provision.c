@@ -14,7 +14,7 @@
 #include "handlers/runs.h"
 #include "jobs/engine.h"
 #include "jobs/exec_terraform.h"
-#include "jobs/webhook.h"
+#include "lib/netcheck.h"
 
 #define KIND "provision"
 
@@ -132,14 +132,17 @@ static const char *name_prefix(struct fields *f)
 }
 
 /*
- * callback_url: https (or an allowed prefix, STRATUS_CALLBACK_ALLOW), and
- * only where deliveries can be signed (STRATUS_WEBHOOK_SECRET). Sets *cb.
+ * callback_url: a URL lib/netcheck.c lets the reconcilers call (https to a
+ * public address, or what STRATUS_WEBHOOK_ALLOW admits; its host resolved
+ * and every address checked now, and again at each delivery), and only
+ * where deliveries can be signed (STRATUS_WEBHOOK_SECRET). Sets *cb.
  */
 static void callback_url(struct fields *f, const char **cb)
 {
 	const struct config *cfg = &f->rq->app->cfg;
+	struct netcheck_target t;
 	struct json_object *v;
-	char why[128];
+	char why[300];
 
 	*cb = NULL;
 	if (!json_object_object_get_ex(f->rq->json, "callback_url", &v) ||
@@ -155,7 +158,8 @@ static void callback_url(struct fields *f, const char **cb)
 		           "(STRATUS_WEBHOOK_SECRET)");
 		return;
 	}
-	if (!webhook_url_ok(json_object_get_string(v), cfg->callback_allow, why, sizeof(why))) {
+	if (netcheck_url(json_object_get_string(v), cfg->webhook_allow, &t, why, sizeof(why)) !=
+	    NETCHECK_OK) {
 		field_fail(f, "callback_url", "%s", why);
 		return;
 	}
@@ -257,8 +261,17 @@ static void request_hash(struct req *rq, char hex[65])
 	sodium_bin2hex(hex, 65, h, sizeof(h));
 }
 
-/* The answer of POST /provision for run `uuid`: the first one, and every replay. */
-static struct json_object *accepted_json(const char *uuid)
+/* The caller's user id, for created_by_user_id; 0 for a key without an account. */
+static int64_t who_id(struct req *rq)
+{
+	return rq->who != NULL && rq->who->user_id > 0 ? rq->who->user_id : 0;
+}
+
+/*
+ * The answer of POST /provision for run `uuid` made by `created_by`
+ * (user_id): the first one, and every replay.
+ */
+static struct json_object *accepted_json(const char *uuid, const char *created_by, int64_t user_id)
 {
 	struct json_object *o = json_object_new_object();
 	struct run r;
@@ -270,6 +283,7 @@ static struct json_object *accepted_json(const char *uuid)
 	json_object_object_add(o, "status", json_object_new_string("in_progress"));
 	json_object_object_add(o, "message", json_object_new_string(MSG_ACCEPTED));
 	json_object_object_add(o, "instances", NULL);
+	run_creator_json(o, created_by, user_id);
 	json_object_object_add(o, "actions", run_actions_json(&r));
 	return o;
 }
@@ -282,9 +296,11 @@ static struct json_object *accepted_json(const char *uuid)
 static int replay(struct req *rq, struct run *r, const char *hash)
 {
 	bool same = strcmp(r->request_hash, hash) == 0;
-	char uuid[40];
+	int64_t owner = r->created_by_user_id;
+	char uuid[40], by[256];
 
 	snprintf(uuid, sizeof(uuid), "%s", r->uuid);
+	snprintf(by, sizeof(by), "%s", r->created_by);
 	run_clear(r);
 	if (!same)
 		return api_error(rq, E_UNPROCESSABLE,
@@ -293,7 +309,7 @@ static int replay(struct req *rq, struct run *r, const char *hash)
 		                 uuid);
 	api_header(rq, "Idempotent-Replayed", "true");
 	api_header(rq, "Location", rq_printf(rq, "%s/status/%s", rq->script_name, uuid));
-	return api_reply(rq, 202, accepted_json(uuid));
+	return api_reply(rq, 202, accepted_json(uuid, by, owner));
 }
 
 /* Looks the key up: 0 not used yet, 1 answered (replay, 409, 422 or 5xx). */
@@ -366,6 +382,7 @@ int h_provision_create(struct req *rq)
 		              .executor = cfg->executor,
 		              .input = json_object_to_json_string_ext(in, JSON_C_TO_STRING_PLAIN),
 		              .created_by = who(rq),
+		              .created_by_user_id = who_id(rq),
 		              .idempotency_key = key,
 		              .request_hash = key ? hash : NULL,
 		              .callback_url = cb,
@@ -378,7 +395,7 @@ int h_provision_create(struct req *rq)
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "provisioning request");
 	api_header(rq, "Location", rq_printf(rq, "%s/status/%s", rq->script_name, uuid));
-	return api_reply(rq, 202, accepted_json(uuid));
+	return api_reply(rq, 202, accepted_json(uuid, who(rq), who_id(rq)));
 }
 
 /* The instances of a completed run, or NULL. */
@@ -414,7 +431,7 @@ static struct json_object *request_json(const struct run *r)
 	json_object_object_add(o, "cloud_provider", input_field(r, "cloud_provider"));
 	json_object_object_add(o, "instance_name_prefix", input_field(r, "instance_name_prefix"));
 	json_object_object_add(o, "count", input_field(r, "count"));
-	json_object_object_add(o, "created_by", json_object_new_string(r->created_by));
+	run_creator_json(o, r->created_by, r->created_by_user_id);
 	json_object_object_add(o, "created_at", json_object_new_string(r->created_at));
 	json_object_object_add(o, "updated_at", json_object_new_string(r->updated_at));
 	json_object_object_add(o, "started_at",
@@ -505,8 +522,9 @@ int h_provision_status(struct req *rq)
  * task, terraform_destroy, in the request's working directory. 202
  * {"request_id","destroy_run_id","status":"in_progress","message"}; follow
  * it at GET /runs/{destroy_run_id} (GET /status/{request_id} shows it
- * under "destroy"). Raises 404, 409 when the request has not finished, was
- * canceled, or is being or has been destroyed.
+ * under "destroy"). Raises 404, 403 when the caller is neither the
+ * request's creator nor an admin, 409 when the request has not finished,
+ * was canceled, or is being or has been destroyed.
  */
 int h_provision_destroy(struct req *rq)
 {
@@ -526,6 +544,10 @@ int h_provision_destroy(struct req *rq)
 		return api_error(rq, E_NOT_FOUND, "no such provisioning request: %s", target);
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "provisioning request lookup");
+	if (run_owner_or_403(rq, &r, "destroy") < 0) {
+		run_clear(&r);
+		return -1;
+	}
 	if (strcmp(r.executor, "terraform") != 0) {
 		run_clear(&r);
 		return api_error(rq, E_CONFLICT,
@@ -550,6 +572,7 @@ int h_provision_destroy(struct req *rq)
 		              .executor = "terraform",
 		              .input = json_object_to_json_string_ext(in, JSON_C_TO_STRING_PLAIN),
 		              .created_by = who(rq),
+		              .created_by_user_id = who_id(rq),
 		              .tasks = &task,
 		              .ntasks = 1 };
 	rc = db_destroy_create(rq->app->db, target, &n, &id);
@@ -567,6 +590,7 @@ int h_provision_destroy(struct req *rq)
 	json_object_object_add(o, "destroy_run_id", json_object_new_string(uuid));
 	json_object_object_add(o, "status", json_object_new_string("in_progress"));
 	json_object_object_add(o, "message", json_object_new_string("Destroy requested"));
+	run_creator_json(o, who(rq), who_id(rq));
 	api_header(rq, "Location", rq_printf(rq, "%s/runs/%s", rq->script_name, uuid));
 	return api_reply(rq, 202, o);
 }

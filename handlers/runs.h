@@ -2,6 +2,8 @@
 #ifndef STRATUS_H_RUNS_H
 #define STRATUS_H_RUNS_H
 
+#include <stdint.h>
+
 struct req;
 struct run;
 struct json_object;
@@ -18,5 +20,19 @@ int h_runs_cancel(struct req *rq);
  */
 struct json_object *run_actions_json(const struct run *r);
 const char *run_uuid_param(struct req *rq, const char *name);
+
+/*
+ * Adds who made a run to `o`: "created_by" (their username, or the label
+ * of an environment key) and "created_by_user_id" (null for an
+ * environment key, which has no account).
+ */
+void run_creator_json(struct json_object *o, const char *created_by, int64_t user_id);
+
+/*
+ * Whether the caller may change run r (cancel it, destroy what it
+ * provisioned): its creator (any of their keys or tokens) and admins may.
+ * Returns 0, or -1 after answering 403 naming `action`.
+ */
+int run_owner_or_403(struct req *rq, const struct run *r, const char *action);
 
 #endif

@@ -25,6 +25,7 @@
 #include "jobs/exec_terraform.h"
 #include "jobs/webhook.h"
 #include "lib/httpc.h"
+#include "lib/netcheck.h"
 #include "lib/config.h"
 #include "lib/log.h"
 #include "lib/util.h"
@@ -561,17 +562,22 @@ static struct json_object *webhook_payload(const struct webhook_due *w, const st
 /*
  * Sends one webhook: POST with the signature header; 2xx is delivered,
  * anything else a failed attempt retried with backoff until
- * STRATUS_WEBHOOK_ATTEMPTS. The outcome goes to the run's log. The run
- * itself is never touched: it finished already.
+ * STRATUS_WEBHOOK_ATTEMPTS. The URL is checked again first (DNS and the
+ * allow list may have changed since POST /provision checked it) and the
+ * connection goes only to the addresses checked now; a URL that may no
+ * longer be called is refused for good and never sent. The outcome goes
+ * to the run's log. The run itself is never touched: it finished already.
  */
 static void deliver(struct reconciler *R, const struct webhook_due *w)
 {
 	struct leased l = { .task_id = 0, .run_id = w->run_id, .attempt = 0 };
 	struct httpc_response res = { 0 };
 	struct json_object *body = NULL;
+	struct netcheck_target t;
 	char sig[160], hsig[200], hid[64], why[512] = "", line[700];
 	const char *headers[6], *text;
-	bool ok = false, final;
+	bool ok = false, final, refused = false;
+	enum netcheck_rc nc;
 	int64_t ms = 0;
 	struct run r;
 
@@ -594,15 +600,19 @@ static void deliver(struct reconciler *R, const struct webhook_due *w)
 	headers[3] = hid;
 	headers[4] = hsig;
 	headers[5] = NULL;
-	if (httpc_request("POST", w->url, headers, text, strlen(text), 10000, 64 * 1024, &res, why,
-	                  sizeof(why)) == 0) {
+	nc = netcheck_url(w->url, R->cfg.webhook_allow, &t, why, sizeof(why));
+	if (nc == NETCHECK_BAD_URL || nc == NETCHECK_FORBIDDEN) {
+		refused = true; /* no later attempt can do better: not sent, failed now */
+	} else if (nc == NETCHECK_OK &&
+	           httpc_request_pinned("POST", &t, headers, text, strlen(text), 10000, 64 * 1024,
+	                                &res, why, sizeof(why)) == 0) {
 		ok = res.status >= 200 && res.status < 300;
 		if (!ok)
 			snprintf(why, sizeof(why), "the receiver answered HTTP %ld", res.status);
 	}
 	free(res.body);
 	json_object_put(body);
-	final = !ok && w->attempt >= R->cfg.webhook_attempts;
+	final = refused || (!ok && w->attempt >= R->cfg.webhook_attempts);
 	if (!ok && !final)
 		ms = jobs_retry_delay_ms(R->cfg.retry_delay_s, w->attempt, true, 0.1, rnd());
 	if (db_webhook_done(R->db, w->id, w->attempt, ok, final, res.status, why, ms) != DB_OK)
@@ -611,6 +621,9 @@ static void deliver(struct reconciler *R, const struct webhook_due *w)
 	if (ok)
 		snprintf(line, sizeof(line), "webhook delivered to %.300s (HTTP %ld, attempt %lld)",
 		         w->url, res.status, (long long)w->attempt);
+	else if (refused)
+		snprintf(line, sizeof(line), "webhook to %.300s refused, not sent: the URL %.300s",
+		         w->url, why);
 	else if (final)
 		snprintf(line, sizeof(line), "webhook to %.300s failed after %lld attempts: %.300s",
 		         w->url, (long long)w->attempt, why);

@@ -1,4 +1,5 @@
-/* webhook.h: completion webhooks: which URLs may be called, the payload's signature. */
+/* webhook.h: completion webhooks: the payload's signature (lib/netcheck.h says which URLs may be
+ * called). */
 #ifndef STRATUS_JOBS_WEBHOOK_H
 #define STRATUS_JOBS_WEBHOOK_H
 
@@ -8,15 +9,6 @@
 
 /* The header that carries the signature: "t=<unix seconds>,v1=<hex>". */
 #define WEBHOOK_SIGNATURE_HEADER "X-Stratus-Signature"
-
-/*
- * Whether `url` may receive a completion webhook: at most 2048 printable
- * characters without spaces, and https:// with a host, or starting with one
- * of the comma-separated prefixes of `allow` (NULL: none), which is how a
- * site admits http:// receivers on its own network. Returns false with one
- * line in why.
- */
-bool webhook_url_ok(const char *url, const char *allow, char *why, size_t whylen);
 
 /*
  * The v1 signature of a delivery at unix time `t`: hex HMAC-SHA256 keyed

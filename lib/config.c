@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "lib/config.h"
+#include "lib/netcheck.h"
 #include "lib/util.h"
 
 #define DEFAULT_MAX_BODY (1024 * 1024)
@@ -553,6 +554,29 @@ static int load_generator(struct config *c, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * STRATUS_WEBHOOK_ALLOW, then the deprecated STRATUS_CALLBACK_ALLOW (its URL
+ * prefixes read as scheme, host and port), into one allow list.
+ */
+static int webhook_allow(struct config *c, char *err, size_t errlen)
+{
+	static const char *const names[2] = { "STRATUS_WEBHOOK_ALLOW", "STRATUS_CALLBACK_ALLOW" };
+	char why[256];
+
+	for (int i = 0; i < 2; i++) {
+		const char *v = config_raw(names[i]);
+
+		if (v == NULL || *v == '\0')
+			continue;
+		if (c->webhook_allow == NULL &&
+		    (c->webhook_allow = calloc(1, sizeof(*c->webhook_allow))) == NULL)
+			return util_fail(err, errlen, "out of memory");
+		if (netcheck_allow_parse(c->webhook_allow, v, i == 1, why, sizeof(why)) < 0)
+			return util_fail(err, errlen, "%s: %s", names[i], why);
+	}
+	return 0;
+}
+
 /* The run engine, the reconciler and the terraform executor. */
 static int load_runs(struct config *c, char *err, size_t errlen)
 {
@@ -606,9 +630,8 @@ static int load_runs(struct config *c, char *err, size_t errlen)
 		if ((c->webhook_secret = strdup(v)) == NULL)
 			return util_fail(err, errlen, "out of memory");
 	}
-	if ((v = config_raw("STRATUS_CALLBACK_ALLOW")) != NULL && *v &&
-	    (c->callback_allow = strdup(v)) == NULL)
-		return util_fail(err, errlen, "out of memory");
+	if (webhook_allow(c, err, errlen) < 0)
+		return -1;
 	if (get_long("STRATUS_WEBHOOK_ATTEMPTS", 6, 1, 50, &c->webhook_attempts, err, errlen) < 0)
 		return -1;
 	if ((v = config_raw("STRATUS_RETRY_BACKOFF")) != NULL && *v) {
@@ -745,7 +768,7 @@ void config_free(struct config *c)
 	if (c->webhook_secret != NULL)
 		sodium_memzero(c->webhook_secret, strlen(c->webhook_secret));
 	free(c->webhook_secret);
-	free(c->callback_allow);
+	free(c->webhook_allow);
 	free(c->airflow_url);
 	free(c->airflow_dag);
 	free(c->airflow_user);

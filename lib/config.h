@@ -96,7 +96,9 @@ struct config {
 	long airflow_poll_s;      /* AIRFLOW_POLL_SECONDS: between looks at a DAG run */
 	long airflow_timeout_ms;  /* AIRFLOW_TIMEOUT_MS: one request to Airflow */
 	char *webhook_secret;     /* STRATUS_WEBHOOK_SECRET: signs completion webhooks, or NULL */
-	char *callback_allow;  /* STRATUS_CALLBACK_ALLOW: non-https URL prefixes allowed, or NULL */
+	/* STRATUS_WEBHOOK_ALLOW, and the deprecated STRATUS_CALLBACK_ALLOW: what callbacks may
+	 * reach besides public addresses over https (lib/netcheck.h); NULL when neither is set */
+	struct netcheck_allow *webhook_allow;
 	long webhook_attempts; /* STRATUS_WEBHOOK_ATTEMPTS */
 
 	/* generator: the optional language-model backend */

@@ -85,6 +85,27 @@ OCI_CFG='{"region":"us-ashburn-1","compartment_id":"ocid1.compartment.oc1..aaaa"
 aws() { jobj cloud_provider aws provider_config "json:$AWS_CFG" instance_name_prefix "$1" count "json:$2"; }
 oci() { jobj cloud_provider oci provider_config "json:$OCI_CFG" instance_name_prefix "$1" count "json:$2"; }
 
+# bad BODY FIELD...: POST /provision as the developer is 400 naming FIELDs.
+bad() {
+	local body=$1
+	shift
+	jreq POST /provision "$body" -H "$DEV" && expect_fields "$@" ||
+		{ echo "body: $body"; return 1; }
+}
+# a_with FILTER [jq options...]: the valid AWS body changed by FILTER.
+a_with() {
+	local f=$1
+	shift
+	jq -c "$@" "$f" <<<"$(aws "x-$RUN" 1)"
+}
+o_with() { jq -c "$1" <<<"$(oci "x-$RUN" 1)"; }
+
+# field_msg FIELD TEXT: the 400 names FIELD with a message containing TEXT.
+field_msg() {
+	jq -e --arg f "$1" --arg t "$2" 'any(.details.errors[]; .field == $f and (.message | contains($t)))' \
+		"$BODY" >/dev/null || { echo "no $1 error containing \"$2\": $(jq -c .details "$BODY")"; return 1; }
+}
+
 # provision BODY: POST as the developer, expects 202, prints the request id.
 provision() {
 	jreq POST /provision "$1" -H "$DEV" &&
@@ -100,12 +121,38 @@ mkuser() { # TAG ROLE
 }
 mkuser dev developer
 mkuser ro readonly
+# Another developer and an admin: runs belong to their creator, whom admins may overrule.
+mkuser other developer
+mkuser adm admin
 DEV_KEY=$("$STRATUSCTL" apikey create --name "prov-dev-$RUN" --user "$(email dev)")
 RO_KEY=$("$STRATUSCTL" apikey create --name "prov-ro-$RUN" --user "$(email ro)")
-DEV=$(key "$DEV_KEY") RO=$(key "$RO_KEY")
+OTHER_KEY=$("$STRATUSCTL" apikey create --name "prov-other-$RUN" --user "$(email other)")
+ADM_KEY=$("$STRATUSCTL" apikey create --name "prov-adm-$RUN" --user "$(email adm)")
+DEV=$(key "$DEV_KEY") RO=$(key "$RO_KEY") OTHER=$(key "$OTHER_KEY") ADM=$(key "$ADM_KEY")
+DEV_ID=$(curl -sS -H "$DEV" "$BASE_URL/auth/me" | jq -r .id)
 
-test_expect_success 'a developer and a readonly key; the stand-in terraform is configured' '
-	test -n "$DEV_KEY" && test -n "$RO_KEY" &&
+# cgi_post PATH BODY [VAR=value...]: POST BODY as the developer to the
+# responder binary run as plain CGI, with the stack's configuration file and
+# the VARs (the environment wins over the file: VAR= unsets a setting), for
+# what the stack's own responders are configured otherwise; sets $STATUS,
+# $HDRS and $BODY like http.
+cgi_post() {
+	local path=$1 raw=$TEST_TMP/cgi-raw
+	printf '%s' "$2" >"$TEST_TMP/cgi-in"
+	shift 2
+	env -i PATH="$PATH" ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+		STRATUS_CONFIG="$STRATUS_CONFIG_FILE" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST \
+		PATH_INFO="$path" CONTENT_TYPE=application/json \
+		CONTENT_LENGTH="$(wc -c <"$TEST_TMP/cgi-in")" HTTP_X_API_KEY="$DEV_KEY" "$@" \
+		"$STRATUS_BIN" <"$TEST_TMP/cgi-in" >"$raw" 2>>"$WORK/cgi-provision.err"
+	awk 'BEGIN { RS = "\r\n" } /^$/ { exit } { print }' "$raw" >"$HDRS"
+	awk 'BEGIN { RS = "\r\n\r\n" } NR > 1 { printf "%s", $0 }' "$raw" >"$BODY"
+	STATUS=$(sed -n 's/^Status: \([0-9]*\).*/\1/p' "$HDRS")
+}
+
+test_expect_success 'developer, readonly and admin keys; the stand-in terraform is configured' '
+	test -n "$DEV_KEY" && test -n "$RO_KEY" && test -n "$OTHER_KEY" && test -n "$ADM_KEY" &&
+	test "$DEV_ID" -gt 0 &&
 	test -x "$TERRAFORM_BIN" && test -x "$STRATUS_RECONCILE" &&
 	"$TERRAFORM_BIN" version | grep -q "stand-in"
 '
@@ -310,6 +357,14 @@ test_expect_success 'the events filter: ?level=warning shows only warnings and e
 	jt "all(.items[]; .level == \"error\")"
 '
 
+test_expect_success 'events limit: 1 and 1000 are the bounds' '
+	rid=$(get flow) &&
+	http GET "/runs/$rid/events?limit=1" -H "$RO" && expect_status 200 &&
+	jt ".items | length == 1" &&
+	http GET "/runs/$rid/events?limit=1000" -H "$RO" && expect_status 200 &&
+	jt ".items | length > 1"
+'
+
 test_expect_success 'bad event queries are 400 naming the parameter' '
 	rid=$(get flow) &&
 	http GET "/runs/$rid/events?level=loud" -H "$RO" && expect_fields level &&
@@ -379,6 +434,58 @@ test_expect_success 'cancel of a finished run is 409; unknown 404; readonly 403;
 	http POST "/runs/nope/cancel" -H "$DEV" --data-binary "" && expect_404 &&
 	http POST "/runs/$(get flow)/cancel" -H "$RO" --data-binary "" && expect_error 403 Forbidden FORBIDDEN &&
 	http POST "/runs/$(get flow)/cancel" --data-binary "" && expect_error 401 Unauthorized UNAUTHORIZED
+'
+
+# ------------------------------------------------------------------ who may change a run
+
+test_expect_success 'every run answer names its creator: created_by and created_by_user_id' '
+	jreq POST /provision "$(aws "own-$RUN" 1)" -H "$DEV" &&
+	expect_status 202 &&
+	jt ".created_by == \$u and .created_by_user_id == $DEV_ID" --arg u "prov-dev-$RUN" &&
+	rid=$(jq -r .request_id "$BODY") && put own "$rid" &&
+	http GET "/status/$rid" -H "$RO" &&
+	jt ".created_by == \$u and .created_by_user_id == $DEV_ID" --arg u "prov-dev-$RUN" &&
+	http GET "/runs/$rid" -H "$RO" &&
+	jt ".created_by == \$u and .created_by_user_id == $DEV_ID" --arg u "prov-dev-$RUN" &&
+	http GET "/provision?limit=100" -H "$RO" &&
+	jt ".items[] | select(.request_id == \$r) | .created_by == \$u and .created_by_user_id == $DEV_ID" \
+		--arg r "$rid" --arg u "prov-dev-$RUN" &&
+	jt "all(.items[]; has(\"created_by\") and has(\"created_by_user_id\"))"
+'
+
+test_expect_success 'another developer may not cancel a run (403 naming its creator); it goes on' '
+	rid=$(get own) &&
+	http POST "/runs/$rid/cancel" -H "$OTHER" --data-binary "" &&
+	expect_error 403 Forbidden FORBIDDEN &&
+	msg_has "only the creator of $rid (prov-dev-$RUN) or an admin may cancel it" &&
+	http GET "/runs/$rid" -H "$OTHER" &&
+	jt ".status == \"queued\" and .actions.is_cancelable == true" &&
+	http GET "/runs/$rid/events" -H "$RO" &&
+	jt "all(.items[]; .message | startswith(\"canceled by\") | not)"
+'
+
+test_expect_success 'its creator may cancel it, and the answer still names the creator' '
+	rid=$(provision "$(aws "own2-$RUN" 1)") &&
+	http POST "/runs/$rid/cancel" -H "$DEV" --data-binary "" &&
+	expect_status 200 &&
+	jt ".status == \"canceled\" and .created_by == \$u and .created_by_user_id == $DEV_ID" --arg u "prov-dev-$RUN"
+'
+
+test_expect_success 'an admin may cancel a developer'"'"'s run' '
+	rid=$(get own) &&
+	http POST "/runs/$rid/cancel" -H "$ADM" --data-binary "" &&
+	expect_status 200 &&
+	jt ".status == \"canceled\" and .created_by_user_id == $DEV_ID" &&
+	http GET "/runs/$rid/events" -H "$RO" &&
+	jt "any(.items[]; .message == \"canceled by prov-adm-\(\$run)\")" --arg run "$RUN"
+'
+
+test_expect_success 'readonly callers are refused by their role, before any run is looked at' '
+	http POST "/runs/$(get flow)/cancel" -H "$RO" --data-binary "" &&
+	expect_error 403 Forbidden FORBIDDEN &&
+	! msg_has "creator" &&
+	http POST "/runs/$(cat /proc/sys/kernel/random/uuid)/cancel" -H "$RO" --data-binary "" &&
+	expect_error 403 Forbidden FORBIDDEN
 '
 
 # ------------------------------------------------------------------ lost reconcilers, races
@@ -472,6 +579,23 @@ test_expect_success 'destroy of a request in progress is 409; unknown 404; reado
 	http POST "/provision/$rid/destroy" -H "$DEV" --data-binary "" && expect_error 409 Conflict CONFLICT &&
 	http POST "/provision/$(cat /proc/sys/kernel/random/uuid)/destroy" -H "$DEV" --data-binary "" && expect_404 &&
 	http POST "/provision/$(get flow)/destroy" -H "$RO" --data-binary "" && expect_error 403 Forbidden FORBIDDEN
+'
+
+test_expect_success 'another developer may not destroy a request (403); an admin may' '
+	rid=$(provision "$(aws "owndestroy-$RUN" 1)") &&
+	settle "$rid" && jt ".status == \"completed\" and .actions.is_destroyable == true" &&
+	http POST "/provision/$rid/destroy" -H "$OTHER" --data-binary "" &&
+	expect_error 403 Forbidden FORBIDDEN &&
+	msg_has "only the creator of $rid (prov-dev-$RUN) or an admin may destroy it" &&
+	http GET "/status/$rid" -H "$RO" && jt ".destroy == null and .actions.is_destroyable == true" &&
+	test ! -e "$(wd "$rid")/destroy.log" &&
+	http POST "/provision/$rid/destroy" -H "$ADM" --data-binary "" &&
+	expect_status 202 &&
+	jt ".created_by == \$u and (.created_by_user_id | type == \"number\") and .created_by_user_id != $DEV_ID" --arg u "prov-adm-$RUN" &&
+	did=$(jq -r .destroy_run_id "$BODY") &&
+	reconcile &&
+	http GET "/runs/$did" -H "$RO" &&
+	jt ".status == \"succeeded\" and .created_by == \$u" --arg u "prov-adm-$RUN"
 '
 
 test_expect_success 'a destroy run is not a provisioning request: /status of its id is 404' '
@@ -647,6 +771,77 @@ test_expect_success 'a receiver that stays down: the webhook fails after its att
 	jt "any(.items[]; .message | startswith(\"webhook to $WH$p failed after 2 attempts\"))"
 '
 
+# wh_state RID: "<status> <attempts>" of the webhook of request RID.
+wh_state() {
+	stack_sql -N stratus -e "SELECT CONCAT(w.status, ' ', w.attempts) FROM webhooks w
+		JOIN runs r ON r.id = w.run_id WHERE r.uuid = '$1'"
+}
+
+test_expect_success 'a responder with no allow list (production) refuses loopback callbacks, localhost too' '
+	for u in "https://localhost/hook" "https://127.0.0.1/hook" "http://127.0.0.1:$WH_PORT/ok" \
+		"https://[::ffff:127.0.0.1]/" "https://2130706433/" "https://0x7f.1/" "https://127.1/"; do
+		cgi_post /provision "$(a_with ".callback_url = \$u" --arg u "$u")" \
+			STRATUS_WEBHOOK_ALLOW= STRATUS_CALLBACK_ALLOW= &&
+		expect_fields callback_url && field_msg callback_url "loopback" || { echo "$u"; exit 1; }
+	done &&
+	field_msg callback_url "points at 127.0.0.1" &&
+	cgi_post /provision "$(a_with ".callback_url = \"https://localhost/hook\"")" \
+		STRATUS_WEBHOOK_ALLOW= STRATUS_CALLBACK_ALLOW= &&
+	field_msg callback_url "has a host that resolves to 127.0.0.1, a loopback address"
+'
+
+test_expect_success 'the deprecated STRATUS_CALLBACK_ALLOW is parsed, not matched as a prefix' '
+	cgi_post /provision "$(a_with ".callback_url = \"http://127.0.0.1:80@evil.example/\"")" \
+		STRATUS_WEBHOOK_ALLOW= STRATUS_CALLBACK_ALLOW=http://127.0.0.1: &&
+	expect_fields callback_url && field_msg callback_url "user information" &&
+	cgi_post /provision "$(a_with ".callback_url = \"http://127.0.0.10:8080/\"")" \
+		STRATUS_WEBHOOK_ALLOW= STRATUS_CALLBACK_ALLOW=http://127.0.0.1: &&
+	expect_fields callback_url &&
+	p="/ok/legacy/$RUN" &&
+	cgi_post /provision "$(aws "hooklegacy-$RUN" 1 | jq -c --arg u "$WH$p" ".callback_url = \$u")" \
+		STRATUS_WEBHOOK_ALLOW= STRATUS_CALLBACK_ALLOW=http://127.0.0.1: &&
+	expect_status 202 && rid=$(jq -r .request_id "$BODY") &&
+	http POST "/runs/$rid/cancel" -H "$DEV" --data-binary "" && expect_status 200 &&
+	STRATUS_WEBHOOK_ALLOW= STRATUS_CALLBACK_ALLOW=http://127.0.0.1: "$STRATUS_RECONCILE" --once >>"$RLOG" 2>&1 &&
+	test "$(posts "$p")" = 1 && test "$(wh_state "$rid")" = "delivered 1"
+'
+
+test_expect_success 'delivery checks the URL again: a name allowed when the request was made, refused when it is sent, is never sent' '
+	p="/ok/late/$RUN" &&
+	cgi_post /provision "$(aws "hooklate-$RUN" 1 | jq -c --arg u "http://localhost:$WH_PORT$p" ".callback_url = \$u")" \
+		STRATUS_WEBHOOK_ALLOW=http://localhost &&
+	expect_status 202 && rid=$(jq -r .request_id "$BODY") &&
+	http POST "/runs/$rid/cancel" -H "$DEV" --data-binary "" && expect_status 200 &&
+	test "$(wh_state "$rid")" = "pending 0" &&
+	STRATUS_WEBHOOK_ALLOW= STRATUS_CALLBACK_ALLOW= "$STRATUS_RECONCILE" --once >>"$RLOG" 2>&1 &&
+	test "$(wh_state "$rid")" = "failed 1" &&
+	reconcile && test "$(wh_state "$rid")" = "failed 1" &&
+	test "$(posts "$p")" = 0 &&
+	http GET "/runs/$rid/events?level=error" -H "$RO" &&
+	jt "any(.items[]; (.message | startswith(\"webhook to http://localhost:\(\$port)\(\$p) refused, not sent: the URL has a host that resolves to \"))
+		and (.message | contains(\"a loopback address\")))" --arg port "$WH_PORT" --arg p "$p" &&
+	http GET /status/"$rid" -H "$RO" && jt ".status == \"canceled\""
+'
+
+test_expect_success 'a name the allow list admits is resolved once and delivered to the checked address' '
+	p="/ok/name/$RUN" &&
+	cgi_post /provision "$(aws "hookname-$RUN" 1 | jq -c --arg u "http://localhost:$WH_PORT$p" ".callback_url = \$u")" \
+		STRATUS_WEBHOOK_ALLOW=http://localhost &&
+	expect_status 202 && rid=$(jq -r .request_id "$BODY") &&
+	http POST "/runs/$rid/cancel" -H "$DEV" --data-binary "" && expect_status 200 &&
+	STRATUS_WEBHOOK_ALLOW="http://localhost:$WH_PORT" STRATUS_CALLBACK_ALLOW= "$STRATUS_RECONCILE" --once >>"$RLOG" 2>&1 &&
+	test "$(posts "$p")" = 1 && test "$(wh_state "$rid")" = "delivered 1" &&
+	jq -s --arg p "$p" "[.[] | select(.path == \$p)][0].headers.Host" "$WH_LOG" | grep -q "localhost:$WH_PORT"
+'
+
+test_expect_success 'a bad STRATUS_WEBHOOK_ALLOW stops the reconciler at start, naming the entry' '
+	rc=0 && STRATUS_WEBHOOK_ALLOW="10.0.0.5/8" "$STRATUS_RECONCILE" --once >"$TEST_TMP/badallow" 2>&1 || rc=$? &&
+	test "$rc" = 1 &&
+	grep -q "STRATUS_WEBHOOK_ALLOW: entry .10.0.0.5/8. has bits set past its prefix length" "$TEST_TMP/badallow" &&
+	rc=0 && STRATUS_WEBHOOK_ALLOW= STRATUS_CALLBACK_ALLOW="127.0.0.1" "$STRATUS_RECONCILE" --once >"$TEST_TMP/badallow" 2>&1 || rc=$? &&
+	test "$rc" = 1 && grep -q "STRATUS_CALLBACK_ALLOW: entry .127.0.0.1. must start with http://" "$TEST_TMP/badallow"
+'
+
 # ------------------------------------------------------------------ Idempotency-Key
 
 test_expect_success 'Idempotency-Key: the same key and body replays the first answer' '
@@ -683,6 +878,22 @@ test_expect_success 'Idempotency-Key: keys belong to their creator' '
 	jt ".request_id != \$r" --arg r "$(get idem)"
 '
 
+test_expect_success 'Idempotency-Key is compared byte for byte: CaseKey and CASEKEY are two keys' '
+	body=$(aws "idemcase-$RUN" 1) &&
+	jreq POST /provision "$body" -H "$DEV" -H "Idempotency-Key: CaseKey-$RUN" &&
+	expect_status 202 && test -z "$(header Idempotent-Replayed)" &&
+	first=$(jq -r .request_id "$BODY") &&
+	jreq POST /provision "$body" -H "$DEV" -H "Idempotency-Key: CASEKEY-$RUN" &&
+	expect_status 202 && test -z "$(header Idempotent-Replayed)" &&
+	jt ".request_id != \$r" --arg r "$first" &&
+	second=$(jq -r .request_id "$BODY") &&
+	jreq POST /provision "$(aws "idemcase-$RUN" 2)" -H "$DEV" -H "Idempotency-Key: casekey-$RUN" &&
+	expect_status 202 && test -z "$(header Idempotent-Replayed)" &&
+	jreq POST /provision "$body" -H "$DEV" -H "Idempotency-Key: CASEKEY-$RUN" &&
+	expect_status 202 && expect_header Idempotent-Replayed "^true$" &&
+	jt ".request_id == \$r" --arg r "$second"
+'
+
 test_expect_success 'Idempotency-Key: a key whose first request is still being processed is 409' '
 	k="idem-$RUN-busy" &&
 	{ stack_sql stratus -e "BEGIN; INSERT INTO runs (uuid, kind, executor, status, input, created_by,
@@ -703,6 +914,18 @@ test_expect_success 'Idempotency-Key: a key beyond printable ASCII or over 255 c
 	expect_fields Idempotency-Key &&
 	jreq POST /provision "$(aws "idem-$RUN" 1)" -H "$DEV" -H "Idempotency-Key: $(printf "k%.0s" $(seq 256))" &&
 	expect_fields Idempotency-Key
+'
+
+test_expect_success 'Idempotency-Key: 1 and 255 characters are accepted (the bounds)' '
+	k255="$(printf "k%.0s" $(seq 250))$(printf "%05d" $((RANDOM % 100000)))" &&
+	jreq POST /provision "$(aws "idemedge-$RUN" 1)" -H "$DEV" -H "Idempotency-Key: $k255" &&
+	expect_status 202 && a=$(jq -r .request_id "$BODY") &&
+	test "$(stack_sql -N stratus -e "SELECT LENGTH(idempotency_key) FROM runs WHERE uuid = '"'"'$a'"'"'")" = 255 &&
+	jreq POST /provision "$(aws "idemedge-$RUN" 1)" -H "$DEV" -H "Idempotency-Key: $k255" &&
+	expect_status 202 && expect_header Idempotent-Replayed "^true$" &&
+	jreq POST /provision "$(aws "idemedge-$RUN" 1)" -H "$OTHER" -H "Idempotency-Key: ~" &&
+	expect_status 202 && b=$(jq -r .request_id "$BODY") &&
+	for r in "$a" "$b"; do http POST "/runs/$r/cancel" -H "$ADM" --data-binary "" && expect_status 200 || exit 1; done
 '
 
 # ------------------------------------------------------------------ lists
@@ -738,15 +961,6 @@ test_expect_success 'bad list queries are 400 naming the parameter' '
 
 # ------------------------------------------------------------------ bad input
 
-# bad BODY FIELD...: POST /provision as the developer is 400 naming FIELDs.
-bad() {
-	local body=$1
-	shift
-	jreq POST /provision "$body" -H "$DEV" && expect_fields "$@" ||
-		{ echo "body: $body"; return 1; }
-}
-a_with() { jq -c "$1" <<<"$(aws "x-$RUN" 1)"; }
-o_with() { jq -c "$1" <<<"$(oci "x-$RUN" 1)"; }
 
 test_expect_success 'an empty object names every required field' '
 	bad "{}" cloud_provider provider_config instance_name_prefix count
@@ -799,18 +1013,75 @@ test_expect_success 'count must be an integer from 1 to 20' '
 	bad "$(a_with "del(.count)")" count
 '
 
+# edge FILTER: POST the valid AWS body changed by FILTER (prefix edge-...) as the
+# developer, expect 202, and cancel the run at once (nothing of it is carried out).
+edge() {
+	local rid
+	jreq POST /provision "$(jq -c "$1" <<<"$(aws "edge-$RUN" 1)")" -H "$DEV" &&
+		{ expect_status 202 || { echo "filter: $1"; return 1; }; } &&
+		rid=$(jq -r .request_id "$BODY") &&
+		http POST "/runs/$rid/cancel" -H "$DEV" --data-binary "" && expect_status 200
+}
+
+test_expect_success 'the bounds themselves are accepted: count 1 and 20, prefix of 63, values of 255, 16 groups' '
+	edge ".count = 1" && edge ".count = 20" &&
+	edge ".instance_name_prefix = (\"e\" + \"a\" * 62)" &&
+	edge ".instance_name_prefix = \"e\"" &&
+	edge ".provider_config.region = (\"r\" * 255)" &&
+	edge ".provider_config.ami_id = (\"ami-\" + \"a\" * 251)" &&
+	edge ".provider_config.security_group_ids = [range(16) | \"sg-\(.)\"]" &&
+	edge ".provider_config.security_group_ids = [\"sg-\" + \"a\" * 252]" &&
+	http GET "/provision?limit=100" -H "$RO" && expect_status 200 &&
+	jt "[.items[] | select(.instance_name_prefix | startswith(\"e\"))] | map(.count) | index(20) != null" &&
+	jt ".items | length <= 100"
+'
+
+test_expect_success 'one past each bound is 400: count 0 and 21, prefix of 64, values of 256, 17 groups' '
+	bad "$(a_with ".count = 0")" count && bad "$(a_with ".count = 21")" count &&
+	bad "$(a_with ".instance_name_prefix = (\"e\" + \"a\" * 63)")" instance_name_prefix &&
+	bad "$(a_with ".provider_config.region = (\"r\" * 256)")" provider_config.region &&
+	bad "$(a_with ".provider_config.ami_id = (\"ami-\" + \"a\" * 252)")" provider_config.ami_id &&
+	bad "$(a_with ".provider_config.security_group_ids = [range(17) | \"sg-\(.)\"]")" provider_config.security_group_ids &&
+	bad "$(a_with ".provider_config.security_group_ids = [\"sg-\" + \"a\" * 253]")" provider_config.security_group_ids &&
+	http GET "/provision?limit=101" -H "$RO" && expect_fields limit
+'
+
 test_expect_success 'instance_name_prefix must be a safe name' '
 	for p in "\"\"" "\"1web\"" "\"has space\"" "\"a/b\"" "\"-web\"" "\"web;rm\"" "(\"a\" * 64)" 5 null; do
 		bad "$(a_with ".instance_name_prefix = $p")" instance_name_prefix || exit 1
 	done
 '
 
-test_expect_success 'callback_url must be https (or an allowed prefix)' '
+test_expect_success 'callback_url must be https (or allowed by STRATUS_WEBHOOK_ALLOW)' '
 	for u in "\"http://hooks.example.com/x\"" "\"ftp://x/y\"" "\"https://\"" "\"https:///x\"" \
-		"\"https://a b/\"" "\"http://127.0.0.1\"" 5 "[]" "(\"https://h/\" + \"a\" * 2048)"; do
+		"\"https:/x\"" "\"https://a b/\"" "\"http://127.0.0.2:8080/\"" 5 "[]" \
+		"(\"https://h/\" + \"a\" * 2048)"; do
 		bad "$(a_with ".callback_url = $u")" callback_url || exit 1
 	done
 '
+
+test_expect_success 'callback_url: user information is refused, not read as a host (http://127.0.0.1:80@evil.example/)' '
+	for u in "http://127.0.0.1:80@evil.example/" "https://127.0.0.1:80@evil.example/" \
+		"http://127.0.0.1:@evil.example/" "https://user@hooks.example/" "https://evil.example\\@127.0.0.1/"; do
+		bad "$(a_with ".callback_url = \$u" --arg u "$u")" callback_url &&
+		field_msg callback_url "must not contain user information" || exit 1
+	done
+'
+
+test_expect_success 'callback_url: an https host that is or resolves to a non-public address is 400' '
+	for c in "https://169.254.169.254/latest/meta-data/|link-local" "https://10.0.0.1/hook|private" \
+		"https://10.255.1.2:8443/|private" "https://172.16.0.1/|private" "https://192.168.1.1/|private" \
+		"https://100.64.0.1/|CGNAT" "https://[::1]/hook|loopback" "https://[fd00::1]/|unique-local" \
+		"https://[fe80::1]/|link-local" "https://[::ffff:169.254.169.254]/|link-local" \
+		"https://0xa9fea9fe/|link-local" "https://0251.0376.0251.0376/|link-local" \
+		"https://0.0.0.0/|this network" "https://224.0.0.1/|multicast" "https://255.255.255.255/|broadcast"; do
+		bad "$(a_with ".callback_url = \$u" --arg u "${c%|*}")" callback_url &&
+		field_msg callback_url "${c#*|}" && field_msg callback_url "only public addresses" || exit 1
+	done &&
+	bad "$(a_with ".callback_url = \"http://8.8.8.8/hook\"")" callback_url &&
+	field_msg callback_url "must be an https:// URL"
+'
+
 
 test_expect_success 'several bad fields are all named at once' '
 	bad "$(a_with ".count = 0 | .instance_name_prefix = \"\" | .provider_config.ami_id = \"x\"")" \

@@ -17,6 +17,7 @@ Suite *suite_gen(void);
 Suite *suite_engine(void);
 Suite *suite_hcl(void);
 Suite *suite_llm(void);
+Suite *suite_netcheck(void);
 Suite *suite_shmcount(void);
 
 #endif
