@@ -18,5 +18,6 @@ Suite *suite_engine(void);
 Suite *suite_hcl(void);
 Suite *suite_llm(void);
 Suite *suite_shmcount(void);
+Suite *suite_text(void);
 
 #endif
