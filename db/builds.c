@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "db/builds.h"
+#include "lib/util.h"
 
 /* ------------------------------------------------------------------ reference data */
 
@@ -230,10 +231,17 @@ static enum db_rc resolve_with(struct db *db, struct db_stmt *q, const char *nam
 enum db_rc db_ref_resolve(struct db *db, enum ref_kind k, const char *name, int64_t *id,
                           char canonical[65])
 {
-	const struct ref_entry *e = ref_by_key((int)k, name);
+	const struct ref_entry *e;
 	enum db_rc rc;
 
-	if (e != NULL) {
+	/*
+	 * A name that no row can have is not sent: the columns are ASCII, and
+	 * MariaDB refuses to compare them with other characters ("Illegal mix
+	 * of collations").
+	 */
+	if (!util_ref_name_ok(name, true))
+		return DB_NOT_FOUND;
+	if ((e = ref_by_key((int)k, name)) != NULL) {
 		*id = e->id;
 		memcpy(canonical, e->name, sizeof(e->name));
 		return DB_OK;

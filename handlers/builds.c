@@ -14,6 +14,9 @@
 
 #define FAILED_STATE 90
 
+/* What a reference name may be (util_ref_name_ok), for 400s. */
+#define REF_NAME_RULE "must be 1-64 characters of a-z, 0-9, '.', '_' and '-'"
+
 static const char *const ref_field[REF__MAX] = {
 	"platform",   /* REF_PLATFORM */
 	"os_version", /* REF_OS_VERSION */
@@ -187,8 +190,13 @@ int h_builds_create(struct req *rq)
 	struct build b;
 	enum db_rc rc;
 
-	for (int k = 0; k < REF__MAX; k++)
-		names[k] = field_str(&f, ref_field[k], true, 1, 64);
+	for (int k = 0; k < REF__MAX; k++) {
+		names[k] = field_str(&f, ref_field[k], true, 1, REF_NAME_MAX);
+		if (names[k] != NULL && !util_ref_name_ok(names[k], true)) {
+			field_fail(&f, ref_field[k], "%s", REF_NAME_RULE);
+			names[k] = NULL;
+		}
+	}
 	build_id = field_str(&f, "build_id", true, 1, 128);
 	if (build_id != NULL && !chars_ok(build_id, "._:-")) {
 		field_fail(&f, "build_id",
@@ -299,6 +307,8 @@ int h_builds_list(struct req *rq)
 
 		if ((v = rq_query(rq, ref_field[k])) == NULL || *v == '\0')
 			continue;
+		if (!util_ref_name_ok(v, true))
+			return query_invalid(rq, ref_field[k], "%s", REF_NAME_RULE);
 		rc = db_ref_resolve(rq->app->db, (enum ref_kind)k, v, ids[k], canon);
 		if (rc == DB_NOT_FOUND)
 			return query_invalid(rq, ref_field[k], "unknown %s '%.64s'", ref_field[k],
