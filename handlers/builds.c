@@ -197,16 +197,16 @@ int h_builds_create(struct req *rq)
 			names[k] = NULL;
 		}
 	}
-	build_id = field_str(&f, "build_id", true, 1, 128);
+	build_id = field_str(&f, "build_id", true, 1, BUILD_ID_MAX);
 	if (build_id != NULL && !chars_ok(build_id, "._:-")) {
 		field_fail(&f, "build_id",
 		           "may contain only letters, digits, '.', '_', ':' and '-'");
 		build_id = NULL;
 	}
-	url = field_str(&f, "pipeline_url", false, 1, 2048);
+	url = field_str(&f, "pipeline_url", false, 1, BUILD_PIPELINE_URL_MAX);
 	if (url != NULL && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
 		field_fail(&f, "pipeline_url", "must be an http:// or https:// URL");
-	hash = field_str(&f, "commit_hash", false, 7, 64);
+	hash = field_str(&f, "commit_hash", false, 7, BUILD_COMMIT_HASH_MAX);
 	if (hash != NULL && !is_hex(hash))
 		field_fail(&f, "commit_hash", "must be 7 to 64 hexadecimal digits");
 	for (int k = 0; k < REF__MAX; k++)
@@ -323,7 +323,7 @@ int h_builds_list(struct req *rq)
 		return query_invalid(rq, "until",
 		                     "must be an ISO 8601 UTC time (2026-01-31T00:00:00Z)");
 	if ((v = rq_query(rq, "build_id")) != NULL && *v != '\0') {
-		if (strlen(v) > 128 || !chars_ok(v, "._:-"))
+		if (strlen(v) > BUILD_ID_MAX || !chars_ok(v, "._:-"))
 			return query_invalid(rq, "build_id", "is not a valid build_id");
 		flt.build_id = v;
 	}
@@ -444,7 +444,7 @@ int h_builds_state_post(struct req *rq)
 	if (uuid == NULL)
 		return -1;
 	field_int(&f, "state_code", true, 0, 65535, &c.code);
-	c.message = field_str(&f, "message", false, 0, 1000);
+	c.message = field_str(&f, "message", false, 0, BUILD_MESSAGE_MAX);
 	if (fields_done(&f) < 0)
 		return -1;
 	rc = db_state_get(rq->app->db, c.code, c.name, &c.terminal);
@@ -514,16 +514,17 @@ int h_builds_failure(struct req *rq)
 
 	if (uuid == NULL)
 		return -1;
-	fl.message = field_str(&f, "error_message", true, 1, 4000);
-	fl.code = field_str(&f, "error_code", false, 1, 128);
-	fl.component = field_str(&f, "component", false, 1, 128);
+	fl.message = field_str(&f, "error_message", true, 1, FAILURE_MESSAGE_MAX);
+	fl.code = field_str(&f, "error_code", false, 1, FAILURE_CODE_MAX);
+	fl.component = field_str(&f, "component", false, 1, FAILURE_COMPONENT_MAX);
 	if (json_object_object_get_ex(rq->json, "details", &details) && details != NULL) {
 		if (!json_object_is_type(details, json_type_object))
 			field_fail(&f, "details", "must be a JSON object");
 		else if ((fl.details = json_object_to_json_string_ext(details,
 		                                                      JSON_C_TO_STRING_PLAIN)) &&
-		         strlen(fl.details) > 8000)
-			field_fail(&f, "details", "must be at most 8000 bytes as JSON");
+		         strlen(fl.details) > FAILURE_DETAILS_MAX)
+			field_fail(&f, "details", "must be at most %d bytes as JSON",
+			           FAILURE_DETAILS_MAX);
 	}
 	if (json_object_object_get_ex(rq->json, "terminal", &term)) {
 		if (!json_object_is_type(term, json_type_boolean))

@@ -59,7 +59,7 @@ static int create(struct req *rq, enum ref_kind k, const char *what)
 {
 	struct fields f = { rq, NULL };
 	const char *name = ref_name(&f, "name", true);
-	const char *display = field_str(&f, "display_name", false, 0, 128);
+	const char *display = field_str(&f, "display_name", false, 0, REF_DISPLAY_MAX);
 	struct json_object *aliases = NULL, *o;
 	struct db *db = rq->app->db;
 	int64_t id = 0;
