@@ -8,6 +8,38 @@
 #include <json-c/json.h>
 
 #include "db/builds.h"
+#include "lib/util.h"
+
+/*
+ * Bytes to fetch a VARCHAR(n) of utf8mb4 whole: up to 4 bytes a character,
+ * and the NUL. (A db_str holds 255 bytes: enough for ASCII columns only;
+ * a longer text would come back cut, even inside a character.)
+ */
+#define UTF8MB4_BYTES(n) (4 * (n) + 1)
+
+/* A fetched text column with its own buffer; text_fix terminates it. */
+struct text_out {
+	char *buf;
+	size_t cap;
+	unsigned long len;
+	my_bool null;
+};
+
+static void bind_text(MYSQL_BIND *b, struct text_out *t, char *buf, size_t cap)
+{
+	t->buf = buf;
+	t->cap = cap;
+	t->len = 0;
+	t->null = 0;
+	db_bind_out_str(b, buf, (unsigned long)cap - 1, &t->len, &t->null);
+}
+
+/* The fetched text, NUL-terminated; NULL for SQL NULL. */
+static const char *text_fix(struct text_out *t)
+{
+	t->buf[t->len < t->cap - 1 ? t->len : t->cap - 1] = '\0';
+	return t->null ? NULL : t->buf;
+}
 
 /* ------------------------------------------------------------------ reference data */
 
@@ -137,14 +169,15 @@ static struct json_object *aliases_of(struct db *db, const char *name)
 {
 	struct json_object *arr = json_object_new_array();
 	MYSQL_BIND in[1], out[1];
-	struct db_str s;
+	char buf[8192]; /* 16 aliases of 64 characters and more */
+	struct text_out s;
 
 	db_bind_str(&in[0], name, NULL);
-	db_bind_out_dstr(&out[0], &s);
-	if (db_query_one(db, &q_aliases, in, out) == DB_OK && db_str_fix(&s) != NULL) {
+	bind_text(&out[0], &s, buf, sizeof(buf));
+	if (db_query_one(db, &q_aliases, in, out) == DB_OK && text_fix(&s) != NULL) {
 		char *save = NULL;
 
-		for (char *a = strtok_r(s.buf, ",", &save); a; a = strtok_r(NULL, ",", &save))
+		for (char *a = strtok_r(buf, ",", &save); a; a = strtok_r(NULL, ",", &save))
 			json_object_array_add(arr, json_object_new_string(a));
 	}
 	return arr;
@@ -153,12 +186,14 @@ static struct json_object *aliases_of(struct db *db, const char *name)
 enum db_rc db_ref_list(struct db *db, enum ref_kind k, struct json_object *items)
 {
 	MYSQL_BIND out[3];
-	struct db_str name, display, created;
+	struct db_str name, created;
+	char display_buf[UTF8MB4_BYTES(REF_DISPLAY_MAX)];
+	struct text_out display;
 	enum db_rc rc;
 	int r;
 
 	db_bind_out_dstr(&out[0], &name);
-	db_bind_out_dstr(&out[1], &display);
+	bind_text(&out[1], &display, display_buf, sizeof(display_buf));
 	db_bind_out_dstr(&out[2], &created);
 	if ((rc = db_query(db, &q_ref_list[k], NULL, out)) != DB_OK)
 		return rc;
@@ -167,7 +202,7 @@ enum db_rc db_ref_list(struct db *db, enum ref_kind k, struct json_object *items
 
 		json_object_object_add(o, "name", json_object_new_string(db_str_fix(&name)));
 		json_object_object_add(o, "display_name",
-		                       json_object_new_string(db_str_fix(&display)));
+		                       json_object_new_string(text_fix(&display)));
 		db_str_fix(&created);
 		db_time_iso(created.buf);
 		json_object_object_add(o, "created_at", json_object_new_string(created.buf));
@@ -230,10 +265,17 @@ static enum db_rc resolve_with(struct db *db, struct db_stmt *q, const char *nam
 enum db_rc db_ref_resolve(struct db *db, enum ref_kind k, const char *name, int64_t *id,
                           char canonical[65])
 {
-	const struct ref_entry *e = ref_by_key((int)k, name);
+	const struct ref_entry *e;
 	enum db_rc rc;
 
-	if (e != NULL) {
+	/*
+	 * A name that no row can have is not sent: the columns are ASCII, and
+	 * MariaDB refuses to compare them with other characters ("Illegal mix
+	 * of collations").
+	 */
+	if (!util_ref_name_ok(name, true))
+		return DB_NOT_FOUND;
+	if ((e = ref_by_key((int)k, name)) != NULL) {
 		*id = e->id;
 		memcpy(canonical, e->name, sizeof(e->name));
 		return DB_OK;
@@ -672,7 +714,9 @@ enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_
 	MYSQL_BIND in[2], out[NB + 6];
 	struct build_out o;
 	int64_t code = 0, no_msg = 0, any_failure = 1;
-	struct db_str msg, who, at;
+	char msg_buf[UTF8MB4_BYTES(BUILD_STATE_MESSAGE_MAX)], who_buf[UTF8MB4_BYTES(254)];
+	struct text_out msg, who;
+	struct db_str at;
 	char name[65];
 	bool terminal;
 	enum db_rc rc = DB_OK;
@@ -683,9 +727,9 @@ enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_
 	bind_build(&o, b);
 	memcpy(out, o.b, sizeof(o.b));
 	db_bind_out_int64(&out[NB], &code, NULL);
-	db_bind_out_dstr(&out[NB + 1], &msg);
+	bind_text(&out[NB + 1], &msg, msg_buf, sizeof(msg_buf));
 	db_bind_out_int64(&out[NB + 2], &no_msg, NULL);
-	db_bind_out_dstr(&out[NB + 3], &who);
+	bind_text(&out[NB + 3], &who, who_buf, sizeof(who_buf));
 	db_bind_out_dstr(&out[NB + 4], &at);
 	db_bind_out_int64(&out[NB + 5], &any_failure, NULL);
 	*failed = true; /* unless the row says otherwise */
@@ -706,9 +750,9 @@ enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_
 		h = json_object_new_object();
 		json_object_object_add(h, "state_code", json_object_new_int64(code));
 		json_object_object_add(h, "state_name", json_object_new_string(name));
-		json_object_object_add(h, "message", str_or_null(db_str_fix(&msg), no_msg != 0));
+		json_object_object_add(h, "message", str_or_null(text_fix(&msg), no_msg != 0));
 		json_object_object_add(h, "created_by",
-		                       str_or_null(db_str_fix(&who), who.buf[0] == '\0'));
+		                       str_or_null(text_fix(&who), who_buf[0] == '\0'));
 		db_str_fix(&at);
 		db_time_iso(at.buf);
 		json_object_object_add(h, "created_at", json_object_new_string(at.buf));
@@ -726,35 +770,36 @@ enum db_rc db_build_failures(struct db *db, int64_t id, struct json_object *item
 {
 	MYSQL_BIND in[1], out[6];
 	int64_t fid = 0;
-	struct db_str code, comp, at;
-	char message[4100], details[8192];
-	unsigned long mlen = 0, dlen = 0;
+	struct db_str at;
+	char message_buf[UTF8MB4_BYTES(FAILURE_MESSAGE_MAX)],
+	        code_buf[UTF8MB4_BYTES(FAILURE_CODE_MAX)],
+	        comp_buf[UTF8MB4_BYTES(FAILURE_COMPONENT_MAX)],
+	        details_buf[FAILURE_DETAILS_MAX + 1];
+	struct text_out message, code, comp, details;
 	enum db_rc rc;
 	int r;
 
 	db_bind_int64(&in[0], &id);
 	db_bind_out_int64(&out[0], &fid, NULL);
-	db_bind_out_str(&out[1], message, sizeof(message) - 1, &mlen, NULL);
-	db_bind_out_dstr(&out[2], &code);
-	db_bind_out_dstr(&out[3], &comp);
-	db_bind_out_str(&out[4], details, sizeof(details) - 1, &dlen, NULL);
+	bind_text(&out[1], &message, message_buf, sizeof(message_buf));
+	bind_text(&out[2], &code, code_buf, sizeof(code_buf));
+	bind_text(&out[3], &comp, comp_buf, sizeof(comp_buf));
+	bind_text(&out[4], &details, details_buf, sizeof(details_buf));
 	db_bind_out_dstr(&out[5], &at);
 	if ((rc = db_query(db, &q_failures, in, out)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, &q_failures)) == 1) {
 		struct json_object *o = json_object_new_object();
 
-		message[mlen < sizeof(message) - 1 ? mlen : sizeof(message) - 1] = '\0';
-		details[dlen < sizeof(details) - 1 ? dlen : sizeof(details) - 1] = '\0';
 		json_object_object_add(o, "id", json_object_new_int64(fid));
-		json_object_object_add(o, "error_message", json_object_new_string(message));
-		json_object_object_add(o, "error_code",
-		                       str_or_null(db_str_fix(&code), !code.buf[0]));
-		json_object_object_add(o, "component",
-		                       str_or_null(db_str_fix(&comp), !comp.buf[0]));
+		json_object_object_add(o, "error_message",
+		                       json_object_new_string(text_fix(&message)));
+		json_object_object_add(o, "error_code", str_or_null(text_fix(&code), !code_buf[0]));
+		json_object_object_add(o, "component", str_or_null(text_fix(&comp), !comp_buf[0]));
 		/* Stored as validated JSON text; a truncated one would not parse. */
+		text_fix(&details);
 		json_object_object_add(o, "details",
-		                       details[0] ? json_tokener_parse(details) : NULL);
+		                       details_buf[0] ? json_tokener_parse(details_buf) : NULL);
 		db_str_fix(&at);
 		db_time_iso(at.buf);
 		json_object_object_add(o, "created_at", json_object_new_string(at.buf));
@@ -978,19 +1023,21 @@ static enum db_rc top_failures(struct db *db, struct db_stmt *q, MYSQL_BIND *in,
                                struct json_object *arr)
 {
 	MYSQL_BIND out[2];
-	struct db_str name;
+	char buf[UTF8MB4_BYTES(FAILURE_CODE_MAX)];
+	struct text_out name;
 	int64_t n = 0;
 	enum db_rc rc;
 	int r;
 
-	db_bind_out_dstr(&out[0], &name);
+	bind_text(&out[0], &name, buf, sizeof(buf));
 	db_bind_out_int64(&out[1], &n, NULL);
 	if ((rc = db_query(db, q, in, out)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, q)) == 1) {
 		struct json_object *o = json_object_new_object();
+		const char *code = text_fix(&name);
 
-		json_object_object_add(o, "error_code", json_object_new_string(db_str_fix(&name)));
+		json_object_object_add(o, "error_code", json_object_new_string(code ? code : ""));
 		json_object_object_add(o, "count", json_object_new_int64(n));
 		json_object_array_add(arr, o);
 	}

@@ -18,6 +18,30 @@ enum ref_kind {
 	REF__MAX
 };
 
+/*
+ * The longest text each column holds: characters for a VARCHAR(n) of
+ * utf8mb4 (MariaDB counts characters there, not bytes), bytes for the
+ * JSON text of details (a TEXT). The handlers refuse longer input with a
+ * 400 naming the field, so nothing is ever cut by MariaDB (whose strict
+ * mode, set by db/db.c, would refuse it with an error anyway). README.md
+ * lists them ("Free-text fields and their maximums"). Reference names are
+ * REF_NAME_MAX (lib/util.h) ASCII characters.
+ */
+#define REF_DISPLAY_MAX        128  /* platforms|os_versions|image_types.display_name */
+#define BUILD_ID_MAX           128  /* builds.build_id (ASCII) */
+#define BUILD_PIPELINE_URL_MAX 2048 /* builds.pipeline_url */
+#define BUILD_COMMIT_HASH_MAX  64   /* builds.commit_hash (ASCII hex) */
+#define BUILD_MESSAGE_MAX      1000 /* what POST /builds/{uuid}/state takes */
+#define FAILURE_MESSAGE_MAX    4000 /* build_failures.error_message */
+/*
+ * builds.current_message and build_state_history.message (schema/011): a
+ * failure's error_message becomes the failed state's message.
+ */
+#define BUILD_STATE_MESSAGE_MAX FAILURE_MESSAGE_MAX
+#define FAILURE_CODE_MAX        128  /* build_failures.error_code, build_failure_counts */
+#define FAILURE_COMPONENT_MAX   128  /* build_failures.component */
+#define FAILURE_DETAILS_MAX     8000 /* bytes of build_failures.details (TEXT: 65,535) */
+
 /* Appends {"name","display_name","created_at"(,"aliases")} objects to items. */
 enum db_rc db_ref_list(struct db *db, enum ref_kind k, struct json_object *items);
 /* Inserts a row; sets *id. DB_DUPLICATE when the name exists. */
@@ -43,18 +67,18 @@ enum db_rc db_state_get(struct db *db, int64_t code, char name[65], bool *termin
 struct build {
 	int64_t id;
 	char uuid[40];
-	char build_id[132];
+	char build_id[BUILD_ID_MAX + 4];
 	char platform[68];
 	char os_version[68];
 	char image_type[68];
-	char pipeline_url[4 * 2048 + 4]; /* bytes: up to 2048 UTF-8 characters */
+	char pipeline_url[4 * BUILD_PIPELINE_URL_MAX + 4]; /* bytes: 4 per character at most */
 	bool no_url;
 	char commit_hash[68];
 	bool no_hash;
 	int64_t current_state;
 	char state_name[68];
 	bool terminal;
-	char message[4 * 1000 + 4];
+	char message[4 * BUILD_STATE_MESSAGE_MAX + 4];
 	bool no_message;
 	char created_by[4 * 254 + 4];
 	char created_at[32];

@@ -83,7 +83,14 @@ int api_reply_text(struct req *rq, int status, const char *type, const char *tex
 	return 0;
 }
 
-/* The text is the json-c tree's own buffer: the tree is request memory already. */
+/*
+ * The text is the json-c tree's own buffer: the tree is request memory
+ * already. json-c writes the bytes of strings as they are, so text that
+ * did not come from a validated body (a query parameter, a path, a row
+ * written by SQL) could make the answer invalid UTF-8: then the answer is
+ * a copy with such bytes replaced (util_utf8_fix). JSON's syntax is ASCII,
+ * so the replacement never changes the document's structure.
+ */
 const char *rq_freeze(struct req *rq, size_t *len)
 {
 	const char *text;
@@ -94,6 +101,15 @@ const char *rq_freeze(struct req *rq, size_t *len)
 	        rq->resp, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, len);
 	if (text == NULL)
 		return NULL;
+	if (!util_utf8_valid(text, *len)) {
+		char *copy = rq_alloc(rq, *len + 1);
+
+		if (copy == NULL)
+			return NULL;
+		memcpy(copy, text, *len);
+		*len = util_utf8_fix(copy, *len);
+		text = copy;
+	}
 	api_reply_text(rq, rq->status, "application/json", text, *len);
 	return text;
 }
@@ -143,6 +159,8 @@ static int verror(struct req *rq, enum api_err e, struct json_object *details, c
 
 	rq_own_json(rq, details);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* Messages echo user text ("%.64s", the path): never half a character. */
+	util_utf8_fix(msg, strlen(msg));
 	util_now_iso8601(now);
 	if (e >= E__MAX)
 		e = E_INTERNAL;

@@ -14,6 +14,9 @@
 
 #define FAILED_STATE 90
 
+/* What a reference name may be (util_ref_name_ok), for 400s. */
+#define REF_NAME_RULE "must be 1-64 characters of a-z, 0-9, '.', '_' and '-'"
+
 static const char *const ref_field[REF__MAX] = {
 	"platform",   /* REF_PLATFORM */
 	"os_version", /* REF_OS_VERSION */
@@ -187,18 +190,23 @@ int h_builds_create(struct req *rq)
 	struct build b;
 	enum db_rc rc;
 
-	for (int k = 0; k < REF__MAX; k++)
-		names[k] = field_str(&f, ref_field[k], true, 1, 64);
-	build_id = field_str(&f, "build_id", true, 1, 128);
+	for (int k = 0; k < REF__MAX; k++) {
+		names[k] = field_str(&f, ref_field[k], true, 1, REF_NAME_MAX);
+		if (names[k] != NULL && !util_ref_name_ok(names[k], true)) {
+			field_fail(&f, ref_field[k], "%s", REF_NAME_RULE);
+			names[k] = NULL;
+		}
+	}
+	build_id = field_str(&f, "build_id", true, 1, BUILD_ID_MAX);
 	if (build_id != NULL && !chars_ok(build_id, "._:-")) {
 		field_fail(&f, "build_id",
 		           "may contain only letters, digits, '.', '_', ':' and '-'");
 		build_id = NULL;
 	}
-	url = field_str(&f, "pipeline_url", false, 1, 2048);
+	url = field_str(&f, "pipeline_url", false, 1, BUILD_PIPELINE_URL_MAX);
 	if (url != NULL && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
 		field_fail(&f, "pipeline_url", "must be an http:// or https:// URL");
-	hash = field_str(&f, "commit_hash", false, 7, 64);
+	hash = field_str(&f, "commit_hash", false, 7, BUILD_COMMIT_HASH_MAX);
 	if (hash != NULL && !is_hex(hash))
 		field_fail(&f, "commit_hash", "must be 7 to 64 hexadecimal digits");
 	for (int k = 0; k < REF__MAX; k++)
@@ -299,6 +307,8 @@ int h_builds_list(struct req *rq)
 
 		if ((v = rq_query(rq, ref_field[k])) == NULL || *v == '\0')
 			continue;
+		if (!util_ref_name_ok(v, true))
+			return query_invalid(rq, ref_field[k], "%s", REF_NAME_RULE);
 		rc = db_ref_resolve(rq->app->db, (enum ref_kind)k, v, ids[k], canon);
 		if (rc == DB_NOT_FOUND)
 			return query_invalid(rq, ref_field[k], "unknown %s '%.64s'", ref_field[k],
@@ -313,7 +323,7 @@ int h_builds_list(struct req *rq)
 		return query_invalid(rq, "until",
 		                     "must be an ISO 8601 UTC time (2026-01-31T00:00:00Z)");
 	if ((v = rq_query(rq, "build_id")) != NULL && *v != '\0') {
-		if (strlen(v) > 128 || !chars_ok(v, "._:-"))
+		if (strlen(v) > BUILD_ID_MAX || !chars_ok(v, "._:-"))
 			return query_invalid(rq, "build_id", "is not a valid build_id");
 		flt.build_id = v;
 	}
@@ -434,7 +444,7 @@ int h_builds_state_post(struct req *rq)
 	if (uuid == NULL)
 		return -1;
 	field_int(&f, "state_code", true, 0, 65535, &c.code);
-	c.message = field_str(&f, "message", false, 0, 1000);
+	c.message = field_str(&f, "message", false, 0, BUILD_MESSAGE_MAX);
 	if (fields_done(&f) < 0)
 		return -1;
 	rc = db_state_get(rq->app->db, c.code, c.name, &c.terminal);
@@ -504,16 +514,17 @@ int h_builds_failure(struct req *rq)
 
 	if (uuid == NULL)
 		return -1;
-	fl.message = field_str(&f, "error_message", true, 1, 4000);
-	fl.code = field_str(&f, "error_code", false, 1, 128);
-	fl.component = field_str(&f, "component", false, 1, 128);
+	fl.message = field_str(&f, "error_message", true, 1, FAILURE_MESSAGE_MAX);
+	fl.code = field_str(&f, "error_code", false, 1, FAILURE_CODE_MAX);
+	fl.component = field_str(&f, "component", false, 1, FAILURE_COMPONENT_MAX);
 	if (json_object_object_get_ex(rq->json, "details", &details) && details != NULL) {
 		if (!json_object_is_type(details, json_type_object))
 			field_fail(&f, "details", "must be a JSON object");
 		else if ((fl.details = json_object_to_json_string_ext(details,
 		                                                      JSON_C_TO_STRING_PLAIN)) &&
-		         strlen(fl.details) > 8000)
-			field_fail(&f, "details", "must be at most 8000 bytes as JSON");
+		         strlen(fl.details) > FAILURE_DETAILS_MAX)
+			field_fail(&f, "details", "must be at most %d bytes as JSON",
+			           FAILURE_DETAILS_MAX);
 	}
 	if (json_object_object_get_ex(rq->json, "terminal", &term)) {
 		if (!json_object_is_type(term, json_type_boolean))

@@ -70,6 +70,9 @@ int h_dashboard_platform(struct req *rq)
 	int64_t id = 0;
 	enum db_rc rc;
 
+	/* A name that no platform can have is not looked up (the names are ASCII). */
+	if (name == NULL || !util_ref_name_ok(name, true))
+		return api_error(rq, E_NOT_FOUND, "no such platform: %.64s", name ? name : "");
 	rc = db_ref_resolve(rq->app->db, REF_PLATFORM, name, &id, canon);
 	if (rc == DB_NOT_FOUND)
 		return api_error(rq, E_NOT_FOUND, "no such platform: %.64s", name);

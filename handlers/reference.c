@@ -40,20 +40,11 @@ static int list(struct req *rq, enum ref_kind k)
 }
 
 /* Reference names: what pipelines type; lower-case letters, digits, '.', '_', '-'. */
-static bool name_ok(const char *s)
-{
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '.' ||
-		      *s == '_' || *s == '-'))
-			return false;
-	return true;
-}
-
 static const char *ref_name(struct fields *f, const char *field, bool required)
 {
-	const char *s = field_str(f, field, required, 1, 64);
+	const char *s = field_str(f, field, required, 1, REF_NAME_MAX);
 
-	if (s != NULL && !name_ok(s)) {
+	if (s != NULL && !util_ref_name_ok(s, false)) {
 		field_fail(f, field, "may contain only a-z, 0-9, '.', '_' and '-'");
 		return NULL;
 	}
@@ -68,7 +59,7 @@ static int create(struct req *rq, enum ref_kind k, const char *what)
 {
 	struct fields f = { rq, NULL };
 	const char *name = ref_name(&f, "name", true);
-	const char *display = field_str(&f, "display_name", false, 0, 128);
+	const char *display = field_str(&f, "display_name", false, 0, REF_DISPLAY_MAX);
 	struct json_object *aliases = NULL, *o;
 	struct db *db = rq->app->db;
 	int64_t id = 0;
@@ -87,7 +78,7 @@ static int create(struct req *rq, enum ref_kind k, const char *what)
 
 				if (!json_object_is_type(json_object_array_get_idx(aliases, i),
 				                         json_type_string) ||
-				    a == NULL || !*a || strlen(a) > 64 || !name_ok(a)) {
+				    a == NULL || !util_ref_name_ok(a, false)) {
 					field_fail(&f, "aliases",
 					           "each alias must be 1-64 of a-z, 0-9, '.', '_', "
 					           "'-'");

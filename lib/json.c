@@ -47,26 +47,73 @@ static int numbers_ok(struct json_object *o, int depth)
 }
 
 /*
- * json-c's strict mode still takes 'single-quoted' strings; RFC 8259 does
- * not. Outside double-quoted strings a quote character can only be that.
+ * What json-c's strict mode lets through and RFC 8259 does not, found in
+ * the text before parsing: 'single-quoted' strings, control characters
+ * (U+0000-U+001F) written raw inside a string or key, where they must be
+ * escaped, and an escaped NUL (\u0000), which json-c keeps in a value
+ * behind C code's back (strlen stops at it) and cuts a key at. Outside
+ * double-quoted strings a quote character can only be a single-quoted
+ * string. Returns 0, or -1 with the reason in why.
  */
-static bool has_single_quote(const char *buf, size_t len)
+static int scan_strings(const char *buf, size_t len, char *why, size_t whylen)
 {
 	bool in_string = false;
 
 	for (size_t i = 0; i < len; i++) {
-		if (in_string) {
-			if (buf[i] == '\\')
-				i++;
-			else if (buf[i] == '"')
-				in_string = false;
-		} else if (buf[i] == '"') {
-			in_string = true;
-		} else if (buf[i] == '\'') {
-			return true;
+		unsigned char c = (unsigned char)buf[i];
+
+		if (!in_string) {
+			if (c == '"')
+				in_string = true;
+			else if (c == '\'')
+				return util_fail(
+				        why, whylen,
+				        "request body is not valid JSON: strings need double "
+				        "quotes");
+		} else if (c == '"') {
+			in_string = false;
+		} else if (c < 0x20) {
+			return util_fail(why, whylen,
+			                 "request body is not valid JSON: control character U+%04X "
+			                 "inside a string at offset %zu (escape it)",
+			                 c, i);
+		} else if (c == '\\' && i + 1 < len) {
+			if (buf[i + 1] == 'u' && i + 5 < len && memcmp(buf + i + 2, "0000", 4) == 0)
+				return util_fail(
+				        why, whylen,
+				        "request body contains \\u0000 (NUL) in a string at "
+				        "offset %zu",
+				        i);
+			i++;
 		}
 	}
-	return false;
+	return 0;
+}
+
+/* Strings and keys with a NUL inside: scan_strings refuses them first; this is the net. */
+static bool has_nul(struct json_object *o)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_string:
+		return strlen(json_object_get_string(o)) != (size_t)json_object_get_string_len(o);
+	case json_type_array: {
+		size_t n = json_object_array_length(o);
+
+		for (size_t i = 0; i < n; i++)
+			if (has_nul(json_object_array_get_idx(o, i)))
+				return true;
+		return false;
+	}
+	case json_type_object: {
+		json_object_object_foreach (o, k, v) {
+			(void)k;
+			if (has_nul(v))
+				return true;
+		}
+		return false;
+	}
+	default: return false;
+	}
 }
 
 int json_parse_strict(const char *buf, size_t len, struct json_object **out, char *why,
@@ -94,10 +141,8 @@ int json_parse_strict(const char *buf, size_t len, struct json_object **out, cha
 		snprintf(why, whylen, "request body is too large to parse");
 		return -1;
 	}
-	if (has_single_quote(buf, len)) {
-		snprintf(why, whylen, "request body is not valid JSON: strings need double quotes");
+	if (scan_strings(buf, len, why, whylen) < 0)
 		return -1;
-	}
 	if ((tok = json_tokener_new_ex(JSON_MAX_DEPTH)) == NULL) {
 		snprintf(why, whylen, "out of memory");
 		return -1;
@@ -141,6 +186,11 @@ int json_parse_strict(const char *buf, size_t len, struct json_object **out, cha
 		json_object_put(o);
 		return -1;
 	}
+	if (has_nul(o)) {
+		snprintf(why, whylen, "request body contains \\u0000 (NUL) in a string");
+		json_object_put(o);
+		return -1;
+	}
 	*out = o;
 	return 0;
 }
@@ -154,6 +204,8 @@ void json_errors_add(struct json_object *errors, const char *field, const char *
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* "%.64s" of user text, or the buffer's end, may cut a character. */
+	util_utf8_fix(msg, strlen(msg));
 	if ((e = json_object_new_object()) == NULL)
 		return;
 	json_object_object_add(e, "field", json_object_new_string(field));

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -55,22 +56,30 @@ bool log_enabled(enum log_level l)
 	return l >= min_level;
 }
 
-/* One write(2) per line so that lines from several responders do not mix. */
+/*
+ * One write(2) per line so that lines from several responders do not mix.
+ * json-c writes the bytes of strings as they are: a path or a header that
+ * is not UTF-8 would make the line invalid, so bytes that are not UTF-8
+ * become '?' (util_utf8_fix; JSON's syntax is ASCII, so the line stays the
+ * same document).
+ */
 static void write_line(struct json_object *obj)
 {
 	size_t len;
 	const char *s = json_object_to_json_string_length(
 	        obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	char buf[4096];
+	char small[4096], *buf = small;
 
-	if (len + 1 <= sizeof(buf)) {
-		memcpy(buf, s, len);
-		buf[len] = '\n';
-		(void)!write(STDERR_FILENO, buf, len + 1);
-	} else {
-		(void)!write(STDERR_FILENO, s, len);
-		(void)!write(STDERR_FILENO, "\n", 1);
-	}
+	if (s == NULL)
+		return;
+	if (len + 2 > sizeof(small) && (buf = malloc(len + 2)) == NULL)
+		return;
+	memcpy(buf, s, len);
+	len = util_utf8_fix(buf, len);
+	buf[len] = '\n';
+	(void)!write(STDERR_FILENO, buf, len + 1);
+	if (buf != small)
+		free(buf);
 }
 
 void log_json(enum log_level l, struct json_object *obj)
@@ -98,6 +107,8 @@ static void vlog(enum log_level l, const char *rid, const char *suffix, const ch
 
 		snprintf(msg + n, sizeof(msg) - n, ": %s", suffix);
 	}
+	/* A long message is cut at the buffer's end: never inside a character. */
+	util_utf8_fix(msg, strlen(msg));
 	if ((o = json_object_new_object()) == NULL)
 		return;
 	json_object_object_add(o, "component", json_object_new_string(component_name));

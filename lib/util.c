@@ -84,58 +84,138 @@ int util_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out)
 	return 0;
 }
 
+/*
+ * The length (1-4) of the well-formed UTF-8 sequence at s[0..avail), or 0
+ * when s[0] starts none (overlongs, surrogates and code points above
+ * U+10FFFF are not well-formed). Then *cut is the length of the start of a
+ * well-formed sequence that ends too soon, at `avail` or at a byte that
+ * cannot continue it: what a byte limit leaves of a character ("%.64s", a
+ * full buffer); 0 when the bytes are simply not UTF-8.
+ */
+static size_t utf8_seq(const unsigned char *s, size_t avail, size_t *cut)
+{
+	unsigned c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	*cut = 0;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		/* Second-byte ranges that rule out overlongs and surrogates. */
+		lo = c == 0xe0 ? 0xa0 : 0x80;
+		hi = c == 0xed ? 0x9f : 0xbf;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		lo = c == 0xf0 ? 0x90 : 0x80;
+		hi = c == 0xf4 ? 0x8f : 0xbf;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if (i >= avail || (s[i] & 0xc0) != 0x80) {
+			*cut = i;
+			return 0;
+		}
+		if (i == 1 && (s[i] < lo || s[i] > hi))
+			return 0;
+	}
+	return n;
+}
+
 bool util_utf8_valid(const char *buf, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)buf, *e = s + len;
+	const unsigned char *s = (const unsigned char *)buf;
+	size_t i = 0, n, cut;
 
-	while (s < e) {
-		unsigned c = *s;
-		size_t n;
-		unsigned cp;
-
-		if (c < 0x80) {
-			s++;
+	while (i < len) {
+		if (s[i] < 0x80) {
+			i++;
 			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return false;
 		}
-		if ((size_t)(e - s) <= n)
+		if ((n = utf8_seq(s + i, len - i, &cut)) == 0)
 			return false;
-		for (size_t i = 1; i <= n; i++) {
-			if ((s[i] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		s += n + 1;
+		i += n;
 	}
 	return true;
 }
 
+size_t util_utf8_fix(char *buf, size_t len)
+{
+	unsigned char *s = (unsigned char *)buf;
+	size_t r = 0, w = 0, n, cut;
+
+	while (r < len) {
+		if (s[r] < 0x80) {
+			s[w++] = s[r++];
+			continue;
+		}
+		if ((n = utf8_seq(s + r, len - r, &cut)) == 0) {
+			if (cut > 0) {
+				r += cut; /* what a byte limit left of a character: drop it */
+			} else {
+				s[w++] = '?';
+				r++;
+			}
+			continue;
+		}
+		memmove(s + w, s + r, n);
+		w += n;
+		r += n;
+	}
+	s[w] = '\0';
+	return w;
+}
+
 char *util_clean(char *dst, size_t dstlen, const char *s, size_t max)
 {
-	size_t i;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t r = 0, w = 0, n, cut, len;
 
 	if (dstlen == 0)
 		return dst;
-	for (i = 0; s[i] != '\0' && i < max && i + 1 < dstlen; i++) {
-		unsigned char c = (unsigned char)s[i];
+	if (max > dstlen - 1)
+		max = dstlen - 1;
+	len = strnlen(s, max + 4); /* enough to see whether the last character fits */
+	while (r < len && w < max) {
+		unsigned char c = u[r];
 
-		dst[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+		if (c < 0x80) {
+			dst[w++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+			r++;
+			continue;
+		}
+		if ((n = utf8_seq(u + r, len - r, &cut)) == 0) {
+			if (cut > 0) {
+				r += cut; /* part of a character: drop it */
+			} else {
+				dst[w++] = '?';
+				r++;
+			}
+			continue;
+		}
+		if (w + n > max)
+			break; /* never half a character */
+		memcpy(dst + w, s + r, n);
+		w += n;
+		r += n;
 	}
-	dst[i] = '\0';
+	dst[w] = '\0';
 	return dst;
+}
+
+bool util_ref_name_ok(const char *s, bool any_case)
+{
+	size_t n = 0;
+
+	for (; *s; s++, n++)
+		if (n == REF_NAME_MAX ||
+		    !((*s >= 'a' && *s <= 'z') || (any_case && *s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' || *s == '-'))
+			return false;
+	return n > 0;
 }
 
 int util_fail(char *buf, size_t len, const char *fmt, ...)

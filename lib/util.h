@@ -41,10 +41,31 @@ int util_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
 bool util_utf8_valid(const char *buf, size_t len);
 
 /*
+ * Makes buf[0..len) well-formed UTF-8 in place: what a byte limit left of
+ * a character ("%.64s", a full buffer: the start of a sequence that ends
+ * too soon) is dropped, and every other byte that is not UTF-8 becomes
+ * '?'. Writes a NUL at
+ * the new end (buf must have room for len + 1 bytes) and returns the new
+ * length, at most len. Text that is well-formed already is unchanged.
+ */
+size_t util_utf8_fix(char *buf, size_t len);
+
+/*
  * Copies at most `max` bytes of `s` into `dst` (size dstlen), replacing
- * control characters (CR, LF, ...) with '?', so that user text can go into
- * a log line or message safely. Returns dst.
+ * control characters (CR, LF, ...) and bytes that are not UTF-8 with '?'
+ * (dropping parts of characters, as util_utf8_fix) and never copying part
+ * of a character, so that user text can go into a
+ * log line, a message or a header safely. Returns dst.
  */
 char *util_clean(char *dst, size_t dstlen, const char *s, size_t max);
+
+/*
+ * Reference names (platforms and their aliases, OS versions, image types):
+ * 1 to REF_NAME_MAX characters of a-z, 0-9, '.', '_' and '-'. MariaDB
+ * compares them without regard to case, so a lookup may spell a name in
+ * capitals too (`any_case`); a new name must be lower-case.
+ */
+#define REF_NAME_MAX 64
+bool util_ref_name_ok(const char *s, bool any_case);
 
 #endif

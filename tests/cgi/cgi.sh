@@ -55,6 +55,33 @@ test_expect_success 'a body shorter than CONTENT_LENGTH is 400, not a hang' '
 	expect_json ".message | contains(\"ended after 2 of 50\")"
 '
 
+# cgi_body BODY: POST BODY (printf format, written as is) to the development echo.
+cgi_body() {
+	printf "$1" >"$TEST_TMP/in" &&
+		cgi REQUEST_METHOD=POST PATH_INFO=/debug/echo CONTENT_TYPE=application/json \
+			CONTENT_LENGTH="$(wc -c <"$TEST_TMP/in")" <"$TEST_TMP/in"
+}
+
+test_expect_success 'RFC 8259: a raw control character inside a string or key is 400' '
+	for b in "{\"a\":\"x\ny\"}" "{\"a\":\"x\ty\"}" "{\"a\\001\":1}" "[\"\\037\"]" "{\"a\":\"\r\"}"; do
+		cgi_body "$b" && expect_error 400 ValidationError VALIDATION_ERROR &&
+		expect_json ".message | contains(\"control character\")" || { echo "body: $b"; exit 1; }
+	done
+'
+
+test_expect_success 'an escaped NUL (\u0000) in a string or a key is 400, not a cut value' '
+	for b in "{\"a\":\"x\\\\u0000y\"}" "{\"a\\\\u0000b\":1}" "[[\"\\\\u0000\"]]"; do
+		cgi_body "$b" && expect_error 400 ValidationError VALIDATION_ERROR &&
+		expect_json ".message | contains(\"\\\\u0000\")" || { echo "body: $b"; exit 1; }
+	done
+'
+
+test_expect_success 'escaped control characters and a literal backslash-u0000 are JSON: echoed intact' '
+	cgi_body "{\"a\":\"x\\\\ny\\\\u0001\",\"b\":\"\\\\\\\\u0000\"}" &&
+	expect_status 200 &&
+	expect_json ".received.a == \"x\\ny\\u0001\" and .received.b == \"\\\\u0000\""
+'
+
 for cl in abc -5 1e3 99999999999999999999999; do
 	test_expect_success "CONTENT_LENGTH=$cl is 400" "
 		cgi REQUEST_METHOD=POST PATH_INFO=/debug/echo CONTENT_TYPE=application/json \

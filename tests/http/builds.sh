@@ -1106,6 +1106,157 @@ test_expect_success 'dashboards need a key (401); readonly suffices' '
 	http GET /dashboard/summary -H "$RO" && expect_status 200
 '
 
+# ------------------------------------------------------------------ text limits (issue 14)
+
+# rep TEXT N: TEXT N times.
+rep() { jq -jn --arg s "$1" --argjson n "$2" '$s * $n'; }
+# expect_text FILTER TEXT: FILTER of the body is TEXT, and the body holds
+# TEXT's own bytes (no other spelling of it) and is valid UTF-8.
+expect_text() {
+	json_is "$1" "$2" &&
+		{ grep -qF -- "$2" "$BODY" || { echo "the body lacks the bytes of $1"; return 1; }; } &&
+		{ iconv -f UTF-8 -t UTF-8 "$BODY" >/dev/null 2>&1 || { echo "the body is not UTF-8"; return 1; }; }
+}
+# Reference names made here start with z, so that they sort after the
+# seeded ones in the "accepted: ..." lists that other tests read.
+TXT_PLAT=zt-$RUN # a platform of these tests only: its dashboard shows their failure codes
+
+test_expect_success 'a state message of 1,000 é, then of 1,000 😀, is kept whole: answer, build, history, state' '
+	u=$(newbuild "msg-$RUN" gcp rhel-9.2 base) && put msg "$u" &&
+	for c in é 😀; do
+		m=$(rep "$c" 1000) &&
+		jreq POST "/builds/$u/state" "$(jobj state_code json:10 message "$m")" -H "$DEV" &&
+		expect_status 201 && expect_text .message "$m" &&
+		http GET "/builds/$u" -H "$RO" && expect_status 200 &&
+		expect_text .message "$m" && expect_text ".states[-1].message" "$m" &&
+		http GET "/builds/$u/state" -H "$RO" && expect_text .message "$m" || exit 1
+	done &&
+	http GET "/builds/$u" -H "$RO" && json_num "[.states[].message | length]" "[0,1000,1000]"
+'
+
+test_expect_success 'a state message of 1,001 characters is 400 naming message, and changes nothing' '
+	u=$(get msg) &&
+	for c in é 😀 a; do
+		jreq POST "/builds/$u/state" "$(jobj state_code json:20 message "$(rep "$c" 1001)")" -H "$DEV" &&
+		expect_fields message && msg_has "1000 characters" || exit 1
+	done &&
+	http GET "/builds/$u" -H "$RO" && json_num .current_state 10 && json_num ".states | length" 3
+'
+
+test_expect_success 'failure texts at their maximums are kept whole, and the failed state holds the 4,000-character message' '
+	jreq POST /platforms "$(jobj name "$TXT_PLAT")" -H "$ADM" && expect_status 201 &&
+	u=$(newbuild "txt-$RUN" "$TXT_PLAT" rhel-9.2 base) && put txt "$u" &&
+	m=$(rep é 4000) && code=$(rep é 128) && comp=$(rep 😀 128) && d=$(rep é 3996) &&
+	jreq POST "/builds/$u/failure" "$(jobj error_message "$m" error_code "$code" component "$comp" \
+		details "json:$(jobj k "$d")")" -H "$DEV" &&
+	expect_status 201 && expect_text .error_message "$m" && expect_text .error_code "$code" &&
+	expect_text .component "$comp" && expect_text .details.k "$d" && json_num .current_state 90 &&
+	test "$(jq -c .details "$BODY" | head -c -1 | wc -c)" -eq 8000 &&
+	http GET "/builds/$u" -H "$RO" && expect_status 200 &&
+	expect_text ".failures[0].error_message" "$m" && expect_text ".failures[0].error_code" "$code" &&
+	expect_text ".failures[0].component" "$comp" && expect_text ".failures[0].details.k" "$d" &&
+	json_num .current_state 90 && expect_text .message "$m" && expect_text ".states[-1].message" "$m" &&
+	http GET "/dashboard/platform/$TXT_PLAT" -H "$RO" && expect_status 200 &&
+	jt ".top_failure_codes == [{error_code: \$c, count: 1}]" --arg c "$code"
+'
+
+test_expect_success 'a failure over a maximum is 400 naming the field: 4,001, 129, 129 characters, 8,001 bytes of details' '
+	u=$(newbuild "txt2-$RUN" gcp rhel-9.2 base) &&
+	ok=$(jobj error_message x terminal json:false) &&
+	for b in "$(jq -c --arg v "$(rep é 4001)" ".error_message = \$v" <<<"$ok") error_message" \
+		"$(jq -c --arg v "$(rep 😀 129)" ".error_code = \$v" <<<"$ok") error_code" \
+		"$(jq -c --arg v "$(rep é 129)" ".component = \$v" <<<"$ok") component" \
+		"$(jq -c --arg v "$(rep é 3996)x" ".details = {k: \$v}" <<<"$ok") details"; do
+		jreq POST "/builds/$u/failure" "${b% *}" -H "$DEV" && expect_fields "${b##* }" || exit 1
+	done &&
+	msg_has "8000 bytes" &&
+	jreq POST "/builds/$u/failure" "$(jq -c --arg v "$(rep é 3996)" ".details = {k: \$v}" <<<"$ok")" -H "$DEV" &&
+	expect_status 201 &&
+	http GET "/builds/$u" -H "$RO" && json_num ".failures | length" 1 && json_num .current_state 0
+'
+
+test_expect_success 'display names of 128 é or 😀 are kept whole; 129 characters are 400 naming display_name' '
+	dn=$(rep é 128) &&
+	jreq POST /os-versions "$(jobj name "zdn-$RUN" display_name "$dn")" -H "$ADM" &&
+	expect_status 201 && expect_text .display_name "$dn" &&
+	http GET /os-versions -H "$RO" && expect_status 200 &&
+	n=$(jq -c --arg n "zdn-$RUN" "[.items[] | select(.name == \$n)] | length" "$BODY") && test "$n" = 1 &&
+	grep -qF -- "$dn" "$BODY" && jt "any(.items[]; .name == \$n and .display_name == \$d)" --arg n "zdn-$RUN" --arg d "$dn" &&
+	dn=$(rep 😀 128) &&
+	jreq POST /image-types "$(jobj name "zdn-$RUN" display_name "$dn")" -H "$ADM" &&
+	expect_status 201 && expect_text .display_name "$dn" &&
+	http GET /image-types -H "$RO" && grep -qF -- "$dn" "$BODY" &&
+	for p in /platforms /os-versions /image-types; do
+		jreq POST $p "$(jobj name "zdn2-$RUN" display_name "$(rep é 129)")" -H "$ADM" &&
+		expect_fields display_name || exit 1
+	done
+'
+
+test_expect_success 'a platform takes 16 aliases of 64 characters (all listed); 17, or one of 65, is 400 naming aliases' '
+	al=$(for i in $(seq 10 25); do a="za$i-$RUN-$(rep q 64)" && printf "%s\n" "${a:0:64}"; done | jq -R . | jq -sc .) &&
+	test "$(jq length <<<"$al")" = 16 && jq -e "all(.[]; length == 64)" <<<"$al" >/dev/null &&
+	jreq POST /platforms "$(jobj name "zal-$RUN" aliases "json:$al")" -H "$ADM" && expect_status 201 &&
+	http GET /platforms -H "$RO" && jt "any(.items[]; .name == \$n and (.aliases | sort) == (\$a | sort))" --arg n "zal-$RUN" --argjson a "$al" &&
+	http GET "/builds?platform=$(jq -r ".[15]" <<<"$al")" -H "$RO" && expect_status 200 &&
+	jreq POST /platforms "$(jobj name "zal2-$RUN" aliases "json:$(jq -c ". + [\"b17-$RUN\"]" <<<"$al")")" -H "$ADM" &&
+	expect_fields aliases &&
+	jreq POST /platforms "$(jobj name "zal3-$RUN" aliases "json:[\"$(rep b 65)\"]")" -H "$ADM" &&
+	expect_fields aliases
+'
+
+test_expect_success 'non-ASCII reference names: POST /builds is 400 naming each, GET /builds 400, the platform dashboard 404' '
+	jreq POST /builds "$(jobj build_id "na-$RUN" platform é os_version 😀 image_type "Ωμέγα-日本語")" -H "$DEV" &&
+	expect_fields platform os_version image_type &&
+	for q in platform=%C3%A9 os_version=%F0%9F%98%80 image_type=%CE%A9-%E6%97%A5 "platform=$(rep a 65)"; do
+		http GET "/builds?$q" -H "$RO" && expect_fields "${q%%=*}" || { echo "GET /builds?$q"; exit 1; }
+	done &&
+	http GET "/builds?platform=$(rep a 64)" -H "$RO" && expect_fields platform && msg_has unknown &&
+	for p in %C3%A9 %F0%9F%98%80 "a%C3%A9" "$(rep a 65)"; do
+		http GET "/dashboard/platform/$p" -H "$RO" && expect_404 || { echo "/dashboard/platform/$p"; exit 1; }
+	done &&
+	http GET /dashboard/platform/AWS -H "$RO" && expect_status 200 && json_is .platform aws-commercial &&
+	http GET "/builds?platform=AWS-Commercial&limit=1" -H "$RO" && expect_status 200
+'
+
+test_expect_success 'a 404 echoing a long non-ASCII platform is valid UTF-8, cut between characters' '
+	http GET "/dashboard/platform/a$(rep %C3%A9 100)" -H "$RO" && expect_404 &&
+	iconv -f UTF-8 -t UTF-8 "$BODY" >/dev/null &&
+	jt ".message == \"no such platform: a\" + (\"é\" * 31)"
+'
+
+# ------------------------------------------------------------------ bounds (issue 14, item 11)
+
+test_expect_success 'limit 1 and 100 are taken, 0 and 101 are 400; offset 0 and 2^31-1 taken, -1 and 2^31 are 400' '
+	for l in 1 100; do
+		http GET "/builds?limit=$l" -H "$RO" && expect_status 200 && json_num .limit "$l" &&
+		jt ".items | length <= $l" || exit 1
+	done &&
+	for l in 0 101; do
+		http GET "/builds?limit=$l" -H "$RO" && expect_fields limit && msg_has "from 1 to 100" || exit 1
+	done &&
+	http GET "/builds?offset=0" -H "$RO" && expect_status 200 && json_num .offset 0 &&
+	http GET "/builds?offset=2147483647" -H "$RO" && expect_status 200 && json_num ".items" "[]" &&
+	for o in -1 2147483648; do
+		http GET "/builds?offset=$o" -H "$RO" && expect_fields offset || exit 1
+	done &&
+	http GET "/dashboard/recent?limit=100" -H "$RO" && expect_status 200 &&
+	http GET "/dashboard/recent?limit=101" -H "$RO" && expect_fields limit
+'
+
+test_expect_success 'state codes: 0 and 95 are states; 96, 65535 unknown, -1 and 65536 out of range: 400 naming state_code / state' '
+	u=$(newbuild "codes-$RUN" gcp rhel-9.2 base) &&
+	for c in -1 96 65535 65536; do
+		jreq POST "/builds/$u/state" "{\"state_code\":$c}" -H "$DEV" && expect_fields state_code || exit 1
+		http GET "/builds?state=$c" -H "$RO" && expect_fields state || exit 1
+	done &&
+	jreq POST "/builds/$u/state" "{\"state_code\":65536}" -H "$DEV" && msg_has "from 0 to 65535" &&
+	jreq POST "/builds/$u/state" "{\"state_code\":0}" -H "$DEV" && expect_status 201 &&
+	http GET "/builds?state=0&limit=1" -H "$RO" && expect_status 200 &&
+	http GET "/builds?state=95&limit=1" -H "$RO" && expect_status 200 &&
+	jreq POST "/builds/$u/state" "{\"state_code\":95}" -H "$DEV" && expect_status 201 &&
+	json_is .current_state_name cancelled
+'
+
 # ------------------------------------------------------------------ roles
 
 test_expect_success 'role denials: readonly cannot POST /builds, developer cannot POST /platforms, no key 401' '

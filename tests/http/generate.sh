@@ -179,6 +179,38 @@ test_expect_success 'budget: negative, over 1,000,000, a string, a fraction, mis
 	gen "$(req p "$SAAS" 1000000 aws)" && expect_status 200
 '
 
+# rep TEXT N: TEXT N times.
+rep() { jq -jn --arg s "$1" --argjson n "$2" '$s * $n'; }
+
+test_expect_success 'budget bounds: 0 and 9 get the original message, 10 generates, 1,000,000 and 1,000,001' '
+	bad "$(req p "A static website" 9 aws)" budget && expect_json ".message == \"$BUDGET_MSG\"" &&
+	bad "$(req p "A static website" 0 aws)" budget && expect_json ".message == \"$BUDGET_MSG\"" &&
+	gen "$(req p "A static website" 10 aws)" && expect_status 200 &&
+	expect_json ".budget == 10 and .cost <= 10 and .status == \"success\"" &&
+	gen "$(req p "Need a scalable web application with database and caching" 10 aws)" &&
+	expect_fields budget &&
+	expect_json ".details.min_cost > 10 and (.message | startswith(\"Budget of \$10 is below the \$\"))" &&
+	gen "$(req p "$SAAS" 1000000 aws)" && expect_status 200 &&
+	bad "$(req p "$SAAS" 1000001 aws)" budget && msg_has "from 0 to 1000000"
+'
+
+test_expect_success 'requirements are counted in characters: 10 and 5,000 é taken, 9 and 5,001 refused' '
+	gen "$(req p "$(rep é 10)" 1000 aws)" && expect_status 200 &&
+	bad "$(req p "$(rep é 9)" 1000 aws)" requirements &&
+	gen "$(req p "web app $(rep é 4992)" 1000 aws)" && expect_status 200 &&
+	bad "$(req p "web app $(rep é 4993)" 1000 aws)" requirements && msg_has "10 to 5000 characters" &&
+	bad "$(req p "$(rep 😀 5001)" 1000 aws)" requirements &&
+	gen "$(req p "$(rep 😀 5000)" 1000 aws)" && expect_status 200
+'
+
+test_expect_success 'projectName is 1-100 ASCII letters, digits, - and _: é is refused, echoed intact' '
+	bad "$(req "$(rep é 10)" "$SAAS" 100 aws)" projectName &&
+	bad "$(req "projét-😀" "$SAAS" 100 aws)" projectName &&
+	expect_json ".details.projectName == \"projét-😀\"" &&
+	gen "$(req "$(rep a 100)" "$SAAS" 1000 aws)" && expect_status 200 &&
+	bad "$(req "$(rep a 101)" "$SAAS" 1000 aws)" projectName
+'
+
 test_expect_success 'cloudProvider: unknown (the message lists aws, azure, gcp), wrong case, missing' '
 	bad "$(req p "$SAAS" 100 digitalocean)" cloudProvider &&
 	expect_json "[.details.errors[].message] | any(contains(\"aws, azure, gcp\"))" &&

@@ -28,6 +28,16 @@ START_TEST(accepts_valid_documents)
 	json_object_put(o);
 	ck_assert_int_eq(parse("\"caf\xc3\xa9 it's \\\" ok\"", &o, why), 0);
 	json_object_put(o);
+	/* Escaped control characters are JSON; whitespace between tokens too. */
+	ck_assert_int_eq(parse("{\n\t\"a\":\r\n\"x\\ny\\t\\u0001\"\n}", &o, why), 0);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(o, "a")), "x\ny\t\x01");
+	json_object_put(o);
+	/* "\\u0000" is a backslash and "u0000", not a NUL. */
+	ck_assert_int_eq(parse("{\"a\":\"\\\\u0000\"}", &o, why), 0);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(o, "a")), "\\u0000");
+	json_object_put(o);
+	ck_assert_int_eq(parse("[\"\\u0001\\u00e9\\ud83d\\ude00\"]", &o, why), 0);
+	json_object_put(o);
 }
 END_TEST
 
@@ -54,6 +64,16 @@ START_TEST(rejects_bad_documents_with_a_reason)
 		{ "NaN", 0, "out of range" },
 		{ "{\"a\":1 /* c */}", 0, "not valid JSON" },
 		{ "[\"it's\", 'x']", 0, "double quotes" },
+		/* RFC 8259: control characters inside strings must be escaped. */
+		{ "{\"a\":\"x\ny\"}", 0, "control character U+000A" },
+		{ "{\"a\":\"x\ty\"}", 0, "control character U+0009" },
+		{ "[\"\x01\"]", 0, "control character U+0001" },
+		{ "{\"a\x1f\":1}", 0, "control character U+001F" }, /* in a key */
+		{ "{\"k\":\"v\r\"}", 0, "inside a string" },
+		/* An escaped NUL would cut the value (or key) for C code. */
+		{ "{\"a\":\"x\\u0000y\"}", 0, "\\u0000" },
+		{ "{\"a\\u0000b\":1}", 0, "\\u0000" }, /* a key: json-c would keep "a" */
+		{ "[[\"ok\", \"\\u0000\"]]", 0, "NUL" },
 	};
 	char deep[81];
 	struct json_object *o;
@@ -79,6 +99,7 @@ END_TEST
 START_TEST(errors_list)
 {
 	struct json_object *a = json_object_new_array();
+	const char *m;
 
 	json_errors_add(a, "budget", "must be at least %d", 10);
 	json_errors_add(a, "name", "is required");
@@ -86,6 +107,11 @@ START_TEST(errors_list)
 	ck_assert_str_eq(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN),
 	                 "[{\"field\":\"budget\",\"message\":\"must be at least 10\"},"
 	                 "{\"field\":\"name\",\"message\":\"is required\"}]");
+	/* "%.4s" of "aéé" cuts the second é: the half is dropped, never kept. */
+	json_errors_add(a, "platform", "unknown '%.4s'", "a\xc3\xa9\xc3\xa9");
+	m = json_object_get_string(
+	        json_object_object_get(json_object_array_get_idx(a, 2), "message"));
+	ck_assert_str_eq(m, "unknown 'a\xc3\xa9'");
 	json_object_put(a);
 }
 END_TEST

@@ -192,6 +192,93 @@ START_TEST(body_checks_in_order)
 }
 END_TEST
 
+/* A request of its own for calling the emitter directly. */
+static void bare_request(struct req *rq, struct app *app)
+{
+	memset(rq, 0, sizeof(*rq));
+	memset(app, 0, sizeof(*app));
+	rq->app = app;
+	rq->arena = arena_new(4096);
+	snprintf(rq->request_id, sizeof(rq->request_id), "rid-utf8");
+}
+
+START_TEST(error_messages_never_cut_a_character)
+{
+	struct app app;
+	struct req rq;
+	struct json_object *m;
+	size_t len;
+	const char *text;
+
+	bare_request(&rq, &app);
+	/* "%.4s" of "aéé" stops inside the second é: the half is dropped. */
+	api_error(&rq, E_NOT_FOUND, "no such platform: %.4s", "a\xc3\xa9\xc3\xa9");
+	ck_assert(json_object_object_get_ex(rq.resp, "message", &m));
+	ck_assert_str_eq(json_object_get_string(m), "no such platform: a\xc3\xa9");
+	ck_assert_ptr_nonnull(text = rq_freeze(&rq, &len));
+	ck_assert(util_utf8_valid(text, len));
+	arena_free(rq.arena);
+
+	/* 1,023 bytes of message: "ab" and 😀 that the buffer's end cuts. */
+	bare_request(&rq, &app);
+	{
+		char big[1200];
+		size_t o = 2;
+
+		memcpy(big, "ab", 2);
+		while (o + 4 < sizeof(big)) {
+			memcpy(big + o, "\xf0\x9f\x98\x80", 4);
+			o += 4;
+		}
+		big[o] = '\0';
+		api_error(&rq, E_VALIDATION, "%s", big);
+	}
+	ck_assert(json_object_object_get_ex(rq.resp, "message", &m));
+	ck_assert_uint_eq(json_object_get_string_len(m), 2 + 255 * 4);
+	ck_assert_ptr_nonnull(text = rq_freeze(&rq, &len));
+	ck_assert(util_utf8_valid(text, len));
+	arena_free(rq.arena);
+}
+END_TEST
+
+START_TEST(answers_are_always_utf8)
+{
+	struct app app;
+	struct req rq;
+	struct json_object *o = json_object_new_object();
+	size_t len;
+	const char *text;
+
+	/* Bytes that are not UTF-8 (a query parameter, a row written by SQL). */
+	bare_request(&rq, &app);
+	json_object_object_add(o, "name", json_object_new_string("x\xff\xfey\xc3\xa9"));
+	api_reply(&rq, 200, o);
+	ck_assert_ptr_nonnull(text = rq_freeze(&rq, &len));
+	ck_assert_uint_eq(len, strlen(text));
+	ck_assert_str_eq(text, "{\"name\":\"x??y\xc3\xa9\"}");
+	arena_free(rq.arena);
+}
+END_TEST
+
+START_TEST(a_404_echoing_a_long_non_ascii_path_is_utf8)
+{
+	struct resp r;
+	char path[600] = "PATH_INFO=/";
+	const char *env[] = { "REQUEST_METHOD=GET", path, NULL };
+	const char *msg;
+
+	/* "/" and é: the 128-byte cut of the echoed path falls inside an é. */
+	for (int i = 0; i < 150; i++)
+		strcat(path, "\xc3\xa9");
+	run(&r, env, "", 0);
+	ck_assert_int_eq(r.status, 404);
+	msg = str(&r, "message");
+	ck_assert(util_utf8_valid(msg, strlen(msg)));
+	ck_assert_ptr_nonnull(strstr(msg, "/\xc3\xa9\xc3\xa9"));
+	json_object_put(r.body);
+}
+END_TEST
+
 Suite *suite_response(void)
 {
 	Suite *s = suite_create("response");
@@ -202,6 +289,9 @@ Suite *suite_response(void)
 	tcase_add_test(tc, health_answers_with_request_id);
 	tcase_add_test(tc, unknown_wrong_method_and_options);
 	tcase_add_test(tc, body_checks_in_order);
+	tcase_add_test(tc, error_messages_never_cut_a_character);
+	tcase_add_test(tc, answers_are_always_utf8);
+	tcase_add_test(tc, a_404_echoing_a_long_non_ascii_path_is_utf8);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -19,5 +19,6 @@ Suite *suite_hcl(void);
 Suite *suite_llm(void);
 Suite *suite_netcheck(void);
 Suite *suite_shmcount(void);
+Suite *suite_text(void);
 
 #endif
