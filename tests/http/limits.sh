@@ -190,7 +190,8 @@ basic_cpu() {
 
 test_expect_success 'an unknown user costs as much password work as a wrong password (no enumeration by timing)' '
 	known=$(basic_cpu "$(lname beta)" wrong) && unknown=$(basic_cpu "nobody-$RUN" wrong) &&
-	echo "responder CPU ticks for 4 failures: known user $known, unknown user $unknown" &&
+	echo "responder CPU ticks for 4 failures: known user $known, unknown user $unknown" |
+		tee "$TEST_TMP/cpu-report" &&
 	test "$known" -ge 8 && test $((unknown * 2)) -ge "$known"
 '
 
@@ -237,13 +238,16 @@ test_expect_success 'a flood of wrong Basic passwords leaves key-authenticated r
 		quiet=$(p50_ms "$FK") && flood_start && sleep 0.5 &&
 		loud=$(p50_ms "$FK") && flood_wait &&
 		n429=$(grep -c "^429$" "$TEST_TMP/flood" || true) &&
-		echo "try $try: p50 quiet $quiet ms, under the flood $loud ms; the flood got $n429 answers 429 of $(wc -l <"$TEST_TMP/flood")" &&
+		echo "try $try: p50 quiet $quiet ms, under the flood $loud ms; the flood got $n429 answers 429 of $(wc -l <"$TEST_TMP/flood")" |
+			tee -a "$TEST_TMP/flood-report" &&
 		if awk -v q="$quiet" -v l="$loud" "BEGIN { exit !(l <= 2 * q) }" && [ "$n429" -gt 0 ]; then
 			ok=1 && break
 		fi
 	done &&
 	test "$ok" = 1
 '
+# The figures, for the log whatever the outcome.
+cat "$TEST_TMP/cpu-report" "$TEST_TMP/flood-report" 2>/dev/null | sed "s/^/# /"
 
 # ------------------------------------------------------------------ per user
 
