@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 
 #include "db/identity.h"
+#include "db/stmt.h"
 
 #define KEY_COLS                                                                                   \
 	"k.id, k.user_id, k.name, k.display_prefix, k.role, COALESCE(k.scopes, ''), "              \

@@ -4,6 +4,7 @@
 #include <json-c/json.h>
 
 #include "db/identity.h"
+#include "db/stmt.h"
 
 static const char SQL_ADD[] =
         "INSERT INTO audit_log (at, principal, action, target, client_addr, request_id) "

@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "db/builds.h"
+#include "db/stmt.h"
 #include "lib/util.h"
 
 /*

@@ -13,7 +13,7 @@
 #include "lib/config.h"
 #include "lib/log.h"
 #include "lib/util.h"
-#include "db/db.h"
+#include "db/stmt.h"
 
 /* Enough slots for every statement the program declares. */
 #define DB_MAX_STMTS 256
@@ -383,6 +383,11 @@ enum db_rc db_run_script(struct db *db, const char *sql)
 	} while (status == 0);
 	db->last_used_us = util_monotonic_us();
 	return DB_OK;
+}
+
+void db_library_end(void)
+{
+	mysql_library_end();
 }
 
 const char *db_server_version(struct db *db)

@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "db/health.h"
+#include "db/stmt.h"
 
 static const char SQL_PING[] = "SELECT 1";
 static struct db_stmt q_ping = DB_STMT(SQL_PING, 0, DB_IDEMPOTENT);

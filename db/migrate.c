@@ -8,7 +8,7 @@
 
 #include <sodium.h>
 
-#include "db/db.h"
+#include "db/stmt.h"
 #include "db/migrate.h"
 #include "lib/util.h"
 

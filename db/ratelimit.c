@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db/identity.h"
+#include "db/stmt.h"
 
 /*
  * One round trip counts the hit and returns the count: on a new row

@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "db/runs.h"
+#include "db/stmt.h"
 #include "lib/log.h"
 
 /* ------------------------------------------------------------------ helpers */

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "db/db.h"
-#include "jobs/engine.h"
+#include "lib/engine.h"
 
 struct json_object;
 

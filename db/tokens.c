@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "db/identity.h"
+#include "db/stmt.h"
 
 static const char SQL_INSERT[] =
         "INSERT INTO refresh_tokens (user_id, family, token_hash, expires_at, created_at) "

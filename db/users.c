@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "db/identity.h"
+#include "db/stmt.h"
 
 #define USER_COLS                                                                                  \
 	"id, COALESCE(email, ''), username, name, type, role, status, verification_status, "       \

@@ -162,7 +162,7 @@ int main(int argc, char **argv)
 	shmcount_close(app.shm);
 	db_free(app.db);
 	config_free(&app.cfg);
-	mysql_library_end();
+	db_library_end();
 	curl_global_cleanup();
 	return rc;
 }

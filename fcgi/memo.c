@@ -17,7 +17,7 @@
  *
  * Coherence on one host: every write to a build through Stratus bumps the
  * build's change counter in the host-shared file after it commits (routes
- * flagged F_BUILD). A reader takes the counter before it reads MariaDB and
+ * with `.changes = "uuid"`). A reader takes the counter before it reads MariaDB and
  * files the answer under that value; an answer filed under an older value
  * is never served. A write committed while the read ran has bumped the
  * counter already or will, so the answer dies at once or is fresh anyway.

@@ -339,16 +339,16 @@ static int dispatch(struct req *rq)
 			return api_error(rq, E_VALIDATION, "request body must be a JSON object");
 	}
 
-	/* 8. The handler. A change to users or keys, or to a build, even a
-	 *    failed one (it may have committed part), voids what every
-	 *    responder of the host cached about them, before the client hears
-	 *    of the change. */
+	/* 8. The handler. A change to users or keys, or to what the route's
+	 *    `changes` parameter names, even a failed one (it may have
+	 *    committed part), voids what every responder of the host cached
+	 *    about them, before the client hears of the change. */
 	if (m.route->handler(rq) < 0 && rq->status < 400)
 		api_error(rq, E_INTERNAL, "the request could not be completed");
 	if (m.route->flags & F_IDENTITY)
 		auth_identity_changed(rq->app);
-	if (m.route->flags & F_BUILD)
-		memo_changed(rq->app, rq_param(rq, "uuid"));
+	if (m.route->changes)
+		memo_changed(rq->app, rq_param(rq, m.route->changes));
 	return 0;
 }
 

@@ -30,7 +30,6 @@ enum rl_class {
 #define F_FORM     0x4u  /* with F_JSON: a form-encoded body is accepted too */
 #define F_IDENTIFY 0x8u  /* a public route that still reads credentials when sent */
 #define F_IDENTITY 0x10u /* changes users or API keys: cached identities are forgotten */
-#define F_BUILD    0x20u /* changes the build {uuid}: answers remembered about it are forgotten */
 #define F_JSON_OPT 0x40u /* with F_JSON: the body may be left out (an empty object then) */
 
 typedef int (*handler_fn)(struct req *rq);
@@ -42,7 +41,24 @@ struct route {
 	enum role role;
 	enum rl_class rl;
 	unsigned flags;
+	/*
+	 * The path parameter naming what a successful call changes ("uuid"),
+	 * or NULL: after the handler, every responder of the host forgets the
+	 * answers it remembered under that key (fcgi/memo.c).
+	 */
+	const char *changes;
 };
+
+/*
+ * One row of the table: ROUTE(GET, "/builds/{uuid}", h_builds_get, READONLY,
+ * GENERAL, 0). Optional designated initializers follow the flags:
+ * ROUTE(POST, ..., F_JSON, .changes = "uuid").
+ */
+#define ROUTE(m_, pattern_, handler_, role_, rl_, flags_, ...)                                     \
+	{                                                                                          \
+		.method = M_##m_, .pattern = (pattern_), .handler = (handler_),                    \
+		.role = ROLE_##role_, .rl = RL_##rl_, .flags = (flags_), __VA_ARGS__               \
+	}
 
 enum route_result {
 	ROUTE_FOUND,        /* ROUTE_FOUND */
@@ -79,7 +95,7 @@ enum route_result router_match(const struct route *table, size_t n, enum http_me
  */
 char *router_allow(unsigned allow, char *buf, size_t len);
 
-/* The table itself (routes.c). */
+/* The table itself (handlers/routes.c: the application's composition root). */
 extern const struct route routes[];
 extern const size_t nroutes;
 

@@ -13,6 +13,7 @@
 #include "db/identity.h"
 #include "fcgi/auth.h"
 #include "handlers/auth.h"
+#include "db/stmt.h" /* FIXME(issue 15): the transaction moves into db/ */
 #include "handlers/common.h"
 #include "lib/apikey.h"
 #include "lib/log.h"

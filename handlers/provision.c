@@ -12,7 +12,7 @@
 #include "handlers/common.h"
 #include "handlers/provision.h"
 #include "handlers/runs.h"
-#include "jobs/engine.h"
+#include "lib/engine.h"
 #include "jobs/exec_terraform.h"
 #include "lib/netcheck.h"
 

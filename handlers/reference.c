@@ -7,6 +7,7 @@
 
 #include "db/builds.h"
 #include "fcgi/auth.h"
+#include "db/stmt.h" /* FIXME(issue 15): the transaction moves into db/ */
 #include "handlers/common.h"
 #include "handlers/reference.h"
 

@@ -10,7 +10,7 @@
 #include "fcgi/auth.h"
 #include "handlers/common.h"
 #include "handlers/runs.h"
-#include "jobs/engine.h"
+#include "lib/engine.h"
 
 struct json_object *run_actions_json(const struct run *r)
 {

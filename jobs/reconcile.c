@@ -20,7 +20,7 @@
 #include "db/builds.h"
 #include "db/db.h"
 #include "db/runs.h"
-#include "jobs/engine.h"
+#include "lib/engine.h"
 #include "jobs/exec_airflow.h"
 #include "jobs/exec_terraform.h"
 #include "jobs/webhook.h"

@@ -595,6 +595,6 @@ int main(int argc, char **argv)
 		usage(stderr);
 		rc = 2;
 	}
-	mysql_library_end();
+	db_library_end();
 	return rc;
 }

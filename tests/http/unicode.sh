@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/http/unicode.sh: non-ASCII text in every string parameter of every
-# route of fcgi/routes.c, over HTTP against the real stack (issue 14, item 4).
+# route of handlers/routes.c, over HTTP against the real stack (issue 14, item 4).
 #
 # One table below lists, per route, each path parameter, query parameter
 # and body string field (routes without any get a stray query parameter,
@@ -27,7 +27,7 @@ SUITE=http-unicode
 . "$STACK/dev.env"
 
 RUN=$(date +%s)-$$-$RANDOM
-ROUTES_C=$STACK_SRC/fcgi/routes.c
+ROUTES_C=$STACK_SRC/handlers/routes.c
 
 # The three texts every string parameter gets.
 V_LATIN='é'
@@ -344,9 +344,9 @@ test_skip() {
 
 # ------------------------------------------------------------------ the run
 
-test_expect_success 'the table names every route of fcgi/routes.c' '
+test_expect_success 'the table names every route of handlers/routes.c' '
 	table >"$TEST_TMP/table" &&
-	sed -n "s/^[[:space:]]*{ M_\([A-Z]*\), \"\([^\"]*\)\".*/\1|\2/p" "$ROUTES_C" >"$TEST_TMP/routes" &&
+	sed -n "s/^[[:space:]]*ROUTE(\([A-Z]*\), \"\([^\"]*\)\".*/\1|\2/p" "$ROUTES_C" >"$TEST_TMP/routes" &&
 	test "$(wc -l <"$TEST_TMP/routes")" -gt 40 &&
 	missing=$(while read -r r; do grep -qF "$r|" "$TEST_TMP/table" || echo "$r"; done <"$TEST_TMP/routes") &&
 	{ [ -z "$missing" ] || { echo "routes without a row: $missing"; exit 1; }; }

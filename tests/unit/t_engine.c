@@ -6,7 +6,7 @@
 
 #include <json-c/json.h>
 
-#include "jobs/engine.h"
+#include "lib/engine.h"
 #include "jobs/exec_airflow.h"
 #include "jobs/exec_terraform.h"
 #include "jobs/webhook.h"

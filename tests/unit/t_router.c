@@ -14,14 +14,14 @@ static int h_a(struct req *rq)
 }
 
 static const struct route table[] = {
-	{ M_GET, "/", h_a, ROLE_PUBLIC, RL_NONE, 0 },
-	{ M_GET, "/health", h_a, ROLE_PUBLIC, RL_NONE, 0 },
-	{ M_GET, "/builds", h_a, ROLE_READONLY, RL_GENERAL, 0 },
-	{ M_POST, "/builds", h_a, ROLE_DEVELOPER, RL_GENERAL, F_JSON },
-	{ M_GET, "/builds/{uuid}", h_a, ROLE_READONLY, RL_GENERAL, 0 },
-	{ M_GET, "/builds/recent", h_a, ROLE_READONLY, RL_GENERAL, 0 },
-	{ M_POST, "/builds/{uuid}/state", h_a, ROLE_DEVELOPER, RL_GENERAL, F_JSON },
-	{ M_DELETE, "/projects/{p}/units/{u}", h_a, ROLE_ADMIN, RL_GENERAL, 0 },
+	ROUTE(GET, "/", h_a, PUBLIC, NONE, 0),
+	ROUTE(GET, "/health", h_a, PUBLIC, NONE, 0),
+	ROUTE(GET, "/builds", h_a, READONLY, GENERAL, 0),
+	ROUTE(POST, "/builds", h_a, DEVELOPER, GENERAL, F_JSON),
+	ROUTE(GET, "/builds/{uuid}", h_a, READONLY, GENERAL, 0),
+	ROUTE(GET, "/builds/recent", h_a, READONLY, GENERAL, 0),
+	ROUTE(POST, "/builds/{uuid}/state", h_a, DEVELOPER, GENERAL, F_JSON),
+	ROUTE(DELETE, "/projects/{p}/units/{u}", h_a, ADMIN, GENERAL, 0),
 };
 #define N (sizeof(table) / sizeof(table[0]))
 

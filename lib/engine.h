@@ -1,6 +1,6 @@
 /* engine.h: the run engine's rules: statuses, task readiness, retries, run completion. */
-#ifndef STRATUS_JOBS_ENGINE_H
-#define STRATUS_JOBS_ENGINE_H
+#ifndef STRATUS_ENGINE_H
+#define STRATUS_ENGINE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "jobs/engine.h"
+#include "lib/engine.h"
 
 static const char *const run_names[JR__MAX] = {
 	"queued",    /* JR_QUEUED */
