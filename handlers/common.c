@@ -1,12 +1,14 @@
 /* common.c: what handlers share: body fields, pagination, database outcomes. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
+#include "fcgi/auth.h"
 #include "handlers/common.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -241,4 +243,30 @@ int param_id(struct req *rq, const char *name, int64_t *id)
 	if (v == NULL || util_parse_int64(v, 1, INT64_MAX, id) < 0)
 		return api_error(rq, E_NOT_FOUND, "no such %s: %.40s", name, v ? v : "");
 	return 0;
+}
+
+const char *param_uuid(struct req *rq, const char *name, const char *what)
+{
+	const char *u = rq_param(rq, name);
+	size_t i;
+	char clean[48];
+
+	for (i = 0; u != NULL && i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? u[i] != '-' : !isxdigit((unsigned char)u[i]))
+			break;
+	}
+	if (u != NULL && i == 36 && u[36] == '\0')
+		return u;
+	api_error(rq, E_NOT_FOUND, "no such %s: %s", what,
+	          util_clean(clean, sizeof(clean), u ? u : "", 40));
+	return NULL;
+}
+
+const char *rq_actor(const struct req *rq)
+{
+	if (rq->who == NULL)
+		return NULL;
+	return rq->who->user.username[0] ? rq->who->user.username : rq->who->label;
 }

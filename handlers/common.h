@@ -68,4 +68,16 @@ int db_failure(struct req *rq, enum db_rc rc, const char *what);
 /* Reads path parameter `name` as a positive id; -1 after a 404 when it is not one. */
 int param_id(struct req *rq, const char *name, int64_t *id);
 
+/*
+ * Path parameter `name` as a uuid (8-4-4-4-12 hex digits, either case), or
+ * NULL after answering 404 "no such <what>: <value>" without a query.
+ */
+const char *param_uuid(struct req *rq, const char *name, const char *what);
+
+/*
+ * Who acts, as stored in created_by/actor columns: the caller's username,
+ * or the label of a key without an account; NULL on a public route.
+ */
+const char *rq_actor(const struct req *rq);
+
 #endif
