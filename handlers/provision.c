@@ -14,6 +14,7 @@
 #include "handlers/runs.h"
 #include "lib/engine.h"
 #include "jobs/exec_terraform.h"
+#include "jobs/executors.h"
 #include "lib/netcheck.h"
 
 #define KIND "provision"
@@ -530,6 +531,7 @@ int h_provision_destroy(struct req *rq)
 {
 	const char *target = run_uuid_param(rq, "request_id");
 	const struct config *cfg = &rq->app->cfg;
+	const struct executor *x;
 	struct run_task_new task;
 	struct json_object *in, *o;
 	char uuid[UUID_LEN + 1];
@@ -548,12 +550,14 @@ int h_provision_destroy(struct req *rq)
 		run_clear(&r);
 		return -1;
 	}
-	if (strcmp(r.executor, "terraform") != 0) {
+	x = executor_find(r.executor);
+	if (x == NULL || !x->destroys_here) {
+		api_error(rq, E_CONFLICT,
+		          "request %s was carried out by %s: destroy it there (only "
+		          "requests of the %s executor can be destroyed here)",
+		          target, r.executor, executor_destroyer()->name);
 		run_clear(&r);
-		return api_error(rq, E_CONFLICT,
-		                 "request %s was carried out by %s: destroy it there (only "
-		                 "requests of the terraform executor can be destroyed here)",
-		                 target, r.executor);
+		return -1;
 	}
 	in = rq_own_json(rq, json_object_new_object());
 	json_object_object_add(in, "request_id", json_object_new_string(target));
@@ -569,7 +573,7 @@ int h_provision_destroy(struct req *rq)
 	n = (struct run_new){ .uuid = uuid,
 		              .kind = "destroy",
 		              .subject = target,
-		              .executor = "terraform",
+		              .executor = x->name,
 		              .input = json_object_to_json_string_ext(in, JSON_C_TO_STRING_PLAIN),
 		              .created_by = who(rq),
 		              .created_by_user_id = who_id(rq),

@@ -10,11 +10,13 @@
 #include "fcgi/auth.h"
 #include "handlers/common.h"
 #include "handlers/runs.h"
+#include "jobs/executors.h"
 #include "lib/engine.h"
 
 struct json_object *run_actions_json(const struct run *r)
 {
 	struct jobs_actions a = jobs_run_actions(r->status, r->kind);
+	const struct executor *x = executor_find(r->executor);
 	struct json_object *o = json_object_new_object();
 
 	/* Once a destroy is queued, running or done, there is nothing left to destroy. */
@@ -28,8 +30,8 @@ struct json_object *run_actions_json(const struct run *r)
 	json_object_object_add(o, "is_cancelable", json_object_new_boolean(a.is_cancelable));
 	json_object_object_add(o, "is_retryable", json_object_new_boolean(0));
 	json_object_object_add(o, "is_destroyable",
-	                       json_object_new_boolean(a.is_destroyable && !destroying &&
-	                                               strcmp(r->executor, "terraform") == 0));
+	                       json_object_new_boolean(a.is_destroyable && !destroying && x != NULL &&
+	                                               x->destroys_here));
 	return o;
 }
 

@@ -23,6 +23,7 @@
 #include "lib/engine.h"
 #include "jobs/exec_airflow.h"
 #include "jobs/exec_terraform.h"
+#include "jobs/executors.h"
 #include "jobs/webhook.h"
 #include "lib/httpc.h"
 #include "lib/netcheck.h"
@@ -97,6 +98,7 @@ struct reconciler {
 	char host[256];
 	struct tf_ctx tf;
 	struct af_ctx af;
+	struct exec_env ex; /* the executors' view of tf and af */
 	char **env; /* the clean environment of Terraform */
 	size_t nenv;
 	char *secrets[MAX_SECRETS]; /* values masked in everything recorded */
@@ -227,7 +229,8 @@ static double rnd(void)
 static void child(struct reconciler *R, struct slot *s, int out, int err, int res)
 {
 	char why[1024] = "", *output = NULL;
-	int r;
+	const struct executor *x;
+	enum exec_outcome r;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	setpgid(0, 0);
@@ -238,18 +241,17 @@ static void child(struct reconciler *R, struct slot *s, int out, int err, int re
 	/* Nothing else: not the database socket, not the other children's pipes. */
 	close_range(4, ~0U, 0);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (strcmp(s->l.executor, "airflow") == 0) {
-		r = af_step(&R->af, s->l.name, s->l.input, &output, why, sizeof(why));
-		if (r == AF_STEP_WAIT)
-			_exit(EXIT_WAIT);
-		if (r == AF_STEP_FAILED) {
-			(void)!write(3, why, strlen(why));
-			_exit(EXIT_FINAL);
-		}
-	} else {
-		r = tf_step(&R->tf, s->l.name, s->l.input, &output, why, sizeof(why));
+	x = executor_find(s->l.executor);
+	r = x == NULL ? EXEC_FAILED : x->run(&R->ex, s->l.name, s->l.input, &output, why, sizeof(why));
+	if (x == NULL)
+		snprintf(why, sizeof(why), "no executor here knows this step");
+	if (r == EXEC_WAIT)
+		_exit(EXIT_WAIT);
+	if (r == EXEC_FAILED) {
+		(void)!write(3, why, strlen(why));
+		_exit(EXIT_FINAL);
 	}
-	if (r == 0) {
+	if (r == EXEC_DONE) {
 		if (output != NULL) {
 			size_t n = strlen(output), off = 0;
 
@@ -677,17 +679,28 @@ static void recover(struct reconciler *R)
 	}
 }
 
-/* The executors a reconciler leases tasks of (db_tasks_lease takes two names). */
-static const char *const tf_only[2] = { "terraform", "terraform" };
-static const char *const both[2] = { "terraform", "airflow" };
+/*
+ * The executors this reconciler leases tasks of: the configured rows of the
+ * table (db_tasks_lease takes two names; one is named twice when alone).
+ */
+static void lease_names(const struct reconciler *R, const char *names[2])
+{
+	size_t k = 0;
 
-/* Whether this reconciler can run a leased task: its executor is configured here. */
+	names[0] = names[1] = NULL;
+	for (size_t i = 0; i < executors_n && k < 2; i++)
+		if (executors[i].available(&R->ex))
+			names[k++] = executors[i].name;
+	if (names[1] == NULL)
+		names[1] = names[0];
+}
+
+/* Whether this reconciler can run a leased task: its executor is configured here and knows the step. */
 static bool step_known(const struct reconciler *R, const struct leased *l)
 {
-	if (strcmp(l->executor, "airflow") == 0)
-		return R->cfg.airflow_url != NULL && tf_step_known(l->name) &&
-		       strcmp(l->name, tf_destroy_step) != 0;
-	return strcmp(l->executor, "terraform") == 0 && tf_step_known(l->name);
+	const struct executor *x = executor_find(l->executor);
+
+	return x != NULL && x->available(&R->ex) && x->validate(l->name);
 }
 
 /* Leases what fits in the free slots and starts it. Returns the number leased, -1 on error. */
@@ -695,12 +708,14 @@ static int lease_more(struct reconciler *R)
 {
 	struct leased got[MAX_JOBS];
 	size_t free_slots = R->o.jobs - R->running, n = 0;
+	const char *names[2];
 	enum db_rc rc;
 
 	if (free_slots == 0 || stop)
 		return 0;
 	/* Only what this reconciler can carry out: Airflow's tasks when it is configured. */
-	rc = db_tasks_lease(R->db, R->owner, R->cfg.airflow_url ? both : tf_only, R->cfg.lease_s,
+	lease_names(R, names);
+	rc = db_tasks_lease(R->db, R->owner, names, R->cfg.lease_s,
 	                    free_slots, got, &n);
 	if (rc != DB_OK) {
 		log_msg(LOG_ERROR, NULL, "leasing tasks: %s", db_last_error(R->db));
@@ -854,6 +869,7 @@ int main(int argc, char **argv)
 	R.af = (struct af_ctx){ R.cfg.airflow_url,   R.cfg.airflow_dag,
 		                R.cfg.airflow_user,  R.cfg.airflow_password,
 		                R.cfg.airflow_token, R.cfg.airflow_timeout_ms };
+	R.ex = (struct exec_env){ &R.tf, &R.af };
 	if ((R.db = db_new(&R.cfg.db, false)) == NULL || db_connect(R.db) != DB_OK) {
 		fprintf(stderr, "stratus-reconcile: the database is unreachable: %s\n",
 		        R.db ? db_last_error(R.db) : "out of memory");
