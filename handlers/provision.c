@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include <json-c/json.h>
-#include <sodium.h>
 
 #include "db/runs.h"
 #include "fcgi/auth.h"
 #include "handlers/common.h"
+#include "handlers/idempotency.h"
 #include "handlers/provision.h"
 #include "handlers/runs.h"
 #include "lib/engine.h"
@@ -226,42 +226,6 @@ static const char *who(struct req *rq)
 	return rq->who->user.username[0] ? rq->who->user.username : rq->who->label;
 }
 
-/* ------------------------------------------------------------------ idempotency */
-
-/*
- * The Idempotency-Key header (IETF httpapi draft, Stripe): 1-255 printable
- * ASCII characters. Returns the key, NULL when absent, or NULL with *bad
- * set after answering 400.
- */
-static const char *idempotency_key(struct req *rq, bool *bad)
-{
-	const char *k = rq_header(rq, "Idempotency-Key");
-	size_t n;
-
-	*bad = false;
-	if (k == NULL)
-		return NULL;
-	n = strlen(k);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)k[i] < 0x20 || (unsigned char)k[i] > 0x7e)
-			n = 0;
-	if (n == 0 || n > 255) {
-		*bad = true;
-		query_invalid(rq, "Idempotency-Key", "must be 1 to 255 printable ASCII characters");
-		return NULL;
-	}
-	return k;
-}
-
-/* The fingerprint of a request: SHA-256 of its body, in hex. */
-static void request_hash(struct req *rq, char hex[65])
-{
-	unsigned char h[crypto_hash_sha256_BYTES];
-
-	crypto_hash_sha256(h, (const unsigned char *)(rq->body ? rq->body : ""), rq->body_len);
-	sodium_bin2hex(hex, 65, h, sizeof(h));
-}
-
 /* The caller's user id, for created_by_user_id; 0 for a key without an account. */
 static int64_t who_id(struct req *rq)
 {
@@ -289,50 +253,39 @@ static struct json_object *accepted_json(const char *uuid, const char *created_b
 	return o;
 }
 
-/*
- * Answers a request whose Idempotency-Key was used before: the first answer
- * again with Idempotent-Replayed: true when the body is the same, else 422.
- * Takes the run (run_clear).
- */
-static int replay(struct req *rq, struct run *r, const char *hash)
-{
-	bool same = strcmp(r->request_hash, hash) == 0;
-	int64_t owner = r->created_by_user_id;
+/* ------------------------------------------------------------------ idempotency */
+
+/* What a replay of POST /provision needs of the run a key made. */
+struct prov_replay {
 	char uuid[40], by[256];
+	int64_t owner;
+};
 
-	snprintf(uuid, sizeof(uuid), "%s", r->uuid);
-	snprintf(by, sizeof(by), "%s", r->created_by);
-	run_clear(r);
-	if (!same)
-		return api_error(rq, E_UNPROCESSABLE,
-		                 "this Idempotency-Key was used with a different request body "
-		                 "(request %s)",
-		                 uuid);
-	api_header(rq, "Idempotent-Replayed", "true");
-	api_header(rq, "Location", rq_printf(rq, "%s/status/%s", rq->script_name, uuid));
-	return api_reply(rq, 202, accepted_json(uuid, by, owner));
-}
-
-/* Looks the key up: 0 not used yet, 1 answered (replay, 409, 422 or 5xx). */
-static int key_used(struct req *rq, const char *key, const char *hash)
+/* idem_lookup_fn: the run the caller made with `key`. */
+static enum db_rc prov_lookup(struct req *rq, const char *key, struct idem_found *f, void *ctx)
 {
+	struct prov_replay *p = ctx;
 	struct run r;
 	enum db_rc rc = db_run_by_idempotency(rq->app->db, who(rq), key, &r);
 
-	if (rc == DB_NOT_FOUND)
-		return 0;
-	if (rc == DB_OK) {
-		replay(rq, &r, hash);
-		return 1;
-	}
-	if (rc == DB_BUSY) {
-		api_error(rq, E_CONFLICT,
-		          "a request with this Idempotency-Key is still being processed");
-		api_header(rq, "Retry-After", "1");
-		return 1;
-	}
-	db_failure(rq, rc, "idempotency key lookup");
-	return 1;
+	if (rc != DB_OK)
+		return rc;
+	snprintf(f->hash, sizeof(f->hash), "%s", r.request_hash);
+	snprintf(f->id, sizeof(f->id), "%s", r.uuid);
+	snprintf(p->uuid, sizeof(p->uuid), "%s", r.uuid);
+	snprintf(p->by, sizeof(p->by), "%s", r.created_by);
+	p->owner = r.created_by_user_id;
+	run_clear(&r);
+	return DB_OK;
+}
+
+/* idem_replay_fn: the first answer of POST /provision again. */
+static int prov_replay(struct req *rq, void *ctx)
+{
+	const struct prov_replay *p = ctx;
+
+	api_header(rq, "Location", rq_printf(rq, "%s/status/%s", rq->script_name, p->uuid));
+	return api_reply(rq, 202, accepted_json(p->uuid, p->by, p->owner));
 }
 
 /* ------------------------------------------------------------------ handlers */
@@ -349,18 +302,17 @@ int h_provision_create(struct req *rq)
 	const struct config *cfg = &rq->app->cfg;
 	struct run_task_new tasks[3];
 	struct json_object *in;
-	char uuid[UUID_LEN + 1], subject[128], hash[65];
-	const char *key, *cb;
+	char uuid[UUID_LEN + 1], subject[128];
+	struct prov_replay p;
+	struct idem idem;
+	const char *cb;
 	struct run_new n;
 	int64_t id;
 	enum db_rc rc;
-	bool bad;
 
-	key = idempotency_key(rq, &bad);
-	if (bad)
+	if (idem_begin(rq, &idem) < 0)
 		return -1;
-	request_hash(rq, hash);
-	if (key != NULL && key_used(rq, key, hash))
+	if (idem_check(rq, &idem, prov_lookup, prov_replay, &p))
 		return rq->status < 400 ? 0 : -1;
 	if ((in = provision_input(rq, &cb)) == NULL)
 		return -1;
@@ -384,14 +336,14 @@ int h_provision_create(struct req *rq)
 		              .input = json_object_to_json_string_ext(in, JSON_C_TO_STRING_PLAIN),
 		              .created_by = who(rq),
 		              .created_by_user_id = who_id(rq),
-		              .idempotency_key = key,
-		              .request_hash = key ? hash : NULL,
+		              .idempotency_key = idem.key,
+		              .request_hash = idem.key ? idem.hash : NULL,
 		              .callback_url = cb,
 		              .tasks = tasks,
 		              .ntasks = 3 };
 	rc = db_run_create(rq->app->db, &n, &id);
 	/* The same key at the same moment: the other request created it first. */
-	if (rc == DB_DUPLICATE && key != NULL && key_used(rq, key, hash))
+	if (rc == DB_DUPLICATE && idem_check(rq, &idem, prov_lookup, prov_replay, &p))
 		return rq->status < 400 ? 0 : -1;
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "provisioning request");
