@@ -218,14 +218,6 @@ static struct json_object *provision_input(struct req *rq, const char **cb)
 	return in;
 }
 
-/* created_by: the caller's username, or the label of a key without an account. */
-static const char *who(struct req *rq)
-{
-	if (rq->who == NULL)
-		return "?";
-	return rq->who->user.username[0] ? rq->who->user.username : rq->who->label;
-}
-
 /* The caller's user id, for created_by_user_id; 0 for a key without an account. */
 static int64_t who_id(struct req *rq)
 {
@@ -266,7 +258,7 @@ static enum db_rc prov_lookup(struct req *rq, const char *key, struct idem_found
 {
 	struct prov_replay *p = ctx;
 	struct run r;
-	enum db_rc rc = db_run_by_idempotency(rq->app->db, who(rq), key, &r);
+	enum db_rc rc = db_run_by_idempotency(rq->app->db, run_actor(rq), key, &r);
 
 	if (rc != DB_OK)
 		return rc;
@@ -334,7 +326,7 @@ int h_provision_create(struct req *rq)
 		              .subject = subject,
 		              .executor = cfg->executor,
 		              .input = json_object_to_json_string_ext(in, JSON_C_TO_STRING_PLAIN),
-		              .created_by = who(rq),
+		              .created_by = run_actor(rq),
 		              .created_by_user_id = who_id(rq),
 		              .idempotency_key = idem.key,
 		              .request_hash = idem.key ? idem.hash : NULL,
@@ -348,7 +340,7 @@ int h_provision_create(struct req *rq)
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "provisioning request");
 	api_header(rq, "Location", rq_printf(rq, "%s/status/%s", rq->script_name, uuid));
-	return api_reply(rq, 202, accepted_json(uuid, who(rq), who_id(rq)));
+	return api_reply(rq, 202, accepted_json(uuid, run_actor(rq), who_id(rq)));
 }
 
 /* The instances of a completed run, or NULL. */
@@ -447,17 +439,12 @@ static const char *status_message(struct req *rq, const struct run *r, struct js
  */
 int h_provision_status(struct req *rq)
 {
-	const char *uuid = run_uuid_param(rq, "request_id");
 	struct json_object *o, *tasks;
 	struct run r;
 	enum db_rc rc;
 
-	if (uuid == NULL)
+	if (run_load_or_reply(rq, "request_id", KIND, &r) < 0)
 		return -1;
-	if ((rc = db_run_get(rq->app->db, uuid, KIND, &r)) == DB_NOT_FOUND)
-		return api_error(rq, E_NOT_FOUND, "no such provisioning request: %s", uuid);
-	if (rc != DB_OK)
-		return db_failure(rq, rc, "provisioning request lookup");
 	o = rq_own_json(rq, request_json(&r));
 	tasks = json_object_new_array();
 	json_object_object_add(o, "tasks", tasks);
@@ -481,9 +468,9 @@ int h_provision_status(struct req *rq)
  */
 int h_provision_destroy(struct req *rq)
 {
-	const char *target = run_uuid_param(rq, "request_id");
 	const struct config *cfg = &rq->app->cfg;
 	const struct executor *x;
+	char target[40];
 	struct run_task_new task;
 	struct json_object *in, *o;
 	char uuid[UUID_LEN + 1];
@@ -492,12 +479,9 @@ int h_provision_destroy(struct req *rq)
 	int64_t id;
 	enum db_rc rc;
 
-	if (target == NULL)
+	if (run_load_or_reply(rq, "request_id", KIND, &r) < 0)
 		return -1;
-	if ((rc = db_run_get(rq->app->db, target, KIND, &r)) == DB_NOT_FOUND)
-		return api_error(rq, E_NOT_FOUND, "no such provisioning request: %s", target);
-	if (rc != DB_OK)
-		return db_failure(rq, rc, "provisioning request lookup");
+	snprintf(target, sizeof(target), "%s", r.uuid);
 	if (run_owner_or_403(rq, &r, "destroy") < 0) {
 		run_clear(&r);
 		return -1;
@@ -527,7 +511,7 @@ int h_provision_destroy(struct req *rq)
 		              .subject = target,
 		              .executor = x->name,
 		              .input = json_object_to_json_string_ext(in, JSON_C_TO_STRING_PLAIN),
-		              .created_by = who(rq),
+		              .created_by = run_actor(rq),
 		              .created_by_user_id = who_id(rq),
 		              .tasks = &task,
 		              .ntasks = 1 };
@@ -546,7 +530,7 @@ int h_provision_destroy(struct req *rq)
 	json_object_object_add(o, "destroy_run_id", json_object_new_string(uuid));
 	json_object_object_add(o, "status", json_object_new_string("in_progress"));
 	json_object_object_add(o, "message", json_object_new_string("Destroy requested"));
-	run_creator_json(o, who(rq), who_id(rq));
+	run_creator_json(o, run_actor(rq), who_id(rq));
 	api_header(rq, "Location", rq_printf(rq, "%s/runs/%s", rq->script_name, uuid));
 	return api_reply(rq, 202, o);
 }

@@ -49,6 +49,13 @@ const char *run_uuid_param(struct req *rq, const char *name)
 	return u;
 }
 
+const char *run_actor(const struct req *rq)
+{
+	const char *a = rq_actor(rq);
+
+	return a != NULL ? a : "?";
+}
+
 void run_creator_json(struct json_object *o, const char *created_by, int64_t user_id)
 {
 	json_object_object_add(o, "created_by", json_object_new_string(created_by));
@@ -74,18 +81,21 @@ static struct json_object *str_or_null(const char *s)
 	return s[0] ? json_object_new_string(s) : NULL;
 }
 
-/* Reads the run of the path, answering 404 / 5xx itself. run_clear it after. */
-static int load(struct req *rq, struct run *r)
+int run_load_or_reply(struct req *rq, const char *param, const char *kind, struct run *r)
 {
-	const char *uuid = run_uuid_param(rq, "id");
+	const char *uuid = run_uuid_param(rq, param);
+	const char *what = kind == NULL ? "run" : "provisioning request";
+	char failed[64];
 	enum db_rc rc;
 
 	if (uuid == NULL)
 		return -1;
-	if ((rc = db_run_get(rq->app->db, uuid, NULL, r)) == DB_NOT_FOUND)
-		return api_error(rq, E_NOT_FOUND, "no such run: %s", uuid);
-	if (rc != DB_OK)
-		return db_failure(rq, rc, "run lookup");
+	if ((rc = db_run_get(rq->app->db, uuid, kind, r)) == DB_NOT_FOUND)
+		return api_error(rq, E_NOT_FOUND, "no such %s: %s", what, uuid);
+	if (rc != DB_OK) {
+		snprintf(failed, sizeof(failed), "%s lookup", what);
+		return db_failure(rq, rc, failed);
+	}
 	return 0;
 }
 
@@ -99,7 +109,7 @@ int h_runs_get(struct req *rq)
 	struct run r;
 	enum db_rc rc;
 
-	if (load(rq, &r) < 0)
+	if (run_load_or_reply(rq, "id", NULL, &r) < 0)
 		return -1;
 	o = rq_own_json(rq, json_object_new_object());
 	tasks = json_object_new_array();
@@ -124,14 +134,6 @@ int h_runs_get(struct req *rq)
 	return api_reply(rq, 200, json_object_get(o));
 }
 
-/* created_by of an action: the caller's username, or the label of a key without an account. */
-static const char *who(struct req *rq)
-{
-	if (rq->who == NULL)
-		return "?";
-	return rq->who->user.username[0] ? rq->who->user.username : rq->who->label;
-}
-
 /*
  * POST /runs/{id}/cancel : cancels a queued or running run: its waiting
  * tasks at once, a running step when its reconciler next extends the lease
@@ -147,14 +149,14 @@ int h_runs_cancel(struct req *rq)
 	int mine;
 
 	/* Who made it never changes, so checking before the cancel's transaction is safe. */
-	if (load(rq, &r) < 0)
+	if (run_load_or_reply(rq, "id", NULL, &r) < 0)
 		return -1;
 	snprintf(uuid, sizeof(uuid), "%s", r.uuid);
 	mine = run_owner_or_403(rq, &r, "cancel");
 	run_clear(&r);
 	if (mine < 0)
 		return -1;
-	rc = db_run_cancel(rq->app->db, uuid, who(rq));
+	rc = db_run_cancel(rq->app->db, uuid, run_actor(rq));
 	if (rc == DB_NOT_FOUND)
 		return api_error(rq, E_NOT_FOUND, "no such run: %s", uuid);
 	if (rc == DB_DUPLICATE)
@@ -185,7 +187,7 @@ int h_runs_events(struct req *rq)
 	if ((lv = rq_query(rq, "level")) != NULL && *lv != '\0' &&
 	    run_event_level_parse(lv, &min) < 0)
 		return query_invalid(rq, "level", "must be one of: debug, info, warning, error");
-	if (load(rq, &r) < 0)
+	if (run_load_or_reply(rq, "id", NULL, &r) < 0)
 		return -1;
 	run_clear(&r);
 	items = rq_own_json(rq, json_object_new_array());

@@ -22,6 +22,20 @@ struct json_object *run_actions_json(const struct run *r);
 const char *run_uuid_param(struct req *rq, const char *name);
 
 /*
+ * Loads the run named by path parameter `param` into *r: any run when
+ * `kind` is NULL, else only one of that kind (a provisioning request).
+ * Returns 0 (run_clear *r after), or -1 after answering 404 (not a run id,
+ * no such run/provisioning request) or 5xx.
+ */
+int run_load_or_reply(struct req *rq, const char *param, const char *kind, struct run *r);
+
+/*
+ * Who acts on a run, as stored in created_by and the events' actor:
+ * rq_actor, or "?" on a route without credentials (none of the runs' routes).
+ */
+const char *run_actor(const struct req *rq);
+
+/*
  * Adds who made a run to `o`: "created_by" (their username, or the label
  * of an environment key) and "created_by_user_id" (null for an
  * environment key, which has no account).
