@@ -400,21 +400,23 @@ enum db_rc db_run_list(struct db *db, const char *kind, const enum jobs_run_stat
 
 /* ------------------------------------------------------------------ tasks of a run */
 
-static const char SQL_TASKS_JSON[] =
+static const char SQL_TASKS[] =
         "SELECT name, depends_on, status, attempts, max_attempts, COALESCE(last_error, ''), "
         "last_error IS NULL, COALESCE(next_attempt_at, ''), COALESCE(started_at, ''), "
         "COALESCE(finished_at, '') FROM tasks WHERE run_id = ? ORDER BY seq";
-static struct db_stmt q_tasks_json = DB_STMT(SQL_TASKS_JSON, 1, DB_IDEMPOTENT);
+static struct db_stmt q_tasks = DB_STMT(SQL_TASKS, 1, DB_IDEMPOTENT);
 
-static struct json_object *time_or_null(char *s)
+/* A DATETIME text as ISO 8601 (in place), or NULL when empty. */
+static const char *time_or_null(char *s)
 {
 	if (s[0] == '\0')
 		return NULL;
 	db_time_iso(s);
-	return json_object_new_string(s);
+	return s;
 }
 
-enum db_rc db_run_tasks(struct db *db, int64_t run_id, struct json_object *items)
+enum db_rc db_run_tasks(struct db *db, int64_t run_id,
+                        void (*row)(const struct run_task_row *t, void *ud), void *ud)
 {
 	MYSQL_BIND in[1], out[10];
 	struct db_str name, status, next, started, finished;
@@ -435,31 +437,27 @@ enum db_rc db_run_tasks(struct db *db, int64_t run_id, struct json_object *items
 	db_bind_out_dstr(&out[7], &next);
 	db_bind_out_dstr(&out[8], &started);
 	db_bind_out_dstr(&out[9], &finished);
-	if ((rc = db_query(db, &q_tasks_json, in, out)) != DB_OK)
+	if ((rc = db_query(db, &q_tasks, in, out)) != DB_OK)
 		return rc;
-	while ((f = db_fetch(db, &q_tasks_json)) == 1) {
-		struct json_object *o = json_object_new_object(), *d = json_object_new_array();
-		char *save = NULL;
+	while ((f = db_fetch(db, &q_tasks)) == 1) {
+		struct run_task_row t;
 
 		fix_str(deps, dlen, sizeof(deps) - 2);
 		fix_str(err, elen, sizeof(err) - 2);
-		for (char *p = strtok_r(deps, ",", &save); p; p = strtok_r(NULL, ",", &save))
-			json_object_array_add(d, json_object_new_string(p));
-		json_object_object_add(o, "name", json_object_new_string(db_str_fix(&name)));
-		json_object_object_add(o, "depends_on", d);
-		json_object_object_add(o, "status", json_object_new_string(db_str_fix(&status)));
-		json_object_object_add(o, "attempts", json_object_new_int64(attempts));
-		json_object_object_add(o, "max_attempts", json_object_new_int64(max));
-		json_object_object_add(o, "last_error",
-		                       no_err ? NULL : json_object_new_string(err));
-		json_object_object_add(o, "next_attempt_at",
-		                       time_or_null((char *)db_str_fix(&next)));
-		json_object_object_add(o, "started_at", time_or_null((char *)db_str_fix(&started)));
-		json_object_object_add(o, "finished_at",
-		                       time_or_null((char *)db_str_fix(&finished)));
-		json_object_array_add(items, o);
+		t = (struct run_task_row){
+			.name = db_str_fix(&name),
+			.depends_on = deps,
+			.status = db_str_fix(&status),
+			.attempts = attempts,
+			.max_attempts = max,
+			.last_error = no_err ? NULL : err,
+			.next_attempt_at = time_or_null((char *)db_str_fix(&next)),
+			.started_at = time_or_null((char *)db_str_fix(&started)),
+			.finished_at = time_or_null((char *)db_str_fix(&finished)),
+		};
+		row(&t, ud);
 	}
-	db_done(db, &q_tasks_json);
+	db_done(db, &q_tasks);
 	return f == 0 ? DB_OK : DB_ERROR;
 }
 
@@ -1008,8 +1006,8 @@ static const char SQL_EVENTS[] =
 static struct db_stmt q_events = DB_STMT(SQL_EVENTS, 4, DB_IDEMPOTENT);
 
 enum db_rc db_events_list(struct db *db, int64_t run_id, int64_t after,
-                          enum run_event_level min_level, int64_t limit, struct json_object *items,
-                          int64_t *last)
+                          enum run_event_level min_level, int64_t limit,
+                          void (*row)(const struct run_event_row *e, void *ud), void *ud)
 {
 	MYSQL_BIND in[4], out[7];
 	int64_t id = 0, level = 0, attempt = 0, ml = min_level;
@@ -1019,7 +1017,6 @@ enum db_rc db_events_list(struct db *db, int64_t run_id, int64_t after,
 	enum db_rc rc;
 	int f;
 
-	*last = after;
 	db_bind_int64(&in[0], &run_id);
 	db_bind_int64(&in[1], &after);
 	db_bind_int64(&in[2], &ml);
@@ -1034,25 +1031,21 @@ enum db_rc db_events_list(struct db *db, int64_t run_id, int64_t after,
 	if ((rc = db_query(db, &q_events, in, out)) != DB_OK)
 		return rc;
 	while ((f = db_fetch(db, &q_events)) == 1) {
-		struct json_object *o = json_object_new_object();
+		struct run_event_row e;
 
 		fix_str(msg, mlen, sizeof(msg) - 2);
 		db_str_fix(&at);
 		db_time_iso(at.buf);
-		json_object_object_add(o, "id", json_object_new_int64(id));
-		json_object_object_add(o, "time", json_object_new_string(at.buf));
-		json_object_object_add(o, "level",
-		                       json_object_new_string(run_event_level_name((int)level)));
-		json_object_object_add(
-		        o, "task", db_str_fix(&task)[0] ? json_object_new_string(task.buf) : NULL);
-		json_object_object_add(o, "attempt",
-		                       attempt ? json_object_new_int64(attempt) : NULL);
-		json_object_object_add(o, "stream",
-		                       db_str_fix(&stream)[0] ? json_object_new_string(stream.buf)
-		                                              : NULL);
-		json_object_object_add(o, "message", json_object_new_string(msg));
-		json_object_array_add(items, o);
-		*last = id;
+		e = (struct run_event_row){
+			.id = id,
+			.time = at.buf,
+			.level = (enum run_event_level)level,
+			.task = db_str_fix(&task)[0] ? task.buf : NULL,
+			.attempt = attempt,
+			.stream = db_str_fix(&stream)[0] ? stream.buf : NULL,
+			.message = msg,
+		};
+		row(&e, ud);
 	}
 	db_done(db, &q_events);
 	return f == 0 ? DB_OK : DB_ERROR;

@@ -97,12 +97,21 @@ enum db_rc db_run_get(struct db *db, const char *uuid, const char *kind, struct 
 enum db_rc db_run_by_idempotency(struct db *db, const char *created_by, const char *key,
                                  struct run *r);
 
-/*
- * Appends the run's tasks in order to `items`: {"name","depends_on":[...],
- * "status","attempts","max_attempts","last_error","next_attempt_at",
- * "started_at","finished_at"}.
- */
-enum db_rc db_run_tasks(struct db *db, int64_t run_id, struct json_object *items);
+/* One task of a run as db_run_tasks reads it; its strings live only for the row() call. */
+struct run_task_row {
+	const char *name;
+	const char *depends_on;      /* "a,b": names of tasks of the same run, "" none */
+	const char *status;          /* "waiting", "running", ... */
+	int64_t attempts, max_attempts;
+	const char *last_error;      /* NULL when none */
+	const char *next_attempt_at; /* ISO 8601 UTC, NULL when none */
+	const char *started_at;      /* ISO 8601 UTC, NULL when none */
+	const char *finished_at;     /* ISO 8601 UTC, NULL when none */
+};
+
+/* Calls row() for each of the run's tasks, in order. */
+enum db_rc db_run_tasks(struct db *db, int64_t run_id,
+                        void (*row)(const struct run_task_row *t, void *ud), void *ud);
 
 /*
  * Runs of `kind` in the given statuses (all when nstatus is 0), newest
@@ -205,14 +214,24 @@ int run_event_level_parse(const char *s, enum run_event_level *out);
 enum db_rc db_event_add(struct db *db, int64_t run_id, int64_t task_id, int64_t attempt,
                         enum run_event_level level, const char *stream, const char *message);
 
+/* One event of a run's log as db_events_list reads it; strings live only for the row() call. */
+struct run_event_row {
+	int64_t id;
+	const char *time; /* ISO 8601 UTC */
+	enum run_event_level level;
+	const char *task;   /* its task's name, NULL for the run's own */
+	int64_t attempt;    /* 0 when none */
+	const char *stream; /* "stdout", "stderr", NULL when none */
+	const char *message;
+};
+
 /*
- * Appends to `items` up to `limit` events of the run with id > after and
- * level >= min_level, oldest first: {"id","time","level","task","attempt",
- * "stream","message"}. Sets *last to the id of the last one (after when none).
+ * Calls row() for up to `limit` events of the run with id > after and
+ * level >= min_level, oldest first.
  */
 enum db_rc db_events_list(struct db *db, int64_t run_id, int64_t after,
-                          enum run_event_level min_level, int64_t limit, struct json_object *items,
-                          int64_t *last);
+                          enum run_event_level min_level, int64_t limit,
+                          void (*row)(const struct run_event_row *e, void *ud), void *ud);
 
 /* ------------------------------------------------------------------ webhooks */
 

@@ -448,7 +448,7 @@ int h_provision_status(struct req *rq)
 	o = rq_own_json(rq, request_json(&r));
 	tasks = json_object_new_array();
 	json_object_object_add(o, "tasks", tasks);
-	if ((rc = db_run_tasks(rq->app->db, r.id, tasks)) != DB_OK) {
+	if ((rc = run_tasks_json(rq, r.id, tasks)) != DB_OK) {
 		run_clear(&r);
 		return db_failure(rq, rc, "provisioning request tasks");
 	}

@@ -81,6 +81,61 @@ static struct json_object *str_or_null(const char *s)
 	return s[0] ? json_object_new_string(s) : NULL;
 }
 
+/* NULL stays JSON null. */
+static struct json_object *opt_str(const char *s)
+{
+	return s != NULL ? json_object_new_string(s) : NULL;
+}
+
+/* db_run_tasks row: one task as the API shows it, appended to the array `ud`. */
+static void task_row(const struct run_task_row *t, void *ud)
+{
+	struct json_object *o = json_object_new_object(), *d = json_object_new_array();
+	char deps[JOBS_DEPS_MAX + 2], *save = NULL;
+
+	snprintf(deps, sizeof(deps), "%s", t->depends_on);
+	for (char *p = strtok_r(deps, ",", &save); p; p = strtok_r(NULL, ",", &save))
+		json_object_array_add(d, json_object_new_string(p));
+	json_object_object_add(o, "name", json_object_new_string(t->name));
+	json_object_object_add(o, "depends_on", d);
+	json_object_object_add(o, "status", json_object_new_string(t->status));
+	json_object_object_add(o, "attempts", json_object_new_int64(t->attempts));
+	json_object_object_add(o, "max_attempts", json_object_new_int64(t->max_attempts));
+	json_object_object_add(o, "last_error", opt_str(t->last_error));
+	json_object_object_add(o, "next_attempt_at", opt_str(t->next_attempt_at));
+	json_object_object_add(o, "started_at", opt_str(t->started_at));
+	json_object_object_add(o, "finished_at", opt_str(t->finished_at));
+	json_object_array_add(ud, o);
+}
+
+enum db_rc run_tasks_json(struct req *rq, int64_t run_id, struct json_object *items)
+{
+	return db_run_tasks(rq->app->db, run_id, task_row, items);
+}
+
+/* What h_runs_events collects: the items and the cursor. */
+struct events_acc {
+	struct json_object *items;
+	int64_t last;
+};
+
+/* db_events_list row: one event as the API shows it. */
+static void event_row(const struct run_event_row *e, void *ud)
+{
+	struct events_acc *acc = ud;
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "id", json_object_new_int64(e->id));
+	json_object_object_add(o, "time", json_object_new_string(e->time));
+	json_object_object_add(o, "level", json_object_new_string(run_event_level_name(e->level)));
+	json_object_object_add(o, "task", opt_str(e->task));
+	json_object_object_add(o, "attempt", e->attempt ? json_object_new_int64(e->attempt) : NULL);
+	json_object_object_add(o, "stream", opt_str(e->stream));
+	json_object_object_add(o, "message", json_object_new_string(e->message));
+	json_object_array_add(acc->items, o);
+	acc->last = e->id;
+}
+
 int run_load_or_reply(struct req *rq, const char *param, const char *kind, struct run *r)
 {
 	const char *uuid = run_uuid_param(rq, param);
@@ -129,7 +184,7 @@ int h_runs_get(struct req *rq)
 	json_object_object_add(o, "tasks", tasks);
 	json_object_object_add(o, "actions", run_actions_json(&r));
 	run_clear(&r);
-	if ((rc = db_run_tasks(rq->app->db, r.id, tasks)) != DB_OK)
+	if ((rc = run_tasks_json(rq, r.id, tasks)) != DB_OK)
 		return db_failure(rq, rc, "run tasks");
 	return api_reply(rq, 200, json_object_get(o));
 }
@@ -177,6 +232,7 @@ int h_runs_events(struct req *rq)
 	enum run_event_level min = EV_DEBUG;
 	struct json_object *o, *items;
 	int64_t after, limit, last = 0;
+	struct events_acc acc;
 	const char *lv;
 	struct run r;
 	enum db_rc rc;
@@ -191,8 +247,10 @@ int h_runs_events(struct req *rq)
 		return -1;
 	run_clear(&r);
 	items = rq_own_json(rq, json_object_new_array());
-	if ((rc = db_events_list(rq->app->db, r.id, after, min, limit, items, &last)) != DB_OK)
+	acc = (struct events_acc){ items, after };
+	if ((rc = db_events_list(rq->app->db, r.id, after, min, limit, event_row, &acc)) != DB_OK)
 		return db_failure(rq, rc, "run events");
+	last = acc.last;
 	o = json_object_new_object();
 	json_object_object_add(o, "run_id", json_object_new_string(r.uuid));
 	json_object_object_add(o, "run_status",

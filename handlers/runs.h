@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "db/db.h"
+
 struct req;
 struct run;
 struct json_object;
@@ -34,6 +36,13 @@ int run_load_or_reply(struct req *rq, const char *param, const char *kind, struc
  * rq_actor, or "?" on a route without credentials (none of the runs' routes).
  */
 const char *run_actor(const struct req *rq);
+
+/*
+ * Appends the run's tasks in order to `items`: {"name","depends_on":[...],
+ * "status","attempts","max_attempts","last_error","next_attempt_at",
+ * "started_at","finished_at"}. Returns what db_run_tasks did.
+ */
+enum db_rc run_tasks_json(struct req *rq, int64_t run_id, struct json_object *items);
 
 /*
  * Adds who made a run to `o`: "created_by" (their username, or the label
