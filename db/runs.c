@@ -174,20 +174,20 @@ enum db_rc db_destroy_create(struct db *db, const char *target, const struct run
 	/* The provisioning run's row serialises concurrent destroy requests. */
 	if ((rc = db_query_one(db, &q_destroy_lock, in, out)) != DB_OK)
 		goto fail;
-	if (jobs_run_status_parse(db_str_fix(&st), &ts) < 0 || !jobs_run_terminal(ts) ||
-	    ts == JR_CANCELED) {
+	if (jobs_run_status_parse(db_str_fix(&st), &ts) < 0 || !jobs_destroy_allowed(ts, JR__MAX)) {
 		rc = DB_DUPLICATE;
 		goto fail;
 	}
 	db_bind_out_dstr(&out[0], &st);
 	rc = db_query_one(db, &q_destroy_last, in, out);
-	if (rc == DB_OK && jobs_run_status_parse(db_str_fix(&st), &ds) == 0 &&
-	    (ds == JR_QUEUED || ds == JR_RUNNING || ds == JR_SUCCEEDED)) {
+	if (rc != DB_OK && rc != DB_NOT_FOUND)
+		goto fail;
+	if (rc != DB_OK || jobs_run_status_parse(db_str_fix(&st), &ds) < 0)
+		ds = JR__MAX;
+	if (!jobs_destroy_allowed(ts, ds)) {
 		rc = DB_DUPLICATE;
 		goto fail;
 	}
-	if (rc != DB_OK && rc != DB_NOT_FOUND)
-		goto fail;
 	if ((rc = insert_run(db, n, id)) != DB_OK || (rc = db_commit(db)) != DB_OK)
 		goto fail;
 	return DB_OK;
@@ -608,6 +608,7 @@ static enum db_rc settle(struct db *db, struct locked_run *L, const char *messag
 		L->status = force;
 	for (size_t i = 0; i < L->n; i++) {
 		const char *st = task_status(L->t[i].status);
+		enum run_event_level lv;
 		char line[160];
 
 		if (!L->t[i].changed)
@@ -617,14 +618,13 @@ static enum db_rc settle(struct db *db, struct locked_run *L, const char *messag
 		db_bind_int64(&in[5], &L->task_id[i]);
 		if ((rc = db_query(db, &q_task_set, in, NULL)) != DB_OK)
 			return rc;
-		snprintf(line, sizeof(line), "task %s is %s", L->t[i].name, st);
-		if ((rc = db_event_add(db, L->id, L->task_id[i], 0,
-		                       L->t[i].status == JT_CANCELED ? EV_WARNING : EV_INFO, NULL,
-		                       line)) != DB_OK)
+		lv = jobs_task_moved(&L->t[i], line, sizeof(line));
+		if ((rc = db_event_add(db, L->id, L->task_id[i], 0, lv, NULL, line)) != DB_OK)
 			return rc;
 	}
 	if (L->status != before) {
 		const char *st = jobs_run_status_name(L->status);
+		enum run_event_level lv;
 		char line[64];
 
 		db_bind_str(&in[0], st, NULL);
@@ -640,161 +640,171 @@ static enum db_rc settle(struct db *db, struct locked_run *L, const char *messag
 			if ((rc = db_query(db, &q_webhook_add, in, NULL)) != DB_OK)
 				return rc;
 		}
-		snprintf(line, sizeof(line), "run is %s", st);
-		if ((rc = db_event_add(db, L->id, 0, 0,
-		                       L->status == JR_FAILED     ? EV_ERROR
-		                       : L->status == JR_CANCELED ? EV_WARNING
-		                                                  : EV_INFO,
-		                       NULL, line)) != DB_OK)
+		lv = jobs_run_moved(L->status, line, sizeof(line));
+		if ((rc = db_event_add(db, L->id, 0, 0, lv, NULL, line)) != DB_OK)
 			return rc;
 	}
 	return DB_OK;
 }
 
-enum db_rc db_task_finish(struct db *db, int64_t run_id, int64_t task_id, const char *owner,
-                          int64_t attempt, const struct task_result *res)
+/*
+ * What a run update does once its run is locked (lock_run): decide with the
+ * engine and write the outcome, settling the run. DB_OK commits; anything
+ * else rolls back and is the update's answer.
+ */
+typedef enum db_rc (*run_update_fn)(struct db *db, struct locked_run *L, void *ctx);
+
+struct run_update {
+	int64_t id;
+	run_update_fn fn;
+	void *ctx;
+	struct locked_run *L;
+};
+
+static enum db_rc run_update_body(struct db *db, void *arg)
 {
-	struct locked_run *L = malloc(sizeof(*L));
-	char line[2200], message[2200];
-	const char *msg = NULL;
+	struct run_update *u = arg;
+	enum db_rc rc;
+
+	if ((rc = lock_run(db, u->id, u->L)) != DB_OK)
+		return rc;
+	return u->fn(db, u->L, u->ctx);
+}
+
+/*
+ * Locks run `id` with its tasks, calls fn, commits: one db_transaction,
+ * tried again from the lock on a deadlock (the lock re-reads everything fn
+ * decides on).
+ */
+static enum db_rc db_run_update(struct db *db, int64_t id, run_update_fn fn, void *ctx)
+{
+	struct run_update u = { id, fn, ctx, malloc(sizeof(struct locked_run)) };
+	enum db_rc rc;
+
+	if (u.L == NULL)
+		return DB_ERROR;
+	rc = db_transaction(db, run_update_body, &u);
+	free(u.L);
+	return rc;
+}
+
+/* db_task_finish's report. */
+struct finish_ctx {
+	int64_t task_id, attempt;
+	const char *owner;
+	const struct task_result *res;
+	struct jobs_recorded rec;
+};
+
+static enum db_rc finish_locked(struct db *db, struct locked_run *L, void *ctx)
+{
+	struct finish_ctx *c = ctx;
+	struct jobs_recorded *rec = &c->rec;
+	struct jobs_attempt_task t;
 	MYSQL_BIND in[6];
 	enum db_rc rc;
 	size_t i;
 
-	if (L == NULL)
-		return DB_ERROR;
-	if ((rc = db_begin(db)) != DB_OK)
-		goto out;
-	if ((rc = lock_run(db, run_id, L)) != DB_OK)
-		goto fail;
-	for (i = 0; i < L->n && L->task_id[i] != task_id; i++)
+	for (i = 0; i < L->n && L->task_id[i] != c->task_id; i++)
 		;
-	/* The fencing: only the holder of this attempt's lease may record it. */
-	if (i == L->n || L->t[i].status != JT_RUNNING || L->attempts[i] != attempt ||
-	    (owner != NULL && strcmp(L->owner[i], owner) != 0) ||
-	    (owner == NULL && !L->lease_expired[i])) {
-		rc = DB_NOT_FOUND;
-		goto fail;
-	}
-	if (res->defer_s > 0) {
-		/* Not finished elsewhere (Airflow): ready again later, the attempt given back. */
-		int64_t d = res->defer_s;
+	if (i == L->n)
+		return DB_NOT_FOUND;
+	t = (struct jobs_attempt_task){ .name = L->t[i].name,
+		                        .status = L->t[i].status,
+		                        .attempts = L->attempts[i],
+		                        .max_attempts = L->max_attempts[i],
+		                        .retry_delay_s = L->retry_delay_s[i],
+		                        .backoff = L->backoff[i],
+		                        .lease_owner = L->owner[i],
+		                        .lease_expired = L->lease_expired[i] };
+	if (!jobs_attempt_fenced(&t, c->attempt, c->owner))
+		return DB_NOT_FOUND;
+	jobs_record_attempt(&t, c->attempt, c->res, rec);
+	switch (rec->what) {
+	case JOBS_REC_DEFER: {
+		int64_t d = c->res->defer_s;
 
 		db_bind_int64(&in[0], &d);
-		db_bind_int64(&in[1], &task_id);
-		if ((rc = db_query(db, &q_task_defer, in, NULL)) != DB_OK ||
-		    (rc = db_commit(db)) != DB_OK)
-			goto fail;
-		free(L);
-		return DB_OK;
+		db_bind_int64(&in[1], &c->task_id);
+		return db_query(db, &q_task_defer, in, NULL);
 	}
-	if (res->ok) {
-		db_bind_str(&in[0], res->output, NULL);
-		db_bind_int64(&in[1], &task_id);
+	case JOBS_REC_SUCCEEDED:
+		db_bind_str(&in[0], c->res->output, NULL);
+		db_bind_int64(&in[1], &c->task_id);
 		if ((rc = db_query(db, &q_task_done, in, NULL)) != DB_OK)
-			goto fail;
-		if (res->output != NULL) {
-			db_bind_str(&in[0], res->output, NULL);
-			db_bind_int64(&in[1], &run_id);
+			return rc;
+		if (c->res->output != NULL) {
+			db_bind_str(&in[0], c->res->output, NULL);
+			db_bind_int64(&in[1], &L->id);
 			if ((rc = db_query(db, &q_run_output, in, NULL)) != DB_OK)
-				goto fail;
+				return rc;
 		}
-		L->t[i].status = JT_SUCCEEDED;
-		snprintf(line, sizeof(line), "task %s succeeded (attempt %lld of %lld)",
-		         L->t[i].name, (long long)attempt, (long long)L->max_attempts[i]);
-		rc = db_event_add(db, run_id, task_id, attempt, EV_INFO, NULL, line);
-	} else {
-		enum jobs_after_failure next =
-		        res->final ? JOBS_FAIL : jobs_on_failure(attempt, L->max_attempts[i]);
-		int64_t ms =
-		        res->retry_now
-		                ? 0
-		                : jobs_retry_delay_ms(L->retry_delay_s[i], attempt, L->backoff[i],
-		                                      L->backoff[i] ? 0.1 : 0, res->rnd);
-		int64_t us = ms * 1000;
-		const char *st = next == JOBS_RETRY ? "retrying" : "failed";
-		const char *err = res->error ? res->error : "failed";
+		break;
+	case JOBS_REC_RETRY:
+	case JOBS_REC_FAILED: {
+		const char *st = task_status(rec->status);
+		int64_t us = rec->delay_ms * 1000;
 
 		db_bind_str(&in[0], st, NULL);
-		db_bind_str(&in[1], err, NULL);
+		db_bind_str(&in[1], rec->error, NULL);
 		db_bind_str(&in[2], st, NULL);
 		db_bind_int64(&in[3], &us);
 		db_bind_str(&in[4], st, NULL);
-		db_bind_int64(&in[5], &task_id);
+		db_bind_int64(&in[5], &c->task_id);
 		if ((rc = db_query(db, &q_task_failed, in, NULL)) != DB_OK)
-			goto fail;
-		L->t[i].status = next == JOBS_RETRY ? JT_RETRYING : JT_FAILED;
-		if (next == JOBS_RETRY)
-			snprintf(line, sizeof(line),
-			         "task %s failed (attempt %lld of %lld), retrying in %lld.%03llds: "
-			         "%.2000s",
-			         L->t[i].name, (long long)attempt, (long long)L->max_attempts[i],
-			         (long long)(ms / 1000), (long long)(ms % 1000), err);
-		else
-			snprintf(line, sizeof(line), "task %s failed after %lld attempts: %.2000s",
-			         L->t[i].name, (long long)attempt, err);
-		snprintf(message, sizeof(message), "%s failed after %lld attempts: %.2000s",
-		         L->t[i].name, (long long)attempt, err);
-		msg = message;
-		rc = db_event_add(db, run_id, task_id, attempt,
-		                  next == JOBS_RETRY ? EV_WARNING : EV_ERROR, NULL, line);
+			return rc;
+		break;
 	}
-	if (rc != DB_OK || (rc = settle(db, L, msg, JR__MAX)) != DB_OK ||
-	    (rc = db_commit(db)) != DB_OK)
-		goto fail;
-	free(L);
-	return DB_OK;
-fail:
-	db_rollback(db);
-out:
-	free(L);
+	}
+	L->t[i].status = rec->status;
+	if ((rc = db_event_add(db, L->id, c->task_id, c->attempt, rec->level, NULL, rec->line)) !=
+	    DB_OK)
+		return rc;
+	return settle(db, L, rec->message[0] ? rec->message : NULL, JR__MAX);
+}
+
+enum db_rc db_task_finish(struct db *db, int64_t run_id, int64_t task_id, const char *owner,
+                          int64_t attempt, const struct task_result *res)
+{
+	struct finish_ctx *c = malloc(sizeof(*c));
+	enum db_rc rc;
+
+	if (c == NULL)
+		return DB_ERROR;
+	*c = (struct finish_ctx){
+		.task_id = task_id, .attempt = attempt, .owner = owner, .res = res
+	};
+	rc = db_run_update(db, run_id, finish_locked, c);
+	free(c);
 	return rc;
 }
 
 static const char SQL_CANCEL_RUN[] = "SELECT id FROM runs WHERE uuid = ?";
 static struct db_stmt q_cancel_run = DB_STMT(SQL_CANCEL_RUN, 1, DB_IDEMPOTENT);
 
+static enum db_rc cancel_locked(struct db *db, struct locked_run *L, void *ctx)
+{
+	char line[320];
+	enum db_rc rc;
+
+	if (jobs_cancel(L->t, L->n, L->status, ctx, line, sizeof(line)) < 0)
+		return DB_DUPLICATE;
+	if ((rc = db_event_add(db, L->id, 0, 0, EV_WARNING, NULL, line)) != DB_OK)
+		return rc;
+	return settle(db, L, line, JR_CANCELED);
+}
+
 enum db_rc db_run_cancel(struct db *db, const char *uuid, const char *who)
 {
-	struct locked_run *L;
-	MYSQL_BIND in[6], out[1];
+	MYSQL_BIND in[1], out[1];
 	int64_t id = 0;
-	char line[320];
 	enum db_rc rc;
 
 	db_bind_str(&in[0], uuid, NULL);
 	db_bind_out_int64(&out[0], &id, NULL);
 	if ((rc = db_query_one(db, &q_cancel_run, in, out)) != DB_OK)
 		return rc;
-	if ((L = malloc(sizeof(*L))) == NULL)
-		return DB_ERROR;
-	if ((rc = db_begin(db)) != DB_OK)
-		goto out;
-	if ((rc = lock_run(db, id, L)) != DB_OK)
-		goto fail;
-	if (jobs_run_terminal(L->status)) {
-		rc = DB_DUPLICATE;
-		goto fail;
-	}
-	/* Every unfinished task, the running ones included (their reconciler stops them). */
-	for (size_t i = 0; i < L->n; i++) {
-		if (jobs_task_terminal(L->t[i].status))
-			continue;
-		L->t[i].status = JT_CANCELED;
-		L->t[i].changed = true;
-	}
-	snprintf(line, sizeof(line), "canceled by %.254s", who ? who : "?");
-	if ((rc = db_event_add(db, id, 0, 0, EV_WARNING, NULL, line)) != DB_OK)
-		goto fail;
-	if ((rc = settle(db, L, line, JR_CANCELED)) != DB_OK || (rc = db_commit(db)) != DB_OK)
-		goto fail;
-	free(L);
-	return DB_OK;
-fail:
-	db_rollback(db);
-out:
-	free(L);
-	return rc;
+	return db_run_update(db, id, cancel_locked, (void *)who);
 }
 
 /* ------------------------------------------------------------------ leases */

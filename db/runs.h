@@ -100,8 +100,8 @@ enum db_rc db_run_by_idempotency(struct db *db, const char *created_by, const ch
 /* One task of a run as db_run_tasks reads it; its strings live only for the row() call. */
 struct run_task_row {
 	const char *name;
-	const char *depends_on;      /* "a,b": names of tasks of the same run, "" none */
-	const char *status;          /* "waiting", "running", ... */
+	const char *depends_on; /* "a,b": names of tasks of the same run, "" none */
+	const char *status;     /* "waiting", "running", ... */
 	int64_t attempts, max_attempts;
 	const char *last_error;      /* NULL when none */
 	const char *next_attempt_at; /* ISO 8601 UTC, NULL when none */
@@ -167,17 +167,7 @@ enum db_rc db_tasks_lease(struct db *db, const char *owner, const char *const ex
 enum db_rc db_task_extend(struct db *db, int64_t task_id, const char *owner, int64_t attempt,
                           int64_t lease_s);
 
-/* The outcome of one attempt. */
-struct task_result {
-	bool ok;
-	const char *output; /* JSON object text merged into the run's output, or NULL */
-	const char *error;  /* on failure */
-	bool retry_now;     /* a lost worker, not a failing step: no delay */
-	bool final;         /* a failure no further attempt can mend: failed at once */
-	int64_t defer_s;    /* > 0: not finished, look again in defer_s seconds (no attempt
-	                       is spent: the task is ready again then) */
-	double rnd;         /* [0, 1) for the retry jitter */
-};
+/* struct task_result, the outcome of one attempt, is in lib/engine.h. */
 
 /*
  * Records the outcome of attempt `attempt` held by `owner` (NULL: any owner
@@ -199,13 +189,7 @@ enum db_rc db_tasks_expired(struct db *db, size_t max, struct expired *out, size
 
 /* ------------------------------------------------------------------ events */
 
-enum run_event_level {
-	EV_DEBUG,   /* EV_DEBUG */
-	EV_INFO,    /* EV_INFO */
-	EV_WARNING, /* EV_WARNING */
-	EV_ERROR,   /* EV_ERROR */
-	EV__MAX
-};
+/* enum run_event_level (EV_DEBUG ... EV_ERROR) is in lib/engine.h: the engine chooses levels. */
 const char *run_event_level_name(enum run_event_level l);
 /* "debug|info|warning|error" -> level; -1 when unknown. */
 int run_event_level_parse(const char *s, enum run_event_level *out);

@@ -20,8 +20,7 @@ struct json_object *run_actions_json(const struct run *r)
 	struct json_object *o = json_object_new_object();
 
 	/* Once a destroy is queued, running or done, there is nothing left to destroy. */
-	bool destroying = r->has_destroy && r->destroy_status != JR_FAILED &&
-	                  r->destroy_status != JR_CANCELED;
+	bool destroying = r->has_destroy && jobs_destroy_blocks(r->destroy_status);
 
 	/*
 	 * Only what this API offers: there is no retry endpoint yet, so that
@@ -30,8 +29,8 @@ struct json_object *run_actions_json(const struct run *r)
 	json_object_object_add(o, "is_cancelable", json_object_new_boolean(a.is_cancelable));
 	json_object_object_add(o, "is_retryable", json_object_new_boolean(0));
 	json_object_object_add(o, "is_destroyable",
-	                       json_object_new_boolean(a.is_destroyable && !destroying && x != NULL &&
-	                                               x->destroys_here));
+	                       json_object_new_boolean(a.is_destroyable && !destroying &&
+	                                               x != NULL && x->destroys_here));
 	return o;
 }
 

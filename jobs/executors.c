@@ -15,8 +15,7 @@ static bool tf_available(const struct exec_env *e)
 }
 
 static enum exec_outcome tf_run(const struct exec_env *e, const char *step,
-                                struct json_object *input, char **output, char *why,
-                                size_t whylen)
+                                struct json_object *input, char **output, char *why, size_t whylen)
 {
 	return tf_step(e->tf, step, input, output, why, whylen) == 0 ? EXEC_DONE : EXEC_RETRY;
 }
@@ -35,18 +34,13 @@ static bool af_validate(const char *step)
 }
 
 static enum exec_outcome af_run(const struct exec_env *e, const char *step,
-                                struct json_object *input, char **output, char *why,
-                                size_t whylen)
+                                struct json_object *input, char **output, char *why, size_t whylen)
 {
 	switch (af_step(e->af, step, input, output, why, whylen)) {
-	case AF_STEP_DONE:
-		return EXEC_DONE;
-	case AF_STEP_WAIT:
-		return EXEC_WAIT;
-	case AF_STEP_FAILED:
-		return EXEC_FAILED;
-	default:
-		return EXEC_RETRY;
+	case AF_STEP_DONE: return EXEC_DONE;
+	case AF_STEP_WAIT: return EXEC_WAIT;
+	case AF_STEP_FAILED: return EXEC_FAILED;
+	default: return EXEC_RETRY;
 	}
 }
 

@@ -30,7 +30,7 @@ enum exec_outcome {
  */
 struct executor {
 	const char *name; /* as stored in runs.executor and STRATUS_EXECUTOR */
-	/* Requests it carried out can be destroyed through this API (by a destroy run of its own). */
+	/* Requests it carried out can be destroyed here (by a destroy run of its own). */
 	bool destroys_here;
 	/* Whether it is configured in `e` (a reconciler leases only tasks it can run). */
 	bool (*available)(const struct exec_env *e);
@@ -42,7 +42,8 @@ struct executor {
 	 * on EXEC_RETRY and EXEC_FAILED `why` holds one line.
 	 */
 	enum exec_outcome (*run)(const struct exec_env *e, const char *step,
-	                         struct json_object *input, char **output, char *why, size_t whylen);
+	                         struct json_object *input, char **output, char *why,
+	                         size_t whylen);
 };
 
 /* The table, and its length. */

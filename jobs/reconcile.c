@@ -99,7 +99,7 @@ struct reconciler {
 	struct tf_ctx tf;
 	struct af_ctx af;
 	struct exec_env ex; /* the executors' view of tf and af */
-	char **env; /* the clean environment of Terraform */
+	char **env;         /* the clean environment of Terraform */
 	size_t nenv;
 	char *secrets[MAX_SECRETS]; /* values masked in everything recorded */
 	size_t nsecrets;
@@ -242,7 +242,8 @@ static void child(struct reconciler *R, struct slot *s, int out, int err, int re
 	close_range(4, ~0U, 0);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	x = executor_find(s->l.executor);
-	r = x == NULL ? EXEC_FAILED : x->run(&R->ex, s->l.name, s->l.input, &output, why, sizeof(why));
+	r = x == NULL ? EXEC_FAILED
+	              : x->run(&R->ex, s->l.name, s->l.input, &output, why, sizeof(why));
 	if (x == NULL)
 		snprintf(why, sizeof(why), "no executor here knows this step");
 	if (r == EXEC_WAIT)
@@ -695,7 +696,8 @@ static void lease_names(const struct reconciler *R, const char *names[2])
 		names[1] = names[0];
 }
 
-/* Whether this reconciler can run a leased task: its executor is configured here and knows the step. */
+/* Whether this reconciler can run a leased task: its executor is configured here and knows the
+ * step. */
 static bool step_known(const struct reconciler *R, const struct leased *l)
 {
 	const struct executor *x = executor_find(l->executor);
@@ -715,8 +717,7 @@ static int lease_more(struct reconciler *R)
 		return 0;
 	/* Only what this reconciler can carry out: Airflow's tasks when it is configured. */
 	lease_names(R, names);
-	rc = db_tasks_lease(R->db, R->owner, names, R->cfg.lease_s,
-	                    free_slots, got, &n);
+	rc = db_tasks_lease(R->db, R->owner, names, R->cfg.lease_s, free_slots, got, &n);
 	if (rc != DB_OK) {
 		log_msg(LOG_ERROR, NULL, "leasing tasks: %s", db_last_error(R->db));
 		R->db_down = rc == DB_UNAVAILABLE;

@@ -317,3 +317,105 @@ struct jobs_actions jobs_run_actions(enum jobs_run_status s, const char *kind)
 	                   (s == JR_SUCCEEDED || s == JR_FAILED);
 	return a;
 }
+
+/* ------------------------------------------------------------------ recording an attempt */
+
+bool jobs_attempt_fenced(const struct jobs_attempt_task *t, int64_t attempt, const char *owner)
+{
+	if (t->status != JT_RUNNING || t->attempts != attempt)
+		return false;
+	if (owner == NULL)
+		return t->lease_expired;
+	return strcmp(t->lease_owner, owner) == 0;
+}
+
+void jobs_record_attempt(const struct jobs_attempt_task *t, int64_t attempt,
+                         const struct task_result *res, struct jobs_recorded *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->status = t->status;
+	if (res->defer_s > 0) {
+		out->what = JOBS_REC_DEFER;
+		out->status = JT_READY;
+		return;
+	}
+	if (res->ok) {
+		out->what = JOBS_REC_SUCCEEDED;
+		out->status = JT_SUCCEEDED;
+		out->level = EV_INFO;
+		snprintf(out->line, sizeof(out->line), "task %s succeeded (attempt %lld of %lld)",
+		         t->name, (long long)attempt, (long long)t->max_attempts);
+		return;
+	}
+	out->error = res->error ? res->error : "failed";
+	if (!res->final && jobs_on_failure(attempt, t->max_attempts) == JOBS_RETRY) {
+		int64_t ms = res->retry_now
+		                     ? 0
+		                     : jobs_retry_delay_ms(t->retry_delay_s, attempt, t->backoff,
+		                                           t->backoff ? 0.1 : 0, res->rnd);
+
+		out->what = JOBS_REC_RETRY;
+		out->status = JT_RETRYING;
+		out->delay_ms = ms;
+		out->level = EV_WARNING;
+		snprintf(out->line, sizeof(out->line),
+		         "task %s failed (attempt %lld of %lld), retrying in %lld.%03llds: %.2000s",
+		         t->name, (long long)attempt, (long long)t->max_attempts,
+		         (long long)(ms / 1000), (long long)(ms % 1000), out->error);
+	} else {
+		out->what = JOBS_REC_FAILED;
+		out->status = JT_FAILED;
+		out->level = EV_ERROR;
+		snprintf(out->line, sizeof(out->line),
+		         "task %s failed after %lld attempts: %.2000s", t->name, (long long)attempt,
+		         out->error);
+	}
+	snprintf(out->message, sizeof(out->message), "%s failed after %lld attempts: %.2000s",
+	         t->name, (long long)attempt, out->error);
+}
+
+/* ------------------------------------------------------------------ cancel and settle wording */
+
+int jobs_cancel(struct jobs_task *t, size_t n, enum jobs_run_status status, const char *who,
+                char *line, size_t len)
+{
+	if (jobs_run_terminal(status))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (jobs_task_terminal(t[i].status))
+			continue;
+		t[i].status = JT_CANCELED;
+		t[i].changed = true;
+	}
+	snprintf(line, len, "canceled by %.254s", who ? who : "?");
+	return 0;
+}
+
+enum run_event_level jobs_task_moved(const struct jobs_task *t, char *line, size_t len)
+{
+	const char *name = jobs_task_status_name(t->status);
+
+	snprintf(line, len, "task %s is %s", t->name, name ? name : "?");
+	return t->status == JT_CANCELED ? EV_WARNING : EV_INFO;
+}
+
+enum run_event_level jobs_run_moved(enum jobs_run_status s, char *line, size_t len)
+{
+	const char *name = jobs_run_status_name(s);
+
+	snprintf(line, len, "run is %s", name ? name : "?");
+	return s == JR_FAILED ? EV_ERROR : s == JR_CANCELED ? EV_WARNING : EV_INFO;
+}
+
+/* ------------------------------------------------------------------ destroy */
+
+bool jobs_destroy_blocks(enum jobs_run_status d)
+{
+	return d == JR_QUEUED || d == JR_RUNNING || d == JR_SUCCEEDED;
+}
+
+bool jobs_destroy_allowed(enum jobs_run_status target, enum jobs_run_status last_destroy)
+{
+	return target < JR__MAX && jobs_run_terminal(target) && target != JR_CANCELED &&
+	       !jobs_destroy_blocks(last_destroy);
+}

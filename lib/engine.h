@@ -107,4 +107,106 @@ struct jobs_actions {
 };
 struct jobs_actions jobs_run_actions(enum jobs_run_status s, const char *kind);
 
+/* ------------------------------------------------------------------ a run's log levels */
+
+enum run_event_level {
+	EV_DEBUG,   /* EV_DEBUG */
+	EV_INFO,    /* EV_INFO */
+	EV_WARNING, /* EV_WARNING */
+	EV_ERROR,   /* EV_ERROR */
+	EV__MAX
+};
+
+/* ------------------------------------------------------------------ recording an attempt */
+
+/* The outcome of one attempt, as the reconciler reports it. */
+struct task_result {
+	bool ok;
+	const char *output; /* JSON object text merged into the run's output, or NULL */
+	const char *error;  /* on failure */
+	bool retry_now;     /* a lost worker, not a failing step: no delay */
+	bool final;         /* a failure no further attempt can mend: failed at once */
+	int64_t defer_s;    /* > 0: not finished, look again in defer_s seconds (no attempt
+	                       is spent: the task is ready again then) */
+	double rnd;         /* [0, 1) for the retry jitter */
+};
+
+/* A task of a locked run, as the finish policy sees it. */
+struct jobs_attempt_task {
+	const char *name;
+	enum jobs_task_status status;
+	int64_t attempts; /* the attempt it is on (the one its lease is for) */
+	int64_t max_attempts;
+	int64_t retry_delay_s;
+	bool backoff;
+	const char *lease_owner; /* "" when none */
+	bool lease_expired;
+};
+
+/*
+ * The fencing: whether a report of attempt `attempt` by `owner` may be
+ * recorded. Only the holder of that attempt's lease may; owner NULL is the
+ * recovery of a lease that has expired.
+ */
+bool jobs_attempt_fenced(const struct jobs_attempt_task *t, int64_t attempt, const char *owner);
+
+/* What recording an attempt does to its task. */
+enum jobs_record {
+	JOBS_REC_DEFER,     /* JOBS_REC_DEFER: not finished elsewhere, ready again after defer_s,
+	                       attempt given back */
+	JOBS_REC_SUCCEEDED, /* JOBS_REC_SUCCEEDED */
+	JOBS_REC_RETRY,     /* JOBS_REC_RETRY: retrying after delay_ms */
+	JOBS_REC_FAILED,    /* JOBS_REC_FAILED: failed for good */
+};
+
+/* The decision for one attempt, with its wording. */
+struct jobs_recorded {
+	enum jobs_record what;
+	enum jobs_task_status status; /* the task's new status (unchanged for a defer) */
+	int64_t delay_ms;             /* before the next attempt (JOBS_REC_RETRY) */
+	const char *error;            /* the error stored (failures), never NULL then */
+	enum run_event_level level;   /* of line */
+	char line[2200];              /* the task's log line, "" for a defer */
+	char message[2200];           /* the run's message should it end now, "" none */
+};
+
+/*
+ * Decides what attempt `attempt` of task t, which ended with `res`, means:
+ * a defer, a success, a retry (with its jittered delay) or a failure for
+ * good; and how the log and the run's message say it. Pure.
+ */
+void jobs_record_attempt(const struct jobs_attempt_task *t, int64_t attempt,
+                         const struct task_result *res, struct jobs_recorded *out);
+
+/* ------------------------------------------------------------------ cancel and settle wording */
+
+/*
+ * Cancels a run in `status` with tasks t[0..n): every unfinished task (the
+ * running ones too: their reconciler stops them) becomes canceled and
+ * `changed`; line gets "canceled by <who>" ("?" when NULL). Returns 0, or
+ * -1 without changing anything when the run has already finished.
+ */
+int jobs_cancel(struct jobs_task *t, size_t n, enum jobs_run_status status, const char *who,
+                char *line, size_t len);
+
+/* The log line of a task jobs_settle or jobs_cancel moved ("task x is canceled"), and its level. */
+enum run_event_level jobs_task_moved(const struct jobs_task *t, char *line, size_t len);
+
+/* The log line of a run that changed status ("run is failed"), and its level. */
+enum run_event_level jobs_run_moved(enum jobs_run_status s, char *line, size_t len);
+
+/* ------------------------------------------------------------------ destroy */
+
+/*
+ * Whether the last destroy run of a provisioning request (JR__MAX: none)
+ * stands in the way of another: queued, running, or done.
+ */
+bool jobs_destroy_blocks(enum jobs_run_status last_destroy);
+
+/*
+ * Whether a provisioning run in `target` may get a destroy run now: it
+ * ended (not canceled) and no destroy blocks it (last_destroy JR__MAX: none).
+ */
+bool jobs_destroy_allowed(enum jobs_run_status target, enum jobs_run_status last_destroy);
+
 #endif

@@ -372,6 +372,145 @@ START_TEST(webhook_signature_is_hmac_sha256_of_t_dot_body)
 }
 END_TEST
 
+/* A running task on attempt 2 of 3, leased by "r1", with a 10 s delay and no backoff. */
+static struct jobs_attempt_task leased_task(void)
+{
+	return (struct jobs_attempt_task){ .name = "terraform_apply",
+		                           .status = JT_RUNNING,
+		                           .attempts = 2,
+		                           .max_attempts = 3,
+		                           .retry_delay_s = 10,
+		                           .backoff = false,
+		                           .lease_owner = "r1",
+		                           .lease_expired = false };
+}
+
+START_TEST(only_the_lease_holder_records_its_attempt)
+{
+	struct jobs_attempt_task t = leased_task();
+
+	ck_assert(jobs_attempt_fenced(&t, 2, "r1"));
+	ck_assert(!jobs_attempt_fenced(&t, 2, "r2"));
+	ck_assert(!jobs_attempt_fenced(&t, 1, "r1"));
+	/* Recovery (no owner) only once the lease has expired. */
+	ck_assert(!jobs_attempt_fenced(&t, 2, NULL));
+	t.lease_expired = true;
+	ck_assert(jobs_attempt_fenced(&t, 2, NULL));
+	/* A task no longer running takes no report. */
+	t.status = JT_RETRYING;
+	ck_assert(!jobs_attempt_fenced(&t, 2, "r1"));
+}
+END_TEST
+
+START_TEST(recording_an_attempt_decides_and_words_it)
+{
+	struct jobs_attempt_task t = leased_task();
+	struct task_result res = { .ok = true };
+	struct jobs_recorded rec;
+
+	jobs_record_attempt(&t, 2, &res, &rec);
+	ck_assert_int_eq(rec.what, JOBS_REC_SUCCEEDED);
+	ck_assert_int_eq(rec.status, JT_SUCCEEDED);
+	ck_assert_int_eq(rec.level, EV_INFO);
+	ck_assert_str_eq(rec.line, "task terraform_apply succeeded (attempt 2 of 3)");
+	ck_assert_str_eq(rec.message, "");
+
+	res = (struct task_result){ .ok = false, .error = "boom", .rnd = 0.5 };
+	jobs_record_attempt(&t, 2, &res, &rec);
+	ck_assert_int_eq(rec.what, JOBS_REC_RETRY);
+	ck_assert_int_eq(rec.status, JT_RETRYING);
+	ck_assert_int_eq(rec.delay_ms, 10000);
+	ck_assert_int_eq(rec.level, EV_WARNING);
+	ck_assert_str_eq(rec.line,
+	                 "task terraform_apply failed (attempt 2 of 3), retrying in 10.000s: boom");
+	ck_assert_str_eq(rec.message, "terraform_apply failed after 2 attempts: boom");
+
+	/* A lost worker retries at once; no error text reads "failed". */
+	res = (struct task_result){ .ok = false, .retry_now = true };
+	jobs_record_attempt(&t, 2, &res, &rec);
+	ck_assert_int_eq(rec.what, JOBS_REC_RETRY);
+	ck_assert_int_eq(rec.delay_ms, 0);
+	ck_assert_str_eq(rec.error, "failed");
+
+	/* The last attempt, or a final failure, fails for good. */
+	res = (struct task_result){ .ok = false, .error = "boom" };
+	jobs_record_attempt(&t, 3, &res, &rec);
+	ck_assert_int_eq(rec.what, JOBS_REC_FAILED);
+	ck_assert_int_eq(rec.status, JT_FAILED);
+	ck_assert_int_eq(rec.level, EV_ERROR);
+	ck_assert_str_eq(rec.line, "task terraform_apply failed after 3 attempts: boom");
+	res.final = true;
+	jobs_record_attempt(&t, 1, &res, &rec);
+	ck_assert_int_eq(rec.what, JOBS_REC_FAILED);
+	ck_assert_str_eq(rec.message, "terraform_apply failed after 1 attempts: boom");
+
+	/* Not finished elsewhere: a defer, worded nowhere. */
+	res = (struct task_result){ .ok = false, .defer_s = 30 };
+	jobs_record_attempt(&t, 2, &res, &rec);
+	ck_assert_int_eq(rec.what, JOBS_REC_DEFER);
+	ck_assert_str_eq(rec.line, "");
+}
+END_TEST
+
+START_TEST(cancel_cancels_what_is_unfinished_once)
+{
+	struct jobs_task t[3];
+	char line[64];
+
+	chain(t, JT_SUCCEEDED, JT_RUNNING, JT_PENDING);
+	ck_assert_int_eq(jobs_cancel(t, 3, JR_SUCCEEDED, "ann", line, sizeof(line)), -1);
+	ck_assert_int_eq(t[1].status, JT_RUNNING);
+	ck_assert_int_eq(jobs_cancel(t, 3, JR_RUNNING, "ann", line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "canceled by ann");
+	ck_assert_int_eq(t[0].status, JT_SUCCEEDED);
+	ck_assert(!t[0].changed);
+	ck_assert_int_eq(t[1].status, JT_CANCELED);
+	ck_assert(t[1].changed);
+	ck_assert_int_eq(t[2].status, JT_CANCELED);
+	chain(t, JT_READY, JT_PENDING, JT_PENDING);
+	ck_assert_int_eq(jobs_cancel(t, 3, JR_QUEUED, NULL, line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "canceled by ?");
+}
+END_TEST
+
+START_TEST(settle_wording_and_levels)
+{
+	struct jobs_task t;
+	char line[160];
+
+	task(&t, "terraform_init", "", JT_CANCELED);
+	ck_assert_int_eq(jobs_task_moved(&t, line, sizeof(line)), EV_WARNING);
+	ck_assert_str_eq(line, "task terraform_init is canceled");
+	t.status = JT_READY;
+	ck_assert_int_eq(jobs_task_moved(&t, line, sizeof(line)), EV_INFO);
+	ck_assert_str_eq(line, "task terraform_init is ready");
+	ck_assert_int_eq(jobs_run_moved(JR_FAILED, line, sizeof(line)), EV_ERROR);
+	ck_assert_str_eq(line, "run is failed");
+	ck_assert_int_eq(jobs_run_moved(JR_CANCELED, line, sizeof(line)), EV_WARNING);
+	ck_assert_int_eq(jobs_run_moved(JR_SUCCEEDED, line, sizeof(line)), EV_INFO);
+	ck_assert_int_eq(jobs_run_moved(JR_RUNNING, line, sizeof(line)), EV_INFO);
+	ck_assert_str_eq(line, "run is running");
+}
+END_TEST
+
+START_TEST(destroy_only_after_an_end_and_not_twice)
+{
+	ck_assert(jobs_destroy_allowed(JR_SUCCEEDED, JR__MAX));
+	ck_assert(jobs_destroy_allowed(JR_FAILED, JR__MAX));
+	ck_assert(!jobs_destroy_allowed(JR_CANCELED, JR__MAX));
+	ck_assert(!jobs_destroy_allowed(JR_RUNNING, JR__MAX));
+	ck_assert(!jobs_destroy_allowed(JR_QUEUED, JR__MAX));
+	/* A failed or canceled destroy may be tried again; one under way or done may not. */
+	ck_assert(jobs_destroy_allowed(JR_SUCCEEDED, JR_FAILED));
+	ck_assert(jobs_destroy_allowed(JR_SUCCEEDED, JR_CANCELED));
+	ck_assert(!jobs_destroy_allowed(JR_SUCCEEDED, JR_QUEUED));
+	ck_assert(!jobs_destroy_allowed(JR_SUCCEEDED, JR_RUNNING));
+	ck_assert(!jobs_destroy_allowed(JR_FAILED, JR_SUCCEEDED));
+	ck_assert(jobs_destroy_blocks(JR_RUNNING));
+	ck_assert(!jobs_destroy_blocks(JR__MAX));
+}
+END_TEST
+
 Suite *suite_engine(void)
 {
 	Suite *s = suite_create("engine");
@@ -390,6 +529,11 @@ Suite *suite_engine(void)
 	tcase_add_test(tc, retries_stop_at_max_attempts);
 	tcase_add_test(tc, retry_delay_fixed_backoff_and_jitter);
 	tcase_add_test(tc, actions_follow_the_status);
+	tcase_add_test(tc, only_the_lease_holder_records_its_attempt);
+	tcase_add_test(tc, recording_an_attempt_decides_and_words_it);
+	tcase_add_test(tc, cancel_cancels_what_is_unfinished_once);
+	tcase_add_test(tc, settle_wording_and_levels);
+	tcase_add_test(tc, destroy_only_after_an_end_and_not_twice);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("terraform");
 	tcase_add_test(tc, tfvars_from_a_request);
