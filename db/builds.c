@@ -225,8 +225,8 @@ enum db_rc db_ref_list(struct db *db, enum ref_kind k, struct json_object *items
 	return DB_OK;
 }
 
-enum db_rc db_ref_insert(struct db *db, enum ref_kind k, const char *name, const char *display,
-                         int64_t *id)
+static enum db_rc ref_insert(struct db *db, enum ref_kind k, const char *name, const char *display,
+                             int64_t *id)
 {
 	MYSQL_BIND in[2];
 	enum db_rc rc;
@@ -239,13 +239,39 @@ enum db_rc db_ref_insert(struct db *db, enum ref_kind k, const char *name, const
 	return DB_OK;
 }
 
-enum db_rc db_platform_alias_add(struct db *db, int64_t platform_id, const char *alias)
+static enum db_rc alias_add(struct db *db, int64_t platform_id, const char *alias)
 {
 	MYSQL_BIND in[2];
 
 	db_bind_str(&in[0], alias, NULL);
 	db_bind_int64(&in[1], &platform_id);
 	return db_query(db, &q_alias_add, in, NULL);
+}
+
+struct ref_create_tx {
+	enum ref_kind k;
+	const char *name, *display;
+	const char *const *aliases;
+	size_t naliases;
+};
+
+static enum db_rc ref_create_body(struct db *db, void *arg)
+{
+	const struct ref_create_tx *t = arg;
+	int64_t id = 0;
+	enum db_rc rc = ref_insert(db, t->k, t->name, t->display, &id);
+
+	for (size_t i = 0; rc == DB_OK && i < t->naliases; i++)
+		rc = alias_add(db, id, t->aliases[i]);
+	return rc;
+}
+
+enum db_rc db_ref_create(struct db *db, enum ref_kind k, const char *name, const char *display,
+                         const char *const *aliases, size_t naliases)
+{
+	struct ref_create_tx t = { k, name, display, aliases, naliases };
+
+	return db_transaction(db, ref_create_body, &t);
 }
 
 static enum db_rc resolve_with(struct db *db, struct db_stmt *q, const char *name, int64_t *id,
@@ -382,6 +408,41 @@ enum db_rc db_state_get(struct db *db, int64_t code, char name[65], bool *termin
 	"b.current_message IS NULL, COALESCE(b.created_by, ''), b.created_at, b.updated_at, "      \
 	"COALESCE(b.last_heartbeat_at, ''), "                                                      \
 	"b.last_activity_at < UTC_TIMESTAMP(6) - INTERVAL ? MINUTE"
+/* The columns of BUILD_COLS, in order: bind_build binds them by these names. */
+enum build_col {
+	BC_ID,
+	BC_UUID,
+	BC_BUILD_ID,
+	BC_PLATFORM, /* BC_PLATFORM + ref_kind: the three reference ids */
+	BC_OS_VERSION,
+	BC_IMAGE_TYPE,
+	BC_URL,
+	BC_NO_URL,
+	BC_HASH,
+	BC_NO_HASH,
+	BC_STATE,
+	BC_MESSAGE,
+	BC_NO_MESSAGE,
+	BC_CREATED_BY,
+	BC_CREATED_AT,
+	BC_UPDATED_AT,
+	BC_HEARTBEAT,
+	BC_IDLE,
+	BC__MAX
+};
+_Static_assert(BC_OS_VERSION == BC_PLATFORM + REF_OS_VERSION &&
+                       BC_IMAGE_TYPE == BC_PLATFORM + REF_IMAGE_TYPE,
+               "the reference id columns follow enum ref_kind");
+/* SQL_WITH_HISTORY: BUILD_COLS, then these. */
+enum history_col {
+	HC_CODE = BC__MAX,
+	HC_MESSAGE,
+	HC_NO_MESSAGE,
+	HC_CREATED_BY,
+	HC_CREATED_AT,
+	HC_ANY_FAILURE,
+	HC__MAX
+};
 #define BUILD_FROM " FROM builds b "
 #define BUILD_FILTER                                                                               \
 	"WHERE (? = 0 OR b.platform_id = ?) AND (? = 0 OR b.os_version_id = ?) "                   \
@@ -432,23 +493,23 @@ static const char SQL_FAILURES[] =
         "SELECT id, error_message, COALESCE(error_code, ''), COALESCE(component, ''), "
         "COALESCE(details, ''), created_at FROM build_failures WHERE build_id = ? ORDER BY id";
 
-static struct db_stmt q_by_uuid = DB_STMT(SQL_BY_UUID, 2, DB_IDEMPOTENT);
-static struct db_stmt q_by_build_id = DB_STMT(SQL_BY_BUILD_ID, 2, DB_IDEMPOTENT);
-static struct db_stmt q_list = DB_STMT(SQL_LIST, 17, DB_IDEMPOTENT);
-static struct db_stmt q_count = DB_STMT(SQL_COUNT, 14, DB_IDEMPOTENT);
+static struct db_stmt q_by_uuid = DB_STMT_COLS(SQL_BY_UUID, 2, BC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_by_build_id =
+        DB_STMT_COLS(SQL_BY_BUILD_ID, 2, BC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_list = DB_STMT_COLS(SQL_LIST, 17, BC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_count = DB_STMT_COLS(SQL_COUNT, 14, 1, DB_IDEMPOTENT);
 static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 10, 0);
-static struct db_stmt q_lock = DB_STMT(SQL_LOCK, 1, DB_IDEMPOTENT);
+static struct db_stmt q_lock = DB_STMT_COLS(SQL_LOCK, 1, 2, DB_IDEMPOTENT);
 static struct db_stmt q_set_state = DB_STMT(SQL_SET_STATE, 7, 0);
 static struct db_stmt q_failure_add = DB_STMT(SQL_FAILURE_ADD, 7, 0);
 static struct db_stmt q_heartbeat = DB_STMT(SQL_HEARTBEAT, 2, DB_IDEMPOTENT);
-static struct db_stmt q_with_history = DB_STMT(SQL_WITH_HISTORY, 2, DB_IDEMPOTENT);
-static struct db_stmt q_failures = DB_STMT(SQL_FAILURES, 1, DB_IDEMPOTENT);
-
-#define NB 18 /* columns of BUILD_COLS */
+static struct db_stmt q_with_history =
+        DB_STMT_COLS(SQL_WITH_HISTORY, 2, HC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_failures = DB_STMT_COLS(SQL_FAILURES, 1, 6, DB_IDEMPOTENT);
 
 struct build_out {
-	MYSQL_BIND b[NB];
-	unsigned long len[NB];
+	MYSQL_BIND b[BC__MAX];
+	unsigned long len[BC__MAX];
 	int64_t ref[REF__MAX], no_url, no_hash, no_message, idle;
 };
 
@@ -457,31 +518,31 @@ static void bind_build(struct build_out *o, struct build *b)
 	struct {
 		char *buf;
 		size_t cap;
-	} s[NB] = {
-		[1] = { b->uuid, sizeof(b->uuid) },
-		[2] = { b->build_id, sizeof(b->build_id) },
-		[6] = { b->pipeline_url, sizeof(b->pipeline_url) },
-		[8] = { b->commit_hash, sizeof(b->commit_hash) },
-		[11] = { b->message, sizeof(b->message) },
-		[13] = { b->created_by, sizeof(b->created_by) },
-		[14] = { b->created_at, sizeof(b->created_at) },
-		[15] = { b->updated_at, sizeof(b->updated_at) },
-		[16] = { b->last_heartbeat_at, sizeof(b->last_heartbeat_at) },
+	} s[BC__MAX] = {
+		[BC_UUID] = { b->uuid, sizeof(b->uuid) },
+		[BC_BUILD_ID] = { b->build_id, sizeof(b->build_id) },
+		[BC_URL] = { b->pipeline_url, sizeof(b->pipeline_url) },
+		[BC_HASH] = { b->commit_hash, sizeof(b->commit_hash) },
+		[BC_MESSAGE] = { b->message, sizeof(b->message) },
+		[BC_CREATED_BY] = { b->created_by, sizeof(b->created_by) },
+		[BC_CREATED_AT] = { b->created_at, sizeof(b->created_at) },
+		[BC_UPDATED_AT] = { b->updated_at, sizeof(b->updated_at) },
+		[BC_HEARTBEAT] = { b->last_heartbeat_at, sizeof(b->last_heartbeat_at) },
 	};
 
 	memset(b, 0, sizeof(*b));
 	memset(o, 0, sizeof(*o));
-	for (int i = 0; i < NB; i++)
+	for (int i = 0; i < BC__MAX; i++)
 		if (s[i].buf != NULL)
 			db_bind_out_str(&o->b[i], s[i].buf, s[i].cap - 2, &o->len[i], NULL);
-	db_bind_out_int64(&o->b[0], &b->id, NULL);
+	db_bind_out_int64(&o->b[BC_ID], &b->id, NULL);
 	for (int k = 0; k < REF__MAX; k++)
-		db_bind_out_int64(&o->b[3 + k], &o->ref[k], NULL);
-	db_bind_out_int64(&o->b[7], &o->no_url, NULL);
-	db_bind_out_int64(&o->b[9], &o->no_hash, NULL);
-	db_bind_out_int64(&o->b[10], &b->current_state, NULL);
-	db_bind_out_int64(&o->b[12], &o->no_message, NULL);
-	db_bind_out_int64(&o->b[17], &o->idle, NULL);
+		db_bind_out_int64(&o->b[BC_PLATFORM + k], &o->ref[k], NULL);
+	db_bind_out_int64(&o->b[BC_NO_URL], &o->no_url, NULL);
+	db_bind_out_int64(&o->b[BC_NO_HASH], &o->no_hash, NULL);
+	db_bind_out_int64(&o->b[BC_STATE], &b->current_state, NULL);
+	db_bind_out_int64(&o->b[BC_NO_MESSAGE], &o->no_message, NULL);
+	db_bind_out_int64(&o->b[BC_IDLE], &o->idle, NULL);
 }
 
 /* Terminates the strings of a fetched row and adds the names (reference cache). */
@@ -490,7 +551,7 @@ static enum db_rc fix_build(struct db *db, struct build_out *o, struct build *b)
 	char *names[REF__MAX] = { b->platform, b->os_version, b->image_type };
 	enum db_rc rc;
 
-	for (int i = 0; i < NB; i++) {
+	for (int i = 0; i < BC__MAX; i++) {
 		MYSQL_BIND *x = &o->b[i];
 
 		if (x->buffer_type == MYSQL_TYPE_STRING) {
@@ -712,7 +773,7 @@ enum db_rc db_build_heartbeat(struct db *db, const char *uuid, const char *at, b
 enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_min,
                                  struct build *b, struct json_object *items, bool *failed)
 {
-	MYSQL_BIND in[2], out[NB + 6];
+	MYSQL_BIND in[2], out[HC__MAX];
 	struct build_out o;
 	int64_t code = 0, no_msg = 0, any_failure = 1;
 	char msg_buf[UTF8MB4_BYTES(BUILD_STATE_MESSAGE_MAX)], who_buf[UTF8MB4_BYTES(254)];
@@ -727,12 +788,12 @@ enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_
 	db_bind_str(&in[1], uuid, NULL);
 	bind_build(&o, b);
 	memcpy(out, o.b, sizeof(o.b));
-	db_bind_out_int64(&out[NB], &code, NULL);
-	bind_text(&out[NB + 1], &msg, msg_buf, sizeof(msg_buf));
-	db_bind_out_int64(&out[NB + 2], &no_msg, NULL);
-	bind_text(&out[NB + 3], &who, who_buf, sizeof(who_buf));
-	db_bind_out_dstr(&out[NB + 4], &at);
-	db_bind_out_int64(&out[NB + 5], &any_failure, NULL);
+	db_bind_out_int64(&out[HC_CODE], &code, NULL);
+	bind_text(&out[HC_MESSAGE], &msg, msg_buf, sizeof(msg_buf));
+	db_bind_out_int64(&out[HC_NO_MESSAGE], &no_msg, NULL);
+	bind_text(&out[HC_CREATED_BY], &who, who_buf, sizeof(who_buf));
+	db_bind_out_dstr(&out[HC_CREATED_AT], &at);
+	db_bind_out_int64(&out[HC_ANY_FAILURE], &any_failure, NULL);
 	*failed = true; /* unless the row says otherwise */
 	if ((rc = db_query(db, &q_with_history, in, out)) != DB_OK)
 		return rc;
@@ -909,8 +970,9 @@ static const char SQL_RECENT[] =
 static const char SQL_RECENT_PLATFORM[] =
         "SELECT " BUILD_COLS
         " FROM (SELECT id, created_at FROM builds WHERE platform_id = ? " RECENT_ORDER RECENT_OUTER;
-static struct db_stmt q_recent = DB_STMT(SQL_RECENT, 3, DB_IDEMPOTENT);
-static struct db_stmt q_recent_platform = DB_STMT(SQL_RECENT_PLATFORM, 4, DB_IDEMPOTENT);
+static struct db_stmt q_recent = DB_STMT_COLS(SQL_RECENT, 3, BC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_recent_platform =
+        DB_STMT_COLS(SQL_RECENT_PLATFORM, 4, BC__MAX, DB_IDEMPOTENT);
 
 static enum db_rc newest(struct db *db, int64_t platform_id, int64_t limit, int64_t offset,
                          int64_t stale_min, struct json_object *items)

@@ -44,11 +44,12 @@ enum ref_kind {
 
 /* Appends {"name","display_name","created_at"(,"aliases")} objects to items. */
 enum db_rc db_ref_list(struct db *db, enum ref_kind k, struct json_object *items);
-/* Inserts a row; sets *id. DB_DUPLICATE when the name exists. */
-enum db_rc db_ref_insert(struct db *db, enum ref_kind k, const char *name, const char *display,
-                         int64_t *id);
-/* Adds an alias of a platform; DB_DUPLICATE when the alias exists. */
-enum db_rc db_platform_alias_add(struct db *db, int64_t platform_id, const char *alias);
+/*
+ * Inserts a row and (platforms) its aliases, in one transaction.
+ * DB_DUPLICATE when the name or an alias exists; nothing is written then.
+ */
+enum db_rc db_ref_create(struct db *db, enum ref_kind k, const char *name, const char *display,
+                         const char *const *aliases, size_t naliases);
 /*
  * Finds a row by name (platforms: or alias); sets *id and the canonical name
  * (size 65). DB_NOT_FOUND when unknown.

@@ -77,33 +77,13 @@ static void stamp_now(struct stamp *t)
 	t->sql[ISO8601_LEN - 1] = '\0'; /* drop the Z */
 }
 
-/* A uuid path parameter: the canonical 36-character form, or 404 without a query. */
-static const char *uuid_param(struct req *rq)
-{
-	const char *u = rq_param(rq, "uuid");
-
-	if (u == NULL || strlen(u) != 36 || !chars_ok(u, "-")) {
-		api_error(rq, E_NOT_FOUND, "no such build");
-		return NULL;
-	}
-	return u;
-}
-
-/* created_by: the caller's username, or the label of a key without an account. */
-static const char *who(struct req *rq)
-{
-	if (rq->who == NULL)
-		return NULL;
-	return rq->who->user.username[0] ? rq->who->user.username : rq->who->label;
-}
-
 static int64_t stale_min(struct req *rq)
 {
 	return rq->app->cfg.build_stale_minutes;
 }
 
-/* Reads a build by uuid; answers 404 / 5xx itself. */
-static int load_build(struct req *rq, const char *uuid, struct build *b)
+/* Reads a build by uuid: 0, or -1 after answering 404 / 5xx. */
+static int build_load_or_reply(struct req *rq, const char *uuid, struct build *b)
 {
 	enum db_rc rc = db_build_by_uuid(rq->app->db, uuid, stale_min(rq), b);
 
@@ -230,7 +210,7 @@ int h_builds_create(struct req *rq)
 			                ids[REF_IMAGE_TYPE],
 			                url,
 			                hash,
-			                who(rq),
+			                rq_actor(rq),
 			                at.sql };
 		if ((rc = db_build_insert(rq->app->db, &n)) == DB_OK)
 			return reply_new(rq, &n, canon, at.iso);
@@ -341,7 +321,7 @@ int h_builds_list(struct req *rq)
  */
 int h_builds_get(struct req *rq)
 {
-	const char *uuid = uuid_param(rq);
+	const char *uuid = param_uuid(rq, "uuid", "build");
 	struct json_object *o, *states, *failures;
 	struct memo_ticket t;
 	struct build b;
@@ -372,7 +352,7 @@ int h_builds_get(struct req *rq)
 /* GET /builds/{uuid}/state : what pipelines read with jq .current_state. Remembered too. */
 int h_builds_state_get(struct req *rq)
 {
-	const char *uuid = uuid_param(rq);
+	const char *uuid = param_uuid(rq, "uuid", "build");
 	struct memo_ticket t;
 	struct build b;
 
@@ -380,7 +360,7 @@ int h_builds_state_get(struct req *rq)
 		return -1;
 	if (memo_reply(rq, MEMO_BUILD_STATE, uuid, &t))
 		return 0;
-	if (load_build(rq, uuid, &b) < 0)
+	if (build_load_or_reply(rq, uuid, &b) < 0)
 		return -1;
 	api_reply(rq, 200, state_json(&b));
 	memo_keep(rq, &t);
@@ -434,7 +414,7 @@ struct state_change {
  */
 int h_builds_state_post(struct req *rq)
 {
-	const char *uuid = uuid_param(rq);
+	const char *uuid = param_uuid(rq, "uuid", "build");
 	struct fields f = { rq, NULL };
 	struct state_change c = { .code = -1 };
 	struct json_object *o;
@@ -456,7 +436,7 @@ int h_builds_state_post(struct req *rq)
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "state lookup");
 	stamp_now(&c.at);
-	rc = db_build_set_state(rq->app->db, uuid, c.code, c.terminal, c.message, who(rq), c.at.sql,
+	rc = db_build_set_state(rq->app->db, uuid, c.code, c.terminal, c.message, rq_actor(rq), c.at.sql,
 	                        &finished);
 	if (write_failed(rq, rc, finished, uuid, "state change") < 0)
 		return -1;
@@ -505,7 +485,7 @@ static enum db_rc apply_failure(struct db *db, int64_t id, int64_t state, void *
  */
 int h_builds_failure(struct req *rq)
 {
-	const char *uuid = uuid_param(rq);
+	const char *uuid = param_uuid(rq, "uuid", "build");
 	struct fields f = { rq, NULL };
 	struct failure fl = { .uuid = uuid, .terminal = true };
 	struct json_object *details = NULL, *term = NULL, *o;
@@ -535,7 +515,7 @@ int h_builds_failure(struct req *rq)
 	if (fields_done(&f) < 0)
 		return -1;
 	stamp_now(&fl.at);
-	fl.who = who(rq);
+	fl.who = rq_actor(rq);
 	if (with_locked_build(rq, uuid, apply_failure, &fl, "failure record") < 0)
 		return -1;
 	db_state_get(rq->app->db, fl.state, name, &ignored);
@@ -556,7 +536,7 @@ int h_builds_failure(struct req *rq)
 /* POST /builds/{uuid}/heartbeat : the build is alive (not stale). Raises 404, 409. */
 int h_builds_heartbeat(struct req *rq)
 {
-	const char *uuid = uuid_param(rq);
+	const char *uuid = param_uuid(rq, "uuid", "build");
 	struct json_object *o;
 	bool finished = false;
 	struct stamp at;

@@ -7,7 +7,6 @@
 
 #include "db/builds.h"
 #include "fcgi/auth.h"
-#include "db/stmt.h" /* FIXME(issue 15): the transaction moves into db/ */
 #include "handlers/common.h"
 #include "handlers/reference.h"
 
@@ -62,8 +61,8 @@ static int create(struct req *rq, enum ref_kind k, const char *what)
 	const char *name = ref_name(&f, "name", true);
 	const char *display = field_str(&f, "display_name", false, 0, REF_DISPLAY_MAX);
 	struct json_object *aliases = NULL, *o;
-	struct db *db = rq->app->db;
-	int64_t id = 0;
+	const char *names[16];
+	size_t n = 0;
 	enum db_rc rc;
 
 	if (json_object_object_get_ex(rq->json, "aliases", &aliases) && aliases != NULL) {
@@ -89,16 +88,10 @@ static int create(struct req *rq, enum ref_kind k, const char *what)
 	}
 	if (fields_done(&f) < 0)
 		return -1;
-	if ((rc = db_begin(db)) != DB_OK)
-		return db_failure(rq, rc, what);
-	rc = db_ref_insert(db, k, name, display, &id);
-	for (size_t i = 0; rc == DB_OK && aliases && i < json_object_array_length(aliases); i++)
-		rc = db_platform_alias_add(
-		        db, id, json_object_get_string(json_object_array_get_idx(aliases, i)));
-	if (rc == DB_OK)
-		rc = db_commit(db);
+	for (size_t i = 0; aliases && i < json_object_array_length(aliases); i++)
+		names[n++] = json_object_get_string(json_object_array_get_idx(aliases, i));
+	rc = db_ref_create(rq->app->db, k, name, display, names, n);
 	if (rc != DB_OK) {
-		db_rollback(db);
 		if (rc == DB_DUPLICATE)
 			return api_error(rq, E_CONFLICT,
 			                 "a %s or alias named like this already exists", what);
