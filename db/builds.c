@@ -601,36 +601,6 @@ enum db_rc db_build_by_build_id(struct db *db, const char *build_id, int64_t sta
 	return one_build(db, &q_by_build_id, build_id, stale_min, b);
 }
 
-static struct json_object *str_or_null(const char *s, bool null)
-{
-	return null ? NULL : json_object_new_string(s);
-}
-
-struct json_object *build_to_json(const struct build *b)
-{
-	struct json_object *o = json_object_new_object();
-
-	if (o == NULL)
-		return NULL;
-	json_object_object_add(o, "uuid", json_object_new_string(b->uuid));
-	json_object_object_add(o, "build_id", json_object_new_string(b->build_id));
-	json_object_object_add(o, "platform", json_object_new_string(b->platform));
-	json_object_object_add(o, "os_version", json_object_new_string(b->os_version));
-	json_object_object_add(o, "image_type", json_object_new_string(b->image_type));
-	json_object_object_add(o, "pipeline_url", str_or_null(b->pipeline_url, b->no_url));
-	json_object_object_add(o, "commit_hash", str_or_null(b->commit_hash, b->no_hash));
-	json_object_object_add(o, "current_state", json_object_new_int64(b->current_state));
-	json_object_object_add(o, "current_state_name", json_object_new_string(b->state_name));
-	json_object_object_add(o, "message", str_or_null(b->message, b->no_message));
-	json_object_object_add(o, "terminal", json_object_new_boolean(b->terminal));
-	json_object_object_add(o, "stale", json_object_new_boolean(b->stale));
-	json_object_object_add(o, "created_by", str_or_null(b->created_by, !b->created_by[0]));
-	json_object_object_add(o, "created_at", json_object_new_string(b->created_at));
-	json_object_object_add(o, "updated_at", json_object_new_string(b->updated_at));
-	json_object_object_add(o, "last_heartbeat_at",
-	                       str_or_null(b->last_heartbeat_at, !b->last_heartbeat_at[0]));
-	return o;
-}
 
 enum db_rc db_build_insert(struct db *db, const struct build_new *n)
 {
@@ -771,7 +741,7 @@ enum db_rc db_build_heartbeat(struct db *db, const char *uuid, const char *at, b
 }
 
 enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_min,
-                                 struct build *b, struct json_object *items, bool *failed)
+                                 struct build *b, db_history_row_fn row, void *ud, bool *failed)
 {
 	MYSQL_BIND in[2], out[HC__MAX];
 	struct build_out o;
@@ -798,7 +768,7 @@ enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_
 	if ((rc = db_query(db, &q_with_history, in, out)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, &q_with_history)) == 1) {
-		struct json_object *h;
+		struct build_history h;
 
 		rows++;
 		/* Every fetch rewrites the build's buffers: fix them every time. */
@@ -809,16 +779,18 @@ enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_
 			rc = rc == DB_NOT_FOUND ? DB_ERROR : rc;
 			break;
 		}
-		h = json_object_new_object();
-		json_object_object_add(h, "state_code", json_object_new_int64(code));
-		json_object_object_add(h, "state_name", json_object_new_string(name));
-		json_object_object_add(h, "message", str_or_null(text_fix(&msg), no_msg != 0));
-		json_object_object_add(h, "created_by",
-		                       str_or_null(text_fix(&who), who_buf[0] == '\0'));
+		h.state_code = code;
+		h.state_name = name;
+		h.message = text_fix(&msg);
+		if (no_msg != 0)
+			h.message = NULL;
+		h.created_by = text_fix(&who);
+		if (who_buf[0] == '\0')
+			h.created_by = NULL;
 		db_str_fix(&at);
 		db_time_iso(at.buf);
-		json_object_object_add(h, "created_at", json_object_new_string(at.buf));
-		json_object_array_add(items, h);
+		h.created_at = at.buf;
+		row(&h, ud);
 	}
 	db_done(db, &q_with_history);
 	if (r == 1)
@@ -828,7 +800,7 @@ enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_
 	return rows > 0 ? DB_OK : db_build_by_uuid(db, uuid, stale_min, b);
 }
 
-enum db_rc db_build_failures(struct db *db, int64_t id, struct json_object *items)
+enum db_rc db_build_failures(struct db *db, int64_t id, db_failure_row_fn row, void *ud)
 {
 	MYSQL_BIND in[1], out[6];
 	int64_t fid = 0;
@@ -851,21 +823,22 @@ enum db_rc db_build_failures(struct db *db, int64_t id, struct json_object *item
 	if ((rc = db_query(db, &q_failures, in, out)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, &q_failures)) == 1) {
-		struct json_object *o = json_object_new_object();
+		struct build_failure f;
 
-		json_object_object_add(o, "id", json_object_new_int64(fid));
-		json_object_object_add(o, "error_message",
-		                       json_object_new_string(text_fix(&message)));
-		json_object_object_add(o, "error_code", str_or_null(text_fix(&code), !code_buf[0]));
-		json_object_object_add(o, "component", str_or_null(text_fix(&comp), !comp_buf[0]));
-		/* Stored as validated JSON text; a truncated one would not parse. */
+		f.id = fid;
+		f.error_message = text_fix(&message);
+		f.error_code = text_fix(&code);
+		if (!code_buf[0])
+			f.error_code = NULL;
+		f.component = text_fix(&comp);
+		if (!comp_buf[0])
+			f.component = NULL;
 		text_fix(&details);
-		json_object_object_add(o, "details",
-		                       details_buf[0] ? json_tokener_parse(details_buf) : NULL);
+		f.details = details_buf[0] ? details_buf : NULL;
 		db_str_fix(&at);
 		db_time_iso(at.buf);
-		json_object_object_add(o, "created_at", json_object_new_string(at.buf));
-		json_object_array_add(items, o);
+		f.created_at = at.buf;
+		row(&f, ud);
 	}
 	db_done(db, &q_failures);
 	return r == 0 ? DB_OK : DB_ERROR;
@@ -895,7 +868,7 @@ static void bind_filter(MYSQL_BIND *in, const struct build_filter *f, int64_t *v
 }
 
 static enum db_rc newest(struct db *db, int64_t platform_id, int64_t limit, int64_t offset,
-                         int64_t stale_min, struct json_object *items);
+                         int64_t stale_min, db_build_row_fn row, void *ud);
 
 /* How many builds (of one platform, or all): the counters kept by the triggers. */
 static const char SQL_COUNTED[] =
@@ -915,7 +888,7 @@ static bool platform_only(const struct build_filter *f)
 }
 
 enum db_rc db_build_list(struct db *db, const struct build_filter *f, int64_t limit, int64_t offset,
-                         int64_t stale_min, struct json_object *items, int64_t *total)
+                         int64_t stale_min, db_build_row_fn row, void *ud, int64_t *total)
 {
 	MYSQL_BIND in[17], cnt[1];
 	int64_t v[4];
@@ -932,7 +905,7 @@ enum db_rc db_build_list(struct db *db, const struct build_filter *f, int64_t li
 		db_bind_out_int64(&cnt[0], total, NULL);
 		if ((rc = db_query_one(db, &q_counted, in, cnt)) != DB_OK)
 			return rc;
-		return newest(db, pid, limit, offset, stale_min, items);
+		return newest(db, pid, limit, offset, stale_min, row, ud);
 	}
 
 	bind_filter(in, f, v);
@@ -948,7 +921,7 @@ enum db_rc db_build_list(struct db *db, const struct build_filter *f, int64_t li
 	if ((rc = db_query(db, &q_list, in, o.b)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, &q_list)) == 1 && (rc = fix_build(db, &o, &b)) == DB_OK)
-		json_object_array_add(items, build_to_json(&b));
+		row(&b, ud);
 	db_done(db, &q_list);
 	return r == 1 ? rc : r == 0 ? DB_OK : DB_ERROR;
 }
@@ -975,7 +948,7 @@ static struct db_stmt q_recent_platform =
         DB_STMT_COLS(SQL_RECENT_PLATFORM, 4, BC__MAX, DB_IDEMPOTENT);
 
 static enum db_rc newest(struct db *db, int64_t platform_id, int64_t limit, int64_t offset,
-                         int64_t stale_min, struct json_object *items)
+                         int64_t stale_min, db_build_row_fn row, void *ud)
 {
 	struct db_stmt *q = platform_id ? &q_recent_platform : &q_recent;
 	MYSQL_BIND in[4];
@@ -993,15 +966,15 @@ static enum db_rc newest(struct db *db, int64_t platform_id, int64_t limit, int6
 	if ((rc = db_query(db, q, in, o.b)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, q)) == 1 && (rc = fix_build(db, &o, &b)) == DB_OK)
-		json_object_array_add(items, build_to_json(&b));
+		row(&b, ud);
 	db_done(db, q);
 	return r == 1 ? rc : r == 0 ? DB_OK : DB_ERROR;
 }
 
 enum db_rc db_build_recent(struct db *db, int64_t platform_id, int64_t limit, int64_t stale_min,
-                           struct json_object *items)
+                           db_build_row_fn row, void *ud)
 {
-	return newest(db, platform_id, limit, 0, stale_min, items);
+	return newest(db, platform_id, limit, 0, stale_min, row, ud);
 }
 
 /* ------------------------------------------------------------------ dashboards */

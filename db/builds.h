@@ -88,8 +88,8 @@ struct build {
 	bool stale;
 };
 
-/* The build object of the API (no history). New object. */
-struct json_object *build_to_json(const struct build *b);
+/* Called with each build of a list, in order; `b` is valid during the call only. */
+typedef void (*db_build_row_fn)(const struct build *b, void *ud);
 
 enum db_rc db_build_by_uuid(struct db *db, const char *uuid, int64_t stale_min, struct build *b);
 enum db_rc db_build_by_build_id(struct db *db, const char *build_id, int64_t stale_min,
@@ -145,15 +145,35 @@ enum db_rc db_build_add_failure(struct db *db, int64_t id, const char *message, 
 /* Records a heartbeat at `at` in one UPDATE; DB_NOT_FOUND and *finished as db_build_set_state. */
 enum db_rc db_build_heartbeat(struct db *db, const char *uuid, const char *at, bool *finished);
 
+/* One entry of a build's state history; the strings are valid during the row call only. */
+struct build_history {
+	int64_t state_code;
+	const char *state_name;
+	const char *message;    /* NULL when none */
+	const char *created_by; /* NULL when none */
+	const char *created_at; /* ISO 8601 UTC */
+};
+typedef void (*db_history_row_fn)(const struct build_history *h, void *ud);
 /*
- * Reads build `uuid` (as db_build_by_uuid) and appends its history, oldest
- * first, to items, in one round trip; *failed is false when the build
+ * Reads build `uuid` (as db_build_by_uuid) and calls `row` with each entry of
+ * its history, oldest first, in one round trip; *failed is false when the build
  * certainly has no failures. DB_NOT_FOUND when no such build.
  */
 enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_min,
-                                 struct build *b, struct json_object *items, bool *failed);
-/* Appends the failures of build `id`, oldest first. */
-enum db_rc db_build_failures(struct db *db, int64_t id, struct json_object *items);
+                                 struct build *b, db_history_row_fn row, void *ud, bool *failed);
+
+/* One failure of a build; the strings are valid during the row call only. */
+struct build_failure {
+	int64_t id;
+	const char *error_message;
+	const char *error_code; /* NULL when none */
+	const char *component;  /* NULL when none */
+	const char *details;    /* the JSON text stored (validated on the way in), or NULL */
+	const char *created_at; /* ISO 8601 UTC */
+};
+typedef void (*db_failure_row_fn)(const struct build_failure *f, void *ud);
+/* Calls `row` with each failure of build `id`, oldest first. */
+enum db_rc db_build_failures(struct db *db, int64_t id, db_failure_row_fn row, void *ud);
 
 /* GET /builds filters: 0 / NULL when not given. */
 struct build_filter {
@@ -163,14 +183,14 @@ struct build_filter {
 	const char *build_id;
 };
 enum db_rc db_build_list(struct db *db, const struct build_filter *f, int64_t limit, int64_t offset,
-                         int64_t stale_min, struct json_object *items, int64_t *total);
+                         int64_t stale_min, db_build_row_fn row, void *ud, int64_t *total);
 
 /*
- * Appends the `limit` newest builds, of one platform when platform_id > 0,
+ * Calls `row` with the `limit` newest builds, of one platform when platform_id > 0,
  * newest first (as db_build_list orders them), without counting them.
  */
 enum db_rc db_build_recent(struct db *db, int64_t platform_id, int64_t limit, int64_t stale_min,
-                           struct json_object *items);
+                           db_build_row_fn row, void *ud);
 
 /*
  * Forgets the hours of build_hours older than two days: the dashboards

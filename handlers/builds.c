@@ -77,6 +77,43 @@ static void stamp_now(struct stamp *t)
 	t->sql[ISO8601_LEN - 1] = '\0'; /* drop the Z */
 }
 
+static struct json_object *str_or_null(const char *s, bool null)
+{
+	return null ? NULL : json_object_new_string(s);
+}
+
+/* The build object of the API (no history). New object. */
+struct json_object *build_to_json(const struct build *b)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_object_add(o, "uuid", json_object_new_string(b->uuid));
+	json_object_object_add(o, "build_id", json_object_new_string(b->build_id));
+	json_object_object_add(o, "platform", json_object_new_string(b->platform));
+	json_object_object_add(o, "os_version", json_object_new_string(b->os_version));
+	json_object_object_add(o, "image_type", json_object_new_string(b->image_type));
+	json_object_object_add(o, "pipeline_url", str_or_null(b->pipeline_url, b->no_url));
+	json_object_object_add(o, "commit_hash", str_or_null(b->commit_hash, b->no_hash));
+	json_object_object_add(o, "current_state", json_object_new_int64(b->current_state));
+	json_object_object_add(o, "current_state_name", json_object_new_string(b->state_name));
+	json_object_object_add(o, "message", str_or_null(b->message, b->no_message));
+	json_object_object_add(o, "terminal", json_object_new_boolean(b->terminal));
+	json_object_object_add(o, "stale", json_object_new_boolean(b->stale));
+	json_object_object_add(o, "created_by", str_or_null(b->created_by, !b->created_by[0]));
+	json_object_object_add(o, "created_at", json_object_new_string(b->created_at));
+	json_object_object_add(o, "updated_at", json_object_new_string(b->updated_at));
+	json_object_object_add(o, "last_heartbeat_at",
+	                       str_or_null(b->last_heartbeat_at, !b->last_heartbeat_at[0]));
+	return o;
+}
+
+void build_append_json(const struct build *b, void *items)
+{
+	json_object_array_add(items, build_to_json(b));
+}
+
 static int64_t stale_min(struct req *rq)
 {
 	return rq->app->cfg.build_stale_minutes;
@@ -309,10 +346,40 @@ int h_builds_list(struct req *rq)
 	}
 	if ((items = rq_own_json(rq, json_object_new_array())) == NULL)
 		return api_error(rq, E_INTERNAL, "out of memory");
-	rc = db_build_list(rq->app->db, &flt, limit, offset, stale_min(rq), items, &total);
+	rc = db_build_list(rq->app->db, &flt, limit, offset, stale_min(rq), build_append_json, items,
+	                   &total);
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "build list");
 	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));
+}
+
+/* A db_history_row_fn: appends {"state_code","state_name","message","created_by","created_at"}. */
+static void history_json(const struct build_history *h, void *items)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "state_code", json_object_new_int64(h->state_code));
+	json_object_object_add(o, "state_name", json_object_new_string(h->state_name));
+	json_object_object_add(o, "message", str_or_null(h->message, h->message == NULL));
+	json_object_object_add(o, "created_by", str_or_null(h->created_by, h->created_by == NULL));
+	json_object_object_add(o, "created_at", json_object_new_string(h->created_at));
+	json_object_array_add(items, o);
+}
+
+/* A db_failure_row_fn: appends the failure as the API shows it. */
+static void failure_json(const struct build_failure *f, void *items)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "id", json_object_new_int64(f->id));
+	json_object_object_add(o, "error_message", json_object_new_string(f->error_message));
+	json_object_object_add(o, "error_code", str_or_null(f->error_code, f->error_code == NULL));
+	json_object_object_add(o, "component", str_or_null(f->component, f->component == NULL));
+	/* Stored as validated JSON text; a truncated one would not parse. */
+	json_object_object_add(o, "details",
+	                       f->details != NULL ? json_tokener_parse(f->details) : NULL);
+	json_object_object_add(o, "created_at", json_object_new_string(f->created_at));
+	json_object_array_add(items, o);
 }
 
 /*
@@ -333,7 +400,8 @@ int h_builds_get(struct req *rq)
 	if (memo_reply(rq, MEMO_BUILD, uuid, &t))
 		return 0;
 	states = rq_own_json(rq, json_object_new_array());
-	rc = db_build_with_history(rq->app->db, uuid, stale_min(rq), &b, states, &failed);
+	rc = db_build_with_history(rq->app->db, uuid, stale_min(rq), &b, history_json, states,
+	                           &failed);
 	if (rc == DB_NOT_FOUND)
 		return api_error(rq, E_NOT_FOUND, "no such build: %s", uuid);
 	if (rc != DB_OK)
@@ -342,7 +410,7 @@ int h_builds_get(struct req *rq)
 	failures = json_object_new_array();
 	json_object_object_add(o, "states", json_object_get(states));
 	json_object_object_add(o, "failures", failures);
-	if (failed && (rc = db_build_failures(rq->app->db, b.id, failures)) != DB_OK)
+	if (failed && (rc = db_build_failures(rq->app->db, b.id, failure_json, failures)) != DB_OK)
 		return db_failure(rq, rc, "build failures");
 	api_reply(rq, 200, json_object_get(o));
 	memo_keep(rq, &t);

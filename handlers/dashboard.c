@@ -5,6 +5,7 @@
 
 #include "db/builds.h"
 #include "fcgi/memo.h"
+#include "handlers/builds.h"
 #include "handlers/common.h"
 #include "handlers/dashboard.h"
 
@@ -13,7 +14,7 @@ static enum db_rc recent(struct req *rq, int64_t platform_id, int64_t limit,
                          struct json_object *items)
 {
 	return db_build_recent(rq->app->db, platform_id, limit, rq->app->cfg.build_stale_minutes,
-	                       items);
+	                       build_append_json, items);
 }
 
 /*
