@@ -1054,9 +1054,9 @@ static struct db_stmt q_stale = DB_STMT(SQL_STALE, STALE_CODES + 1, DB_IDEMPOTEN
 static struct db_stmt q_stale_platform =
         DB_STMT(SQL_STALE_PLATFORM, STALE_CODES + 2, DB_IDEMPOTENT);
 
-/* The top failure codes into arr: [{"error_code", "count"}...]. */
+/* The top failure codes (at most BUILD_TOP_FAILURES, the LIMIT above) into c->top. */
 static enum db_rc top_failures(struct db *db, struct db_stmt *q, MYSQL_BIND *in,
-                               struct json_object *arr)
+                               struct build_counts *c)
 {
 	MYSQL_BIND out[2];
 	char buf[UTF8MB4_BYTES(FAILURE_CODE_MAX)];
@@ -1069,13 +1069,14 @@ static enum db_rc top_failures(struct db *db, struct db_stmt *q, MYSQL_BIND *in,
 	db_bind_out_int64(&out[1], &n, NULL);
 	if ((rc = db_query(db, q, in, out)) != DB_OK)
 		return rc;
+	c->ntop = 0;
 	while ((r = db_fetch(db, q)) == 1) {
-		struct json_object *o = json_object_new_object();
 		const char *code = text_fix(&name);
 
-		json_object_object_add(o, "error_code", json_object_new_string(code ? code : ""));
-		json_object_object_add(o, "count", json_object_new_int64(n));
-		json_object_array_add(arr, o);
+		if (c->ntop == BUILD_TOP_FAILURES)
+			continue;
+		snprintf(c->top[c->ntop].code, sizeof(c->top[c->ntop].code), "%s", code ? code : "");
+		c->top[c->ntop++].n = n;
 	}
 	db_done(db, q);
 	return r == 0 ? DB_OK : DB_ERROR;
@@ -1087,15 +1088,6 @@ static enum db_rc one_count(struct db *db, struct db_stmt *q, MYSQL_BIND *in, in
 
 	db_bind_out_int64(&out[0], n, NULL);
 	return db_query_one(db, q, in, out);
-}
-
-/* A double written with `places` decimals (0.1772749999 is 0.177). */
-static struct json_object *rounded(double v, int places)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%.*f", places, v);
-	return json_object_new_double_s(strtod(buf, NULL), buf);
 }
 
 /* The hours schema/008's triggers no longer keep. */
@@ -1141,10 +1133,9 @@ struct totals {
 	int64_t total, finished, succeeded, finished_us;
 	int64_t *unfinished; /* the codes of the unfinished states with builds */
 	size_t nunfinished, unfinished_cap;
-	struct platform_total {
-		int64_t id, n;
-		char name[65];
-	} * platforms;
+	struct build_count *states; /* by code */
+	size_t nstates, states_cap;
+	struct build_count *platforms; /* by name, once add_platforms has run */
 	size_t nplatforms, platforms_cap;
 };
 
@@ -1165,15 +1156,23 @@ static bool grow(void **arr, size_t n, size_t *cap, size_t size)
 static void totals_free(struct totals *t)
 {
 	free(t->unfinished);
+	free(t->states);
 	free(t->platforms);
 	t->unfinished = NULL;
-	t->platforms = NULL;
-	t->nunfinished = t->nplatforms = 0;
+	t->states = t->platforms = NULL;
+	t->nunfinished = t->nstates = t->nplatforms = 0;
 }
 
-/* One state's builds (all platforms) into by_state and the totals. */
-static enum db_rc add_state(struct db *db, struct json_object *by_state, struct totals *t,
-                            int64_t code, int64_t n, int64_t us)
+void db_build_counts_free(struct build_counts *c)
+{
+	free(c->by_state);
+	free(c->by_platform);
+	c->by_state = c->by_platform = NULL;
+	c->nstates = c->nplatforms = 0;
+}
+
+/* One state's builds (all platforms) into the totals. */
+static enum db_rc add_state(struct db *db, struct totals *t, int64_t code, int64_t n, int64_t us)
 {
 	char name[65];
 	bool terminal = false;
@@ -1181,7 +1180,10 @@ static enum db_rc add_state(struct db *db, struct json_object *by_state, struct 
 
 	if (rc != DB_OK)
 		return rc == DB_NOT_FOUND ? DB_ERROR : rc;
-	json_object_object_add(by_state, name, json_object_new_int64(n));
+	if (!grow((void **)&t->states, t->nstates, &t->states_cap, sizeof(*t->states)))
+		return DB_ERROR;
+	t->states[t->nstates] = (struct build_count){ .id = code, .n = n };
+	memcpy(t->states[t->nstates++].name, name, sizeof(name));
 	t->total += n;
 	if (terminal) {
 		t->finished += n;
@@ -1207,19 +1209,18 @@ static enum db_rc add_platform(struct totals *t, int64_t id, int64_t n)
 		}
 	if (!grow((void **)&t->platforms, t->nplatforms, &t->platforms_cap, sizeof(*t->platforms)))
 		return DB_ERROR;
-	t->platforms[t->nplatforms++] = (struct platform_total){ .id = id, .n = n };
+	t->platforms[t->nplatforms++] = (struct build_count){ .id = id, .n = n };
 	return DB_OK;
 }
 
 static int by_platform_name(const void *a, const void *b)
 {
-	return strcasecmp(((const struct platform_total *)a)->name,
-	                  ((const struct platform_total *)b)->name);
+	return strcasecmp(((const struct build_count *)a)->name,
+	                  ((const struct build_count *)b)->name);
 }
 
-/* Fills by_state and the totals from the counters, one statement. */
-static enum db_rc add_counts(struct db *db, int64_t platform_id, struct json_object *by_state,
-                             struct totals *t)
+/* Fills the totals from the counters, one statement. */
+static enum db_rc add_counts(struct db *db, int64_t platform_id, struct totals *t)
 {
 	MYSQL_BIND in[2], out[4];
 	int64_t code = 0, platform = 0, n = 0, us = 0, state = -1, state_n = 0, state_us = 0;
@@ -1237,7 +1238,7 @@ static enum db_rc add_counts(struct db *db, int64_t platform_id, struct json_obj
 	while (rc == DB_OK && (r = db_fetch(db, &q_counts)) == 1) {
 		if (code != state) { /* the previous state's rows are all in */
 			if (state >= 0)
-				rc = add_state(db, by_state, t, state, state_n, state_us);
+				rc = add_state(db, t, state, state_n, state_us);
 			state = code;
 			state_n = state_us = 0;
 		}
@@ -1251,11 +1252,11 @@ static enum db_rc add_counts(struct db *db, int64_t platform_id, struct json_obj
 		return rc;
 	if (r != 0)
 		return DB_ERROR;
-	return state >= 0 ? add_state(db, by_state, t, state, state_n, state_us) : DB_OK;
+	return state >= 0 ? add_state(db, t, state, state_n, state_us) : DB_OK;
 }
 
-/* by_platform: the platforms' totals by name. */
-static enum db_rc add_platforms(struct db *db, struct json_object *by_platform, struct totals *t)
+/* The platforms' names, and their totals sorted by name. */
+static enum db_rc add_platforms(struct db *db, struct totals *t)
 {
 	enum db_rc rc;
 
@@ -1265,46 +1266,41 @@ static enum db_rc add_platforms(struct db *db, struct json_object *by_platform, 
 			return rc == DB_NOT_FOUND ? DB_ERROR : rc;
 	if (t->nplatforms > 1) /* platforms is NULL while empty */
 		qsort(t->platforms, t->nplatforms, sizeof(*t->platforms), by_platform_name);
-	for (size_t i = 0; i < t->nplatforms; i++)
-		json_object_object_add(by_platform, t->platforms[i].name,
-		                       json_object_new_int64(t->platforms[i].n));
 	return DB_OK;
 }
 
 enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_min,
-                            struct json_object *o)
+                            struct build_counts *c)
 {
 	MYSQL_BIND in[2]; /* the platform, twice for SQL_LAST_DAY_PLATFORM */
-	struct json_object *by_state = json_object_new_object(),
-	                   *by_platform = json_object_new_object();
-	struct json_object *top = json_object_new_array();
 	struct totals t = { 0 };
-	int64_t last_day = 0, stale = 0;
 	enum db_rc rc;
 
-	json_object_object_add(o, "by_state", by_state);
-	json_object_object_add(o, "by_platform", by_platform);
-	json_object_object_add(o, "top_failure_codes", top);
+	memset(c, 0, sizeof(*c));
 	db_bind_int64(&in[0], &platform_id);
 	db_bind_int64(&in[1], &platform_id);
-	if ((rc = add_counts(db, platform_id, by_state, &t)) == DB_OK &&
-	    (rc = add_platforms(db, by_platform, &t)) == DB_OK)
-		rc = count_stale(db, platform_id, stale_min, t.unfinished, t.nunfinished, &stale);
+	if ((rc = add_counts(db, platform_id, &t)) == DB_OK &&
+	    (rc = add_platforms(db, &t)) == DB_OK)
+		rc = count_stale(db, platform_id, stale_min, t.unfinished, t.nunfinished, &c->stale);
+	if (rc == DB_OK) {
+		c->total = t.total;
+		c->finished = t.finished;
+		c->succeeded = t.succeeded;
+		c->finished_us = t.finished_us;
+		c->by_state = t.states;
+		c->nstates = t.nstates;
+		c->by_platform = t.platforms;
+		c->nplatforms = t.nplatforms;
+		t.states = t.platforms = NULL;
+	}
 	totals_free(&t);
 	if (rc != DB_OK ||
-	    (rc = platform_id ? one_count(db, &q_last_day_platform, in, &last_day)
-	                      : one_count(db, &q_last_day, NULL, &last_day)) != DB_OK ||
-	    (rc = platform_id ? top_failures(db, &q_top_failures_platform, in, top)
-	                      : top_failures(db, &q_top_failures, NULL, top)) != DB_OK)
+	    (rc = platform_id ? one_count(db, &q_last_day_platform, in, &c->last_24h)
+	                      : one_count(db, &q_last_day, NULL, &c->last_24h)) != DB_OK ||
+	    (rc = platform_id ? top_failures(db, &q_top_failures_platform, in, c)
+	                      : top_failures(db, &q_top_failures, NULL, c)) != DB_OK) {
+		db_build_counts_free(c);
 		return rc;
-	json_object_object_add(o, "total", json_object_new_int64(t.total));
-	json_object_object_add(o, "success_rate",
-	                       t.finished ? rounded((double)t.succeeded / (double)t.finished, 4)
-	                                  : NULL);
-	json_object_object_add(o, "last_24h", json_object_new_int64(last_day));
-	json_object_object_add(
-	        o, "mean_duration_seconds",
-	        t.finished ? rounded((double)t.finished_us / 1e6 / (double)t.finished, 3) : NULL);
-	json_object_object_add(o, "stale", json_object_new_int64(stale));
+	}
 	return DB_OK;
 }

@@ -198,12 +198,36 @@ enum db_rc db_build_recent(struct db *db, int64_t platform_id, int64_t limit, in
  */
 enum db_rc db_build_hours_prune(struct db *db);
 
+/* A count of builds by state (id: the code) or by platform (id: its id). */
+struct build_count {
+	int64_t id, n;
+	char name[65];
+};
+#define BUILD_TOP_FAILURES 5
 /*
- * The dashboard figures for all builds (platform_id 0) or one platform:
- * fills `o` with total, by_state, by_platform, success_rate, last_24h,
- * mean_duration_seconds, top_failure_codes, stale.
+ * The dashboard counts, as read: the figures derived from them (rates,
+ * means) are the handler's. Free the arrays with db_build_counts_free.
  */
+struct build_counts {
+	int64_t total;       /* builds */
+	int64_t finished;    /* in a terminal state */
+	int64_t succeeded;   /* in the state "succeeded" */
+	int64_t finished_us; /* the durations of the finished builds, added up */
+	int64_t last_24h;    /* created in the last 24 hours */
+	int64_t stale;       /* unfinished and idle longer than stale_min */
+	struct build_count *by_state; /* states with builds, in code order */
+	size_t nstates;
+	struct build_count *by_platform; /* platforms with builds, by name (case-insensitive) */
+	size_t nplatforms;
+	struct {
+		char code[FAILURE_CODE_MAX * 4 + 1];
+		int64_t n;
+	} top[BUILD_TOP_FAILURES]; /* the most frequent failure codes, most first */
+	size_t ntop;
+};
+/* The dashboard counts of all builds (platform_id 0) or of one platform. */
 enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_min,
-                            struct json_object *o);
+                            struct build_counts *c);
+void db_build_counts_free(struct build_counts *c);
 
 #endif
