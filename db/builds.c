@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "db/builds.h"
 #include "db/stmt.h"
 #include "lib/util.h"
@@ -166,25 +164,27 @@ static enum db_rc ref_name(struct db *db, enum ref_kind k, int64_t id, char name
 	return DB_OK;
 }
 
-static struct json_object *aliases_of(struct db *db, const char *name)
+enum db_rc db_platform_aliases(struct db *db, const char *name,
+                               void (*alias)(const char *a, void *ud), void *ud)
 {
-	struct json_object *arr = json_object_new_array();
 	MYSQL_BIND in[1], out[1];
 	char buf[8192]; /* 16 aliases of 64 characters and more */
 	struct text_out s;
 
 	db_bind_str(&in[0], name, NULL);
 	bind_text(&out[0], &s, buf, sizeof(buf));
-	if (db_query_one(db, &q_aliases, in, out) == DB_OK && text_fix(&s) != NULL) {
+	enum db_rc rc = db_query_one(db, &q_aliases, in, out);
+
+	if (rc == DB_OK && text_fix(&s) != NULL) {
 		char *save = NULL;
 
 		for (char *a = strtok_r(buf, ",", &save); a; a = strtok_r(NULL, ",", &save))
-			json_object_array_add(arr, json_object_new_string(a));
+			alias(a, ud);
 	}
-	return arr;
+	return rc;
 }
 
-enum db_rc db_ref_list(struct db *db, enum ref_kind k, struct json_object *items)
+enum db_rc db_ref_list(struct db *db, enum ref_kind k, db_ref_row_fn row, void *ud)
 {
 	MYSQL_BIND out[3];
 	struct db_str name, created;
@@ -199,30 +199,14 @@ enum db_rc db_ref_list(struct db *db, enum ref_kind k, struct json_object *items
 	if ((rc = db_query(db, &q_ref_list[k], NULL, out)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, &q_ref_list[k])) == 1) {
-		struct json_object *o = json_object_new_object();
+		const char *n = db_str_fix(&name), *d = text_fix(&display);
 
-		json_object_object_add(o, "name", json_object_new_string(db_str_fix(&name)));
-		json_object_object_add(o, "display_name",
-		                       json_object_new_string(text_fix(&display)));
 		db_str_fix(&created);
 		db_time_iso(created.buf);
-		json_object_object_add(o, "created_at", json_object_new_string(created.buf));
-		json_object_array_add(items, o);
+		row(n, d, created.buf, ud);
 	}
 	db_done(db, &q_ref_list[k]);
-	if (r != 0)
-		return DB_ERROR;
-	/* Aliases after the listing: one statement's result at a time. */
-	if (k == REF_PLATFORM)
-		for (size_t i = 0; i < json_object_array_length(items); i++) {
-			struct json_object *o = json_object_array_get_idx(items, i);
-
-			json_object_object_add(
-			        o, "aliases",
-			        aliases_of(db, json_object_get_string(
-			                               json_object_object_get(o, "name"))));
-		}
-	return DB_OK;
+	return r == 0 ? DB_OK : DB_ERROR;
 }
 
 static enum db_rc ref_insert(struct db *db, enum ref_kind k, const char *name, const char *display,
@@ -342,7 +326,7 @@ static const char SQL_STATE[] = "SELECT name, terminal FROM build_states WHERE c
 static struct db_stmt q_states = DB_STMT(SQL_STATES, 0, DB_IDEMPOTENT);
 static struct db_stmt q_state = DB_STMT(SQL_STATE, 1, DB_IDEMPOTENT);
 
-enum db_rc db_states_list(struct db *db, struct json_object *items)
+enum db_rc db_states_list(struct db *db, db_state_row_fn row, void *ud)
 {
 	MYSQL_BIND out[4];
 	int64_t code = 0, terminal = 0;
@@ -357,13 +341,9 @@ enum db_rc db_states_list(struct db *db, struct json_object *items)
 	if ((rc = db_query(db, &q_states, NULL, out)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, &q_states)) == 1) {
-		struct json_object *o = json_object_new_object();
+		const char *n = db_str_fix(&name);
 
-		json_object_object_add(o, "code", json_object_new_int64(code));
-		json_object_object_add(o, "name", json_object_new_string(db_str_fix(&name)));
-		json_object_object_add(o, "terminal", json_object_new_boolean(terminal != 0));
-		json_object_object_add(o, "description", json_object_new_string(db_str_fix(&desc)));
-		json_object_array_add(items, o);
+		row(code, n, terminal != 0, db_str_fix(&desc), ud);
 	}
 	db_done(db, &q_states);
 	return r == 0 ? DB_OK : DB_ERROR;

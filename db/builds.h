@@ -8,7 +8,6 @@
 
 #include "db/db.h"
 
-struct json_object;
 
 /* The three reference tables. */
 enum ref_kind {
@@ -42,8 +41,13 @@ enum ref_kind {
 #define FAILURE_COMPONENT_MAX   128  /* build_failures.component */
 #define FAILURE_DETAILS_MAX     8000 /* bytes of build_failures.details (TEXT: 65,535) */
 
-/* Appends {"name","display_name","created_at"(,"aliases")} objects to items. */
-enum db_rc db_ref_list(struct db *db, enum ref_kind k, struct json_object *items);
+/* Called with each row of a reference list, by name; valid during the call only. */
+typedef void (*db_ref_row_fn)(const char *name, const char *display_name, const char *created_at,
+                              void *ud);
+enum db_rc db_ref_list(struct db *db, enum ref_kind k, db_ref_row_fn row, void *ud);
+/* Calls `alias` with each alias of platform `name`, by name. */
+enum db_rc db_platform_aliases(struct db *db, const char *name,
+                               void (*alias)(const char *a, void *ud), void *ud);
 /*
  * Inserts a row and (platforms) its aliases, in one transaction.
  * DB_DUPLICATE when the name or an alias exists; nothing is written then.
@@ -59,8 +63,10 @@ enum db_rc db_ref_resolve(struct db *db, enum ref_kind k, const char *name, int6
 /* "a, b, c" of every name (platforms: "... (aliases: aws)"), for error messages. */
 enum db_rc db_ref_names(struct db *db, enum ref_kind k, char *buf, size_t len);
 
-/* Appends {"code","name","terminal","description"} in code order. */
-enum db_rc db_states_list(struct db *db, struct json_object *items);
+/* Called with each build state, in code order; the strings are valid during the call only. */
+typedef void (*db_state_row_fn)(int64_t code, const char *name, bool terminal,
+                                const char *description, void *ud);
+enum db_rc db_states_list(struct db *db, db_state_row_fn row, void *ud);
 /* The name and terminal flag of a code; DB_NOT_FOUND when unknown. */
 enum db_rc db_state_get(struct db *db, int64_t code, char name[65], bool *terminal);
 
