@@ -51,9 +51,9 @@ static const char *text_fix(struct text_out *t)
 #define REF_BY_ID(t)   "SELECT name FROM " t " WHERE id = ?"
 
 static struct db_stmt q_ref_list[REF__MAX] = {
-	DB_STMT(REF_LIST("platforms"), 0, DB_IDEMPOTENT),   /* REF_PLATFORM */
-	DB_STMT(REF_LIST("os_versions"), 0, DB_IDEMPOTENT), /* REF_OS_VERSION */
-	DB_STMT(REF_LIST("image_types"), 0, DB_IDEMPOTENT), /* REF_IMAGE_TYPE */
+	DB_STMT_COLS(REF_LIST("platforms"), 0, 3, DB_IDEMPOTENT),   /* REF_PLATFORM */
+	DB_STMT_COLS(REF_LIST("os_versions"), 0, 3, DB_IDEMPOTENT), /* REF_OS_VERSION */
+	DB_STMT_COLS(REF_LIST("image_types"), 0, 3, DB_IDEMPOTENT), /* REF_IMAGE_TYPE */
 };
 static struct db_stmt q_ref_insert[REF__MAX] = {
 	DB_STMT(REF_INSERT("platforms"), 2, 0),
@@ -61,20 +61,20 @@ static struct db_stmt q_ref_insert[REF__MAX] = {
 	DB_STMT(REF_INSERT("image_types"), 2, 0),
 };
 static struct db_stmt q_ref_resolve[REF__MAX] = {
-	DB_STMT(REF_RESOLVE("platforms"), 1, DB_IDEMPOTENT),
-	DB_STMT(REF_RESOLVE("os_versions"), 1, DB_IDEMPOTENT),
-	DB_STMT(REF_RESOLVE("image_types"), 1, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_RESOLVE("platforms"), 1, 2, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_RESOLVE("os_versions"), 1, 2, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_RESOLVE("image_types"), 1, 2, DB_IDEMPOTENT),
 };
 static struct db_stmt q_ref_names[REF__MAX] = {
-	DB_STMT(REF_NAMES("platforms"), 0, DB_IDEMPOTENT),
-	DB_STMT(REF_NAMES("os_versions"), 0, DB_IDEMPOTENT),
-	DB_STMT(REF_NAMES("image_types"), 0, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_NAMES("platforms"), 0, 1, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_NAMES("os_versions"), 0, 1, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_NAMES("image_types"), 0, 1, DB_IDEMPOTENT),
 };
 
 static struct db_stmt q_ref_by_id[REF__MAX] = {
-	DB_STMT(REF_BY_ID("platforms"), 1, DB_IDEMPOTENT),
-	DB_STMT(REF_BY_ID("os_versions"), 1, DB_IDEMPOTENT),
-	DB_STMT(REF_BY_ID("image_types"), 1, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_BY_ID("platforms"), 1, 1, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_BY_ID("os_versions"), 1, 1, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_BY_ID("image_types"), 1, 1, DB_IDEMPOTENT),
 };
 
 static const char SQL_ALIASES[] =
@@ -86,10 +86,10 @@ static const char SQL_BY_ALIAS[] = "SELECT p.id, p.name FROM platform_aliases a 
                                    "JOIN platforms p ON p.id = a.platform_id WHERE a.alias = ?";
 static const char SQL_ALL_ALIASES[] =
         "SELECT GROUP_CONCAT(alias ORDER BY alias SEPARATOR ', ') FROM platform_aliases";
-static struct db_stmt q_aliases = DB_STMT(SQL_ALIASES, 1, DB_IDEMPOTENT);
+static struct db_stmt q_aliases = DB_STMT_COLS(SQL_ALIASES, 1, 1, DB_IDEMPOTENT);
 static struct db_stmt q_alias_add = DB_STMT(SQL_ALIAS_ADD, 2, 0);
-static struct db_stmt q_by_alias = DB_STMT(SQL_BY_ALIAS, 1, DB_IDEMPOTENT);
-static struct db_stmt q_all_aliases = DB_STMT(SQL_ALL_ALIASES, 0, DB_IDEMPOTENT);
+static struct db_stmt q_by_alias = DB_STMT_COLS(SQL_BY_ALIAS, 1, 2, DB_IDEMPOTENT);
+static struct db_stmt q_all_aliases = DB_STMT_COLS(SQL_ALL_ALIASES, 0, 1, DB_IDEMPOTENT);
 
 /*
  * The process's memory of reference rows. Platforms (and their aliases), OS
@@ -323,8 +323,8 @@ enum db_rc db_ref_names(struct db *db, enum ref_kind k, char *buf, size_t len)
 static const char SQL_STATES[] =
         "SELECT code, name, terminal, description FROM build_states ORDER BY code";
 static const char SQL_STATE[] = "SELECT name, terminal FROM build_states WHERE code = ?";
-static struct db_stmt q_states = DB_STMT(SQL_STATES, 0, DB_IDEMPOTENT);
-static struct db_stmt q_state = DB_STMT(SQL_STATE, 1, DB_IDEMPOTENT);
+static struct db_stmt q_states = DB_STMT_COLS(SQL_STATES, 0, 4, DB_IDEMPOTENT);
+static struct db_stmt q_state = DB_STMT_COLS(SQL_STATE, 1, 2, DB_IDEMPOTENT);
 
 enum db_rc db_states_list(struct db *db, db_state_row_fn row, void *ud)
 {
@@ -853,7 +853,7 @@ static enum db_rc newest(struct db *db, int64_t platform_id, int64_t limit, int6
 /* How many builds (of one platform, or all): the counters kept by the triggers. */
 static const char SQL_COUNTED[] =
         "SELECT COALESCE(SUM(builds), 0) FROM build_counts WHERE (? = 0 OR platform_id = ?)";
-static struct db_stmt q_counted = DB_STMT(SQL_COUNTED, 2, DB_IDEMPOTENT);
+static struct db_stmt q_counted = DB_STMT_COLS(SQL_COUNTED, 2, 1, DB_IDEMPOTENT);
 
 /*
  * The list without filters, or by platform only (what a dashboard pages
@@ -1024,15 +1024,15 @@ static const char SQL_TOP_FAILURES_PLATFORM[] =
 static const char SQL_STALE[] = STALE_SQL;
 static const char SQL_STALE_PLATFORM[] = STALE_SQL " AND platform_id = ?";
 
-static struct db_stmt q_counts = DB_STMT(SQL_COUNTS, 2, DB_IDEMPOTENT);
-static struct db_stmt q_last_day = DB_STMT(SQL_LAST_DAY, 0, DB_IDEMPOTENT);
-static struct db_stmt q_last_day_platform = DB_STMT(SQL_LAST_DAY_PLATFORM, 2, DB_IDEMPOTENT);
-static struct db_stmt q_top_failures = DB_STMT(SQL_TOP_FAILURES, 0, DB_IDEMPOTENT);
+static struct db_stmt q_counts = DB_STMT_COLS(SQL_COUNTS, 2, 4, DB_IDEMPOTENT);
+static struct db_stmt q_last_day = DB_STMT_COLS(SQL_LAST_DAY, 0, 1, DB_IDEMPOTENT);
+static struct db_stmt q_last_day_platform = DB_STMT_COLS(SQL_LAST_DAY_PLATFORM, 2, 1, DB_IDEMPOTENT);
+static struct db_stmt q_top_failures = DB_STMT_COLS(SQL_TOP_FAILURES, 0, 2, DB_IDEMPOTENT);
 static struct db_stmt q_top_failures_platform =
-        DB_STMT(SQL_TOP_FAILURES_PLATFORM, 1, DB_IDEMPOTENT);
-static struct db_stmt q_stale = DB_STMT(SQL_STALE, STALE_CODES + 1, DB_IDEMPOTENT);
+        DB_STMT_COLS(SQL_TOP_FAILURES_PLATFORM, 1, 2, DB_IDEMPOTENT);
+static struct db_stmt q_stale = DB_STMT_COLS(SQL_STALE, STALE_CODES + 1, 1, DB_IDEMPOTENT);
 static struct db_stmt q_stale_platform =
-        DB_STMT(SQL_STALE_PLATFORM, STALE_CODES + 2, DB_IDEMPOTENT);
+        DB_STMT_COLS(SQL_STALE_PLATFORM, STALE_CODES + 2, 1, DB_IDEMPOTENT);
 
 /* The top failure codes (at most BUILD_TOP_FAILURES, the LIMIT above) into c->top. */
 static enum db_rc top_failures(struct db *db, struct db_stmt *q, MYSQL_BIND *in,
