@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "db/builds.h"
 #include "db/stmt.h"
 #include "lib/util.h"
@@ -53,9 +51,9 @@ static const char *text_fix(struct text_out *t)
 #define REF_BY_ID(t)   "SELECT name FROM " t " WHERE id = ?"
 
 static struct db_stmt q_ref_list[REF__MAX] = {
-	DB_STMT(REF_LIST("platforms"), 0, DB_IDEMPOTENT),   /* REF_PLATFORM */
-	DB_STMT(REF_LIST("os_versions"), 0, DB_IDEMPOTENT), /* REF_OS_VERSION */
-	DB_STMT(REF_LIST("image_types"), 0, DB_IDEMPOTENT), /* REF_IMAGE_TYPE */
+	DB_STMT_COLS(REF_LIST("platforms"), 0, 3, DB_IDEMPOTENT),   /* REF_PLATFORM */
+	DB_STMT_COLS(REF_LIST("os_versions"), 0, 3, DB_IDEMPOTENT), /* REF_OS_VERSION */
+	DB_STMT_COLS(REF_LIST("image_types"), 0, 3, DB_IDEMPOTENT), /* REF_IMAGE_TYPE */
 };
 static struct db_stmt q_ref_insert[REF__MAX] = {
 	DB_STMT(REF_INSERT("platforms"), 2, 0),
@@ -63,20 +61,20 @@ static struct db_stmt q_ref_insert[REF__MAX] = {
 	DB_STMT(REF_INSERT("image_types"), 2, 0),
 };
 static struct db_stmt q_ref_resolve[REF__MAX] = {
-	DB_STMT(REF_RESOLVE("platforms"), 1, DB_IDEMPOTENT),
-	DB_STMT(REF_RESOLVE("os_versions"), 1, DB_IDEMPOTENT),
-	DB_STMT(REF_RESOLVE("image_types"), 1, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_RESOLVE("platforms"), 1, 2, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_RESOLVE("os_versions"), 1, 2, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_RESOLVE("image_types"), 1, 2, DB_IDEMPOTENT),
 };
 static struct db_stmt q_ref_names[REF__MAX] = {
-	DB_STMT(REF_NAMES("platforms"), 0, DB_IDEMPOTENT),
-	DB_STMT(REF_NAMES("os_versions"), 0, DB_IDEMPOTENT),
-	DB_STMT(REF_NAMES("image_types"), 0, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_NAMES("platforms"), 0, 1, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_NAMES("os_versions"), 0, 1, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_NAMES("image_types"), 0, 1, DB_IDEMPOTENT),
 };
 
 static struct db_stmt q_ref_by_id[REF__MAX] = {
-	DB_STMT(REF_BY_ID("platforms"), 1, DB_IDEMPOTENT),
-	DB_STMT(REF_BY_ID("os_versions"), 1, DB_IDEMPOTENT),
-	DB_STMT(REF_BY_ID("image_types"), 1, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_BY_ID("platforms"), 1, 1, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_BY_ID("os_versions"), 1, 1, DB_IDEMPOTENT),
+	DB_STMT_COLS(REF_BY_ID("image_types"), 1, 1, DB_IDEMPOTENT),
 };
 
 static const char SQL_ALIASES[] =
@@ -88,10 +86,10 @@ static const char SQL_BY_ALIAS[] = "SELECT p.id, p.name FROM platform_aliases a 
                                    "JOIN platforms p ON p.id = a.platform_id WHERE a.alias = ?";
 static const char SQL_ALL_ALIASES[] =
         "SELECT GROUP_CONCAT(alias ORDER BY alias SEPARATOR ', ') FROM platform_aliases";
-static struct db_stmt q_aliases = DB_STMT(SQL_ALIASES, 1, DB_IDEMPOTENT);
+static struct db_stmt q_aliases = DB_STMT_COLS(SQL_ALIASES, 1, 1, DB_IDEMPOTENT);
 static struct db_stmt q_alias_add = DB_STMT(SQL_ALIAS_ADD, 2, 0);
-static struct db_stmt q_by_alias = DB_STMT(SQL_BY_ALIAS, 1, DB_IDEMPOTENT);
-static struct db_stmt q_all_aliases = DB_STMT(SQL_ALL_ALIASES, 0, DB_IDEMPOTENT);
+static struct db_stmt q_by_alias = DB_STMT_COLS(SQL_BY_ALIAS, 1, 2, DB_IDEMPOTENT);
+static struct db_stmt q_all_aliases = DB_STMT_COLS(SQL_ALL_ALIASES, 0, 1, DB_IDEMPOTENT);
 
 /*
  * The process's memory of reference rows. Platforms (and their aliases), OS
@@ -166,25 +164,27 @@ static enum db_rc ref_name(struct db *db, enum ref_kind k, int64_t id, char name
 	return DB_OK;
 }
 
-static struct json_object *aliases_of(struct db *db, const char *name)
+enum db_rc db_platform_aliases(struct db *db, const char *name,
+                               void (*alias)(const char *a, void *ud), void *ud)
 {
-	struct json_object *arr = json_object_new_array();
 	MYSQL_BIND in[1], out[1];
 	char buf[8192]; /* 16 aliases of 64 characters and more */
 	struct text_out s;
 
 	db_bind_str(&in[0], name, NULL);
 	bind_text(&out[0], &s, buf, sizeof(buf));
-	if (db_query_one(db, &q_aliases, in, out) == DB_OK && text_fix(&s) != NULL) {
+	enum db_rc rc = db_query_one(db, &q_aliases, in, out);
+
+	if (rc == DB_OK && text_fix(&s) != NULL) {
 		char *save = NULL;
 
 		for (char *a = strtok_r(buf, ",", &save); a; a = strtok_r(NULL, ",", &save))
-			json_object_array_add(arr, json_object_new_string(a));
+			alias(a, ud);
 	}
-	return arr;
+	return rc;
 }
 
-enum db_rc db_ref_list(struct db *db, enum ref_kind k, struct json_object *items)
+enum db_rc db_ref_list(struct db *db, enum ref_kind k, db_ref_row_fn row, void *ud)
 {
 	MYSQL_BIND out[3];
 	struct db_str name, created;
@@ -199,34 +199,18 @@ enum db_rc db_ref_list(struct db *db, enum ref_kind k, struct json_object *items
 	if ((rc = db_query(db, &q_ref_list[k], NULL, out)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, &q_ref_list[k])) == 1) {
-		struct json_object *o = json_object_new_object();
+		const char *n = db_str_fix(&name), *d = text_fix(&display);
 
-		json_object_object_add(o, "name", json_object_new_string(db_str_fix(&name)));
-		json_object_object_add(o, "display_name",
-		                       json_object_new_string(text_fix(&display)));
 		db_str_fix(&created);
 		db_time_iso(created.buf);
-		json_object_object_add(o, "created_at", json_object_new_string(created.buf));
-		json_object_array_add(items, o);
+		row(n, d, created.buf, ud);
 	}
 	db_done(db, &q_ref_list[k]);
-	if (r != 0)
-		return DB_ERROR;
-	/* Aliases after the listing: one statement's result at a time. */
-	if (k == REF_PLATFORM)
-		for (size_t i = 0; i < json_object_array_length(items); i++) {
-			struct json_object *o = json_object_array_get_idx(items, i);
-
-			json_object_object_add(
-			        o, "aliases",
-			        aliases_of(db, json_object_get_string(
-			                               json_object_object_get(o, "name"))));
-		}
-	return DB_OK;
+	return r == 0 ? DB_OK : DB_ERROR;
 }
 
-enum db_rc db_ref_insert(struct db *db, enum ref_kind k, const char *name, const char *display,
-                         int64_t *id)
+static enum db_rc ref_insert(struct db *db, enum ref_kind k, const char *name, const char *display,
+                             int64_t *id)
 {
 	MYSQL_BIND in[2];
 	enum db_rc rc;
@@ -239,13 +223,39 @@ enum db_rc db_ref_insert(struct db *db, enum ref_kind k, const char *name, const
 	return DB_OK;
 }
 
-enum db_rc db_platform_alias_add(struct db *db, int64_t platform_id, const char *alias)
+static enum db_rc alias_add(struct db *db, int64_t platform_id, const char *alias)
 {
 	MYSQL_BIND in[2];
 
 	db_bind_str(&in[0], alias, NULL);
 	db_bind_int64(&in[1], &platform_id);
 	return db_query(db, &q_alias_add, in, NULL);
+}
+
+struct ref_create_tx {
+	enum ref_kind k;
+	const char *name, *display;
+	const char *const *aliases;
+	size_t naliases;
+};
+
+static enum db_rc ref_create_body(struct db *db, void *arg)
+{
+	const struct ref_create_tx *t = arg;
+	int64_t id = 0;
+	enum db_rc rc = ref_insert(db, t->k, t->name, t->display, &id);
+
+	for (size_t i = 0; rc == DB_OK && i < t->naliases; i++)
+		rc = alias_add(db, id, t->aliases[i]);
+	return rc;
+}
+
+enum db_rc db_ref_create(struct db *db, enum ref_kind k, const char *name, const char *display,
+                         const char *const *aliases, size_t naliases)
+{
+	struct ref_create_tx t = { k, name, display, aliases, naliases };
+
+	return db_transaction(db, ref_create_body, &t);
 }
 
 static enum db_rc resolve_with(struct db *db, struct db_stmt *q, const char *name, int64_t *id,
@@ -313,10 +323,10 @@ enum db_rc db_ref_names(struct db *db, enum ref_kind k, char *buf, size_t len)
 static const char SQL_STATES[] =
         "SELECT code, name, terminal, description FROM build_states ORDER BY code";
 static const char SQL_STATE[] = "SELECT name, terminal FROM build_states WHERE code = ?";
-static struct db_stmt q_states = DB_STMT(SQL_STATES, 0, DB_IDEMPOTENT);
-static struct db_stmt q_state = DB_STMT(SQL_STATE, 1, DB_IDEMPOTENT);
+static struct db_stmt q_states = DB_STMT_COLS(SQL_STATES, 0, 4, DB_IDEMPOTENT);
+static struct db_stmt q_state = DB_STMT_COLS(SQL_STATE, 1, 2, DB_IDEMPOTENT);
 
-enum db_rc db_states_list(struct db *db, struct json_object *items)
+enum db_rc db_states_list(struct db *db, db_state_row_fn row, void *ud)
 {
 	MYSQL_BIND out[4];
 	int64_t code = 0, terminal = 0;
@@ -331,13 +341,9 @@ enum db_rc db_states_list(struct db *db, struct json_object *items)
 	if ((rc = db_query(db, &q_states, NULL, out)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, &q_states)) == 1) {
-		struct json_object *o = json_object_new_object();
+		const char *n = db_str_fix(&name);
 
-		json_object_object_add(o, "code", json_object_new_int64(code));
-		json_object_object_add(o, "name", json_object_new_string(db_str_fix(&name)));
-		json_object_object_add(o, "terminal", json_object_new_boolean(terminal != 0));
-		json_object_object_add(o, "description", json_object_new_string(db_str_fix(&desc)));
-		json_object_array_add(items, o);
+		row(code, n, terminal != 0, db_str_fix(&desc), ud);
 	}
 	db_done(db, &q_states);
 	return r == 0 ? DB_OK : DB_ERROR;
@@ -382,6 +388,41 @@ enum db_rc db_state_get(struct db *db, int64_t code, char name[65], bool *termin
 	"b.current_message IS NULL, COALESCE(b.created_by, ''), b.created_at, b.updated_at, "      \
 	"COALESCE(b.last_heartbeat_at, ''), "                                                      \
 	"b.last_activity_at < UTC_TIMESTAMP(6) - INTERVAL ? MINUTE"
+/* The columns of BUILD_COLS, in order: bind_build binds them by these names. */
+enum build_col {
+	BC_ID,
+	BC_UUID,
+	BC_BUILD_ID,
+	BC_PLATFORM, /* BC_PLATFORM + ref_kind: the three reference ids */
+	BC_OS_VERSION,
+	BC_IMAGE_TYPE,
+	BC_URL,
+	BC_NO_URL,
+	BC_HASH,
+	BC_NO_HASH,
+	BC_STATE,
+	BC_MESSAGE,
+	BC_NO_MESSAGE,
+	BC_CREATED_BY,
+	BC_CREATED_AT,
+	BC_UPDATED_AT,
+	BC_HEARTBEAT,
+	BC_IDLE,
+	BC__MAX
+};
+_Static_assert(BC_OS_VERSION == BC_PLATFORM + REF_OS_VERSION &&
+                       BC_IMAGE_TYPE == BC_PLATFORM + REF_IMAGE_TYPE,
+               "the reference id columns follow enum ref_kind");
+/* SQL_WITH_HISTORY: BUILD_COLS, then these. */
+enum history_col {
+	HC_CODE = BC__MAX,
+	HC_MESSAGE,
+	HC_NO_MESSAGE,
+	HC_CREATED_BY,
+	HC_CREATED_AT,
+	HC_ANY_FAILURE,
+	HC__MAX
+};
 #define BUILD_FROM " FROM builds b "
 #define BUILD_FILTER                                                                               \
 	"WHERE (? = 0 OR b.platform_id = ?) AND (? = 0 OR b.os_version_id = ?) "                   \
@@ -432,23 +473,23 @@ static const char SQL_FAILURES[] =
         "SELECT id, error_message, COALESCE(error_code, ''), COALESCE(component, ''), "
         "COALESCE(details, ''), created_at FROM build_failures WHERE build_id = ? ORDER BY id";
 
-static struct db_stmt q_by_uuid = DB_STMT(SQL_BY_UUID, 2, DB_IDEMPOTENT);
-static struct db_stmt q_by_build_id = DB_STMT(SQL_BY_BUILD_ID, 2, DB_IDEMPOTENT);
-static struct db_stmt q_list = DB_STMT(SQL_LIST, 17, DB_IDEMPOTENT);
-static struct db_stmt q_count = DB_STMT(SQL_COUNT, 14, DB_IDEMPOTENT);
+static struct db_stmt q_by_uuid = DB_STMT_COLS(SQL_BY_UUID, 2, BC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_by_build_id =
+        DB_STMT_COLS(SQL_BY_BUILD_ID, 2, BC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_list = DB_STMT_COLS(SQL_LIST, 17, BC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_count = DB_STMT_COLS(SQL_COUNT, 14, 1, DB_IDEMPOTENT);
 static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 10, 0);
-static struct db_stmt q_lock = DB_STMT(SQL_LOCK, 1, DB_IDEMPOTENT);
+static struct db_stmt q_lock = DB_STMT_COLS(SQL_LOCK, 1, 2, DB_IDEMPOTENT);
 static struct db_stmt q_set_state = DB_STMT(SQL_SET_STATE, 7, 0);
 static struct db_stmt q_failure_add = DB_STMT(SQL_FAILURE_ADD, 7, 0);
 static struct db_stmt q_heartbeat = DB_STMT(SQL_HEARTBEAT, 2, DB_IDEMPOTENT);
-static struct db_stmt q_with_history = DB_STMT(SQL_WITH_HISTORY, 2, DB_IDEMPOTENT);
-static struct db_stmt q_failures = DB_STMT(SQL_FAILURES, 1, DB_IDEMPOTENT);
-
-#define NB 18 /* columns of BUILD_COLS */
+static struct db_stmt q_with_history =
+        DB_STMT_COLS(SQL_WITH_HISTORY, 2, HC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_failures = DB_STMT_COLS(SQL_FAILURES, 1, 6, DB_IDEMPOTENT);
 
 struct build_out {
-	MYSQL_BIND b[NB];
-	unsigned long len[NB];
+	MYSQL_BIND b[BC__MAX];
+	unsigned long len[BC__MAX];
 	int64_t ref[REF__MAX], no_url, no_hash, no_message, idle;
 };
 
@@ -457,31 +498,31 @@ static void bind_build(struct build_out *o, struct build *b)
 	struct {
 		char *buf;
 		size_t cap;
-	} s[NB] = {
-		[1] = { b->uuid, sizeof(b->uuid) },
-		[2] = { b->build_id, sizeof(b->build_id) },
-		[6] = { b->pipeline_url, sizeof(b->pipeline_url) },
-		[8] = { b->commit_hash, sizeof(b->commit_hash) },
-		[11] = { b->message, sizeof(b->message) },
-		[13] = { b->created_by, sizeof(b->created_by) },
-		[14] = { b->created_at, sizeof(b->created_at) },
-		[15] = { b->updated_at, sizeof(b->updated_at) },
-		[16] = { b->last_heartbeat_at, sizeof(b->last_heartbeat_at) },
+	} s[BC__MAX] = {
+		[BC_UUID] = { b->uuid, sizeof(b->uuid) },
+		[BC_BUILD_ID] = { b->build_id, sizeof(b->build_id) },
+		[BC_URL] = { b->pipeline_url, sizeof(b->pipeline_url) },
+		[BC_HASH] = { b->commit_hash, sizeof(b->commit_hash) },
+		[BC_MESSAGE] = { b->message, sizeof(b->message) },
+		[BC_CREATED_BY] = { b->created_by, sizeof(b->created_by) },
+		[BC_CREATED_AT] = { b->created_at, sizeof(b->created_at) },
+		[BC_UPDATED_AT] = { b->updated_at, sizeof(b->updated_at) },
+		[BC_HEARTBEAT] = { b->last_heartbeat_at, sizeof(b->last_heartbeat_at) },
 	};
 
 	memset(b, 0, sizeof(*b));
 	memset(o, 0, sizeof(*o));
-	for (int i = 0; i < NB; i++)
+	for (int i = 0; i < BC__MAX; i++)
 		if (s[i].buf != NULL)
 			db_bind_out_str(&o->b[i], s[i].buf, s[i].cap - 2, &o->len[i], NULL);
-	db_bind_out_int64(&o->b[0], &b->id, NULL);
+	db_bind_out_int64(&o->b[BC_ID], &b->id, NULL);
 	for (int k = 0; k < REF__MAX; k++)
-		db_bind_out_int64(&o->b[3 + k], &o->ref[k], NULL);
-	db_bind_out_int64(&o->b[7], &o->no_url, NULL);
-	db_bind_out_int64(&o->b[9], &o->no_hash, NULL);
-	db_bind_out_int64(&o->b[10], &b->current_state, NULL);
-	db_bind_out_int64(&o->b[12], &o->no_message, NULL);
-	db_bind_out_int64(&o->b[17], &o->idle, NULL);
+		db_bind_out_int64(&o->b[BC_PLATFORM + k], &o->ref[k], NULL);
+	db_bind_out_int64(&o->b[BC_NO_URL], &o->no_url, NULL);
+	db_bind_out_int64(&o->b[BC_NO_HASH], &o->no_hash, NULL);
+	db_bind_out_int64(&o->b[BC_STATE], &b->current_state, NULL);
+	db_bind_out_int64(&o->b[BC_NO_MESSAGE], &o->no_message, NULL);
+	db_bind_out_int64(&o->b[BC_IDLE], &o->idle, NULL);
 }
 
 /* Terminates the strings of a fetched row and adds the names (reference cache). */
@@ -490,7 +531,7 @@ static enum db_rc fix_build(struct db *db, struct build_out *o, struct build *b)
 	char *names[REF__MAX] = { b->platform, b->os_version, b->image_type };
 	enum db_rc rc;
 
-	for (int i = 0; i < NB; i++) {
+	for (int i = 0; i < BC__MAX; i++) {
 		MYSQL_BIND *x = &o->b[i];
 
 		if (x->buffer_type == MYSQL_TYPE_STRING) {
@@ -540,36 +581,6 @@ enum db_rc db_build_by_build_id(struct db *db, const char *build_id, int64_t sta
 	return one_build(db, &q_by_build_id, build_id, stale_min, b);
 }
 
-static struct json_object *str_or_null(const char *s, bool null)
-{
-	return null ? NULL : json_object_new_string(s);
-}
-
-struct json_object *build_to_json(const struct build *b)
-{
-	struct json_object *o = json_object_new_object();
-
-	if (o == NULL)
-		return NULL;
-	json_object_object_add(o, "uuid", json_object_new_string(b->uuid));
-	json_object_object_add(o, "build_id", json_object_new_string(b->build_id));
-	json_object_object_add(o, "platform", json_object_new_string(b->platform));
-	json_object_object_add(o, "os_version", json_object_new_string(b->os_version));
-	json_object_object_add(o, "image_type", json_object_new_string(b->image_type));
-	json_object_object_add(o, "pipeline_url", str_or_null(b->pipeline_url, b->no_url));
-	json_object_object_add(o, "commit_hash", str_or_null(b->commit_hash, b->no_hash));
-	json_object_object_add(o, "current_state", json_object_new_int64(b->current_state));
-	json_object_object_add(o, "current_state_name", json_object_new_string(b->state_name));
-	json_object_object_add(o, "message", str_or_null(b->message, b->no_message));
-	json_object_object_add(o, "terminal", json_object_new_boolean(b->terminal));
-	json_object_object_add(o, "stale", json_object_new_boolean(b->stale));
-	json_object_object_add(o, "created_by", str_or_null(b->created_by, !b->created_by[0]));
-	json_object_object_add(o, "created_at", json_object_new_string(b->created_at));
-	json_object_object_add(o, "updated_at", json_object_new_string(b->updated_at));
-	json_object_object_add(o, "last_heartbeat_at",
-	                       str_or_null(b->last_heartbeat_at, !b->last_heartbeat_at[0]));
-	return o;
-}
 
 enum db_rc db_build_insert(struct db *db, const struct build_new *n)
 {
@@ -710,9 +721,9 @@ enum db_rc db_build_heartbeat(struct db *db, const char *uuid, const char *at, b
 }
 
 enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_min,
-                                 struct build *b, struct json_object *items, bool *failed)
+                                 struct build *b, db_history_row_fn row, void *ud, bool *failed)
 {
-	MYSQL_BIND in[2], out[NB + 6];
+	MYSQL_BIND in[2], out[HC__MAX];
 	struct build_out o;
 	int64_t code = 0, no_msg = 0, any_failure = 1;
 	char msg_buf[UTF8MB4_BYTES(BUILD_STATE_MESSAGE_MAX)], who_buf[UTF8MB4_BYTES(254)];
@@ -727,17 +738,17 @@ enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_
 	db_bind_str(&in[1], uuid, NULL);
 	bind_build(&o, b);
 	memcpy(out, o.b, sizeof(o.b));
-	db_bind_out_int64(&out[NB], &code, NULL);
-	bind_text(&out[NB + 1], &msg, msg_buf, sizeof(msg_buf));
-	db_bind_out_int64(&out[NB + 2], &no_msg, NULL);
-	bind_text(&out[NB + 3], &who, who_buf, sizeof(who_buf));
-	db_bind_out_dstr(&out[NB + 4], &at);
-	db_bind_out_int64(&out[NB + 5], &any_failure, NULL);
+	db_bind_out_int64(&out[HC_CODE], &code, NULL);
+	bind_text(&out[HC_MESSAGE], &msg, msg_buf, sizeof(msg_buf));
+	db_bind_out_int64(&out[HC_NO_MESSAGE], &no_msg, NULL);
+	bind_text(&out[HC_CREATED_BY], &who, who_buf, sizeof(who_buf));
+	db_bind_out_dstr(&out[HC_CREATED_AT], &at);
+	db_bind_out_int64(&out[HC_ANY_FAILURE], &any_failure, NULL);
 	*failed = true; /* unless the row says otherwise */
 	if ((rc = db_query(db, &q_with_history, in, out)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, &q_with_history)) == 1) {
-		struct json_object *h;
+		struct build_history h;
 
 		rows++;
 		/* Every fetch rewrites the build's buffers: fix them every time. */
@@ -748,16 +759,18 @@ enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_
 			rc = rc == DB_NOT_FOUND ? DB_ERROR : rc;
 			break;
 		}
-		h = json_object_new_object();
-		json_object_object_add(h, "state_code", json_object_new_int64(code));
-		json_object_object_add(h, "state_name", json_object_new_string(name));
-		json_object_object_add(h, "message", str_or_null(text_fix(&msg), no_msg != 0));
-		json_object_object_add(h, "created_by",
-		                       str_or_null(text_fix(&who), who_buf[0] == '\0'));
+		h.state_code = code;
+		h.state_name = name;
+		h.message = text_fix(&msg);
+		if (no_msg != 0)
+			h.message = NULL;
+		h.created_by = text_fix(&who);
+		if (who_buf[0] == '\0')
+			h.created_by = NULL;
 		db_str_fix(&at);
 		db_time_iso(at.buf);
-		json_object_object_add(h, "created_at", json_object_new_string(at.buf));
-		json_object_array_add(items, h);
+		h.created_at = at.buf;
+		row(&h, ud);
 	}
 	db_done(db, &q_with_history);
 	if (r == 1)
@@ -767,7 +780,7 @@ enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_
 	return rows > 0 ? DB_OK : db_build_by_uuid(db, uuid, stale_min, b);
 }
 
-enum db_rc db_build_failures(struct db *db, int64_t id, struct json_object *items)
+enum db_rc db_build_failures(struct db *db, int64_t id, db_failure_row_fn row, void *ud)
 {
 	MYSQL_BIND in[1], out[6];
 	int64_t fid = 0;
@@ -790,21 +803,22 @@ enum db_rc db_build_failures(struct db *db, int64_t id, struct json_object *item
 	if ((rc = db_query(db, &q_failures, in, out)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, &q_failures)) == 1) {
-		struct json_object *o = json_object_new_object();
+		struct build_failure f;
 
-		json_object_object_add(o, "id", json_object_new_int64(fid));
-		json_object_object_add(o, "error_message",
-		                       json_object_new_string(text_fix(&message)));
-		json_object_object_add(o, "error_code", str_or_null(text_fix(&code), !code_buf[0]));
-		json_object_object_add(o, "component", str_or_null(text_fix(&comp), !comp_buf[0]));
-		/* Stored as validated JSON text; a truncated one would not parse. */
+		f.id = fid;
+		f.error_message = text_fix(&message);
+		f.error_code = text_fix(&code);
+		if (!code_buf[0])
+			f.error_code = NULL;
+		f.component = text_fix(&comp);
+		if (!comp_buf[0])
+			f.component = NULL;
 		text_fix(&details);
-		json_object_object_add(o, "details",
-		                       details_buf[0] ? json_tokener_parse(details_buf) : NULL);
+		f.details = details_buf[0] ? details_buf : NULL;
 		db_str_fix(&at);
 		db_time_iso(at.buf);
-		json_object_object_add(o, "created_at", json_object_new_string(at.buf));
-		json_object_array_add(items, o);
+		f.created_at = at.buf;
+		row(&f, ud);
 	}
 	db_done(db, &q_failures);
 	return r == 0 ? DB_OK : DB_ERROR;
@@ -834,12 +848,12 @@ static void bind_filter(MYSQL_BIND *in, const struct build_filter *f, int64_t *v
 }
 
 static enum db_rc newest(struct db *db, int64_t platform_id, int64_t limit, int64_t offset,
-                         int64_t stale_min, struct json_object *items);
+                         int64_t stale_min, db_build_row_fn row, void *ud);
 
 /* How many builds (of one platform, or all): the counters kept by the triggers. */
 static const char SQL_COUNTED[] =
         "SELECT COALESCE(SUM(builds), 0) FROM build_counts WHERE (? = 0 OR platform_id = ?)";
-static struct db_stmt q_counted = DB_STMT(SQL_COUNTED, 2, DB_IDEMPOTENT);
+static struct db_stmt q_counted = DB_STMT_COLS(SQL_COUNTED, 2, 1, DB_IDEMPOTENT);
 
 /*
  * The list without filters, or by platform only (what a dashboard pages
@@ -854,7 +868,7 @@ static bool platform_only(const struct build_filter *f)
 }
 
 enum db_rc db_build_list(struct db *db, const struct build_filter *f, int64_t limit, int64_t offset,
-                         int64_t stale_min, struct json_object *items, int64_t *total)
+                         int64_t stale_min, db_build_row_fn row, void *ud, int64_t *total)
 {
 	MYSQL_BIND in[17], cnt[1];
 	int64_t v[4];
@@ -871,7 +885,7 @@ enum db_rc db_build_list(struct db *db, const struct build_filter *f, int64_t li
 		db_bind_out_int64(&cnt[0], total, NULL);
 		if ((rc = db_query_one(db, &q_counted, in, cnt)) != DB_OK)
 			return rc;
-		return newest(db, pid, limit, offset, stale_min, items);
+		return newest(db, pid, limit, offset, stale_min, row, ud);
 	}
 
 	bind_filter(in, f, v);
@@ -887,7 +901,7 @@ enum db_rc db_build_list(struct db *db, const struct build_filter *f, int64_t li
 	if ((rc = db_query(db, &q_list, in, o.b)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, &q_list)) == 1 && (rc = fix_build(db, &o, &b)) == DB_OK)
-		json_object_array_add(items, build_to_json(&b));
+		row(&b, ud);
 	db_done(db, &q_list);
 	return r == 1 ? rc : r == 0 ? DB_OK : DB_ERROR;
 }
@@ -909,11 +923,12 @@ static const char SQL_RECENT[] =
 static const char SQL_RECENT_PLATFORM[] =
         "SELECT " BUILD_COLS
         " FROM (SELECT id, created_at FROM builds WHERE platform_id = ? " RECENT_ORDER RECENT_OUTER;
-static struct db_stmt q_recent = DB_STMT(SQL_RECENT, 3, DB_IDEMPOTENT);
-static struct db_stmt q_recent_platform = DB_STMT(SQL_RECENT_PLATFORM, 4, DB_IDEMPOTENT);
+static struct db_stmt q_recent = DB_STMT_COLS(SQL_RECENT, 3, BC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_recent_platform =
+        DB_STMT_COLS(SQL_RECENT_PLATFORM, 4, BC__MAX, DB_IDEMPOTENT);
 
 static enum db_rc newest(struct db *db, int64_t platform_id, int64_t limit, int64_t offset,
-                         int64_t stale_min, struct json_object *items)
+                         int64_t stale_min, db_build_row_fn row, void *ud)
 {
 	struct db_stmt *q = platform_id ? &q_recent_platform : &q_recent;
 	MYSQL_BIND in[4];
@@ -931,15 +946,15 @@ static enum db_rc newest(struct db *db, int64_t platform_id, int64_t limit, int6
 	if ((rc = db_query(db, q, in, o.b)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, q)) == 1 && (rc = fix_build(db, &o, &b)) == DB_OK)
-		json_object_array_add(items, build_to_json(&b));
+		row(&b, ud);
 	db_done(db, q);
 	return r == 1 ? rc : r == 0 ? DB_OK : DB_ERROR;
 }
 
 enum db_rc db_build_recent(struct db *db, int64_t platform_id, int64_t limit, int64_t stale_min,
-                           struct json_object *items)
+                           db_build_row_fn row, void *ud)
 {
-	return newest(db, platform_id, limit, 0, stale_min, items);
+	return newest(db, platform_id, limit, 0, stale_min, row, ud);
 }
 
 /* ------------------------------------------------------------------ dashboards */
@@ -1009,19 +1024,19 @@ static const char SQL_TOP_FAILURES_PLATFORM[] =
 static const char SQL_STALE[] = STALE_SQL;
 static const char SQL_STALE_PLATFORM[] = STALE_SQL " AND platform_id = ?";
 
-static struct db_stmt q_counts = DB_STMT(SQL_COUNTS, 2, DB_IDEMPOTENT);
-static struct db_stmt q_last_day = DB_STMT(SQL_LAST_DAY, 0, DB_IDEMPOTENT);
-static struct db_stmt q_last_day_platform = DB_STMT(SQL_LAST_DAY_PLATFORM, 2, DB_IDEMPOTENT);
-static struct db_stmt q_top_failures = DB_STMT(SQL_TOP_FAILURES, 0, DB_IDEMPOTENT);
+static struct db_stmt q_counts = DB_STMT_COLS(SQL_COUNTS, 2, 4, DB_IDEMPOTENT);
+static struct db_stmt q_last_day = DB_STMT_COLS(SQL_LAST_DAY, 0, 1, DB_IDEMPOTENT);
+static struct db_stmt q_last_day_platform = DB_STMT_COLS(SQL_LAST_DAY_PLATFORM, 2, 1, DB_IDEMPOTENT);
+static struct db_stmt q_top_failures = DB_STMT_COLS(SQL_TOP_FAILURES, 0, 2, DB_IDEMPOTENT);
 static struct db_stmt q_top_failures_platform =
-        DB_STMT(SQL_TOP_FAILURES_PLATFORM, 1, DB_IDEMPOTENT);
-static struct db_stmt q_stale = DB_STMT(SQL_STALE, STALE_CODES + 1, DB_IDEMPOTENT);
+        DB_STMT_COLS(SQL_TOP_FAILURES_PLATFORM, 1, 2, DB_IDEMPOTENT);
+static struct db_stmt q_stale = DB_STMT_COLS(SQL_STALE, STALE_CODES + 1, 1, DB_IDEMPOTENT);
 static struct db_stmt q_stale_platform =
-        DB_STMT(SQL_STALE_PLATFORM, STALE_CODES + 2, DB_IDEMPOTENT);
+        DB_STMT_COLS(SQL_STALE_PLATFORM, STALE_CODES + 2, 1, DB_IDEMPOTENT);
 
-/* The top failure codes into arr: [{"error_code", "count"}...]. */
+/* The top failure codes (at most BUILD_TOP_FAILURES, the LIMIT above) into c->top. */
 static enum db_rc top_failures(struct db *db, struct db_stmt *q, MYSQL_BIND *in,
-                               struct json_object *arr)
+                               struct build_counts *c)
 {
 	MYSQL_BIND out[2];
 	char buf[UTF8MB4_BYTES(FAILURE_CODE_MAX)];
@@ -1034,13 +1049,14 @@ static enum db_rc top_failures(struct db *db, struct db_stmt *q, MYSQL_BIND *in,
 	db_bind_out_int64(&out[1], &n, NULL);
 	if ((rc = db_query(db, q, in, out)) != DB_OK)
 		return rc;
+	c->ntop = 0;
 	while ((r = db_fetch(db, q)) == 1) {
-		struct json_object *o = json_object_new_object();
 		const char *code = text_fix(&name);
 
-		json_object_object_add(o, "error_code", json_object_new_string(code ? code : ""));
-		json_object_object_add(o, "count", json_object_new_int64(n));
-		json_object_array_add(arr, o);
+		if (c->ntop == BUILD_TOP_FAILURES)
+			continue;
+		snprintf(c->top[c->ntop].code, sizeof(c->top[c->ntop].code), "%s", code ? code : "");
+		c->top[c->ntop++].n = n;
 	}
 	db_done(db, q);
 	return r == 0 ? DB_OK : DB_ERROR;
@@ -1052,15 +1068,6 @@ static enum db_rc one_count(struct db *db, struct db_stmt *q, MYSQL_BIND *in, in
 
 	db_bind_out_int64(&out[0], n, NULL);
 	return db_query_one(db, q, in, out);
-}
-
-/* A double written with `places` decimals (0.1772749999 is 0.177). */
-static struct json_object *rounded(double v, int places)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%.*f", places, v);
-	return json_object_new_double_s(strtod(buf, NULL), buf);
 }
 
 /* The hours schema/008's triggers no longer keep. */
@@ -1106,10 +1113,9 @@ struct totals {
 	int64_t total, finished, succeeded, finished_us;
 	int64_t *unfinished; /* the codes of the unfinished states with builds */
 	size_t nunfinished, unfinished_cap;
-	struct platform_total {
-		int64_t id, n;
-		char name[65];
-	} * platforms;
+	struct build_count *states; /* by code */
+	size_t nstates, states_cap;
+	struct build_count *platforms; /* by name, once add_platforms has run */
 	size_t nplatforms, platforms_cap;
 };
 
@@ -1130,15 +1136,23 @@ static bool grow(void **arr, size_t n, size_t *cap, size_t size)
 static void totals_free(struct totals *t)
 {
 	free(t->unfinished);
+	free(t->states);
 	free(t->platforms);
 	t->unfinished = NULL;
-	t->platforms = NULL;
-	t->nunfinished = t->nplatforms = 0;
+	t->states = t->platforms = NULL;
+	t->nunfinished = t->nstates = t->nplatforms = 0;
 }
 
-/* One state's builds (all platforms) into by_state and the totals. */
-static enum db_rc add_state(struct db *db, struct json_object *by_state, struct totals *t,
-                            int64_t code, int64_t n, int64_t us)
+void db_build_counts_free(struct build_counts *c)
+{
+	free(c->by_state);
+	free(c->by_platform);
+	c->by_state = c->by_platform = NULL;
+	c->nstates = c->nplatforms = 0;
+}
+
+/* One state's builds (all platforms) into the totals. */
+static enum db_rc add_state(struct db *db, struct totals *t, int64_t code, int64_t n, int64_t us)
 {
 	char name[65];
 	bool terminal = false;
@@ -1146,7 +1160,10 @@ static enum db_rc add_state(struct db *db, struct json_object *by_state, struct 
 
 	if (rc != DB_OK)
 		return rc == DB_NOT_FOUND ? DB_ERROR : rc;
-	json_object_object_add(by_state, name, json_object_new_int64(n));
+	if (!grow((void **)&t->states, t->nstates, &t->states_cap, sizeof(*t->states)))
+		return DB_ERROR;
+	t->states[t->nstates] = (struct build_count){ .id = code, .n = n };
+	memcpy(t->states[t->nstates++].name, name, sizeof(name));
 	t->total += n;
 	if (terminal) {
 		t->finished += n;
@@ -1172,19 +1189,18 @@ static enum db_rc add_platform(struct totals *t, int64_t id, int64_t n)
 		}
 	if (!grow((void **)&t->platforms, t->nplatforms, &t->platforms_cap, sizeof(*t->platforms)))
 		return DB_ERROR;
-	t->platforms[t->nplatforms++] = (struct platform_total){ .id = id, .n = n };
+	t->platforms[t->nplatforms++] = (struct build_count){ .id = id, .n = n };
 	return DB_OK;
 }
 
 static int by_platform_name(const void *a, const void *b)
 {
-	return strcasecmp(((const struct platform_total *)a)->name,
-	                  ((const struct platform_total *)b)->name);
+	return strcasecmp(((const struct build_count *)a)->name,
+	                  ((const struct build_count *)b)->name);
 }
 
-/* Fills by_state and the totals from the counters, one statement. */
-static enum db_rc add_counts(struct db *db, int64_t platform_id, struct json_object *by_state,
-                             struct totals *t)
+/* Fills the totals from the counters, one statement. */
+static enum db_rc add_counts(struct db *db, int64_t platform_id, struct totals *t)
 {
 	MYSQL_BIND in[2], out[4];
 	int64_t code = 0, platform = 0, n = 0, us = 0, state = -1, state_n = 0, state_us = 0;
@@ -1202,7 +1218,7 @@ static enum db_rc add_counts(struct db *db, int64_t platform_id, struct json_obj
 	while (rc == DB_OK && (r = db_fetch(db, &q_counts)) == 1) {
 		if (code != state) { /* the previous state's rows are all in */
 			if (state >= 0)
-				rc = add_state(db, by_state, t, state, state_n, state_us);
+				rc = add_state(db, t, state, state_n, state_us);
 			state = code;
 			state_n = state_us = 0;
 		}
@@ -1216,11 +1232,11 @@ static enum db_rc add_counts(struct db *db, int64_t platform_id, struct json_obj
 		return rc;
 	if (r != 0)
 		return DB_ERROR;
-	return state >= 0 ? add_state(db, by_state, t, state, state_n, state_us) : DB_OK;
+	return state >= 0 ? add_state(db, t, state, state_n, state_us) : DB_OK;
 }
 
-/* by_platform: the platforms' totals by name. */
-static enum db_rc add_platforms(struct db *db, struct json_object *by_platform, struct totals *t)
+/* The platforms' names, and their totals sorted by name. */
+static enum db_rc add_platforms(struct db *db, struct totals *t)
 {
 	enum db_rc rc;
 
@@ -1230,46 +1246,41 @@ static enum db_rc add_platforms(struct db *db, struct json_object *by_platform, 
 			return rc == DB_NOT_FOUND ? DB_ERROR : rc;
 	if (t->nplatforms > 1) /* platforms is NULL while empty */
 		qsort(t->platforms, t->nplatforms, sizeof(*t->platforms), by_platform_name);
-	for (size_t i = 0; i < t->nplatforms; i++)
-		json_object_object_add(by_platform, t->platforms[i].name,
-		                       json_object_new_int64(t->platforms[i].n));
 	return DB_OK;
 }
 
 enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_min,
-                            struct json_object *o)
+                            struct build_counts *c)
 {
 	MYSQL_BIND in[2]; /* the platform, twice for SQL_LAST_DAY_PLATFORM */
-	struct json_object *by_state = json_object_new_object(),
-	                   *by_platform = json_object_new_object();
-	struct json_object *top = json_object_new_array();
 	struct totals t = { 0 };
-	int64_t last_day = 0, stale = 0;
 	enum db_rc rc;
 
-	json_object_object_add(o, "by_state", by_state);
-	json_object_object_add(o, "by_platform", by_platform);
-	json_object_object_add(o, "top_failure_codes", top);
+	memset(c, 0, sizeof(*c));
 	db_bind_int64(&in[0], &platform_id);
 	db_bind_int64(&in[1], &platform_id);
-	if ((rc = add_counts(db, platform_id, by_state, &t)) == DB_OK &&
-	    (rc = add_platforms(db, by_platform, &t)) == DB_OK)
-		rc = count_stale(db, platform_id, stale_min, t.unfinished, t.nunfinished, &stale);
+	if ((rc = add_counts(db, platform_id, &t)) == DB_OK &&
+	    (rc = add_platforms(db, &t)) == DB_OK)
+		rc = count_stale(db, platform_id, stale_min, t.unfinished, t.nunfinished, &c->stale);
+	if (rc == DB_OK) {
+		c->total = t.total;
+		c->finished = t.finished;
+		c->succeeded = t.succeeded;
+		c->finished_us = t.finished_us;
+		c->by_state = t.states;
+		c->nstates = t.nstates;
+		c->by_platform = t.platforms;
+		c->nplatforms = t.nplatforms;
+		t.states = t.platforms = NULL;
+	}
 	totals_free(&t);
 	if (rc != DB_OK ||
-	    (rc = platform_id ? one_count(db, &q_last_day_platform, in, &last_day)
-	                      : one_count(db, &q_last_day, NULL, &last_day)) != DB_OK ||
-	    (rc = platform_id ? top_failures(db, &q_top_failures_platform, in, top)
-	                      : top_failures(db, &q_top_failures, NULL, top)) != DB_OK)
+	    (rc = platform_id ? one_count(db, &q_last_day_platform, in, &c->last_24h)
+	                      : one_count(db, &q_last_day, NULL, &c->last_24h)) != DB_OK ||
+	    (rc = platform_id ? top_failures(db, &q_top_failures_platform, in, c)
+	                      : top_failures(db, &q_top_failures, NULL, c)) != DB_OK) {
+		db_build_counts_free(c);
 		return rc;
-	json_object_object_add(o, "total", json_object_new_int64(t.total));
-	json_object_object_add(o, "success_rate",
-	                       t.finished ? rounded((double)t.succeeded / (double)t.finished, 4)
-	                                  : NULL);
-	json_object_object_add(o, "last_24h", json_object_new_int64(last_day));
-	json_object_object_add(
-	        o, "mean_duration_seconds",
-	        t.finished ? rounded((double)t.finished_us / 1e6 / (double)t.finished, 3) : NULL);
-	json_object_object_add(o, "stale", json_object_new_int64(stale));
+	}
 	return DB_OK;
 }

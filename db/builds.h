@@ -8,7 +8,6 @@
 
 #include "db/db.h"
 
-struct json_object;
 
 /* The three reference tables. */
 enum ref_kind {
@@ -42,13 +41,19 @@ enum ref_kind {
 #define FAILURE_COMPONENT_MAX   128  /* build_failures.component */
 #define FAILURE_DETAILS_MAX     8000 /* bytes of build_failures.details (TEXT: 65,535) */
 
-/* Appends {"name","display_name","created_at"(,"aliases")} objects to items. */
-enum db_rc db_ref_list(struct db *db, enum ref_kind k, struct json_object *items);
-/* Inserts a row; sets *id. DB_DUPLICATE when the name exists. */
-enum db_rc db_ref_insert(struct db *db, enum ref_kind k, const char *name, const char *display,
-                         int64_t *id);
-/* Adds an alias of a platform; DB_DUPLICATE when the alias exists. */
-enum db_rc db_platform_alias_add(struct db *db, int64_t platform_id, const char *alias);
+/* Called with each row of a reference list, by name; valid during the call only. */
+typedef void (*db_ref_row_fn)(const char *name, const char *display_name, const char *created_at,
+                              void *ud);
+enum db_rc db_ref_list(struct db *db, enum ref_kind k, db_ref_row_fn row, void *ud);
+/* Calls `alias` with each alias of platform `name`, by name. */
+enum db_rc db_platform_aliases(struct db *db, const char *name,
+                               void (*alias)(const char *a, void *ud), void *ud);
+/*
+ * Inserts a row and (platforms) its aliases, in one transaction.
+ * DB_DUPLICATE when the name or an alias exists; nothing is written then.
+ */
+enum db_rc db_ref_create(struct db *db, enum ref_kind k, const char *name, const char *display,
+                         const char *const *aliases, size_t naliases);
 /*
  * Finds a row by name (platforms: or alias); sets *id and the canonical name
  * (size 65). DB_NOT_FOUND when unknown.
@@ -58,8 +63,10 @@ enum db_rc db_ref_resolve(struct db *db, enum ref_kind k, const char *name, int6
 /* "a, b, c" of every name (platforms: "... (aliases: aws)"), for error messages. */
 enum db_rc db_ref_names(struct db *db, enum ref_kind k, char *buf, size_t len);
 
-/* Appends {"code","name","terminal","description"} in code order. */
-enum db_rc db_states_list(struct db *db, struct json_object *items);
+/* Called with each build state, in code order; the strings are valid during the call only. */
+typedef void (*db_state_row_fn)(int64_t code, const char *name, bool terminal,
+                                const char *description, void *ud);
+enum db_rc db_states_list(struct db *db, db_state_row_fn row, void *ud);
 /* The name and terminal flag of a code; DB_NOT_FOUND when unknown. */
 enum db_rc db_state_get(struct db *db, int64_t code, char name[65], bool *terminal);
 
@@ -87,8 +94,8 @@ struct build {
 	bool stale;
 };
 
-/* The build object of the API (no history). New object. */
-struct json_object *build_to_json(const struct build *b);
+/* Called with each build of a list, in order; `b` is valid during the call only. */
+typedef void (*db_build_row_fn)(const struct build *b, void *ud);
 
 enum db_rc db_build_by_uuid(struct db *db, const char *uuid, int64_t stale_min, struct build *b);
 enum db_rc db_build_by_build_id(struct db *db, const char *build_id, int64_t stale_min,
@@ -144,15 +151,35 @@ enum db_rc db_build_add_failure(struct db *db, int64_t id, const char *message, 
 /* Records a heartbeat at `at` in one UPDATE; DB_NOT_FOUND and *finished as db_build_set_state. */
 enum db_rc db_build_heartbeat(struct db *db, const char *uuid, const char *at, bool *finished);
 
+/* One entry of a build's state history; the strings are valid during the row call only. */
+struct build_history {
+	int64_t state_code;
+	const char *state_name;
+	const char *message;    /* NULL when none */
+	const char *created_by; /* NULL when none */
+	const char *created_at; /* ISO 8601 UTC */
+};
+typedef void (*db_history_row_fn)(const struct build_history *h, void *ud);
 /*
- * Reads build `uuid` (as db_build_by_uuid) and appends its history, oldest
- * first, to items, in one round trip; *failed is false when the build
+ * Reads build `uuid` (as db_build_by_uuid) and calls `row` with each entry of
+ * its history, oldest first, in one round trip; *failed is false when the build
  * certainly has no failures. DB_NOT_FOUND when no such build.
  */
 enum db_rc db_build_with_history(struct db *db, const char *uuid, int64_t stale_min,
-                                 struct build *b, struct json_object *items, bool *failed);
-/* Appends the failures of build `id`, oldest first. */
-enum db_rc db_build_failures(struct db *db, int64_t id, struct json_object *items);
+                                 struct build *b, db_history_row_fn row, void *ud, bool *failed);
+
+/* One failure of a build; the strings are valid during the row call only. */
+struct build_failure {
+	int64_t id;
+	const char *error_message;
+	const char *error_code; /* NULL when none */
+	const char *component;  /* NULL when none */
+	const char *details;    /* the JSON text stored (validated on the way in), or NULL */
+	const char *created_at; /* ISO 8601 UTC */
+};
+typedef void (*db_failure_row_fn)(const struct build_failure *f, void *ud);
+/* Calls `row` with each failure of build `id`, oldest first. */
+enum db_rc db_build_failures(struct db *db, int64_t id, db_failure_row_fn row, void *ud);
 
 /* GET /builds filters: 0 / NULL when not given. */
 struct build_filter {
@@ -162,14 +189,14 @@ struct build_filter {
 	const char *build_id;
 };
 enum db_rc db_build_list(struct db *db, const struct build_filter *f, int64_t limit, int64_t offset,
-                         int64_t stale_min, struct json_object *items, int64_t *total);
+                         int64_t stale_min, db_build_row_fn row, void *ud, int64_t *total);
 
 /*
- * Appends the `limit` newest builds, of one platform when platform_id > 0,
+ * Calls `row` with the `limit` newest builds, of one platform when platform_id > 0,
  * newest first (as db_build_list orders them), without counting them.
  */
 enum db_rc db_build_recent(struct db *db, int64_t platform_id, int64_t limit, int64_t stale_min,
-                           struct json_object *items);
+                           db_build_row_fn row, void *ud);
 
 /*
  * Forgets the hours of build_hours older than two days: the dashboards
@@ -177,12 +204,36 @@ enum db_rc db_build_recent(struct db *db, int64_t platform_id, int64_t limit, in
  */
 enum db_rc db_build_hours_prune(struct db *db);
 
+/* A count of builds by state (id: the code) or by platform (id: its id). */
+struct build_count {
+	int64_t id, n;
+	char name[65];
+};
+#define BUILD_TOP_FAILURES 5
 /*
- * The dashboard figures for all builds (platform_id 0) or one platform:
- * fills `o` with total, by_state, by_platform, success_rate, last_24h,
- * mean_duration_seconds, top_failure_codes, stale.
+ * The dashboard counts, as read: the figures derived from them (rates,
+ * means) are the handler's. Free the arrays with db_build_counts_free.
  */
+struct build_counts {
+	int64_t total;       /* builds */
+	int64_t finished;    /* in a terminal state */
+	int64_t succeeded;   /* in the state "succeeded" */
+	int64_t finished_us; /* the durations of the finished builds, added up */
+	int64_t last_24h;    /* created in the last 24 hours */
+	int64_t stale;       /* unfinished and idle longer than stale_min */
+	struct build_count *by_state; /* states with builds, in code order */
+	size_t nstates;
+	struct build_count *by_platform; /* platforms with builds, by name (case-insensitive) */
+	size_t nplatforms;
+	struct {
+		char code[FAILURE_CODE_MAX * 4 + 1];
+		int64_t n;
+	} top[BUILD_TOP_FAILURES]; /* the most frequent failure codes, most first */
+	size_t ntop;
+};
+/* The dashboard counts of all builds (platform_id 0) or of one platform. */
 enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_min,
-                            struct json_object *o);
+                            struct build_counts *c);
+void db_build_counts_free(struct build_counts *c);
 
 #endif

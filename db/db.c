@@ -195,6 +195,17 @@ static MYSQL_STMT *prepared(struct db *db, struct db_stmt *q, enum db_rc *rc)
 		*rc = DB_ERROR;
 		return NULL;
 	}
+	/* So is the result column count, when the statement declares it. */
+	if (q->ncols >= 0 && mysql_stmt_field_count(st) != (unsigned)q->ncols) {
+		unsigned have = mysql_stmt_field_count(st);
+
+		mysql_stmt_close(st);
+		set_error(db, "prepare", "result column count differs from the bind list");
+		log_msg(LOG_ERROR, NULL, "statement has %u result columns, declared %d: %.80s", have,
+		        q->ncols, q->sql);
+		*rc = DB_ERROR;
+		return NULL;
+	}
 	db->cache[q->slot] = st;
 	return st;
 }

@@ -27,11 +27,22 @@ struct db_stmt {
 	const char *sql;
 	unsigned nparams;
 	unsigned flags;
-	int slot; /* index in the connection's cache, assigned on first use */
+	int slot;  /* index in the connection's cache, assigned on first use */
+	int ncols; /* result columns, checked at prepare; -1: not declared */
 };
 #define DB_STMT(sql_, nparams_, flags_)                                                            \
 	{                                                                                          \
-		.sql = (sql_), .nparams = (nparams_), .flags = (flags_), .slot = -1                \
+		.sql = (sql_), .nparams = (nparams_), .flags = (flags_), .slot = -1, .ncols = -1   \
+	}
+/*
+ * A statement that also declares its result column count, checked against
+ * the prepared statement (mysql_stmt_field_count) like the placeholders: a
+ * column added to a SELECT without its bind fails the first query, loudly.
+ */
+#define DB_STMT_COLS(sql_, nparams_, ncols_, flags_)                                               \
+	{                                                                                          \
+		.sql = (sql_), .nparams = (nparams_), .flags = (flags_), .slot = -1,               \
+		.ncols = (ncols_)                                                                  \
 	}
 
 /*

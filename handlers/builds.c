@@ -77,24 +77,41 @@ static void stamp_now(struct stamp *t)
 	t->sql[ISO8601_LEN - 1] = '\0'; /* drop the Z */
 }
 
-/* A uuid path parameter: the canonical 36-character form, or 404 without a query. */
-static const char *uuid_param(struct req *rq)
+static struct json_object *str_or_null(const char *s, bool null)
 {
-	const char *u = rq_param(rq, "uuid");
-
-	if (u == NULL || strlen(u) != 36 || !chars_ok(u, "-")) {
-		api_error(rq, E_NOT_FOUND, "no such build");
-		return NULL;
-	}
-	return u;
+	return null ? NULL : json_object_new_string(s);
 }
 
-/* created_by: the caller's username, or the label of a key without an account. */
-static const char *who(struct req *rq)
+/* The build object of the API (no history). New object. */
+struct json_object *build_to_json(const struct build *b)
 {
-	if (rq->who == NULL)
+	struct json_object *o = json_object_new_object();
+
+	if (o == NULL)
 		return NULL;
-	return rq->who->user.username[0] ? rq->who->user.username : rq->who->label;
+	json_object_object_add(o, "uuid", json_object_new_string(b->uuid));
+	json_object_object_add(o, "build_id", json_object_new_string(b->build_id));
+	json_object_object_add(o, "platform", json_object_new_string(b->platform));
+	json_object_object_add(o, "os_version", json_object_new_string(b->os_version));
+	json_object_object_add(o, "image_type", json_object_new_string(b->image_type));
+	json_object_object_add(o, "pipeline_url", str_or_null(b->pipeline_url, b->no_url));
+	json_object_object_add(o, "commit_hash", str_or_null(b->commit_hash, b->no_hash));
+	json_object_object_add(o, "current_state", json_object_new_int64(b->current_state));
+	json_object_object_add(o, "current_state_name", json_object_new_string(b->state_name));
+	json_object_object_add(o, "message", str_or_null(b->message, b->no_message));
+	json_object_object_add(o, "terminal", json_object_new_boolean(b->terminal));
+	json_object_object_add(o, "stale", json_object_new_boolean(b->stale));
+	json_object_object_add(o, "created_by", str_or_null(b->created_by, !b->created_by[0]));
+	json_object_object_add(o, "created_at", json_object_new_string(b->created_at));
+	json_object_object_add(o, "updated_at", json_object_new_string(b->updated_at));
+	json_object_object_add(o, "last_heartbeat_at",
+	                       str_or_null(b->last_heartbeat_at, !b->last_heartbeat_at[0]));
+	return o;
+}
+
+void build_append_json(const struct build *b, void *items)
+{
+	json_object_array_add(items, build_to_json(b));
 }
 
 static int64_t stale_min(struct req *rq)
@@ -102,8 +119,8 @@ static int64_t stale_min(struct req *rq)
 	return rq->app->cfg.build_stale_minutes;
 }
 
-/* Reads a build by uuid; answers 404 / 5xx itself. */
-static int load_build(struct req *rq, const char *uuid, struct build *b)
+/* Reads a build by uuid: 0, or -1 after answering 404 / 5xx. */
+static int build_load_or_reply(struct req *rq, const char *uuid, struct build *b)
 {
 	enum db_rc rc = db_build_by_uuid(rq->app->db, uuid, stale_min(rq), b);
 
@@ -230,7 +247,7 @@ int h_builds_create(struct req *rq)
 			                ids[REF_IMAGE_TYPE],
 			                url,
 			                hash,
-			                who(rq),
+			                rq_actor(rq),
 			                at.sql };
 		if ((rc = db_build_insert(rq->app->db, &n)) == DB_OK)
 			return reply_new(rq, &n, canon, at.iso);
@@ -329,10 +346,40 @@ int h_builds_list(struct req *rq)
 	}
 	if ((items = rq_own_json(rq, json_object_new_array())) == NULL)
 		return api_error(rq, E_INTERNAL, "out of memory");
-	rc = db_build_list(rq->app->db, &flt, limit, offset, stale_min(rq), items, &total);
+	rc = db_build_list(rq->app->db, &flt, limit, offset, stale_min(rq), build_append_json, items,
+	                   &total);
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "build list");
 	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));
+}
+
+/* A db_history_row_fn: appends {"state_code","state_name","message","created_by","created_at"}. */
+static void history_json(const struct build_history *h, void *items)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "state_code", json_object_new_int64(h->state_code));
+	json_object_object_add(o, "state_name", json_object_new_string(h->state_name));
+	json_object_object_add(o, "message", str_or_null(h->message, h->message == NULL));
+	json_object_object_add(o, "created_by", str_or_null(h->created_by, h->created_by == NULL));
+	json_object_object_add(o, "created_at", json_object_new_string(h->created_at));
+	json_object_array_add(items, o);
+}
+
+/* A db_failure_row_fn: appends the failure as the API shows it. */
+static void failure_json(const struct build_failure *f, void *items)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "id", json_object_new_int64(f->id));
+	json_object_object_add(o, "error_message", json_object_new_string(f->error_message));
+	json_object_object_add(o, "error_code", str_or_null(f->error_code, f->error_code == NULL));
+	json_object_object_add(o, "component", str_or_null(f->component, f->component == NULL));
+	/* Stored as validated JSON text; a truncated one would not parse. */
+	json_object_object_add(o, "details",
+	                       f->details != NULL ? json_tokener_parse(f->details) : NULL);
+	json_object_object_add(o, "created_at", json_object_new_string(f->created_at));
+	json_object_array_add(items, o);
 }
 
 /*
@@ -341,7 +388,7 @@ int h_builds_list(struct req *rq)
  */
 int h_builds_get(struct req *rq)
 {
-	const char *uuid = uuid_param(rq);
+	const char *uuid = param_uuid(rq, "uuid", "build");
 	struct json_object *o, *states, *failures;
 	struct memo_ticket t;
 	struct build b;
@@ -353,7 +400,8 @@ int h_builds_get(struct req *rq)
 	if (memo_reply(rq, MEMO_BUILD, uuid, &t))
 		return 0;
 	states = rq_own_json(rq, json_object_new_array());
-	rc = db_build_with_history(rq->app->db, uuid, stale_min(rq), &b, states, &failed);
+	rc = db_build_with_history(rq->app->db, uuid, stale_min(rq), &b, history_json, states,
+	                           &failed);
 	if (rc == DB_NOT_FOUND)
 		return api_error(rq, E_NOT_FOUND, "no such build: %s", uuid);
 	if (rc != DB_OK)
@@ -362,7 +410,7 @@ int h_builds_get(struct req *rq)
 	failures = json_object_new_array();
 	json_object_object_add(o, "states", json_object_get(states));
 	json_object_object_add(o, "failures", failures);
-	if (failed && (rc = db_build_failures(rq->app->db, b.id, failures)) != DB_OK)
+	if (failed && (rc = db_build_failures(rq->app->db, b.id, failure_json, failures)) != DB_OK)
 		return db_failure(rq, rc, "build failures");
 	api_reply(rq, 200, json_object_get(o));
 	memo_keep(rq, &t);
@@ -372,7 +420,7 @@ int h_builds_get(struct req *rq)
 /* GET /builds/{uuid}/state : what pipelines read with jq .current_state. Remembered too. */
 int h_builds_state_get(struct req *rq)
 {
-	const char *uuid = uuid_param(rq);
+	const char *uuid = param_uuid(rq, "uuid", "build");
 	struct memo_ticket t;
 	struct build b;
 
@@ -380,7 +428,7 @@ int h_builds_state_get(struct req *rq)
 		return -1;
 	if (memo_reply(rq, MEMO_BUILD_STATE, uuid, &t))
 		return 0;
-	if (load_build(rq, uuid, &b) < 0)
+	if (build_load_or_reply(rq, uuid, &b) < 0)
 		return -1;
 	api_reply(rq, 200, state_json(&b));
 	memo_keep(rq, &t);
@@ -434,7 +482,7 @@ struct state_change {
  */
 int h_builds_state_post(struct req *rq)
 {
-	const char *uuid = uuid_param(rq);
+	const char *uuid = param_uuid(rq, "uuid", "build");
 	struct fields f = { rq, NULL };
 	struct state_change c = { .code = -1 };
 	struct json_object *o;
@@ -456,7 +504,7 @@ int h_builds_state_post(struct req *rq)
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "state lookup");
 	stamp_now(&c.at);
-	rc = db_build_set_state(rq->app->db, uuid, c.code, c.terminal, c.message, who(rq), c.at.sql,
+	rc = db_build_set_state(rq->app->db, uuid, c.code, c.terminal, c.message, rq_actor(rq), c.at.sql,
 	                        &finished);
 	if (write_failed(rq, rc, finished, uuid, "state change") < 0)
 		return -1;
@@ -505,7 +553,7 @@ static enum db_rc apply_failure(struct db *db, int64_t id, int64_t state, void *
  */
 int h_builds_failure(struct req *rq)
 {
-	const char *uuid = uuid_param(rq);
+	const char *uuid = param_uuid(rq, "uuid", "build");
 	struct fields f = { rq, NULL };
 	struct failure fl = { .uuid = uuid, .terminal = true };
 	struct json_object *details = NULL, *term = NULL, *o;
@@ -535,7 +583,7 @@ int h_builds_failure(struct req *rq)
 	if (fields_done(&f) < 0)
 		return -1;
 	stamp_now(&fl.at);
-	fl.who = who(rq);
+	fl.who = rq_actor(rq);
 	if (with_locked_build(rq, uuid, apply_failure, &fl, "failure record") < 0)
 		return -1;
 	db_state_get(rq->app->db, fl.state, name, &ignored);
@@ -556,7 +604,7 @@ int h_builds_failure(struct req *rq)
 /* POST /builds/{uuid}/heartbeat : the build is alive (not stale). Raises 404, 409. */
 int h_builds_heartbeat(struct req *rq)
 {
-	const char *uuid = uuid_param(rq);
+	const char *uuid = param_uuid(rq, "uuid", "build");
 	struct json_object *o;
 	bool finished = false;
 	struct stamp at;

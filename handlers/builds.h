@@ -2,7 +2,14 @@
 #ifndef STRATUS_H_BUILDS_H
 #define STRATUS_H_BUILDS_H
 
+struct build;
+struct json_object;
 struct req;
+
+/* The build object of the API (no history), from the row db/ read. New object. */
+struct json_object *build_to_json(const struct build *b);
+/* A db_build_row_fn: appends build_to_json(b) to the json array `items`. */
+void build_append_json(const struct build *b, void *items);
 
 int h_builds_create(struct req *rq);
 int h_builds_list(struct req *rq);

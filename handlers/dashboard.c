@@ -1,10 +1,14 @@
 /* dashboard.c: build dashboards: summary, recent builds, one platform. */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include <json-c/json.h>
 
 #include "db/builds.h"
 #include "fcgi/memo.h"
+#include "handlers/builds.h"
 #include "handlers/common.h"
 #include "handlers/dashboard.h"
 
@@ -13,7 +17,60 @@ static enum db_rc recent(struct req *rq, int64_t platform_id, int64_t limit,
                          struct json_object *items)
 {
 	return db_build_recent(rq->app->db, platform_id, limit, rq->app->cfg.build_stale_minutes,
-	                       items);
+	                       build_append_json, items);
+}
+
+/* A double written with `places` decimals (0.1772749999 is 0.177). */
+static struct json_object *rounded(double v, int places)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.*f", places, v);
+	return json_object_new_double_s(strtod(buf, NULL), buf);
+}
+
+/*
+ * Adds the summary's figures to `o`: by_state, by_platform,
+ * top_failure_codes, total, success_rate (succeeded / finished, 4
+ * decimals), last_24h, mean_duration_seconds (3 decimals), stale.
+ */
+static enum db_rc summary(struct req *rq, int64_t platform_id, struct json_object *o)
+{
+	struct json_object *by_state = json_object_new_object(),
+	                   *by_platform = json_object_new_object(), *top = json_object_new_array();
+	struct build_counts c;
+	enum db_rc rc;
+
+	json_object_object_add(o, "by_state", by_state);
+	json_object_object_add(o, "by_platform", by_platform);
+	json_object_object_add(o, "top_failure_codes", top);
+	rc = db_build_summary(rq->app->db, platform_id, rq->app->cfg.build_stale_minutes, &c);
+	if (rc != DB_OK)
+		return rc;
+	for (size_t i = 0; i < c.nstates; i++)
+		json_object_object_add(by_state, c.by_state[i].name,
+		                       json_object_new_int64(c.by_state[i].n));
+	for (size_t i = 0; i < c.nplatforms; i++)
+		json_object_object_add(by_platform, c.by_platform[i].name,
+		                       json_object_new_int64(c.by_platform[i].n));
+	for (size_t i = 0; i < c.ntop; i++) {
+		struct json_object *f = json_object_new_object();
+
+		json_object_object_add(f, "error_code", json_object_new_string(c.top[i].code));
+		json_object_object_add(f, "count", json_object_new_int64(c.top[i].n));
+		json_object_array_add(top, f);
+	}
+	json_object_object_add(o, "total", json_object_new_int64(c.total));
+	json_object_object_add(o, "success_rate",
+	                       c.finished ? rounded((double)c.succeeded / (double)c.finished, 4)
+	                                  : NULL);
+	json_object_object_add(o, "last_24h", json_object_new_int64(c.last_24h));
+	json_object_object_add(
+	        o, "mean_duration_seconds",
+	        c.finished ? rounded((double)c.finished_us / 1e6 / (double)c.finished, 3) : NULL);
+	json_object_object_add(o, "stale", json_object_new_int64(c.stale));
+	db_build_counts_free(&c);
+	return DB_OK;
 }
 
 /*
@@ -32,7 +89,7 @@ int h_dashboard_summary(struct req *rq)
 		return 0;
 	if ((o = rq_own_json(rq, json_object_new_object())) == NULL)
 		return api_error(rq, E_INTERNAL, "out of memory");
-	if ((rc = db_build_summary(rq->app->db, 0, rq->app->cfg.build_stale_minutes, o)) != DB_OK)
+	if ((rc = summary(rq, 0, o)) != DB_OK)
 		return db_failure(rq, rc, "dashboard");
 	api_reply(rq, 200, json_object_get(o));
 	memo_keep(rq, &t);
@@ -84,7 +141,7 @@ int h_dashboard_platform(struct req *rq)
 	if ((o = rq_own_json(rq, json_object_new_object())) == NULL)
 		return api_error(rq, E_INTERNAL, "out of memory");
 	json_object_object_add(o, "platform", json_object_new_string(canon));
-	if ((rc = db_build_summary(rq->app->db, id, rq->app->cfg.build_stale_minutes, o)) != DB_OK)
+	if ((rc = summary(rq, id, o)) != DB_OK)
 		return db_failure(rq, rc, "dashboard");
 	items = json_object_new_array();
 	json_object_object_add(o, "recent", items);

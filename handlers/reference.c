@@ -7,9 +7,21 @@
 
 #include "db/builds.h"
 #include "fcgi/auth.h"
-#include "db/stmt.h" /* FIXME(issue 15): the transaction moves into db/ */
 #include "handlers/common.h"
 #include "handlers/reference.h"
+
+/* A db_state_row_fn: appends {"code","name","terminal","description"}. */
+static void state_json(int64_t code, const char *name, bool terminal, const char *description,
+                       void *items)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "code", json_object_new_int64(code));
+	json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "terminal", json_object_new_boolean(terminal));
+	json_object_object_add(o, "description", json_object_new_string(description));
+	json_object_array_add(items, o);
+}
 
 /* GET /states : the numeric state codes, their names and terminal flags. */
 int h_states_list(struct req *rq)
@@ -19,11 +31,27 @@ int h_states_list(struct req *rq)
 
 	if (items == NULL)
 		return api_error(rq, E_INTERNAL, "out of memory");
-	if ((rc = db_states_list(rq->app->db, items)) != DB_OK)
+	if ((rc = db_states_list(rq->app->db, state_json, items)) != DB_OK)
 		return db_failure(rq, rc, "state list");
 	o = json_object_new_object();
 	json_object_object_add(o, "items", json_object_get(items));
 	return api_reply(rq, 200, o);
+}
+
+/* A db_ref_row_fn: appends {"name","display_name","created_at"}. */
+static void ref_json(const char *name, const char *display, const char *created_at, void *items)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "display_name", json_object_new_string(display));
+	json_object_object_add(o, "created_at", json_object_new_string(created_at));
+	json_object_array_add(items, o);
+}
+
+static void alias_json(const char *a, void *arr)
+{
+	json_object_array_add(arr, json_object_new_string(a));
 }
 
 static int list(struct req *rq, enum ref_kind k)
@@ -33,8 +61,22 @@ static int list(struct req *rq, enum ref_kind k)
 
 	if (items == NULL)
 		return api_error(rq, E_INTERNAL, "out of memory");
-	if ((rc = db_ref_list(rq->app->db, k, items)) != DB_OK)
+	if ((rc = db_ref_list(rq->app->db, k, ref_json, items)) != DB_OK)
 		return db_failure(rq, rc, "reference list");
+	/*
+	 * Aliases after the listing (one statement's result at a time); a
+	 * platform whose aliases cannot be read shows none, as before.
+	 */
+	if (k == REF_PLATFORM)
+		for (size_t i = 0; i < json_object_array_length(items); i++) {
+			struct json_object *p = json_object_array_get_idx(items, i);
+			struct json_object *arr = json_object_new_array();
+
+			(void)db_platform_aliases(
+			        rq->app->db, json_object_get_string(json_object_object_get(p, "name")),
+			        alias_json, arr);
+			json_object_object_add(p, "aliases", arr);
+		}
 	o = json_object_new_object();
 	json_object_object_add(o, "items", json_object_get(items));
 	return api_reply(rq, 200, o);
@@ -62,8 +104,8 @@ static int create(struct req *rq, enum ref_kind k, const char *what)
 	const char *name = ref_name(&f, "name", true);
 	const char *display = field_str(&f, "display_name", false, 0, REF_DISPLAY_MAX);
 	struct json_object *aliases = NULL, *o;
-	struct db *db = rq->app->db;
-	int64_t id = 0;
+	const char *names[16];
+	size_t n = 0;
 	enum db_rc rc;
 
 	if (json_object_object_get_ex(rq->json, "aliases", &aliases) && aliases != NULL) {
@@ -89,16 +131,10 @@ static int create(struct req *rq, enum ref_kind k, const char *what)
 	}
 	if (fields_done(&f) < 0)
 		return -1;
-	if ((rc = db_begin(db)) != DB_OK)
-		return db_failure(rq, rc, what);
-	rc = db_ref_insert(db, k, name, display, &id);
-	for (size_t i = 0; rc == DB_OK && aliases && i < json_object_array_length(aliases); i++)
-		rc = db_platform_alias_add(
-		        db, id, json_object_get_string(json_object_array_get_idx(aliases, i)));
-	if (rc == DB_OK)
-		rc = db_commit(db);
+	for (size_t i = 0; aliases && i < json_object_array_length(aliases); i++)
+		names[n++] = json_object_get_string(json_object_array_get_idx(aliases, i));
+	rc = db_ref_create(rq->app->db, k, name, display, names, n);
 	if (rc != DB_OK) {
-		db_rollback(db);
 		if (rc == DB_DUPLICATE)
 			return api_error(rq, E_CONFLICT,
 			                 "a %s or alias named like this already exists", what);
