@@ -133,6 +133,31 @@ enum db_rc db_refresh_mark_used(struct db *db, int64_t id);
 enum db_rc db_refresh_revoke_family(struct db *db, const char *family);
 enum db_rc db_refresh_revoke_user(struct db *db, int64_t user_id);
 
+enum refresh_outcome {
+	REFRESH_ROTATED,   /* spent; new_hash stored in the same family; user filled */
+	REFRESH_NOT_FOUND, /* no such token */
+	REFRESH_REVOKED,   /* ended by a password, role or status change, or deletion */
+	REFRESH_REUSED,    /* already spent: someone else has a copy; family revoked */
+	REFRESH_EXPIRED,   /* past its expiry */
+	REFRESH_INACTIVE   /* spent, but its owner is not active; user filled */
+};
+
+struct refresh_rotation {
+	enum refresh_outcome outcome;
+	char family[40]; /* the token's family, when it was found */
+	struct user user;
+};
+
+/*
+ * Spends the refresh token `hash` and stores `new_hash` (expiring in
+ * ttl_days) in its family, in one transaction (db_transaction: a deadlock
+ * is tried again) that locks the token's row, so two refreshes with one
+ * token serialise. The outcome says what happened; DB_OK for every one of
+ * them, or the error.
+ */
+enum db_rc db_refresh_rotate(struct db *db, const char *hash, const char *new_hash,
+                             int64_t ttl_days, struct refresh_rotation *out);
+
 /* ------------------------------------------------------------------ audit */
 
 enum db_rc db_audit_add(struct db *db, const char *principal, const char *action,
