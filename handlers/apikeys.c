@@ -10,6 +10,7 @@
 #include "db/identity.h"
 #include "fcgi/auth.h"
 #include "handlers/apikeys.h"
+#include "handlers/audit.h"
 #include "handlers/common.h"
 #include "lib/apikey.h"
 
@@ -94,7 +95,7 @@ int h_apikeys_create(struct req *rq)
 		sodium_memzero(key, sizeof(key));
 		return db_failure(rq, rc, "api key");
 	}
-	audit(rq, "apikey.created", rq_printf(rq, "key:%lld %s", (long long)k.id, k.display_prefix),
+	api_audit(rq, "apikey.created", rq_printf(rq, "key:%lld %s", (long long)k.id, k.display_prefix),
 	      NULL);
 	o = apikey_to_json(&k);
 	json_object_object_add(o, "key", json_object_new_string(key));
@@ -152,25 +153,8 @@ int h_apikeys_delete(struct req *rq)
 		return api_error(rq, E_CONFLICT, "API key %lld is already revoked", (long long)id);
 	if ((rc = db_apikey_revoke(rq->app->db, id)) != DB_OK && rc != DB_NOT_FOUND)
 		return db_failure(rq, rc, "api key revoke");
-	audit(rq, "apikey.revoked", rq_printf(rq, "key:%lld %s", (long long)id, k.display_prefix),
+	api_audit(rq, "apikey.revoked", rq_printf(rq, "key:%lld %s", (long long)id, k.display_prefix),
 	      NULL);
 	rq->status = 204;
 	return 0;
-}
-
-/* GET /audit?action=&limit=&offset= (admin), newest first. */
-int h_audit_list(struct req *rq)
-{
-	const char *action = rq_query(rq, "action");
-	struct json_object *items;
-	int64_t limit, offset, total = 0;
-	enum db_rc rc;
-
-	if (page_params(rq, &limit, &offset) < 0)
-		return -1;
-	if ((items = rq_own_json(rq, json_object_new_array())) == NULL)
-		return api_error(rq, E_INTERNAL, "out of memory");
-	if ((rc = db_audit_list(rq->app->db, action, limit, offset, items, &total)) != DB_OK)
-		return db_failure(rq, rc, "audit list");
-	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));
 }

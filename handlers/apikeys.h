@@ -1,4 +1,4 @@
-/* apikeys.h: API keys: create (shown once), list, revoke; and the audit log. */
+/* apikeys.h: API keys: create (shown once), list, revoke. */
 #ifndef STRATUS_H_APIKEYS_H
 #define STRATUS_H_APIKEYS_H
 
@@ -7,6 +7,5 @@ struct req;
 int h_apikeys_create(struct req *rq);
 int h_apikeys_list(struct req *rq);
 int h_apikeys_delete(struct req *rq);
-int h_audit_list(struct req *rq);
 
 #endif

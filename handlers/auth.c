@@ -12,7 +12,9 @@
 
 #include "db/identity.h"
 #include "fcgi/auth.h"
+#include "fcgi/ratelimit.h"
 #include "handlers/auth.h"
+#include "handlers/audit.h"
 #include "handlers/common.h"
 #include "lib/apikey.h"
 #include "lib/log.h"
@@ -37,14 +39,14 @@ static int check_login(struct req *rq, const char *ident, const char *password, 
 	if ((r = auth_login_check(rq, ident, password, u, true)) != 0) {
 		if (r < 0) {
 			if (rq->err == E_RATE_LIMITED)
-				audit(rq, "login.rate_limited", ident, ident);
+				api_audit(rq, "login.rate_limited", ident, ident);
 			return -1;
 		}
-		audit(rq, "login.failure", ident, ident);
+		api_audit(rq, "login.failure", ident, ident);
 		return api_error(rq, E_UNAUTHORIZED, BAD_LOGIN);
 	}
 	if (strcmp(u->status, "active") != 0) {
-		audit(rq, "login.refused", ident, ident);
+		api_audit(rq, "login.refused", ident, ident);
 		return api_error(rq, E_UNAUTHORIZED, "this account is %s", u->status);
 	}
 	{
@@ -60,7 +62,7 @@ static int check_login(struct req *rq, const char *ident, const char *password, 
 		char who[32];
 
 		snprintf(who, sizeof(who), "user:%lld", (long long)u->id);
-		audit(rq, "login.success", ident, who);
+		api_audit(rq, "login.success", ident, who);
 	}
 	return 0;
 }
@@ -210,7 +212,7 @@ int h_auth_refresh(struct req *rq)
 		return api_error(rq, E_UNAUTHORIZED,
 		                 "refresh token has been revoked; log in again");
 	case REFRESH_REUSED:
-		audit(rq, "refresh.reuse", r.family, NULL);
+		api_audit(rq, "refresh.reuse", r.family, NULL);
 		return api_error(rq, E_UNAUTHORIZED,
 		                 "refresh token already used; the session is revoked");
 	case REFRESH_EXPIRED:
@@ -277,7 +279,7 @@ int h_auth_register(struct req *rq)
 		                 "a user with this email or username already exists");
 	if (rc != DB_OK || (rc = db_user_by_id(app->db, u.id, &u)) != DB_OK)
 		return db_failure(rq, rc, "register");
-	audit(rq, "user.registered", u.username, NULL);
+	api_audit(rq, "user.registered", u.username, NULL);
 	return api_reply(rq, 201, user_to_json(&u));
 }
 

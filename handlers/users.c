@@ -10,6 +10,7 @@
 
 #include "db/identity.h"
 #include "fcgi/auth.h"
+#include "handlers/audit.h"
 #include "handlers/common.h"
 #include "handlers/users.h"
 #include "lib/password.h"
@@ -147,7 +148,7 @@ int h_profile_put(struct req *rq)
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "profile update");
 	if (pass != NULL)
-		audit(rq, "user.password_changed", u.username, NULL);
+		api_audit(rq, "user.password_changed", u.username, NULL);
 	return reply_user(rq, 200, u.id, pass != NULL);
 }
 
@@ -173,7 +174,7 @@ int h_profile_delete(struct req *rq)
 	if (need_authority(rq, &u, current, "deleting the account") < 0 ||
 	    delete_account(rq, u.id) < 0)
 		return -1;
-	audit(rq, "user.deleted", rq->who->label, NULL);
+	api_audit(rq, "user.deleted", rq->who->label, NULL);
 	rq->status = 204;
 	return 0;
 }
@@ -244,7 +245,7 @@ int h_users_create(struct req *rq)
 		                 "a user with this email or username already exists");
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "create user");
-	audit(rq, "user.created", u.username, NULL);
+	api_audit(rq, "user.created", u.username, NULL);
 	return reply_user(rq, 201, u.id, false);
 }
 
@@ -294,10 +295,10 @@ int h_users_patch(struct req *rq)
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "user update");
 	if (role != NULL && strcmp(role, u.role) != 0)
-		audit(rq, "user.role_changed",
+		api_audit(rq, "user.role_changed",
 		      rq_printf(rq, "%s: %s -> %s", u.username, u.role, role), NULL);
 	if (status != NULL && strcmp(status, u.status) != 0)
-		audit(rq,
+		api_audit(rq,
 		      rq_printf(rq, "user.%s",
 		                strcmp(status, "active") == 0    ? "reactivated"
 		                : strcmp(status, "blocked") == 0 ? "blocked"
@@ -327,7 +328,7 @@ int h_users_delete(struct req *rq)
 		                 "use DELETE /users/profile to delete your own account");
 	if (delete_account(rq, id) < 0)
 		return -1;
-	audit(rq, "user.deleted", u.username, NULL);
+	api_audit(rq, "user.deleted", u.username, NULL);
 	rq->status = 204;
 	return 0;
 }
