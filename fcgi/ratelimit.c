@@ -1,4 +1,4 @@
-/* ratelimit.c: fixed-window request counters per (class, key), in the host-shared file or MariaDB. */
+/* ratelimit.c: fixed-window request counters per (class, key), in shared memory or MariaDB. */
 #include "config.h"
 
 #include <arpa/inet.h>

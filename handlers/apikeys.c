@@ -12,9 +12,22 @@
 #include "handlers/apikeys.h"
 #include "handlers/audit.h"
 #include "handlers/common.h"
+#include "handlers/users.h"
 #include "lib/apikey.h"
 
 static const char *const roles[] = { "readonly", "developer", "admin", NULL };
+
+int apikey_load_or_reply(struct req *rq, int64_t id, struct apikey_row *k, const char *what)
+{
+	enum db_rc rc = db_apikey_by_id(rq->app->db, id, k);
+
+	if (rc == DB_NOT_FOUND ||
+	    (rc == DB_OK && k->user_id != rq->who->user_id && rq->who->role < ROLE_ADMIN))
+		return api_error(rq, E_NOT_FOUND, "no such API key: %lld", (long long)id);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, what);
+	return 0;
+}
 
 /*
  * POST /api-keys {"name","role?","expires_in_days?","rate_limit_per_minute?",
@@ -59,10 +72,8 @@ int h_apikeys_create(struct req *rq)
 		return api_error(
 		        rq, E_VALIDATION,
 		        "user_id: an environment key owns no account; name the key's owner");
-	if ((rc = db_user_by_id(app->db, owner_id, &owner)) == DB_NOT_FOUND)
-		return api_error(rq, E_NOT_FOUND, "no such user: %lld", (long long)owner_id);
-	if (rc != DB_OK)
-		return db_failure(rq, rc, "api key owner");
+	if (user_load_or_reply(rq, owner_id, &owner, "api key owner") < 0)
+		return -1;
 	if (strcmp(owner.status, "active") != 0)
 		return api_error(rq, E_CONFLICT, "the owner is %s", owner.status);
 	cap = role_parse(owner.role);
@@ -95,8 +106,8 @@ int h_apikeys_create(struct req *rq)
 		sodium_memzero(key, sizeof(key));
 		return db_failure(rq, rc, "api key");
 	}
-	api_audit(rq, "apikey.created", rq_printf(rq, "key:%lld %s", (long long)k.id, k.display_prefix),
-	      NULL);
+	api_audit(rq, "apikey.created",
+	          rq_printf(rq, "key:%lld %s", (long long)k.id, k.display_prefix), NULL);
 	o = apikey_to_json(&k);
 	json_object_object_add(o, "key", json_object_new_string(key));
 	sodium_memzero(key, sizeof(key));
@@ -137,13 +148,8 @@ int h_apikeys_delete(struct req *rq)
 
 	if (param_id(rq, "id", &id) < 0)
 		return -1;
-	rc = db_apikey_by_id(rq->app->db, id, &k);
-	/* Someone else's key is "not found" to a non-admin: no probing. */
-	if (rc == DB_NOT_FOUND ||
-	    (rc == DB_OK && k.user_id != rq->who->user_id && rq->who->role < ROLE_ADMIN))
-		return api_error(rq, E_NOT_FOUND, "no such API key: %lld", (long long)id);
-	if (rc != DB_OK)
-		return db_failure(rq, rc, "api key");
+	if (apikey_load_or_reply(rq, id, &k, "api key") < 0)
+		return -1;
 	/* A credential never ends a stronger one: a read-only key cannot revoke an admin key. */
 	if (role_parse(k.role) > rq->who->role)
 		return api_error(rq, E_FORBIDDEN,
@@ -153,8 +159,8 @@ int h_apikeys_delete(struct req *rq)
 		return api_error(rq, E_CONFLICT, "API key %lld is already revoked", (long long)id);
 	if ((rc = db_apikey_revoke(rq->app->db, id)) != DB_OK && rc != DB_NOT_FOUND)
 		return db_failure(rq, rc, "api key revoke");
-	api_audit(rq, "apikey.revoked", rq_printf(rq, "key:%lld %s", (long long)id, k.display_prefix),
-	      NULL);
+	api_audit(rq, "apikey.revoked",
+	          rq_printf(rq, "key:%lld %s", (long long)id, k.display_prefix), NULL);
 	rq->status = 204;
 	return 0;
 }

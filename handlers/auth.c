@@ -206,8 +206,7 @@ int h_auth_refresh(struct req *rq)
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "refresh");
 	switch (r.outcome) {
-	case REFRESH_NOT_FOUND:
-		return api_error(rq, E_UNAUTHORIZED, "invalid refresh token");
+	case REFRESH_NOT_FOUND: return api_error(rq, E_UNAUTHORIZED, "invalid refresh token");
 	case REFRESH_REVOKED:
 		return api_error(rq, E_UNAUTHORIZED,
 		                 "refresh token has been revoked; log in again");
@@ -215,12 +214,10 @@ int h_auth_refresh(struct req *rq)
 		api_audit(rq, "refresh.reuse", r.family, NULL);
 		return api_error(rq, E_UNAUTHORIZED,
 		                 "refresh token already used; the session is revoked");
-	case REFRESH_EXPIRED:
-		return api_error(rq, E_UNAUTHORIZED, "refresh token has expired");
+	case REFRESH_EXPIRED: return api_error(rq, E_UNAUTHORIZED, "refresh token has expired");
 	case REFRESH_INACTIVE:
 		return api_error(rq, E_UNAUTHORIZED, "this account is %s", r.user.status);
-	case REFRESH_ROTATED:
-		break;
+	case REFRESH_ROTATED: break;
 	}
 	if ((o = rq_own_json(rq, json_object_new_object())) == NULL ||
 	    add_access_token(rq, o, &r.user) < 0) {

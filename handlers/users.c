@@ -20,6 +20,17 @@ static const char *const statuses[] = { "active", "inactive", "blocked", "delete
 static const char *const set_statuses[] = { "active", "inactive", "blocked", NULL };
 static const char *const types[] = { "human", "api", NULL };
 
+int user_load_or_reply(struct req *rq, int64_t id, struct user *u, const char *what)
+{
+	enum db_rc rc = db_user_by_id(rq->app->db, id, u);
+
+	if (rc == DB_NOT_FOUND)
+		return api_error(rq, E_NOT_FOUND, "no such user: %lld", (long long)id);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, what);
+	return 0;
+}
+
 /* Environment keys have no account behind them. */
 static int need_account(struct req *rq)
 {
@@ -38,12 +49,10 @@ static int reply_user(struct req *rq, int status, int64_t id, bool sessions_ende
 	struct json_object *o;
 	int64_t keys = 0;
 	struct user u;
-	enum db_rc rc = db_user_by_id(rq->app->db, id, &u);
+	enum db_rc rc;
 
-	if (rc == DB_NOT_FOUND)
-		return api_error(rq, E_NOT_FOUND, "no such user: %lld", (long long)id);
-	if (rc != DB_OK)
-		return db_failure(rq, rc, "user lookup");
+	if (user_load_or_reply(rq, id, &u, "user lookup") < 0)
+		return -1;
 	if (sessions_ended && (rc = db_apikey_count_active(rq->app->db, id, &keys)) != DB_OK)
 		return db_failure(rq, rc, "api key count");
 	if ((o = user_to_json(&u)) != NULL && sessions_ended) {
@@ -280,10 +289,8 @@ int h_users_patch(struct req *rq)
 		field_fail(&f, "role", "nothing to change: give role or status");
 	if (fields_done(&f) < 0)
 		return -1;
-	if ((rc = db_user_by_id(rq->app->db, id, &u)) == DB_NOT_FOUND)
-		return api_error(rq, E_NOT_FOUND, "no such user: %lld", (long long)id);
-	if (rc != DB_OK)
-		return db_failure(rq, rc, "user lookup");
+	if (user_load_or_reply(rq, id, &u, "user lookup") < 0)
+		return -1;
 	if (id == rq->who->user_id)
 		return api_error(rq, E_CONFLICT, "admins cannot change their own role or status");
 	if (strcmp(u.status, "deleted") == 0)
@@ -296,14 +303,14 @@ int h_users_patch(struct req *rq)
 		return db_failure(rq, rc, "user update");
 	if (role != NULL && strcmp(role, u.role) != 0)
 		api_audit(rq, "user.role_changed",
-		      rq_printf(rq, "%s: %s -> %s", u.username, u.role, role), NULL);
+		          rq_printf(rq, "%s: %s -> %s", u.username, u.role, role), NULL);
 	if (status != NULL && strcmp(status, u.status) != 0)
 		api_audit(rq,
-		      rq_printf(rq, "user.%s",
-		                strcmp(status, "active") == 0    ? "reactivated"
-		                : strcmp(status, "blocked") == 0 ? "blocked"
-		                                                 : "deactivated"),
-		      u.username, NULL);
+		          rq_printf(rq, "user.%s",
+		                    strcmp(status, "active") == 0    ? "reactivated"
+		                    : strcmp(status, "blocked") == 0 ? "blocked"
+		                                                     : "deactivated"),
+		          u.username, NULL);
 	/* A role or status change ends the user's sessions (db_user_set_role_status). */
 	return reply_user(rq, 200, id,
 	                  (role != NULL && strcmp(role, u.role) != 0) ||
@@ -315,14 +322,11 @@ int h_users_delete(struct req *rq)
 {
 	struct user u;
 	int64_t id;
-	enum db_rc rc;
 
 	if (param_id(rq, "id", &id) < 0)
 		return -1;
-	if ((rc = db_user_by_id(rq->app->db, id, &u)) == DB_NOT_FOUND)
-		return api_error(rq, E_NOT_FOUND, "no such user: %lld", (long long)id);
-	if (rc != DB_OK)
-		return db_failure(rq, rc, "user lookup");
+	if (user_load_or_reply(rq, id, &u, "user lookup") < 0)
+		return -1;
 	if (id == rq->who->user_id)
 		return api_error(rq, E_CONFLICT,
 		                 "use DELETE /users/profile to delete your own account");
