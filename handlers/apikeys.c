@@ -17,6 +17,42 @@
 
 static const char *const roles[] = { "readonly", "developer", "admin", NULL };
 
+static struct json_object *str_or_null(const char *s)
+{
+	return s[0] ? json_object_new_string(s) : NULL;
+}
+
+/* The API's view of a key: never its hash. New object. */
+static struct json_object *apikey_to_json(const struct apikey_row *k)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_object_add(o, "id", json_object_new_int64(k->id));
+	json_object_object_add(o, "name", json_object_new_string(k->name));
+	json_object_object_add(o, "prefix", json_object_new_string(k->display_prefix));
+	json_object_object_add(o, "user_id", json_object_new_int64(k->user_id));
+	json_object_object_add(o, "username", json_object_new_string(k->username));
+	json_object_object_add(o, "role", json_object_new_string(k->role));
+	json_object_object_add(o, "scopes", str_or_null(k->scopes));
+	json_object_object_add(o, "rate_limit_per_minute",
+	                       k->rate_limit < 0 ? NULL : json_object_new_int64(k->rate_limit));
+	json_object_object_add(o, "expires_at", str_or_null(k->expires_at));
+	json_object_object_add(o, "last_used_at", str_or_null(k->last_used_at));
+	json_object_object_add(o, "last_used_ip", str_or_null(k->last_used_ip));
+	json_object_object_add(o, "revoked_at", str_or_null(k->revoked_at));
+	json_object_object_add(o, "created_at", json_object_new_string(k->created_at));
+	json_object_object_add(o, "active",
+	                       json_object_new_boolean(!k->revoked_at[0] && !k->expired));
+	return o;
+}
+
+static void list_row(const struct apikey_row *k, void *items)
+{
+	json_object_array_add(items, apikey_to_json(k));
+}
+
 int apikey_load_or_reply(struct req *rq, int64_t id, struct apikey_row *k, const char *what)
 {
 	enum db_rc rc = db_apikey_by_id(rq->app->db, id, k);
@@ -131,7 +167,8 @@ int h_apikeys_list(struct req *rq)
 		return api_error(rq, E_FORBIDDEN, "only admins list other users' keys");
 	if ((items = rq_own_json(rq, json_object_new_array())) == NULL)
 		return api_error(rq, E_INTERNAL, "out of memory");
-	if ((rc = db_apikey_list(rq->app->db, user_id, limit, offset, items, &total)) != DB_OK)
+	if ((rc = db_apikey_list(rq->app->db, user_id, limit, offset, list_row, items, &total)) !=
+	    DB_OK)
 		return db_failure(rq, rc, "api key list");
 	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));
 }

@@ -16,6 +16,7 @@
 #include "handlers/auth.h"
 #include "handlers/audit.h"
 #include "handlers/common.h"
+#include "handlers/users.h"
 #include "lib/apikey.h"
 #include "lib/log.h"
 #include "lib/password.h"

@@ -20,6 +20,36 @@ static const char *const statuses[] = { "active", "inactive", "blocked", "delete
 static const char *const set_statuses[] = { "active", "inactive", "blocked", NULL };
 static const char *const types[] = { "human", "api", NULL };
 
+static struct json_object *str_or_null(const char *s)
+{
+	return s[0] ? json_object_new_string(s) : NULL;
+}
+
+struct json_object *user_to_json(const struct user *u)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_object_add(o, "id", json_object_new_int64(u->id));
+	json_object_object_add(o, "email", str_or_null(u->email));
+	json_object_object_add(o, "username", json_object_new_string(u->username));
+	json_object_object_add(o, "name", json_object_new_string(u->name));
+	json_object_object_add(o, "type", json_object_new_string(u->type));
+	json_object_object_add(o, "role", json_object_new_string(u->role));
+	json_object_object_add(o, "status", json_object_new_string(u->status));
+	json_object_object_add(o, "verification_status", json_object_new_string(u->verification));
+	json_object_object_add(o, "created_at", json_object_new_string(u->created_at));
+	json_object_object_add(o, "updated_at", json_object_new_string(u->updated_at));
+	json_object_object_add(o, "last_login_at", str_or_null(u->last_login_at));
+	return o;
+}
+
+static void list_row(const struct user *u, void *items)
+{
+	json_object_array_add(items, user_to_json(u));
+}
+
 int user_load_or_reply(struct req *rq, int64_t id, struct user *u, const char *what)
 {
 	enum db_rc rc = db_user_by_id(rq->app->db, id, u);
@@ -211,7 +241,8 @@ int h_users_list(struct req *rq)
 	}
 	if ((items = rq_own_json(rq, json_object_new_array())) == NULL)
 		return api_error(rq, E_INTERNAL, "out of memory");
-	if ((rc = db_user_list(rq->app->db, role, status, limit, offset, items, &total)) != DB_OK)
+	if ((rc = db_user_list(rq->app->db, role, status, limit, offset, list_row, items,
+	                       &total)) != DB_OK)
 		return db_failure(rq, rc, "user list");
 	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));
 }

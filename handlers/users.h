@@ -4,8 +4,12 @@
 
 #include <stdint.h>
 
+struct json_object;
 struct req;
 struct user;
+
+/* The API's view of a user: never the password hash. New object. */
+struct json_object *user_to_json(const struct user *u);
 
 /*
  * Loads the user `id` into *u. Returns 0, or -1 after answering 404 ("no
