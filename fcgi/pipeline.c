@@ -206,12 +206,14 @@ static int rate_limit(struct req *rq, enum rl_class cls)
 	switch (cls) {
 	case RL_GENERAL:
 		if (rq->who == NULL)
-			return ratelimit_hit(rq, "general", ratelimit_client_net(rq, net, sizeof(net)),
+			return ratelimit_hit(rq, "general",
+			                     ratelimit_client_net(rq, net, sizeof(net)),
 			                     cfg->rate_general);
 		return principal_limit(rq, "general", cfg->rate_general);
 	case RL_HEAVY:
 		if (rq->who == NULL)
-			return ratelimit_hit(rq, "heavy", ratelimit_client_net(rq, net, sizeof(net)),
+			return ratelimit_hit(rq, "heavy",
+			                     ratelimit_client_net(rq, net, sizeof(net)),
 			                     cfg->rate_heavy);
 		return principal_limit(rq, "heavy", cfg->rate_heavy);
 	case RL_AUTH:
