@@ -3,8 +3,6 @@
 
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "db/identity.h"
 #include "db/stmt.h"
 
@@ -216,7 +214,8 @@ enum db_rc db_apikey_touch(struct db *db, int64_t id, const char *ip)
 }
 
 enum db_rc db_apikey_list(struct db *db, int64_t user_id, int64_t limit, int64_t offset,
-                          struct json_object *items, int64_t *total)
+                          void (*row)(const struct apikey_row *k, void *ud), void *ud,
+                          int64_t *total)
 {
 	MYSQL_BIND in[4], cnt[1];
 	struct key_out o;
@@ -236,7 +235,7 @@ enum db_rc db_apikey_list(struct db *db, int64_t user_id, int64_t limit, int64_t
 		return rc;
 	while ((r = db_fetch(db, &q_list)) == 1) {
 		fix_key(&o, &k);
-		json_object_array_add(items, apikey_to_json(&k));
+		row(&k, ud);
 	}
 	db_done(db, &q_list);
 	return r == 0 ? DB_OK : DB_ERROR;
@@ -263,34 +262,4 @@ enum db_rc db_apikey_revoke_user(struct db *db, int64_t user_id)
 	enum db_rc rc = revoke(db, &q_revoke_user, user_id);
 
 	return rc == DB_NOT_FOUND ? DB_OK : rc;
-}
-
-static struct json_object *str_or_null(const char *s)
-{
-	return s[0] ? json_object_new_string(s) : NULL;
-}
-
-struct json_object *apikey_to_json(const struct apikey_row *k)
-{
-	struct json_object *o = json_object_new_object();
-
-	if (o == NULL)
-		return NULL;
-	json_object_object_add(o, "id", json_object_new_int64(k->id));
-	json_object_object_add(o, "name", json_object_new_string(k->name));
-	json_object_object_add(o, "prefix", json_object_new_string(k->display_prefix));
-	json_object_object_add(o, "user_id", json_object_new_int64(k->user_id));
-	json_object_object_add(o, "username", json_object_new_string(k->username));
-	json_object_object_add(o, "role", json_object_new_string(k->role));
-	json_object_object_add(o, "scopes", str_or_null(k->scopes));
-	json_object_object_add(o, "rate_limit_per_minute",
-	                       k->rate_limit < 0 ? NULL : json_object_new_int64(k->rate_limit));
-	json_object_object_add(o, "expires_at", str_or_null(k->expires_at));
-	json_object_object_add(o, "last_used_at", str_or_null(k->last_used_at));
-	json_object_object_add(o, "last_used_ip", str_or_null(k->last_used_ip));
-	json_object_object_add(o, "revoked_at", str_or_null(k->revoked_at));
-	json_object_object_add(o, "created_at", json_object_new_string(k->created_at));
-	json_object_object_add(o, "active",
-	                       json_object_new_boolean(!k->revoked_at[0] && !k->expired));
-	return o;
 }

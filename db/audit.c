@@ -1,8 +1,6 @@
 /* audit.c: the audit_log table. */
 #include "config.h"
 
-#include <json-c/json.h>
-
 #include "db/identity.h"
 #include "db/stmt.h"
 
@@ -33,13 +31,11 @@ enum db_rc db_audit_add(struct db *db, const char *principal, const char *action
 }
 
 enum db_rc db_audit_list(struct db *db, const char *action, int64_t limit, int64_t offset,
-                         struct json_object *items, int64_t *total)
+                         void (*row)(const struct audit_row *a, void *ud), void *ud, int64_t *total)
 {
-	static const char *const names[6] = { "at",     "principal",   "action",
-		                              "target", "client_addr", "request_id" };
 	MYSQL_BIND in[4], out[7], cnt[1];
 	struct db_str s[6];
-	int64_t id;
+	struct audit_row a;
 	enum db_rc rc;
 	int r;
 
@@ -51,26 +47,24 @@ enum db_rc db_audit_list(struct db *db, const char *action, int64_t limit, int64
 		return rc;
 	db_bind_int64(&in[2], &limit);
 	db_bind_int64(&in[3], &offset);
-	db_bind_out_int64(&out[0], &id, NULL);
+	db_bind_out_int64(&out[0], &a.id, NULL);
 	for (int i = 0; i < 6; i++)
 		db_bind_out_dstr(&out[i + 1], &s[i]);
 	if ((rc = db_query(db, &q_list, in, out)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, &q_list)) == 1) {
-		struct json_object *o = json_object_new_object();
+		const char *v[6];
 
-		json_object_object_add(o, "id", json_object_new_int64(id));
-		for (int i = 0; i < 6; i++) {
-			const char *v = db_str_fix(&s[i]);
-
-			if (i == 0) {
-				db_time_iso(s[0].buf);
-				v = s[0].buf;
-			}
-			json_object_object_add(o, names[i],
-			                       v && *v ? json_object_new_string(v) : NULL);
-		}
-		json_object_array_add(items, o);
+		for (int i = 0; i < 6; i++)
+			v[i] = db_str_fix(&s[i]);
+		db_time_iso(s[0].buf);
+		a.at = s[0].buf;
+		a.principal = v[1];
+		a.action = v[2];
+		a.target = v[3];
+		a.client_addr = v[4];
+		a.request_id = v[5];
+		row(&a, ud);
 	}
 	db_done(db, &q_list);
 	return r == 0 ? DB_OK : DB_ERROR;

@@ -8,8 +8,6 @@
 
 #include "db/db.h"
 
-struct json_object;
-
 /* One users row; strings are NUL-terminated, "" when NULL. */
 struct user {
 	int64_t id;
@@ -58,14 +56,12 @@ enum db_rc db_user_upsert_external(struct db *db, const char *issuer, const char
                                    const char *email, const char *name, const char *role,
                                    struct user *u, bool *role_changed);
 /*
- * Lists users (role and status filters may be NULL), newest first, as JSON
- * objects appended to `items` (user_to_json), with the total count.
+ * Lists users (role and status filters may be NULL), newest first: calls
+ * row() for each (u is valid during the call only), sets the total count.
  */
 enum db_rc db_user_list(struct db *db, const char *role, const char *status, int64_t limit,
-                        int64_t offset, struct json_object *items, int64_t *total);
-
-/* The public view of a user: never the password hash. New object. */
-struct json_object *user_to_json(const struct user *u);
+                        int64_t offset, void (*row)(const struct user *u, void *ud), void *ud,
+                        int64_t *total);
 
 /* ------------------------------------------------------------------ API keys */
 
@@ -105,14 +101,17 @@ enum db_rc db_apikey_count_active(struct db *db, int64_t user_id, int64_t *n);
 enum db_rc db_apikey_by_hash(struct db *db, const char *hash, struct apikey_row *k);
 /* Records a use (at most once a minute: callers check touch_due). */
 enum db_rc db_apikey_touch(struct db *db, int64_t id, const char *ip);
-/* Lists keys (user_id 0: all) as JSON objects appended to `items`. */
+/*
+ * Lists keys (user_id 0: all), newest first: calls row() for each (k is
+ * valid during the call only), sets the total count.
+ */
 enum db_rc db_apikey_list(struct db *db, int64_t user_id, int64_t limit, int64_t offset,
-                          struct json_object *items, int64_t *total);
+                          void (*row)(const struct apikey_row *k, void *ud), void *ud,
+                          int64_t *total);
 enum db_rc db_apikey_by_id(struct db *db, int64_t id, struct apikey_row *k);
 /* Revokes one key; DB_NOT_FOUND when it does not exist or was revoked. */
 enum db_rc db_apikey_revoke(struct db *db, int64_t id);
 enum db_rc db_apikey_revoke_user(struct db *db, int64_t user_id);
-struct json_object *apikey_to_json(const struct apikey_row *k);
 
 /* ------------------------------------------------------------------ refresh tokens */
 
@@ -133,12 +132,50 @@ enum db_rc db_refresh_mark_used(struct db *db, int64_t id);
 enum db_rc db_refresh_revoke_family(struct db *db, const char *family);
 enum db_rc db_refresh_revoke_user(struct db *db, int64_t user_id);
 
+enum refresh_outcome {
+	REFRESH_ROTATED,   /* spent; new_hash stored in the same family; user filled */
+	REFRESH_NOT_FOUND, /* no such token */
+	REFRESH_REVOKED,   /* ended by a password, role or status change, or deletion */
+	REFRESH_REUSED,    /* already spent: someone else has a copy; family revoked */
+	REFRESH_EXPIRED,   /* past its expiry */
+	REFRESH_INACTIVE   /* spent, but its owner is not active; user filled */
+};
+
+struct refresh_rotation {
+	enum refresh_outcome outcome;
+	char family[40]; /* the token's family, when it was found */
+	struct user user;
+};
+
+/*
+ * Spends the refresh token `hash` and stores `new_hash` (expiring in
+ * ttl_days) in its family, in one transaction (db_transaction: a deadlock
+ * is tried again) that locks the token's row, so two refreshes with one
+ * token serialise. The outcome says what happened; DB_OK for every one of
+ * them, or the error.
+ */
+enum db_rc db_refresh_rotate(struct db *db, const char *hash, const char *new_hash,
+                             int64_t ttl_days, struct refresh_rotation *out);
+
 /* ------------------------------------------------------------------ audit */
 
 enum db_rc db_audit_add(struct db *db, const char *principal, const char *action,
                         const char *target, const char *client_addr, const char *request_id);
+/* One audit_log row; a missing string is NULL or "". Valid during the row() call only. */
+struct audit_row {
+	int64_t id;
+	const char *at; /* ISO 8601 */
+	const char *principal;
+	const char *action;
+	const char *target;
+	const char *client_addr;
+	const char *request_id;
+};
+
+/* Lists events (action may be NULL: all), newest first, through row(); sets the total. */
 enum db_rc db_audit_list(struct db *db, const char *action, int64_t limit, int64_t offset,
-                         struct json_object *items, int64_t *total);
+                         void (*row)(const struct audit_row *a, void *ud), void *ud,
+                         int64_t *total);
 
 /* ------------------------------------------------------------------ rate limits */
 

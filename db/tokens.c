@@ -1,6 +1,9 @@
 /* tokens.c: the refresh_tokens table (opaque, hashed, single-use, in families). */
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "db/identity.h"
 #include "db/stmt.h"
 
@@ -84,4 +87,63 @@ enum db_rc db_refresh_revoke_user(struct db *db, int64_t user_id)
 
 	db_bind_int64(&in[0], &user_id);
 	return db_query(db, &q_revoke_user, in, NULL);
+}
+
+/* ------------------------------------------------------------------ rotation */
+
+struct rotate_tx {
+	const char *hash, *new_hash;
+	int64_t ttl_days;
+	struct refresh_rotation *out;
+};
+
+/*
+ * One try of the rotation: every outcome but a failure commits (a reused
+ * token's family revoked, an inactive owner's token spent). db_transaction
+ * runs it again from the start after a deadlock or lock wait timeout.
+ */
+static enum db_rc rotate_body(struct db *db, void *arg)
+{
+	struct rotate_tx *t = arg;
+	struct refresh_rotation *o = t->out;
+	struct refresh_row r;
+	enum db_rc rc;
+
+	memset(o, 0, sizeof(*o));
+	if ((rc = db_refresh_by_hash(db, t->hash, &r)) == DB_NOT_FOUND) {
+		o->outcome = REFRESH_NOT_FOUND;
+		return DB_OK;
+	}
+	if (rc != DB_OK)
+		return rc;
+	snprintf(o->family, sizeof(o->family), "%s", r.family);
+	if (r.revoked && !r.used) {
+		o->outcome = REFRESH_REVOKED;
+		return DB_OK;
+	}
+	if (r.used) {
+		o->outcome = REFRESH_REUSED;
+		return db_refresh_revoke_family(db, r.family);
+	}
+	if (r.expired) {
+		o->outcome = REFRESH_EXPIRED;
+		return DB_OK;
+	}
+	if ((rc = db_refresh_mark_used(db, r.id)) != DB_OK ||
+	    (rc = db_user_by_id(db, r.user_id, &o->user)) != DB_OK)
+		return rc;
+	if (strcmp(o->user.status, "active") != 0) {
+		o->outcome = REFRESH_INACTIVE;
+		return DB_OK;
+	}
+	o->outcome = REFRESH_ROTATED;
+	return db_refresh_insert(db, r.user_id, r.family, t->new_hash, t->ttl_days);
+}
+
+enum db_rc db_refresh_rotate(struct db *db, const char *hash, const char *new_hash,
+                             int64_t ttl_days, struct refresh_rotation *out)
+{
+	struct rotate_tx t = { hash, new_hash, ttl_days, out };
+
+	return db_transaction(db, rotate_body, &t);
 }

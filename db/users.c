@@ -6,8 +6,6 @@
 
 #include <sodium.h>
 
-#include <json-c/json.h>
-
 #include "db/identity.h"
 #include "db/stmt.h"
 
@@ -322,7 +320,8 @@ enum db_rc db_user_upsert_external(struct db *db, const char *issuer, const char
 }
 
 enum db_rc db_user_list(struct db *db, const char *role, const char *status, int64_t limit,
-                        int64_t offset, struct json_object *items, int64_t *total)
+                        int64_t offset, void (*row)(const struct user *u, void *ud), void *ud,
+                        int64_t *total)
 {
 	MYSQL_BIND in[6], cnt[1];
 	struct user_out o;
@@ -346,33 +345,8 @@ enum db_rc db_user_list(struct db *db, const char *role, const char *status, int
 		return rc;
 	while ((r = db_fetch(db, &q_list)) == 1) {
 		fix_user(&o, &u);
-		json_object_array_add(items, user_to_json(&u));
+		row(&u, ud);
 	}
 	db_done(db, &q_list);
 	return r == 0 ? DB_OK : DB_ERROR;
-}
-
-static struct json_object *str_or_null(const char *s)
-{
-	return s[0] ? json_object_new_string(s) : NULL;
-}
-
-struct json_object *user_to_json(const struct user *u)
-{
-	struct json_object *o = json_object_new_object();
-
-	if (o == NULL)
-		return NULL;
-	json_object_object_add(o, "id", json_object_new_int64(u->id));
-	json_object_object_add(o, "email", str_or_null(u->email));
-	json_object_object_add(o, "username", json_object_new_string(u->username));
-	json_object_object_add(o, "name", json_object_new_string(u->name));
-	json_object_object_add(o, "type", json_object_new_string(u->type));
-	json_object_object_add(o, "role", json_object_new_string(u->role));
-	json_object_object_add(o, "status", json_object_new_string(u->status));
-	json_object_object_add(o, "verification_status", json_object_new_string(u->verification));
-	json_object_object_add(o, "created_at", json_object_new_string(u->created_at));
-	json_object_object_add(o, "updated_at", json_object_new_string(u->updated_at));
-	json_object_object_add(o, "last_login_at", str_or_null(u->last_login_at));
-	return o;
 }

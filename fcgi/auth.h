@@ -1,4 +1,4 @@
-/* auth.h: who is calling (credentials), what they may do (roles), how often (rate limits). */
+/* auth.h: who is calling (credentials) and what they may do (roles). */
 #ifndef STRATUS_AUTH_H
 #define STRATUS_AUTH_H
 
@@ -46,30 +46,10 @@ enum role role_parse(const char *s);
 int auth_identify(struct req *rq);
 
 /*
- * Counts one request of `key` in `cls` ("general", "auth", ...) against
- * `limit` per minute (0: no limit) and sets the X-RateLimit-* values.
- * Returns 0, or -1 after answering 429 with Retry-After.
- */
-int ratelimit_hit(struct req *rq, const char *cls, const char *key, long limit);
-
-/*
- * Like ratelimit_hit without counting: answers 429 when the bucket is
- * already full. For "count only failures" limits (Basic credentials).
- */
-int ratelimit_full(struct req *rq, const char *cls, const char *key, long limit);
-
-/*
- * The client's network as the per-address limits count it: an IPv4
- * address whole, an IPv6 address by its /64 ("2001:db8:0:1::/64"), an
- * IPv4-mapped IPv6 address as IPv4. Writes it into buf and returns buf.
- */
-const char *auth_client_net(const struct req *rq, char *buf, size_t len);
-
-/*
  * Checks a login identifier (username or email) and password under the
  * login limits. The identifier is taken in one spelling (ASCII case
  * folded; surrounding whitespace never names an account), and attempts
- * count per account and client network (auth_client_net) whatever the
+ * count per account and client network (ratelimit_client_net) whatever the
  * spelling, STRATUS_RATE_AUTH a window. `count_every`: every attempt
  * counts (login routes, whose address limit the pipeline counts); else
  * only failures count, against the account and against the address
@@ -90,9 +70,6 @@ int auth_login_check(struct req *rq, const char *ident, const char *pass, struct
  */
 int auth_password_verify(struct req *rq, const char *hash, const char *pw, bool *ok);
 int auth_password_hash(struct req *rq, const char *pw, char out[PASSWORD_HASH_MAX]);
-
-/* Records an audit event for the caller (or `who` when not NULL). */
-void audit(struct req *rq, const char *action, const char *target, const char *who);
 
 /* Drops the process's cached JWKS (tests, key rotation). */
 void auth_forget_jwks(struct app *app);

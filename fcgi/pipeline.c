@@ -12,6 +12,7 @@
 #include "fcgi/auth.h"
 #include "fcgi/memo.h"
 #include "fcgi/pipeline.h"
+#include "fcgi/ratelimit.h"
 #include "fcgi/router.h"
 
 /* Headers a browser may send on a cross-origin call to this API. */
@@ -205,17 +206,19 @@ static int rate_limit(struct req *rq, enum rl_class cls)
 	switch (cls) {
 	case RL_GENERAL:
 		if (rq->who == NULL)
-			return ratelimit_hit(rq, "general", auth_client_net(rq, net, sizeof(net)),
+			return ratelimit_hit(rq, "general",
+			                     ratelimit_client_net(rq, net, sizeof(net)),
 			                     cfg->rate_general);
 		return principal_limit(rq, "general", cfg->rate_general);
 	case RL_HEAVY:
 		if (rq->who == NULL)
-			return ratelimit_hit(rq, "heavy", auth_client_net(rq, net, sizeof(net)),
+			return ratelimit_hit(rq, "heavy",
+			                     ratelimit_client_net(rq, net, sizeof(net)),
 			                     cfg->rate_heavy);
 		return principal_limit(rq, "heavy", cfg->rate_heavy);
 	case RL_AUTH:
 		/* The per-identifier limit needs the body: the handler counts it. */
-		return ratelimit_hit(rq, "auth-address", auth_client_net(rq, net, sizeof(net)),
+		return ratelimit_hit(rq, "auth-address", ratelimit_client_net(rq, net, sizeof(net)),
 		                     cfg->rate_auth_address);
 	default: return 0;
 	}

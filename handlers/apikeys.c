@@ -10,10 +10,60 @@
 #include "db/identity.h"
 #include "fcgi/auth.h"
 #include "handlers/apikeys.h"
+#include "handlers/audit.h"
 #include "handlers/common.h"
+#include "handlers/users.h"
 #include "lib/apikey.h"
 
 static const char *const roles[] = { "readonly", "developer", "admin", NULL };
+
+static struct json_object *str_or_null(const char *s)
+{
+	return s[0] ? json_object_new_string(s) : NULL;
+}
+
+/* The API's view of a key: never its hash. New object. */
+static struct json_object *apikey_to_json(const struct apikey_row *k)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_object_add(o, "id", json_object_new_int64(k->id));
+	json_object_object_add(o, "name", json_object_new_string(k->name));
+	json_object_object_add(o, "prefix", json_object_new_string(k->display_prefix));
+	json_object_object_add(o, "user_id", json_object_new_int64(k->user_id));
+	json_object_object_add(o, "username", json_object_new_string(k->username));
+	json_object_object_add(o, "role", json_object_new_string(k->role));
+	json_object_object_add(o, "scopes", str_or_null(k->scopes));
+	json_object_object_add(o, "rate_limit_per_minute",
+	                       k->rate_limit < 0 ? NULL : json_object_new_int64(k->rate_limit));
+	json_object_object_add(o, "expires_at", str_or_null(k->expires_at));
+	json_object_object_add(o, "last_used_at", str_or_null(k->last_used_at));
+	json_object_object_add(o, "last_used_ip", str_or_null(k->last_used_ip));
+	json_object_object_add(o, "revoked_at", str_or_null(k->revoked_at));
+	json_object_object_add(o, "created_at", json_object_new_string(k->created_at));
+	json_object_object_add(o, "active",
+	                       json_object_new_boolean(!k->revoked_at[0] && !k->expired));
+	return o;
+}
+
+static void list_row(const struct apikey_row *k, void *items)
+{
+	json_object_array_add(items, apikey_to_json(k));
+}
+
+int apikey_load_or_reply(struct req *rq, int64_t id, struct apikey_row *k, const char *what)
+{
+	enum db_rc rc = db_apikey_by_id(rq->app->db, id, k);
+
+	if (rc == DB_NOT_FOUND ||
+	    (rc == DB_OK && k->user_id != rq->who->user_id && rq->who->role < ROLE_ADMIN))
+		return api_error(rq, E_NOT_FOUND, "no such API key: %lld", (long long)id);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, what);
+	return 0;
+}
 
 /*
  * POST /api-keys {"name","role?","expires_in_days?","rate_limit_per_minute?",
@@ -58,10 +108,8 @@ int h_apikeys_create(struct req *rq)
 		return api_error(
 		        rq, E_VALIDATION,
 		        "user_id: an environment key owns no account; name the key's owner");
-	if ((rc = db_user_by_id(app->db, owner_id, &owner)) == DB_NOT_FOUND)
-		return api_error(rq, E_NOT_FOUND, "no such user: %lld", (long long)owner_id);
-	if (rc != DB_OK)
-		return db_failure(rq, rc, "api key owner");
+	if (user_load_or_reply(rq, owner_id, &owner, "api key owner") < 0)
+		return -1;
 	if (strcmp(owner.status, "active") != 0)
 		return api_error(rq, E_CONFLICT, "the owner is %s", owner.status);
 	cap = role_parse(owner.role);
@@ -94,8 +142,8 @@ int h_apikeys_create(struct req *rq)
 		sodium_memzero(key, sizeof(key));
 		return db_failure(rq, rc, "api key");
 	}
-	audit(rq, "apikey.created", rq_printf(rq, "key:%lld %s", (long long)k.id, k.display_prefix),
-	      NULL);
+	api_audit(rq, "apikey.created",
+	          rq_printf(rq, "key:%lld %s", (long long)k.id, k.display_prefix), NULL);
 	o = apikey_to_json(&k);
 	json_object_object_add(o, "key", json_object_new_string(key));
 	sodium_memzero(key, sizeof(key));
@@ -119,7 +167,8 @@ int h_apikeys_list(struct req *rq)
 		return api_error(rq, E_FORBIDDEN, "only admins list other users' keys");
 	if ((items = rq_own_json(rq, json_object_new_array())) == NULL)
 		return api_error(rq, E_INTERNAL, "out of memory");
-	if ((rc = db_apikey_list(rq->app->db, user_id, limit, offset, items, &total)) != DB_OK)
+	if ((rc = db_apikey_list(rq->app->db, user_id, limit, offset, list_row, items, &total)) !=
+	    DB_OK)
 		return db_failure(rq, rc, "api key list");
 	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));
 }
@@ -136,13 +185,8 @@ int h_apikeys_delete(struct req *rq)
 
 	if (param_id(rq, "id", &id) < 0)
 		return -1;
-	rc = db_apikey_by_id(rq->app->db, id, &k);
-	/* Someone else's key is "not found" to a non-admin: no probing. */
-	if (rc == DB_NOT_FOUND ||
-	    (rc == DB_OK && k.user_id != rq->who->user_id && rq->who->role < ROLE_ADMIN))
-		return api_error(rq, E_NOT_FOUND, "no such API key: %lld", (long long)id);
-	if (rc != DB_OK)
-		return db_failure(rq, rc, "api key");
+	if (apikey_load_or_reply(rq, id, &k, "api key") < 0)
+		return -1;
 	/* A credential never ends a stronger one: a read-only key cannot revoke an admin key. */
 	if (role_parse(k.role) > rq->who->role)
 		return api_error(rq, E_FORBIDDEN,
@@ -152,25 +196,8 @@ int h_apikeys_delete(struct req *rq)
 		return api_error(rq, E_CONFLICT, "API key %lld is already revoked", (long long)id);
 	if ((rc = db_apikey_revoke(rq->app->db, id)) != DB_OK && rc != DB_NOT_FOUND)
 		return db_failure(rq, rc, "api key revoke");
-	audit(rq, "apikey.revoked", rq_printf(rq, "key:%lld %s", (long long)id, k.display_prefix),
-	      NULL);
+	api_audit(rq, "apikey.revoked",
+	          rq_printf(rq, "key:%lld %s", (long long)id, k.display_prefix), NULL);
 	rq->status = 204;
 	return 0;
-}
-
-/* GET /audit?action=&limit=&offset= (admin), newest first. */
-int h_audit_list(struct req *rq)
-{
-	const char *action = rq_query(rq, "action");
-	struct json_object *items;
-	int64_t limit, offset, total = 0;
-	enum db_rc rc;
-
-	if (page_params(rq, &limit, &offset) < 0)
-		return -1;
-	if ((items = rq_own_json(rq, json_object_new_array())) == NULL)
-		return api_error(rq, E_INTERNAL, "out of memory");
-	if ((rc = db_audit_list(rq->app->db, action, limit, offset, items, &total)) != DB_OK)
-		return db_failure(rq, rc, "audit list");
-	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));
 }

@@ -12,9 +12,11 @@
 
 #include "db/identity.h"
 #include "fcgi/auth.h"
+#include "fcgi/ratelimit.h"
 #include "handlers/auth.h"
-#include "db/stmt.h" /* FIXME(issue 15): the transaction moves into db/ */
+#include "handlers/audit.h"
 #include "handlers/common.h"
+#include "handlers/users.h"
 #include "lib/apikey.h"
 #include "lib/log.h"
 #include "lib/password.h"
@@ -38,14 +40,14 @@ static int check_login(struct req *rq, const char *ident, const char *password, 
 	if ((r = auth_login_check(rq, ident, password, u, true)) != 0) {
 		if (r < 0) {
 			if (rq->err == E_RATE_LIMITED)
-				audit(rq, "login.rate_limited", ident, ident);
+				api_audit(rq, "login.rate_limited", ident, ident);
 			return -1;
 		}
-		audit(rq, "login.failure", ident, ident);
+		api_audit(rq, "login.failure", ident, ident);
 		return api_error(rq, E_UNAUTHORIZED, BAD_LOGIN);
 	}
 	if (strcmp(u->status, "active") != 0) {
-		audit(rq, "login.refused", ident, ident);
+		api_audit(rq, "login.refused", ident, ident);
 		return api_error(rq, E_UNAUTHORIZED, "this account is %s", u->status);
 	}
 	{
@@ -61,7 +63,7 @@ static int check_login(struct req *rq, const char *ident, const char *password, 
 		char who[32];
 
 		snprintf(who, sizeof(who), "user:%lld", (long long)u->id);
-		audit(rq, "login.success", ident, who);
+		api_audit(rq, "login.success", ident, who);
 	}
 	return 0;
 }
@@ -89,26 +91,41 @@ static int add_access_token(struct req *rq, struct json_object *o, const struct 
 	return 0;
 }
 
+/* A new refresh token ("srt_" and 43 characters) and its peppered hash. */
+static void new_refresh_token(struct req *rq, char tok[4 + 64], char hash[APIKEY_HASH_HEX + 1])
+{
+	unsigned char raw[32];
+
+	randombytes_buf(raw, sizeof(raw));
+	memcpy(tok, "srt_", 4);
+	sodium_bin2base64(tok + 4, 64, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	apikey_hash(rq->app->cfg.key_pepper, tok, hash);
+	sodium_memzero(raw, sizeof(raw));
+}
+
+/* Adds a stored refresh token `tok` to `o`, then wipes it. */
+static void put_refresh_token(struct req *rq, struct json_object *o, char tok[4 + 64])
+{
+	json_object_object_add(o, "refresh_token", json_object_new_string(tok));
+	json_object_object_add(o, "refresh_expires_in",
+	                       json_object_new_int64(rq->app->cfg.refresh_ttl_days * 86400));
+	sodium_memzero(tok, 4 + 64);
+}
+
 /* Creates a refresh token in `family` and adds it to `o`. */
 static int add_refresh_token(struct req *rq, struct json_object *o, int64_t user_id,
                              const char *family)
 {
-	unsigned char raw[32];
 	char tok[4 + 64], hash[APIKEY_HASH_HEX + 1];
 	enum db_rc rc;
 
-	randombytes_buf(raw, sizeof(raw));
-	memcpy(tok, "srt_", 4);
-	sodium_bin2base64(tok + 4, sizeof(tok) - 4, raw, sizeof(raw),
-	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	apikey_hash(rq->app->cfg.key_pepper, tok, hash);
+	new_refresh_token(rq, tok, hash);
 	rc = db_refresh_insert(rq->app->db, user_id, family, hash, rq->app->cfg.refresh_ttl_days);
-	if (rc != DB_OK)
+	if (rc != DB_OK) {
+		sodium_memzero(tok, sizeof(tok));
 		return db_failure(rq, rc, "refresh token");
-	json_object_object_add(o, "refresh_token", json_object_new_string(tok));
-	json_object_object_add(o, "refresh_expires_in",
-	                       json_object_new_int64(rq->app->cfg.refresh_ttl_days * 86400));
-	sodium_memzero(tok, sizeof(tok));
+	}
+	put_refresh_token(rq, o, tok);
 	return 0;
 }
 
@@ -171,9 +188,9 @@ int h_auth_refresh(struct req *rq)
 	struct fields f = { rq, NULL };
 	const char *tok = field_str(&f, "refresh_token", true, 1, 200);
 	char hash[APIKEY_HASH_HEX + 1], key[80];
-	struct refresh_row r;
+	char next[4 + 64], next_hash[APIKEY_HASH_HEX + 1];
+	struct refresh_rotation r;
 	struct json_object *o;
-	struct user u;
 	enum db_rc rc;
 
 	if (fields_done(&f) < 0)
@@ -182,54 +199,33 @@ int h_auth_refresh(struct req *rq)
 	if (ratelimit_hit(rq, "auth", key, app->cfg.rate_auth * 4) < 0)
 		return -1;
 	apikey_hash(app->cfg.key_pepper, tok, hash);
-	if ((rc = db_begin(app->db)) != DB_OK)
+	/* The next token is made before the row lock, and signed after it. */
+	new_refresh_token(rq, next, next_hash);
+	rc = db_refresh_rotate(app->db, hash, next_hash, app->cfg.refresh_ttl_days, &r);
+	if (rc != DB_OK || r.outcome != REFRESH_ROTATED)
+		sodium_memzero(next, sizeof(next));
+	if (rc != DB_OK)
 		return db_failure(rq, rc, "refresh");
-	rc = db_refresh_by_hash(app->db, hash, &r);
-	if (rc == DB_NOT_FOUND) {
-		db_rollback(app->db);
-		return api_error(rq, E_UNAUTHORIZED, "invalid refresh token");
-	}
-	if (rc != DB_OK) {
-		db_rollback(app->db);
-		return db_failure(rq, rc, "refresh");
-	}
-	if (r.revoked && !r.used) {
-		/* Ended by a password, role or status change, or the account's deletion. */
-		db_rollback(app->db);
+	switch (r.outcome) {
+	case REFRESH_NOT_FOUND: return api_error(rq, E_UNAUTHORIZED, "invalid refresh token");
+	case REFRESH_REVOKED:
 		return api_error(rq, E_UNAUTHORIZED,
 		                 "refresh token has been revoked; log in again");
-	}
-	if (r.used) {
-		/* Reuse of a spent token: someone else has a copy. End the family. */
-		rc = db_refresh_revoke_family(app->db, r.family);
-		if (rc != DB_OK || db_commit(app->db) != DB_OK) {
-			db_rollback(app->db);
-			return db_failure(rq, rc, "refresh revoke");
-		}
-		audit(rq, "refresh.reuse", r.family, NULL);
+	case REFRESH_REUSED:
+		api_audit(rq, "refresh.reuse", r.family, NULL);
 		return api_error(rq, E_UNAUTHORIZED,
 		                 "refresh token already used; the session is revoked");
-	}
-	if (r.expired) {
-		db_rollback(app->db);
-		return api_error(rq, E_UNAUTHORIZED, "refresh token has expired");
-	}
-	if ((rc = db_refresh_mark_used(app->db, r.id)) != DB_OK ||
-	    (rc = db_user_by_id(app->db, r.user_id, &u)) != DB_OK) {
-		db_rollback(app->db);
-		return db_failure(rq, rc, "refresh");
-	}
-	if (strcmp(u.status, "active") != 0) {
-		db_commit(app->db);
-		return api_error(rq, E_UNAUTHORIZED, "this account is %s", u.status);
+	case REFRESH_EXPIRED: return api_error(rq, E_UNAUTHORIZED, "refresh token has expired");
+	case REFRESH_INACTIVE:
+		return api_error(rq, E_UNAUTHORIZED, "this account is %s", r.user.status);
+	case REFRESH_ROTATED: break;
 	}
 	if ((o = rq_own_json(rq, json_object_new_object())) == NULL ||
-	    add_access_token(rq, o, &u) < 0 || add_refresh_token(rq, o, u.id, r.family) < 0) {
-		db_rollback(app->db);
+	    add_access_token(rq, o, &r.user) < 0) {
+		sodium_memzero(next, sizeof(next));
 		return -1;
 	}
-	if ((rc = db_commit(app->db)) != DB_OK)
-		return db_failure(rq, rc, "refresh");
+	put_refresh_token(rq, o, next);
 	return api_reply(rq, 200, json_object_get(o));
 }
 
@@ -281,7 +277,7 @@ int h_auth_register(struct req *rq)
 		                 "a user with this email or username already exists");
 	if (rc != DB_OK || (rc = db_user_by_id(app->db, u.id, &u)) != DB_OK)
 		return db_failure(rq, rc, "register");
-	audit(rq, "user.registered", u.username, NULL);
+	api_audit(rq, "user.registered", u.username, NULL);
 	return api_reply(rq, 201, user_to_json(&u));
 }
 

@@ -7,6 +7,7 @@
 
 #include "db/builds.h"
 #include "fcgi/auth.h"
+#include "handlers/audit.h"
 #include "handlers/common.h"
 #include "handlers/reference.h"
 
@@ -140,7 +141,7 @@ static int create(struct req *rq, enum ref_kind k, const char *what)
 			                 "a %s or alias named like this already exists", what);
 		return db_failure(rq, rc, what);
 	}
-	audit(rq, "reference.created", rq_printf(rq, "%s %s", what, name), NULL);
+	api_audit(rq, "reference.created", rq_printf(rq, "%s %s", what, name), NULL);
 	o = json_object_new_object();
 	json_object_object_add(o, "name", json_object_new_string(name));
 	json_object_object_add(o, "display_name", json_object_new_string(display ? display : ""));

@@ -3,6 +3,7 @@
 
 #include "fcgi/router.h"
 #include "handlers/apikeys.h"
+#include "handlers/audit.h"
 #include "handlers/auth.h"
 #include "handlers/builds.h"
 #include "handlers/dashboard.h"

@@ -10,6 +10,7 @@
 
 #include "db/identity.h"
 #include "fcgi/auth.h"
+#include "handlers/audit.h"
 #include "handlers/common.h"
 #include "handlers/users.h"
 #include "lib/password.h"
@@ -18,6 +19,47 @@ static const char *const roles[] = { "readonly", "developer", "admin", NULL };
 static const char *const statuses[] = { "active", "inactive", "blocked", "deleted", NULL };
 static const char *const set_statuses[] = { "active", "inactive", "blocked", NULL };
 static const char *const types[] = { "human", "api", NULL };
+
+static struct json_object *str_or_null(const char *s)
+{
+	return s[0] ? json_object_new_string(s) : NULL;
+}
+
+struct json_object *user_to_json(const struct user *u)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_object_add(o, "id", json_object_new_int64(u->id));
+	json_object_object_add(o, "email", str_or_null(u->email));
+	json_object_object_add(o, "username", json_object_new_string(u->username));
+	json_object_object_add(o, "name", json_object_new_string(u->name));
+	json_object_object_add(o, "type", json_object_new_string(u->type));
+	json_object_object_add(o, "role", json_object_new_string(u->role));
+	json_object_object_add(o, "status", json_object_new_string(u->status));
+	json_object_object_add(o, "verification_status", json_object_new_string(u->verification));
+	json_object_object_add(o, "created_at", json_object_new_string(u->created_at));
+	json_object_object_add(o, "updated_at", json_object_new_string(u->updated_at));
+	json_object_object_add(o, "last_login_at", str_or_null(u->last_login_at));
+	return o;
+}
+
+static void list_row(const struct user *u, void *items)
+{
+	json_object_array_add(items, user_to_json(u));
+}
+
+int user_load_or_reply(struct req *rq, int64_t id, struct user *u, const char *what)
+{
+	enum db_rc rc = db_user_by_id(rq->app->db, id, u);
+
+	if (rc == DB_NOT_FOUND)
+		return api_error(rq, E_NOT_FOUND, "no such user: %lld", (long long)id);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, what);
+	return 0;
+}
 
 /* Environment keys have no account behind them. */
 static int need_account(struct req *rq)
@@ -37,12 +79,10 @@ static int reply_user(struct req *rq, int status, int64_t id, bool sessions_ende
 	struct json_object *o;
 	int64_t keys = 0;
 	struct user u;
-	enum db_rc rc = db_user_by_id(rq->app->db, id, &u);
+	enum db_rc rc;
 
-	if (rc == DB_NOT_FOUND)
-		return api_error(rq, E_NOT_FOUND, "no such user: %lld", (long long)id);
-	if (rc != DB_OK)
-		return db_failure(rq, rc, "user lookup");
+	if (user_load_or_reply(rq, id, &u, "user lookup") < 0)
+		return -1;
 	if (sessions_ended && (rc = db_apikey_count_active(rq->app->db, id, &keys)) != DB_OK)
 		return db_failure(rq, rc, "api key count");
 	if ((o = user_to_json(&u)) != NULL && sessions_ended) {
@@ -147,7 +187,7 @@ int h_profile_put(struct req *rq)
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "profile update");
 	if (pass != NULL)
-		audit(rq, "user.password_changed", u.username, NULL);
+		api_audit(rq, "user.password_changed", u.username, NULL);
 	return reply_user(rq, 200, u.id, pass != NULL);
 }
 
@@ -173,7 +213,7 @@ int h_profile_delete(struct req *rq)
 	if (need_authority(rq, &u, current, "deleting the account") < 0 ||
 	    delete_account(rq, u.id) < 0)
 		return -1;
-	audit(rq, "user.deleted", rq->who->label, NULL);
+	api_audit(rq, "user.deleted", rq->who->label, NULL);
 	rq->status = 204;
 	return 0;
 }
@@ -201,7 +241,8 @@ int h_users_list(struct req *rq)
 	}
 	if ((items = rq_own_json(rq, json_object_new_array())) == NULL)
 		return api_error(rq, E_INTERNAL, "out of memory");
-	if ((rc = db_user_list(rq->app->db, role, status, limit, offset, items, &total)) != DB_OK)
+	if ((rc = db_user_list(rq->app->db, role, status, limit, offset, list_row, items,
+	                       &total)) != DB_OK)
 		return db_failure(rq, rc, "user list");
 	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));
 }
@@ -244,7 +285,7 @@ int h_users_create(struct req *rq)
 		                 "a user with this email or username already exists");
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "create user");
-	audit(rq, "user.created", u.username, NULL);
+	api_audit(rq, "user.created", u.username, NULL);
 	return reply_user(rq, 201, u.id, false);
 }
 
@@ -279,10 +320,8 @@ int h_users_patch(struct req *rq)
 		field_fail(&f, "role", "nothing to change: give role or status");
 	if (fields_done(&f) < 0)
 		return -1;
-	if ((rc = db_user_by_id(rq->app->db, id, &u)) == DB_NOT_FOUND)
-		return api_error(rq, E_NOT_FOUND, "no such user: %lld", (long long)id);
-	if (rc != DB_OK)
-		return db_failure(rq, rc, "user lookup");
+	if (user_load_or_reply(rq, id, &u, "user lookup") < 0)
+		return -1;
 	if (id == rq->who->user_id)
 		return api_error(rq, E_CONFLICT, "admins cannot change their own role or status");
 	if (strcmp(u.status, "deleted") == 0)
@@ -294,15 +333,15 @@ int h_users_patch(struct req *rq)
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "user update");
 	if (role != NULL && strcmp(role, u.role) != 0)
-		audit(rq, "user.role_changed",
-		      rq_printf(rq, "%s: %s -> %s", u.username, u.role, role), NULL);
+		api_audit(rq, "user.role_changed",
+		          rq_printf(rq, "%s: %s -> %s", u.username, u.role, role), NULL);
 	if (status != NULL && strcmp(status, u.status) != 0)
-		audit(rq,
-		      rq_printf(rq, "user.%s",
-		                strcmp(status, "active") == 0    ? "reactivated"
-		                : strcmp(status, "blocked") == 0 ? "blocked"
-		                                                 : "deactivated"),
-		      u.username, NULL);
+		api_audit(rq,
+		          rq_printf(rq, "user.%s",
+		                    strcmp(status, "active") == 0    ? "reactivated"
+		                    : strcmp(status, "blocked") == 0 ? "blocked"
+		                                                     : "deactivated"),
+		          u.username, NULL);
 	/* A role or status change ends the user's sessions (db_user_set_role_status). */
 	return reply_user(rq, 200, id,
 	                  (role != NULL && strcmp(role, u.role) != 0) ||
@@ -314,20 +353,17 @@ int h_users_delete(struct req *rq)
 {
 	struct user u;
 	int64_t id;
-	enum db_rc rc;
 
 	if (param_id(rq, "id", &id) < 0)
 		return -1;
-	if ((rc = db_user_by_id(rq->app->db, id, &u)) == DB_NOT_FOUND)
-		return api_error(rq, E_NOT_FOUND, "no such user: %lld", (long long)id);
-	if (rc != DB_OK)
-		return db_failure(rq, rc, "user lookup");
+	if (user_load_or_reply(rq, id, &u, "user lookup") < 0)
+		return -1;
 	if (id == rq->who->user_id)
 		return api_error(rq, E_CONFLICT,
 		                 "use DELETE /users/profile to delete your own account");
 	if (delete_account(rq, id) < 0)
 		return -1;
-	audit(rq, "user.deleted", u.username, NULL);
+	api_audit(rq, "user.deleted", u.username, NULL);
 	rq->status = 204;
 	return 0;
 }

@@ -2,7 +2,20 @@
 #ifndef STRATUS_H_USERS_H
 #define STRATUS_H_USERS_H
 
+#include <stdint.h>
+
+struct json_object;
 struct req;
+struct user;
+
+/* The API's view of a user: never the password hash. New object. */
+struct json_object *user_to_json(const struct user *u);
+
+/*
+ * Loads the user `id` into *u. Returns 0, or -1 after answering 404 ("no
+ * such user: ID") or 500/503 ("`what` failed"). Deleted users are found.
+ */
+int user_load_or_reply(struct req *rq, int64_t id, struct user *u, const char *what);
 
 int h_profile_get(struct req *rq);
 int h_profile_put(struct req *rq);

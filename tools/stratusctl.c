@@ -323,6 +323,18 @@ static int cmd_user(int argc, char **argv)
 	return ret;
 }
 
+/* One line of `apikey list`: id, prefix, name, owner, role, state, expiry. */
+static void print_key(const struct apikey_row *k, void *ud)
+{
+	(void)ud;
+	printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", (long long)k->id, k->display_prefix, k->name,
+	       k->username, k->role,
+	       k->revoked_at[0] ? "revoked"
+	       : !k->expired    ? "active"
+	                        : "expired",
+	       k->expires_at[0] ? k->expires_at : "never");
+}
+
 static int cmd_apikey(int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "";
@@ -396,26 +408,10 @@ static int cmd_apikey(int argc, char **argv)
 			ret = 0;
 		}
 	} else {
-		struct json_object *items = json_object_new_array();
 		int64_t total = 0;
 
-		if ((rc = db_apikey_list(db, u.id, 1000, 0, items, &total)) == DB_OK) {
-			for (size_t i = 0; i < json_object_array_length(items); i++) {
-				struct json_object *k = json_object_array_get_idx(items, i);
-#define S(f) json_object_get_string(json_object_object_get(k, f))
-				printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", S("id"), S("prefix"),
-				       S("name"), S("username"), S("role"),
-				       S("revoked_at") ? "revoked"
-				       : json_object_get_boolean(
-				                 json_object_object_get(k, "active"))
-				               ? "active"
-				               : "expired",
-				       S("expires_at") ? S("expires_at") : "never");
-#undef S
-			}
+		if ((rc = db_apikey_list(db, u.id, 1000, 0, print_key, NULL, &total)) == DB_OK)
 			ret = 0;
-		}
-		json_object_put(items);
 	}
 	if (ret != 0)
 		fprintf(stderr, "stratusctl: %s\n",
@@ -455,28 +451,31 @@ static int seed_user(struct db *db, const char *email, const char *name, const c
 	return db_user_by_login(db, email, u) == DB_OK ? 0 : -1;
 }
 
+struct active_named {
+	const char *name;
+	bool found;
+};
+
+/* Notes whether an active key has the name looked for. */
+static void find_active_named(const struct apikey_row *k, void *ud)
+{
+	struct active_named *w = ud;
+
+	if (strcmp(k->name, w->name) == 0 && !k->revoked_at[0] && !k->expired)
+		w->found = true;
+}
+
 /* Creates the key named `name` for `u` unless an active one exists; prints it. */
 static int seed_key(struct db *db, const struct config *cfg, const struct user *u, const char *name)
 {
-	struct json_object *items = json_object_new_array();
+	struct active_named want = { name, false };
 	char key[APIKEY_LEN + 1], hash[APIKEY_HASH_HEX + 1];
 	struct apikey_row k;
 	int64_t total = 0;
-	bool have = false;
 
-	if (db_apikey_list(db, u->id, 100, 0, items, &total) != DB_OK) {
-		json_object_put(items);
+	if (db_apikey_list(db, u->id, 100, 0, find_active_named, &want, &total) != DB_OK)
 		return -1;
-	}
-	for (size_t i = 0; i < json_object_array_length(items); i++) {
-		struct json_object *o = json_object_array_get_idx(items, i);
-
-		if (strcmp(json_object_get_string(json_object_object_get(o, "name")), name) == 0 &&
-		    json_object_get_boolean(json_object_object_get(o, "active")))
-			have = true;
-	}
-	json_object_put(items);
-	if (have)
+	if (want.found)
 		return 0;
 	apikey_generate(key);
 	apikey_hash(cfg->key_pepper, key, hash);
