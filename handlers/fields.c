@@ -59,11 +59,11 @@ static size_t utf8_len(const char *s)
 	return n;
 }
 
-static bool in_charset(const char *s, const char *extra)
+bool field_chars_ok(const char *s, const char *extra)
 {
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || (*s != '\0' && strchr(extra, *s) != NULL)))
+		      (*s >= '0' && *s <= '9') || strchr(extra, *s) != NULL))
 			return false;
 	return true;
 }
@@ -118,7 +118,7 @@ static const char *string_value(struct fields *f, const char *path, const struct
 			return NULL;
 		}
 	}
-	if (sp->charset != NULL && !in_charset(s, sp->charset)) {
+	if (sp->charset != NULL && !field_chars_ok(s, sp->charset)) {
 		charset_fail(f, path, sp->charset);
 		return NULL;
 	}

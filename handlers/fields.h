@@ -126,6 +126,11 @@ bool field_password_ok(struct fields *f, const char *name, const char *pw);
 /* Adds a failure of its own ("field": message). */
 void field_fail(struct fields *f, const char *name, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
+/*
+ * True when `s` has only ASCII letters, digits and characters of `extra`
+ * ("-_"): the one character-class check, for rules a spec cannot state.
+ */
+bool field_chars_ok(const char *s, const char *extra);
 /* Failures so far. */
 size_t fields_failed(const struct fields *f);
 /* 0 when nothing failed, else answers 400 with details.errors and returns -1. */
