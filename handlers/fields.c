@@ -76,7 +76,10 @@ static void charset_fail(struct fields *f, const char *path, const char *extra)
 
 	for (size_t i = 0; i < n && o < sizeof(list); i++)
 		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s'%c'",
-		                      i == 0 ? "" : i + 1 == n ? " and " : ", ", extra[i]);
+		                      i == 0       ? ""
+		                      : i + 1 == n ? " and "
+		                                   : ", ",
+		                      extra[i]);
 	field_fail(f, path, "may contain only letters, digits%s%s", n > 1 ? ", " : " and ", list);
 }
 
@@ -154,8 +157,9 @@ static bool email_ok(const char *s)
 static bool list_value(struct fields *f, const char *path, const struct field_spec *sp,
                        struct json_object *v, struct field_value *out)
 {
-	struct field_spec item = { .type = FT_STRING, .min = sp->min, .max = sp->max,
-		                   .charset = sp->charset };
+	struct field_spec item = {
+		.type = FT_STRING, .min = sp->min, .max = sp->max, .charset = sp->charset
+	};
 	size_t n, bad = 0;
 
 	if (!json_object_is_type(v, json_type_array)) {
@@ -174,9 +178,8 @@ static bool list_value(struct fields *f, const char *path, const struct field_sp
 	for (size_t i = 0; i < n; i++) {
 		const char *ip = rq_printf(f->rq, "%s[%zu]", path, i);
 
-		if (ip == NULL ||
-		    (out->list[i] = string_value(f, ip, &item, json_object_array_get_idx(v, i))) ==
-		            NULL)
+		if (ip == NULL || (out->list[i] = string_value(
+		                           f, ip, &item, json_object_array_get_idx(v, i))) == NULL)
 			bad++;
 	}
 	out->list[n] = NULL;
@@ -313,8 +316,11 @@ static struct json_object *top(struct fields *f)
 const char *field_str(struct fields *f, const char *name, bool required, size_t minlen,
                       size_t maxlen)
 {
-	struct field_spec sp = { .name = name, .type = FT_STRING, .required = required,
-		                 .min = (int64_t)minlen, .max = (int64_t)maxlen };
+	struct field_spec sp = { .name = name,
+		                 .type = FT_STRING,
+		                 .required = required,
+		                 .min = (int64_t)minlen,
+		                 .max = (int64_t)maxlen };
 	struct field_value v;
 
 	return field_read(f, top(f), NULL, &sp, &v) ? v.s : NULL;
@@ -323,8 +329,11 @@ const char *field_str(struct fields *f, const char *name, bool required, size_t 
 const char *field_text(struct fields *f, const char *name, bool required, size_t minlen,
                        size_t maxlen)
 {
-	struct field_spec sp = { .name = name, .type = FT_TEXT, .required = required,
-		                 .min = (int64_t)minlen, .max = (int64_t)maxlen };
+	struct field_spec sp = { .name = name,
+		                 .type = FT_TEXT,
+		                 .required = required,
+		                 .min = (int64_t)minlen,
+		                 .max = (int64_t)maxlen };
 	struct field_value v;
 
 	return field_read(f, top(f), NULL, &sp, &v) ? v.s : NULL;
@@ -333,8 +342,9 @@ const char *field_text(struct fields *f, const char *name, bool required, size_t
 const char *field_enum(struct fields *f, const char *name, bool required,
                        const char *const *allowed)
 {
-	struct field_spec sp = { .name = name, .type = FT_ENUM, .required = required,
-		                 .allowed = allowed };
+	struct field_spec sp = {
+		.name = name, .type = FT_ENUM, .required = required, .allowed = allowed
+	};
 	struct field_value v;
 
 	return field_read(f, top(f), NULL, &sp, &v) ? v.s : NULL;
@@ -350,8 +360,9 @@ const char *field_email(struct fields *f, const char *name, bool required)
 
 const char *field_username(struct fields *f, const char *name)
 {
-	struct field_spec sp = { .name = name, .type = FT_STRING, .min = 3, .max = 64,
-		                 .charset = "._-" };
+	struct field_spec sp = {
+		.name = name, .type = FT_STRING, .min = 3, .max = 64, .charset = "._-"
+	};
 	struct field_value v;
 
 	return field_read(f, top(f), NULL, &sp, &v) ? v.s : NULL;
@@ -359,8 +370,12 @@ const char *field_username(struct fields *f, const char *name)
 
 const char *field_ident(struct fields *f, const char *name, bool required, size_t maxlen)
 {
-	struct field_spec sp = { .name = name, .type = FT_STRING, .required = required,
-		                 .min = 1, .max = (int64_t)maxlen, .charset = "-_" };
+	struct field_spec sp = { .name = name,
+		                 .type = FT_STRING,
+		                 .required = required,
+		                 .min = 1,
+		                 .max = (int64_t)maxlen,
+		                 .charset = "-_" };
 	struct field_value v;
 
 	return field_read(f, top(f), NULL, &sp, &v) ? v.s : NULL;
@@ -369,8 +384,9 @@ const char *field_ident(struct fields *f, const char *name, bool required, size_
 bool field_int(struct fields *f, const char *name, bool required, int64_t min, int64_t max,
                int64_t *out)
 {
-	struct field_spec sp = { .name = name, .type = FT_INT, .required = required,
-		                 .min = min, .max = max };
+	struct field_spec sp = {
+		.name = name, .type = FT_INT, .required = required, .min = min, .max = max
+	};
 	struct field_value v;
 
 	if (!field_read(f, top(f), NULL, &sp, &v))

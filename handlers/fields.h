@@ -30,7 +30,6 @@ enum field_type {
 };
 
 struct field_value;
-struct fields;
 
 /*
  * One field of a body. min = max = 0 means no bounds: a string of up to
@@ -46,9 +45,9 @@ struct field_spec {
 	 * ("-_") are allowed; the message lists them.
 	 */
 	const char *charset;
-	const char *const *allowed;        /* FT_ENUM, NULL-terminated */
-	const struct body_spec *nested;    /* FT_OBJECT */
-	size_t max_items;                  /* FT_STRLIST */
+	const char *const *allowed;     /* FT_ENUM, NULL-terminated */
+	const struct body_spec *nested; /* FT_OBJECT */
+	size_t max_items;               /* FT_STRLIST */
 	/*
 	 * A rule of the field's own, run on a value that passed the rest;
 	 * it calls field_fail under `path` and returns false to reject it.
@@ -63,18 +62,21 @@ struct body_spec {
 	bool strict; /* a name not in `fields` is a failure ("is not a known field") */
 };
 
-#define BODY_SPEC(table_, ...) { .fields = (table_), .nfields = sizeof(table_) / sizeof((table_)[0]), __VA_ARGS__ }
+#define BODY_SPEC(table_, ...)                                                                     \
+	{                                                                                          \
+		.fields = (table_), .nfields = sizeof(table_) / sizeof((table_)[0]), __VA_ARGS__   \
+	}
 
 /* What fields_collect read for one field, at the field's index in the spec. */
 struct field_value {
-	bool set;                  /* present and valid */
-	const char *s;             /* strings, enums, emails */
-	int64_t i;                 /* FT_INT */
-	bool b;                    /* FT_BOOL */
-	struct json_object *o;     /* FT_OBJECT (borrowed from the body) */
-	struct field_value *sub;   /* FT_OBJECT: its nested values (request arena) */
-	const char **list;         /* FT_STRLIST items (request arena) */
-	size_t n;                  /* FT_STRLIST item count */
+	bool set;                /* present and valid */
+	const char *s;           /* strings, enums, emails */
+	int64_t i;               /* FT_INT */
+	bool b;                  /* FT_BOOL */
+	struct json_object *o;   /* FT_OBJECT (borrowed from the body) */
+	struct field_value *sub; /* FT_OBJECT: its nested values (request arena) */
+	const char **list;       /* FT_STRLIST items (request arena) */
+	size_t n;                /* FT_STRLIST item count */
 };
 
 /*

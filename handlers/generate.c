@@ -31,13 +31,26 @@ static bool budget_floor(struct fields *f, const char *path, const struct field_
 enum { G_PROJECT, G_REQUIREMENTS, G_BUDGET, G_CLOUD, G__MAX };
 
 static const struct field_spec generate_fields[G__MAX] = {
-	[G_PROJECT] = { .name = "projectName", .type = FT_STRING, .required = true, .min = 1,
-	                .max = 100, .charset = "-_" },
-	[G_REQUIREMENTS] = { .name = "requirements", .type = FT_TEXT, .required = true,
-	                     .min = 10, .max = 5000 },
-	[G_BUDGET] = { .name = "budget", .type = FT_INT, .required = true, .min = 0,
-	               .max = 1000000, .check = budget_floor },
-	[G_CLOUD] = { .name = "cloudProvider", .type = FT_ENUM, .required = true,
+	[G_PROJECT] = { .name = "projectName",
+	                .type = FT_STRING,
+	                .required = true,
+	                .min = 1,
+	                .max = 100,
+	                .charset = "-_" },
+	[G_REQUIREMENTS] = { .name = "requirements",
+	                     .type = FT_TEXT,
+	                     .required = true,
+	                     .min = 10,
+	                     .max = 5000 },
+	[G_BUDGET] = { .name = "budget",
+	               .type = FT_INT,
+	               .required = true,
+	               .min = 0,
+	               .max = 1000000,
+	               .check = budget_floor },
+	[G_CLOUD] = { .name = "cloudProvider",
+	              .type = FT_ENUM,
+	              .required = true,
 	              .allowed = clouds },
 };
 

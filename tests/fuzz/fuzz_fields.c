@@ -22,7 +22,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 static const char *const kinds[] = { "a", "b", NULL };
 
 static const struct field_spec inner_fields[] = {
-	{ .name = "region", .type = FT_STRING, .required = true, .min = 1, .max = 8,
+	{ .name = "region",
+	  .type = FT_STRING,
+	  .required = true,
+	  .min = 1,
+	  .max = 8,
 	  .charset = "-_" },
 	{ .name = "n", .type = FT_INT, .min = -5, .max = 5 },
 };

@@ -34,7 +34,11 @@ static void teardown(void)
 static const char *const colours[] = { "red", "green", NULL };
 
 static const struct field_spec region_fields[] = {
-	{ .name = "region", .type = FT_STRING, .required = true, .min = 1, .max = 8,
+	{ .name = "region",
+	  .type = FT_STRING,
+	  .required = true,
+	  .min = 1,
+	  .max = 8,
 	  .charset = "-_" },
 	{ .name = "zones", .type = FT_INT, .min = 1, .max = 3 },
 };
