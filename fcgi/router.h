@@ -32,6 +32,8 @@ enum rl_class {
 #define F_IDENTITY 0x10u /* changes users or API keys: cached identities are forgotten */
 #define F_JSON_OPT 0x40u /* with F_JSON: the body may be left out (an empty object then) */
 
+struct body_spec;
+
 typedef int (*handler_fn)(struct req *rq);
 
 struct route {
@@ -47,6 +49,12 @@ struct route {
 	 * answers it remembered under that key (fcgi/memo.c).
 	 */
 	const char *changes;
+	/*
+	 * The fields the handler reads from its JSON body (handlers/fields.h),
+	 * or NULL: for the fuzz target and documentation; the handler still
+	 * reads them itself.
+	 */
+	const struct body_spec *body;
 };
 
 /*

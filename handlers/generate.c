@@ -19,14 +19,42 @@
 
 static const char *const clouds[] = { "aws", "azure", "gcp", NULL };
 
-static bool name_chars_ok(const char *s)
+/* The rule that has a sentence of its own, as the original service answered. */
+static bool budget_floor(struct fields *f, const char *path, const struct field_value *v)
 {
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
-			return false;
-	return true;
+	if (v->i >= MIN_BUDGET)
+		return true;
+	field_fail(f, path, BUDGET_MESSAGE);
+	return false;
 }
+
+enum { G_PROJECT, G_REQUIREMENTS, G_BUDGET, G_CLOUD, G__MAX };
+
+static const struct field_spec generate_fields[G__MAX] = {
+	[G_PROJECT] = { .name = "projectName",
+	                .type = FT_STRING,
+	                .required = true,
+	                .min = 1,
+	                .max = 100,
+	                .charset = "-_" },
+	[G_REQUIREMENTS] = { .name = "requirements",
+	                     .type = FT_TEXT,
+	                     .required = true,
+	                     .min = 10,
+	                     .max = 5000 },
+	[G_BUDGET] = { .name = "budget",
+	               .type = FT_INT,
+	               .required = true,
+	               .min = 0,
+	               .max = 1000000,
+	               .check = budget_floor },
+	[G_CLOUD] = { .name = "cloudProvider",
+	              .type = FT_ENUM,
+	              .required = true,
+	              .allowed = clouds },
+};
+
+const struct body_spec generate_body = BODY_SPEC(generate_fields);
 
 /* The original echoed projectName and cloudProvider in every error's details. */
 static void echo_field(struct req *rq, struct json_object *details, const char *name)
@@ -145,27 +173,25 @@ static const char *try_llm(struct req *rq, const struct gen_request *g, struct g
 int h_generate(struct req *rq)
 {
 	struct fields f = { rq, NULL };
+	struct field_value v[G__MAX];
 	struct gen_request g = { 0 };
 	struct gen_result out;
 	struct json_object *body;
 	const char *cloud, *generator;
-	int64_t budget = -1;
+	int64_t budget;
 
-	g.project = field_str(&f, "projectName", true, 1, 100);
-	if (g.project != NULL && !name_chars_ok(g.project)) {
-		field_fail(&f, "projectName", "may contain only letters, digits, '-' and '_'");
-		g.project = NULL;
-	}
-	g.requirements = field_text(&f, "requirements", true, 10, 5000);
-	if (field_int(&f, "budget", true, 0, 1000000, &budget) && budget < MIN_BUDGET)
-		field_fail(&f, "budget", BUDGET_MESSAGE);
-	cloud = field_enum(&f, "cloudProvider", true, clouds);
-	if (f.errors != NULL && json_object_array_length(f.errors) > 0) {
-		bool budget_only = budget >= 0 && budget < MIN_BUDGET;
+	if (fields_collect(&f, NULL, NULL, &generate_body, v) > 0) {
+		/* A lone budget-floor failure is answered with its sentence. */
+		struct json_object *e = json_object_array_get_idx(f.errors, 0);
+		const char *m = json_object_get_string(json_object_object_get(e, "message"));
 
-		return invalid(rq, f.errors, NULL, budget_only ? BUDGET_MESSAGE : NULL);
+		return invalid(rq, f.errors, NULL,
+		               m != NULL && strcmp(m, BUDGET_MESSAGE) == 0 ? BUDGET_MESSAGE : NULL);
 	}
-	g.budget = budget;
+	g.project = v[G_PROJECT].s;
+	g.requirements = v[G_REQUIREMENTS].s;
+	g.budget = budget = v[G_BUDGET].i;
+	cloud = v[G_CLOUD].s;
 	gen_cloud_parse(cloud, &g.cloud);
 
 	switch (gen_generate(rq->arena, &g, &out)) {

@@ -3,6 +3,10 @@
 #define STRATUS_H_GENERATE_H
 
 struct req;
+struct body_spec;
+
+/* The body POST /generate reads (its ROUTE row names it). */
+extern const struct body_spec generate_body;
 
 int h_generate(struct req *rq);
 

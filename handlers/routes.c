@@ -71,7 +71,7 @@ const struct route routes[] = {
 	ROUTE(GET, "/dashboard/platform/{platform}", h_dashboard_platform, READONLY, GENERAL, 0),
 
 	/* ----------------------------------------- infrastructure code */
-	ROUTE(POST, "/generate", h_generate, DEVELOPER, GENERAL, F_JSON),
+	ROUTE(POST, "/generate", h_generate, DEVELOPER, GENERAL, F_JSON, .body = &generate_body),
 
 	/* --------------------------------------- provisioning and runs */
 	ROUTE(POST, "/provision", h_provision_create, DEVELOPER, GENERAL, F_JSON),

@@ -24,7 +24,7 @@ for f in "$src"/lib/*.c "$src"/db/*.c "$src"/jobs/*.c "$src"/handlers/*.c "$src"
 	objs+=("$o")
 done
 
-for t in json path token dburl hcl; do
+for t in json path token dburl hcl fields; do
 	n=$((n + 1))
 	bin=$out/fuzz_$t
 	# shellcheck disable=SC2086

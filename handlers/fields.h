@@ -1,0 +1,141 @@
+/* fields.h: request bodies declared once as a table of fields, read by one call. */
+#ifndef STRATUS_H_FIELDS_H
+#define STRATUS_H_FIELDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct json_object;
+struct req;
+
+/*
+ * Reads fields of a JSON object, collecting every failure as
+ * {"field", "message"} in `errors`; fields_done answers 400 with all of them.
+ */
+struct fields {
+	struct req *rq;
+	struct json_object *errors; /* array, created on first failure */
+};
+
+enum field_type {
+	FT_STRING,  /* no control characters; min/max are characters */
+	FT_TEXT,    /* free text: tab, LF and CR are allowed */
+	FT_INT,     /* an integer in [min, max] */
+	FT_BOOL,    /* true or false */
+	FT_ENUM,    /* a string among `allowed` */
+	FT_EMAIL,   /* user@domain.tld, 3-254 characters */
+	FT_OBJECT,  /* an object read by `nested`, errors named "name.field" */
+	FT_STRLIST, /* an array of at most `max_items` FT_STRING items, named "name[i]" */
+};
+
+struct field_value;
+
+/*
+ * One field of a body. min = max = 0 means no bounds: a string of up to
+ * 65536 characters, any integer.
+ */
+struct field_spec {
+	const char *name;
+	enum field_type type;
+	bool required;
+	int64_t min, max; /* characters (strings, list items) or range (FT_INT) */
+	/*
+	 * Strings: when set, only ASCII letters, digits and these characters
+	 * ("-_") are allowed; the message lists them.
+	 */
+	const char *charset;
+	const char *const *allowed;     /* FT_ENUM, NULL-terminated */
+	const struct body_spec *nested; /* FT_OBJECT */
+	size_t max_items;               /* FT_STRLIST */
+	/*
+	 * A rule of the field's own, run on a value that passed the rest;
+	 * it calls field_fail under `path` and returns false to reject it.
+	 */
+	bool (*check)(struct fields *f, const char *path, const struct field_value *v);
+};
+
+/* A body: its fields, in the order their failures are reported. */
+struct body_spec {
+	const struct field_spec *fields;
+	size_t nfields;
+	bool strict; /* a name not in `fields` is a failure ("is not a known field") */
+};
+
+#define BODY_SPEC(table_, ...)                                                                     \
+	{                                                                                          \
+		.fields = (table_), .nfields = sizeof(table_) / sizeof((table_)[0]), __VA_ARGS__   \
+	}
+
+/* What fields_collect read for one field, at the field's index in the spec. */
+struct field_value {
+	bool set;                /* present and valid */
+	const char *s;           /* strings, enums, emails */
+	int64_t i;               /* FT_INT */
+	bool b;                  /* FT_BOOL */
+	struct json_object *o;   /* FT_OBJECT (borrowed from the body) */
+	struct field_value *sub; /* FT_OBJECT: its nested values (request arena) */
+	const char **list;       /* FT_STRLIST items (request arena) */
+	size_t n;                /* FT_STRLIST item count */
+};
+
+/*
+ * Reads every field of `spec` from `body` (rq->json when NULL; a missing or
+ * non-object body reads as empty) into out[0..nfields), prefixing each
+ * failure's name with `prefix` (NULL at the top level). Returns the number
+ * of failures added. Values live as long as the request.
+ */
+size_t fields_collect(struct fields *f, struct json_object *body, const char *prefix,
+                      const struct body_spec *spec, struct field_value *out);
+
+/*
+ * The one call for a handler: fields_collect, then 400 with details.errors
+ * when anything failed. Returns 0, or -1 after the 400.
+ */
+int fields_read(struct req *rq, struct json_object *body, const struct body_spec *spec,
+                struct field_value *out);
+
+/* Reads one field of `body` under `prefix`; true when it is present and valid. */
+bool field_read(struct fields *f, struct json_object *body, const char *prefix,
+                const struct field_spec *spec, struct field_value *out);
+
+/* Returns the string, NULL when absent (an error if `required`) or invalid. */
+const char *field_str(struct fields *f, const char *name, bool required, size_t minlen,
+                      size_t maxlen);
+/* Like field_str, for free text: tab, LF and CR are allowed. */
+const char *field_text(struct fields *f, const char *name, bool required, size_t minlen,
+                       size_t maxlen);
+/* Like field_str, and the value must be one of `allowed` (NULL-terminated). */
+const char *field_enum(struct fields *f, const char *name, bool required,
+                       const char *const *allowed);
+/* An email address (user@domain.tld, at most 254 bytes). */
+const char *field_email(struct fields *f, const char *name, bool required);
+/*
+ * An optional username: 3-64 letters, digits, '.', '_', '-'. Never an '@',
+ * so that no username can equal somebody's email (the default username is
+ * the user's own email).
+ */
+const char *field_username(struct fields *f, const char *name);
+/* An identifier: 1-`maxlen` letters, digits, '-' and '_'. */
+const char *field_ident(struct fields *f, const char *name, bool required, size_t maxlen);
+/* An integer in [min, max]; `*out` keeps its value when absent. False if invalid or absent. */
+bool field_int(struct fields *f, const char *name, bool required, int64_t min, int64_t max,
+               int64_t *out);
+/* A boolean; `*out` keeps its value when absent. False if invalid or absent. */
+bool field_bool(struct fields *f, const char *name, bool required, bool *out);
+/* Applies the password policy to `pw`, recording what is missing. */
+bool field_password_ok(struct fields *f, const char *name, const char *pw);
+/* Adds a failure of its own ("field": message). */
+void field_fail(struct fields *f, const char *name, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+/*
+ * True when `s` has only ASCII letters, digits and characters of `extra`
+ * ("-_"): the one character-class check, for rules a spec cannot state.
+ */
+bool field_chars_ok(const char *s, const char *extra);
+/* Failures so far. */
+size_t fields_failed(const struct fields *f);
+/* 0 when nothing failed, else answers 400 with details.errors and returns -1. */
+int fields_done(struct fields *f);
+
+#endif

@@ -1,0 +1,293 @@
+/* t_fields.c: declared bodies (handlers/fields.h): each type, bounds, paths, collection. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "fcgi/app.h"
+#include "fcgi/http.h"
+#include "handlers/fields.h"
+#include "lib/arena.h"
+#include "tests/unit/unit.h"
+
+static struct app app;
+static struct arena *arena;
+static struct req rq;
+
+static void setup(void)
+{
+	memset(&rq, 0, sizeof(rq));
+	memset(&app, 0, sizeof(app));
+	arena = arena_new(4096);
+	rq.app = &app;
+	rq.arena = arena;
+}
+
+static void teardown(void)
+{
+	json_object_put(rq.json);
+	arena_free(arena);
+}
+
+static const char *const colours[] = { "red", "green", NULL };
+
+static const struct field_spec region_fields[] = {
+	{ .name = "region",
+	  .type = FT_STRING,
+	  .required = true,
+	  .min = 1,
+	  .max = 8,
+	  .charset = "-_" },
+	{ .name = "zones", .type = FT_INT, .min = 1, .max = 3 },
+};
+static const struct body_spec region_body = BODY_SPEC(region_fields, .strict = true);
+
+static bool even(struct fields *f, const char *path, const struct field_value *v)
+{
+	if (v->i % 2 == 0)
+		return true;
+	field_fail(f, path, "must be even");
+	return false;
+}
+
+/* Nothing required, unknown names ignored: each case sets one field. */
+static const struct field_spec all_fields[] = {
+	{ .name = "s", .type = FT_STRING, .min = 2, .max = 4 },
+	{ .name = "one", .type = FT_STRING, .min = 1, .max = 3 },
+	{ .name = "fixed", .type = FT_STRING, .min = 2, .max = 2 },
+	{ .name = "t", .type = FT_TEXT, .min = 0, .max = 10 },
+	{ .name = "id", .type = FT_STRING, .min = 1, .max = 8, .charset = "-_" },
+	{ .name = "user", .type = FT_STRING, .min = 3, .max = 64, .charset = "._-" },
+	{ .name = "n", .type = FT_INT, .min = 1, .max = 10 },
+	{ .name = "any", .type = FT_INT },
+	{ .name = "ev", .type = FT_INT, .min = 0, .max = 100, .check = even },
+	{ .name = "b", .type = FT_BOOL },
+	{ .name = "c", .type = FT_ENUM, .allowed = colours },
+	{ .name = "m", .type = FT_EMAIL },
+	{ .name = "provider_config", .type = FT_OBJECT, .nested = &region_body },
+	{ .name = "tags", .type = FT_STRLIST, .min = 1, .max = 3, .max_items = 2 },
+};
+static const struct body_spec all_body = BODY_SPEC(all_fields);
+
+static const struct field_spec req_fields[] = {
+	{ .name = "name", .type = FT_STRING, .required = true, .min = 1, .max = 10 },
+	{ .name = "size", .type = FT_INT, .required = true, .min = 0, .max = 5 },
+};
+static const struct body_spec req_body = BODY_SPEC(req_fields, .strict = true);
+
+static const struct {
+	const struct body_spec *spec;
+	const char *body;
+	const char *want; /* "field: message" joined by "|", "" when valid */
+} cases[] = {
+	/* strings: type, bounds +-1, control characters, characters not bytes */
+	{ &all_body, "{\"s\":\"ab\"}", "" },
+	{ &all_body, "{\"s\":\"abcd\"}", "" },
+	{ &all_body, "{\"s\":\"a\"}", "s: must be 2 to 4 characters" },
+	{ &all_body, "{\"s\":\"abcde\"}", "s: must be 2 to 4 characters" },
+	{ &all_body, "{\"s\":\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"}", "" },
+	{ &all_body, "{\"s\":5}", "s: must be a string" },
+	{ &all_body, "{\"s\":[\"ab\"]}", "s: must be a string" },
+	{ &all_body, "{\"s\":\"a\\u0001b\"}", "s: must not contain control characters" },
+	{ &all_body, "{\"s\":\"ab\\u007f\"}", "s: must not contain control characters" },
+	{ &all_body, "{\"s\":null}", "" },
+	{ &all_body, "{\"one\":\"\"}", "one: must not be empty" },
+	{ &all_body, "{\"fixed\":\"abc\"}", "fixed: must be 2 characters" },
+	{ &all_body, "{\"t\":\"a\\tb\\nc\\r\"}", "" },
+	{ &all_body, "{\"t\":\"\"}", "" },
+	{ &all_body, "{\"t\":\"a\\u0000b\"}", "t: must not contain control characters" },
+	{ &all_body, "{\"t\":\"01234567890\"}", "t: must be 0 to 10 characters" },
+	/* charsets */
+	{ &all_body, "{\"id\":\"a-B_9\"}", "" },
+	{ &all_body, "{\"id\":\"a.b\"}", "id: may contain only letters, digits, '-' and '_'" },
+	{ &all_body, "{\"id\":\"\xc3\xa9\"}", "id: may contain only letters, digits, '-' and '_'" },
+	{ &all_body, "{\"user\":\"a.b_c-d\"}", "" },
+	{ &all_body, "{\"user\":\"a@b.c\"}",
+	  "user: may contain only letters, digits, '.', '_' and '-'" },
+	/* integers: bounds +-1, type, no bounds, own rule */
+	{ &all_body, "{\"n\":1}", "" },
+	{ &all_body, "{\"n\":10}", "" },
+	{ &all_body, "{\"n\":0}", "n: must be from 1 to 10" },
+	{ &all_body, "{\"n\":11}", "n: must be from 1 to 10" },
+	{ &all_body, "{\"n\":\"5\"}", "n: must be an integer" },
+	{ &all_body, "{\"n\":1.5}", "n: must be an integer" },
+	{ &all_body, "{\"n\":true}", "n: must be an integer" },
+	{ &all_body, "{\"any\":-9223372036854775808}", "" },
+	{ &all_body, "{\"ev\":4}", "" },
+	{ &all_body, "{\"ev\":3}", "ev: must be even" },
+	{ &all_body, "{\"ev\":101}", "ev: must be from 0 to 100" },
+	/* booleans */
+	{ &all_body, "{\"b\":false}", "" },
+	{ &all_body, "{\"b\":1}", "b: must be true or false" },
+	{ &all_body, "{\"b\":\"true\"}", "b: must be true or false" },
+	/* enums */
+	{ &all_body, "{\"c\":\"green\"}", "" },
+	{ &all_body, "{\"c\":\"blue\"}", "c: must be one of: red, green" },
+	{ &all_body, "{\"c\":\"\"}", "c: must not be empty" },
+	{ &all_body, "{\"c\":1}", "c: must be a string" },
+	/* emails */
+	{ &all_body, "{\"m\":\"a@b.co\"}", "" },
+	{ &all_body, "{\"m\":\"a@b\"}", "m: must be an email address" },
+	{ &all_body, "{\"m\":\"@b.co\"}", "m: must be an email address" },
+	{ &all_body, "{\"m\":\"a b@c.de\"}", "m: must be an email address" },
+	{ &all_body, "{\"m\":\"ab\"}", "m: must be 3 to 254 characters" },
+	/* nested objects name their fields with a path */
+	{ &all_body, "{\"provider_config\":{\"region\":\"eu-1\",\"zones\":3}}", "" },
+	{ &all_body, "{\"provider_config\":{\"region\":\"eu 1\"}}",
+	  "provider_config.region: may contain only letters, digits, '-' and '_'" },
+	{ &all_body, "{\"provider_config\":{}}", "provider_config.region: is required" },
+	{ &all_body, "{\"provider_config\":{\"region\":\"a\",\"zones\":4,\"x\":1}}",
+	  "provider_config.zones: must be from 1 to 3|provider_config.x: is not a known field" },
+	{ &all_body, "{\"provider_config\":3}", "provider_config: must be an object" },
+	{ &all_body, "{\"provider_config\":[]}", "provider_config: must be an object" },
+	/* string lists: items named by index, count bounded */
+	{ &all_body, "{\"tags\":[]}", "" },
+	{ &all_body, "{\"tags\":[\"a\",\"abc\"]}", "" },
+	{ &all_body, "{\"tags\":[\"a\",\"b\",\"c\"]}", "tags: must have at most 2 items" },
+	{ &all_body, "{\"tags\":[\"a\",3]}", "tags[1]: must be a string" },
+	{ &all_body, "{\"tags\":[\"\",\"abcd\"]}",
+	  "tags[0]: must not be empty|tags[1]: must be 1 to 3 characters" },
+	{ &all_body, "{\"tags\":\"a\"}", "tags: must be an array of strings" },
+	/* unknown names: ignored unless the body is strict */
+	{ &all_body, "{\"zzz\":1}", "" },
+	{ &req_body, "{\"name\":\"x\",\"size\":0,\"zzz\":1}", "zzz: is not a known field" },
+	/* required: missing, null, and several failures in table order */
+	{ &req_body, "{\"name\":\"x\",\"size\":5}", "" },
+	{ &req_body, "{}", "name: is required|size: is required" },
+	{ &req_body, "{\"name\":null,\"size\":6}", "name: is required|size: must be from 0 to 5" },
+	{ &req_body, "{\"size\":-1,\"name\":\"01234567890\"}",
+	  "name: must be 1 to 10 characters|size: must be from 0 to 5" },
+	{ &req_body, "[1]", "name: is required|size: is required" },
+	{ &all_body, "{\"s\":1,\"n\":0,\"b\":0,\"c\":\"x\",\"tags\":[1]}",
+	  "s: must be a string|n: must be from 1 to 10|b: must be true or false|"
+	  "c: must be one of: red, green|tags[0]: must be a string" },
+};
+
+static void errors_text(struct json_object *errors, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; errors != NULL && i < json_object_array_length(errors); i++) {
+		struct json_object *e = json_object_array_get_idx(errors, i);
+
+		o += (size_t)snprintf(buf + o, size - o, "%s%s: %s", i ? "|" : "",
+		                      json_object_get_string(json_object_object_get(e, "field")),
+		                      json_object_get_string(json_object_object_get(e, "message")));
+		ck_assert_uint_lt(o, size);
+	}
+}
+
+START_TEST(table)
+{
+	struct fields f = { &rq, NULL };
+	struct field_value out[16];
+	char got[1024];
+	size_t n;
+
+	rq.json = json_tokener_parse(cases[_i].body);
+	ck_assert_msg(rq.json != NULL, "case %d does not parse", _i);
+	n = fields_collect(&f, NULL, NULL, cases[_i].spec, out);
+	errors_text(f.errors, got, sizeof(got));
+	ck_assert_msg(strcmp(got, cases[_i].want) == 0, "%s: got \"%s\", want \"%s\"",
+	              cases[_i].body, got, cases[_i].want);
+	ck_assert_uint_eq(n, fields_failed(&f));
+}
+END_TEST
+
+START_TEST(values_land_in_their_slots)
+{
+	struct fields f = { &rq, NULL };
+	struct field_value v[16];
+
+	rq.json = json_tokener_parse("{\"s\":\"abc\",\"n\":7,\"b\":true,\"c\":\"red\","
+	                             "\"provider_config\":{\"region\":\"eu\",\"zones\":2},"
+	                             "\"tags\":[\"x\",\"yz\"]}");
+	ck_assert_uint_eq(fields_collect(&f, NULL, NULL, &all_body, v), 0);
+	ck_assert(v[0].set);
+	ck_assert_str_eq(v[0].s, "abc");
+	ck_assert(!v[1].set);
+	ck_assert(v[6].set);
+	ck_assert_int_eq(v[6].i, 7);
+	ck_assert(v[9].set && v[9].b);
+	ck_assert_str_eq(v[10].s, "red");
+	ck_assert(v[12].set);
+	ck_assert_str_eq(v[12].sub[0].s, "eu");
+	ck_assert_int_eq(v[12].sub[1].i, 2);
+	ck_assert_uint_eq(v[13].n, 2);
+	ck_assert_str_eq(v[13].list[1], "yz");
+	ck_assert_ptr_null(v[13].list[2]);
+}
+END_TEST
+
+START_TEST(fields_read_answers_400_with_every_failure)
+{
+	struct field_value v[2];
+	struct json_object *d, *errors;
+
+	rq.json = json_tokener_parse("{\"size\":9}");
+	ck_assert_int_eq(fields_read(&rq, NULL, &req_body, v), -1);
+	ck_assert_int_eq(rq.status, 400);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(rq.resp, "message")),
+	                 "name: is required (and 1 more)");
+	d = json_object_object_get(rq.resp, "details");
+	errors = json_object_object_get(d, "errors");
+	ck_assert_uint_eq(json_object_array_length(errors), 2);
+
+	json_object_put(rq.json);
+	rq.json = json_tokener_parse("{\"name\":\"a\",\"size\":1}");
+	rq.status = 0;
+	ck_assert_int_eq(fields_read(&rq, NULL, &req_body, v), 0);
+	ck_assert_int_eq(rq.status, 0);
+	ck_assert_str_eq(v[0].s, "a");
+}
+END_TEST
+
+/* The one-line readers handlers already use keep their messages. */
+START_TEST(one_line_readers)
+{
+	static const char *const ab[] = { "a", "b", NULL };
+	struct fields f = { &rq, NULL };
+	int64_t n = -1;
+	bool b = false;
+	char got[1024];
+
+	rq.json = json_tokener_parse("{\"s\":\"x\",\"u\":\"a@b\",\"id\":\"ok-1\",\"n\":3,"
+	                             "\"b\":true,\"e\":\"c\",\"m\":\"x@y.z\",\"t\":\"a\\nb\"}");
+	ck_assert_ptr_null(field_str(&f, "s", true, 2, 5));
+	ck_assert_ptr_null(field_username(&f, "u"));
+	ck_assert_str_eq(field_ident(&f, "id", true, 8), "ok-1");
+	ck_assert(field_int(&f, "n", true, 0, 5, &n));
+	ck_assert_int_eq(n, 3);
+	ck_assert(field_bool(&f, "b", true, &b) && b);
+	ck_assert_ptr_null(field_enum(&f, "e", true, ab));
+	ck_assert_str_eq(field_email(&f, "m", true), "x@y.z");
+	ck_assert_str_eq(field_text(&f, "t", true, 1, 5), "a\nb");
+	ck_assert_ptr_null(field_str(&f, "t", true, 1, 5));
+	ck_assert_ptr_null(field_str(&f, "missing", true, 1, 5));
+	ck_assert_ptr_null(field_str(&f, "missing2", false, 1, 5));
+	errors_text(f.errors, got, sizeof(got));
+	ck_assert_str_eq(got, "s: must be 2 to 5 characters|"
+	                      "u: may contain only letters, digits, '.', '_' and '-'|"
+	                      "e: must be one of: a, b|t: must not contain control characters|"
+	                      "missing: is required");
+	ck_assert_int_eq(fields_done(&f), -1);
+	ck_assert_int_eq(rq.status, 400);
+}
+END_TEST
+
+Suite *suite_fields(void)
+{
+	Suite *s = suite_create("fields");
+	TCase *tc = tcase_create("fields");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, table, 0, (int)(sizeof(cases) / sizeof(cases[0])));
+	tcase_add_test(tc, values_land_in_their_slots);
+	tcase_add_test(tc, fields_read_answers_400_with_every_failure);
+	tcase_add_test(tc, one_line_readers);
+	suite_add_tcase(s, tc);
+	return s;
+}
