@@ -176,9 +176,9 @@ test_expect_success 'settings prints the table; the README settings table is its
 '
 
 test_expect_success 'check-config --list shows values and sources, never a secret' '
-	STRATUS_RATE_WINDOW=7 ctl check-config --list &&
+	(unset STRATUS_MAX_KEYS_PER_USER && STRATUS_RATE_WINDOW=7 ctl check-config --list) &&
 	grep -q "^STRATUS_RATE_WINDOW  *7 (from the environment)$" "$TEST_TMP/out" &&
-	grep -q "^STRATUS_LEASE_SECONDS  *(default)$" "$TEST_TMP/out" &&
+	grep -q "^STRATUS_MAX_KEYS_PER_USER  *(default)$" "$TEST_TMP/out" &&
 	grep -q "^JWT_SECRET_KEY  *(set, hidden; from the environment)$" "$TEST_TMP/out" &&
 	! grep -qF "$JWT_SECRET_KEY" "$TEST_TMP/out" && ! grep -qF "$pw" "$TEST_TMP/out" &&
 	test "$(grep -c "^[A-Z]" "$TEST_TMP/out")" = "$("$STRATUSCTL" settings --markdown | grep -c "^| \`")"
@@ -189,10 +189,10 @@ test_expect_success 'check-config refuses an unknown STRATUS_ name in the file w
 	test "$(STRATUS_CONFIG=$TEST_TMP/typo.env ctl check-config; echo $?)" = 2 &&
 	grep -q "^FAIL STRATUS_RATE_WINDWO in the configuration file is not a setting" "$TEST_TMP/out" &&
 	! grep -q "STRATUS_JWKS_TTL" "$TEST_TMP/out" &&
-	printf "STRATUS_JWKS_TTL=60\nAWS_REGION=eu-west-1\n" >"$TEST_TMP/ok.env" &&
-	STRATUS_CONFIG=$TEST_TMP/ok.env ctl check-config &&
-	STRATUS_CONFIG=$TEST_TMP/ok.env ctl check-config --list &&
-	grep -q "^STRATUS_JWKS_TTL  *60 (from the file)$" "$TEST_TMP/out"
+	printf "STRATUS_MAX_KEYS_PER_USER=7\nAWS_REGION=eu-west-1\n" >"$TEST_TMP/ok.env" &&
+	(unset STRATUS_MAX_KEYS_PER_USER && export STRATUS_CONFIG=$TEST_TMP/ok.env &&
+		ctl check-config && ctl check-config --list) &&
+	grep -q "^STRATUS_MAX_KEYS_PER_USER  *7 (from the file)$" "$TEST_TMP/out"
 '
 
 stack_sql -e "DROP DATABASE stratus_ctl"
