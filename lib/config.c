@@ -29,6 +29,232 @@ struct kv {
 static struct kv *file_kv;
 static size_t file_nkv;
 
+/* ------------------------------------------------------------------ the settings */
+
+/* clang-format off */
+#define INT(n, d, lo, hi, h) { n, SETTING_INT, NULL, NULL, d, lo, hi, NULL, h }
+#define TXT(n, t, d, shown, allowed, h) { n, t, d, shown, 0, 0, 0, allowed, h }
+/* clang-format on */
+
+/* Every setting, in the README's order. Keep it sorted by topic, not by name. */
+const struct setting config_settings[] = {
+	TXT("DATABASE_URL", SETTING_SECRET, NULL, "required", "mysql:// or mariadb:// URL",
+	    "`mysql://user:pass@host:port/db`, or `mysql://user:pass@localhost/db?socket=/path`; "
+	    "percent-encode special characters in the password"),
+	TXT("ENVIRONMENT", SETTING_CHOICE, "production", NULL, "production, staging, development",
+	    "what kind of deployment this is"),
+	TXT("LOG_LEVEL", SETTING_CHOICE, "info", NULL, "debug, info, warning, error",
+	    "`info` writes one access-log line per request"),
+	TXT("JWT_SECRET_KEY", SETTING_SECRET, NULL, "required", "32+ characters",
+	    "signs Stratus access tokens"),
+	TXT("JWT_ALGORITHM", SETTING_CHOICE, "HS256", NULL, "HS256",
+	    "the only algorithm of Stratus tokens"),
+	INT("JWT_ACCESS_TOKEN_EXPIRE_MINUTES", 30, 1, 10080,
+	    "lifetime of access tokens in minutes"),
+	TXT("STRATUS_KEY_PEPPER", SETTING_SECRET, NULL, "required", "32+ characters",
+	    "random: API keys and refresh tokens are stored as hashes keyed with it (changing it "
+	    "invalidates them)"),
+	TXT("STRATUS_JWT_ISSUER", SETTING_STRING, "stratus", NULL, "any text",
+	    "`iss` of Stratus tokens"),
+	TXT("API_KEYS", SETTING_SECRET, NULL, NULL, "keys of 12+ characters, comma-separated",
+	    "admin keys from the environment"),
+	TXT("OUMI_API_KEY", SETTING_SECRET, NULL, NULL, "keys of 12+ characters, comma-separated",
+	    "the same as `API_KEYS` (an alias kept from the original)"),
+	TXT("COGNITO_USER_POOL_ID", SETTING_STRING, NULL, NULL, "a pool id",
+	    "accept Cognito RS256 tokens of this pool (needs the next two)"),
+	TXT("COGNITO_REGION", SETTING_STRING, NULL, NULL, "an AWS region", "the pool's region"),
+	TXT("COGNITO_APP_CLIENT_ID", SETTING_STRING, NULL, NULL, "a client id",
+	    "the audience of the pool's tokens"),
+	TXT("STRATUS_OIDC_ISSUER", SETTING_URL, NULL, NULL, "https:// (http:// on loopback)",
+	    "accept RS256 tokens of another OIDC issuer (needs `STRATUS_OIDC_AUDIENCE`)"),
+	TXT("STRATUS_OIDC_AUDIENCE", SETTING_STRING, NULL, NULL, "any text",
+	    "that issuer's audience"),
+	TXT("STRATUS_OIDC_COGNITO", SETTING_BOOL, NULL, "off", "1",
+	    "`1`: read `token_use` and groups as Cognito has them"),
+	INT("STRATUS_JWKS_TTL", 3600, 10, 86400, "seconds a fetched JWKS is trusted"),
+	TXT("STRATUS_OPEN_REGISTRATION", SETTING_BOOL, NULL, "on in development, else off",
+	    "1, 0, true, false", "whether anyone may `POST /auth/register`"),
+	INT("STRATUS_RATE_AUTH", 5, 0, 1000000,
+	    "sign-in attempts per identifier and address per window; 0 = off"),
+	INT("STRATUS_RATE_AUTH_ADDRESS", 30, 0, 1000000,
+	    "sign-in attempts per address, all identifiers, per window; 0 = off"),
+	INT("STRATUS_RATE_GENERAL", 100, 0, 10000000, "requests per principal per window; 0 = off"),
+	INT("STRATUS_RATE_HEAVY", 10, 0, 1000000,
+	    "requests to heavy routes per principal per window; 0 = off"),
+	INT("STRATUS_RATE_WINDOW", 60, 1, 3600,
+	    "the limits' window in seconds (the tests shorten it)"),
+	TXT("STRATUS_RATE_STORE", SETTING_CHOICE, "shm", NULL, "shm, database",
+	    "`shm`: count in the host's shared file; `database`: in MariaDB, for several hosts "
+	    "sharing limits"),
+	TXT("STRATUS_SHM_FILE", SETTING_PATH, "", "`/dev/shm/stratus-<hash>.4`", "an absolute path",
+	    "the host's shared file (rate-limit counters, identity-change counter, build-change "
+	    "counters); a file the responders' user can create"),
+	INT("STRATUS_AUTH_CACHE_MS", 1000, 0, 60000,
+	    "how long a responder may use an accepted key or token user without asking MariaDB, "
+	    "and an accepted token without verifying it again; 0 = off"),
+	INT("STRATUS_BUILD_CACHE_MS", 1000, 0, 60000,
+	    "how long a responder may answer `GET /builds/{uuid}` and its `/state` from memory; "
+	    "writes through Stratus on the same host void it at once; 0 = off"),
+	INT("STRATUS_DASHBOARD_CACHE_MS", 1000, 0, 60000,
+	    "how long a responder may answer the summary and platform dashboards without "
+	    "computing them again, whatever is written meanwhile; 0 = off"),
+	INT("STRATUS_REFRESH_TTL_DAYS", 30, 1, 365, "lifetime of refresh tokens in days"),
+	{ "STRATUS_PWHASH_OPSLIMIT", SETTING_INT, NULL, "libsodium's interactive", 0, 0, 64, NULL,
+	  "Argon2id operations (never below interactive; 0 = interactive)" },
+	{ "STRATUS_PWHASH_MEMLIMIT", SETTING_INT, NULL, "libsodium's interactive", 0, 0,
+	  4L * 1024 * 1024 * 1024, NULL,
+	  "Argon2id memory in bytes (never below interactive; 0 = interactive)" },
+	{ "STRATUS_PWHASH_CONCURRENCY", SETTING_INT, NULL, "half the host's cores, at least 1", 1,
+	  1, 64, NULL,
+	  "password checks (and hashings) the host runs at once; more are 429 at once" },
+	INT("STRATUS_MAX_KEYS_PER_USER", 20, 1, 10000,
+	    "active API keys a user may have; `stratusctl` is not held to it"),
+	INT("STRATUS_MAX_BODY", DEFAULT_MAX_BODY, 1024, 256L * 1024 * 1024,
+	    "largest request body in bytes (413 above)"),
+	TXT("STRATUS_CORS_ORIGINS", SETTING_LIST, "*", "`*`",
+	    "`*`, origins comma-separated, or empty", "which origins CORS admits; empty: no CORS"),
+	TXT("STRATUS_PEERS", SETTING_LIST, NULL, NULL, "`name=http://host:port`, comma-separated",
+	    "other API nodes that `/status` checks"),
+	INT("STRATUS_PEER_TIMEOUT_MS", 2000, 50, 60000,
+	    "per-peer timeout of those checks (they run in parallel)"),
+	TXT("STRATUS_SCHEMA_DIR", SETTING_PATH, STRATUS_SCHEMA_DIR, "`$(pkgdatadir)/schema`",
+	    "a directory", "where `stratusctl migrate` finds the migrations"),
+	INT("STRATUS_BUILD_STALE_MINUTES", 120, 1, 525600,
+	    "minutes without news after which a running build counts as stale"),
+	TXT("STRATUS_EXECUTOR", SETTING_CHOICE, "terraform", NULL, "terraform, airflow",
+	    "how new provisioning requests are carried out: `terraform` (here) or `airflow` "
+	    "(needs `AIRFLOW_URL`)"),
+	TXT("AIRFLOW_URL", SETTING_URL, NULL, NULL, "http:// or https://",
+	    "the Airflow webserver (`http://airflow:8080`); a reconciler with it set also leases "
+	    "Airflow's tasks"),
+	TXT("AIRFLOW_DAG_ID", SETTING_STRING, "stratus_provision", NULL, "a DAG id",
+	    "the DAG of `airflow/provision_dag.py`"),
+	TXT("AIRFLOW_USERNAME", SETTING_STRING, NULL, NULL, "any text", "basic auth to Airflow"),
+	TXT("AIRFLOW_PASSWORD", SETTING_SECRET, NULL, NULL, "any text",
+	    "its password (never logged; masked in run logs)"),
+	TXT("AIRFLOW_TOKEN", SETTING_SECRET, NULL, NULL, "any text",
+	    "a bearer token instead (never logged; masked in run logs)"),
+	INT("AIRFLOW_POLL_SECONDS", 15, 1, 3600,
+	    "how soon a reconciler looks at an unfinished DAG task again"),
+	INT("AIRFLOW_TIMEOUT_MS", 10000, 100, 600000, "one request to Airflow"),
+	TXT("STRATUS_WEBHOOK_SECRET", SETTING_SECRET, NULL, NULL, "32+ characters",
+	    "signs completion webhooks; unset, `callback_url` is refused"),
+	TXT("STRATUS_WEBHOOK_ALLOW", SETTING_LIST, NULL, NULL,
+	    "`[http://]ADDRESS-or-CIDR-or-HOST[:PORT]`, comma-separated",
+	    "what completion webhooks may reach besides public addresses over https "
+	    "(`10.0.0.0/8,http://hooks.internal:8080,[fd00::/8]:8443`); `http://` admits plain "
+	    "http too (see Provisioning)"),
+	TXT("STRATUS_CALLBACK_ALLOW", SETTING_LIST, NULL, NULL, "URL prefixes, comma-separated",
+	    "deprecated alias: URL prefixes (`http://10.0.0.5:8080/`), now read as "
+	    "`STRATUS_WEBHOOK_ALLOW` entries (scheme, host, port; the path is ignored)"),
+	INT("STRATUS_WEBHOOK_ATTEMPTS", 6, 1, 50,
+	    "deliveries tried before a webhook is given up as failed"),
+	TXT("STRATUS_WORKDIR", SETTING_PATH, "/var/lib/stratus/runs", NULL, "an absolute path",
+	    "one directory per provisioning request below it"),
+	TXT("TERRAFORM_BIN", SETTING_STRING, "terraform", NULL, "not empty",
+	    "Terraform or OpenTofu (`tofu`): a path, or a name looked up in "
+	    "`/usr/local/bin:/usr/bin:/bin`"),
+	TXT("STRATUS_MODULES_DIR", SETTING_PATH, STRATUS_MODULES_DIR, "`$(pkgdatadir)/terraform`",
+	    "a directory", "the modules, `<dir>/aws/main.tf` and `<dir>/oci/main.tf`"),
+	INT("STRATUS_MAX_ATTEMPTS", 3, 1, 100, "attempts of each task of a new run"),
+	INT("STRATUS_RETRY_DELAY", 300, 0, 86400, "seconds between attempts (the tests use 1)"),
+	TXT("STRATUS_RETRY_BACKOFF", SETTING_BOOL, NULL, "off", "1, 0, true, false",
+	    "on: double the delay after each failure (at most a day), plus up to 10% jitter"),
+	INT("STRATUS_STEP_TIMEOUT", 3600, 1, 86400,
+	    "seconds one attempt of one step may take before its process group is killed"),
+	INT("STRATUS_LEASE_SECONDS", 60, 3, 3600,
+	    "a task's lease, extended every third of it while its step runs; when the reconciler "
+	    "dies, the task is run again this long after"),
+	INT("STRATUS_PROVISION_MAX_COUNT", 20, 1, 1000, "the largest `count` of `POST /provision`"),
+	TXT("STRATUS_LLM_URL", SETTING_URL, NULL, NULL, "http:// or https://",
+	    "an OpenAI-compatible chat-completions URL (`http://host:8000/v1/chat/completions`) "
+	    "for `POST /generate`; unset: rules only"),
+	TXT("STRATUS_LLM_MODEL", SETTING_STRING, "default", NULL, "any text",
+	    "the model name sent"),
+	TXT("STRATUS_LLM_API_KEY", SETTING_SECRET, NULL, NULL, "any text",
+	    "a Bearer key for the model (never logged)"),
+	INT("STRATUS_LLM_TIMEOUT_MS", 20000, 100, 600000,
+	    "the whole exchange with the model; past it the rules answer"),
+};
+const size_t config_nsettings = sizeof(config_settings) / sizeof(config_settings[0]);
+
+#undef INT
+#undef TXT
+
+const struct setting *config_setting(const char *name)
+{
+	for (size_t i = 0; i < config_nsettings; i++)
+		if (strcmp(config_settings[i].name, name) == 0)
+			return &config_settings[i];
+	return NULL;
+}
+
+const char *config_setting_type_name(enum setting_type t)
+{
+	static const char *const names[] = {
+		[SETTING_INT] = "integer",   [SETTING_STRING] = "text",
+		[SETTING_SECRET] = "secret", [SETTING_BOOL] = "boolean",
+		[SETTING_CHOICE] = "choice", [SETTING_URL] = "URL",
+		[SETTING_PATH] = "path",     [SETTING_LIST] = "list",
+	};
+
+	return (size_t)t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
+}
+
+int config_setting_long(const struct setting *s, const char *value, long *out, char *err,
+                        size_t errlen)
+{
+	int64_t n;
+
+	if (util_parse_int64(value, s->min, s->max, &n) < 0)
+		return util_fail(err, errlen, "%s must be an integer from %ld to %ld", s->name,
+		                 s->min, s->max);
+	*out = (long)n;
+	return 0;
+}
+
+/* The default in words: `shown`, else the number or `def`, else "unset". */
+static const char *setting_default(const struct setting *s, char *buf, size_t len)
+{
+	if (s->shown != NULL)
+		return s->shown;
+	if (s->type == SETTING_INT) {
+		snprintf(buf, len, "%ld", s->idef);
+		return buf;
+	}
+	if (s->def != NULL && *s->def != '\0') {
+		snprintf(buf, len, "`%s`", s->def);
+		return buf;
+	}
+	return "unset";
+}
+
+void config_settings_print(FILE *f, bool markdown)
+{
+	char def[64], range[64];
+
+	if (markdown)
+		fprintf(f, "| setting | type | default | allowed | meaning "
+		           "|\n|---|---|---|---|---|\n");
+	for (size_t i = 0; i < config_nsettings; i++) {
+		const struct setting *s = &config_settings[i];
+		const char *allowed = s->allowed;
+
+		if (s->type == SETTING_INT) {
+			snprintf(range, sizeof(range), "%ld-%ld", s->min, s->max);
+			allowed = range;
+		}
+		if (markdown)
+			fprintf(f, "| `%s` | %s | %s | %s | %s |\n", s->name,
+			        config_setting_type_name(s->type),
+			        setting_default(s, def, sizeof(def)), allowed, s->help);
+		else
+			fprintf(f, "%-32s %-8s default %s; allowed: %s\n    %s\n", s->name,
+			        config_setting_type_name(s->type),
+			        setting_default(s, def, sizeof(def)), allowed, s->help);
+	}
+}
+
 const char *config_environment_name(enum environment e)
 {
 	return e < ENV__MAX ? env_names[e] : "?";
@@ -331,21 +557,29 @@ void config_each(const char *prefix, void (*fn)(const char *name, const char *va
 
 /* ------------------------------------------------------------------ settings */
 
-static int get_long(const char *name, long def, long min, long max, long *out, char *err,
-                    size_t errlen)
+/*
+ * The integer setting `name` of the table: its value, or its default
+ * (`def` when the default is computed, see get_long), within its bounds.
+ */
+static int get_long_def(const char *name, long def, long *out, char *err, size_t errlen)
 {
+	const struct setting *s = config_setting(name);
 	const char *v = config_raw(name);
-	int64_t n;
 
+	if (s == NULL || s->type != SETTING_INT)
+		return util_fail(err, errlen, "%s is not an integer setting", name);
 	if (v == NULL || *v == '\0') {
 		*out = def;
 		return 0;
 	}
-	if (util_parse_int64(v, min, max, &n) < 0)
-		return util_fail(err, errlen, "%s must be an integer from %ld to %ld", name, min,
-		                 max);
-	*out = (long)n;
-	return 0;
+	return config_setting_long(s, v, out, err, errlen);
+}
+
+static int get_long(const char *name, long *out, char *err, size_t errlen)
+{
+	const struct setting *s = config_setting(name);
+
+	return get_long_def(name, s != NULL ? s->idef : 0, out, err, errlen);
 }
 
 static int parse_peers(struct config *c, const char *v, char *err, size_t errlen)
@@ -385,11 +619,15 @@ static int parse_peers(struct config *c, const char *v, char *err, size_t errlen
 	return 0;
 }
 
-static char *dup_or_default(const char *name, const char *def)
+/* A copy of text setting `name`, or of its default in the table ("" if none). */
+static char *dup_setting(const char *name)
 {
+	const struct setting *s = config_setting(name);
 	const char *v = config_raw(name);
 
-	return strdup(v != NULL ? v : def);
+	if (v == NULL)
+		v = s != NULL && s->def != NULL ? s->def : "";
+	return strdup(v);
 }
 
 /* Hashes each comma-separated key of `list` into c->env_key_hashes. */
@@ -443,7 +681,7 @@ static int load_identity(struct config *c, char *err, size_t errlen)
 		                 "JWT_SECRET_KEY must be set (at least 32 characters)");
 	if ((v = config_raw("JWT_ALGORITHM")) != NULL && *v && strcmp(v, "HS256") != 0)
 		return util_fail(err, errlen, "JWT_ALGORITHM: only HS256 is supported");
-	if ((c->jwt_issuer = dup_or_default("STRATUS_JWT_ISSUER", "stratus")) == NULL)
+	if ((c->jwt_issuer = dup_setting("STRATUS_JWT_ISSUER")) == NULL)
 		return util_fail(err, errlen, "out of memory");
 
 	pool = config_raw("COGNITO_USER_POOL_ID");
@@ -478,7 +716,7 @@ static int load_identity(struct config *c, char *err, size_t errlen)
 		    strncmp(h, "http://localhost", 16) != 0 && strncmp(h, "http://[::1]", 12) != 0)
 			return util_fail(err, errlen, "the OIDC issuer must be an https:// URL");
 	}
-	if (get_long("STRATUS_JWKS_TTL", 3600, 10, 86400, &c->jwks_ttl_s, err, errlen) < 0)
+	if (get_long("STRATUS_JWKS_TTL", &c->jwks_ttl_s, err, errlen) < 0)
 		return -1;
 
 	c->open_registration = c->environment == ENV_DEVELOPMENT;
@@ -489,45 +727,42 @@ static int load_identity(struct config *c, char *err, size_t errlen)
 			                 "STRATUS_OPEN_REGISTRATION must be 1/0/true/false");
 		c->open_registration = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
 	}
-	if (get_long("STRATUS_RATE_AUTH", 5, 0, 1000000, &c->rate_auth, err, errlen) < 0 ||
-	    get_long("STRATUS_RATE_AUTH_ADDRESS", 30, 0, 1000000, &c->rate_auth_address, err,
-	             errlen) < 0 ||
-	    get_long("STRATUS_RATE_GENERAL", 100, 0, 10000000, &c->rate_general, err, errlen) < 0 ||
-	    get_long("STRATUS_RATE_HEAVY", 10, 0, 1000000, &c->rate_heavy, err, errlen) < 0 ||
-	    get_long("STRATUS_RATE_WINDOW", 60, 1, 3600, &c->rate_window_s, err, errlen) < 0 ||
-	    get_long("STRATUS_REFRESH_TTL_DAYS", 30, 1, 365, &c->refresh_ttl_days, err, errlen) < 0)
+	if (get_long("STRATUS_RATE_AUTH", &c->rate_auth, err, errlen) < 0 ||
+	    get_long("STRATUS_RATE_AUTH_ADDRESS", &c->rate_auth_address, err, errlen) < 0 ||
+	    get_long("STRATUS_RATE_GENERAL", &c->rate_general, err, errlen) < 0 ||
+	    get_long("STRATUS_RATE_HEAVY", &c->rate_heavy, err, errlen) < 0 ||
+	    get_long("STRATUS_RATE_WINDOW", &c->rate_window_s, err, errlen) < 0 ||
+	    get_long("STRATUS_REFRESH_TTL_DAYS", &c->refresh_ttl_days, err, errlen) < 0)
 		return -1;
 	/* Where rate-limit hits are counted: shared memory of this host, or MariaDB. */
 	v = config_raw("STRATUS_RATE_STORE");
 	if (v != NULL && *v && strcmp(v, "shm") != 0 && strcmp(v, "database") != 0)
 		return util_fail(err, errlen, "STRATUS_RATE_STORE must be shm or database");
 	c->rate_shm = v == NULL || *v == '\0' || strcmp(v, "shm") == 0;
-	if ((c->shm_file = dup_or_default("STRATUS_SHM_FILE", "")) == NULL)
+	if ((c->shm_file = dup_setting("STRATUS_SHM_FILE")) == NULL)
 		return util_fail(err, errlen, "out of memory");
 	if (c->shm_file[0] != '\0' && c->shm_file[0] != '/')
 		return util_fail(err, errlen, "STRATUS_SHM_FILE must be an absolute path");
-	if (get_long("STRATUS_AUTH_CACHE_MS", 1000, 0, 60000, &c->auth_cache_ms, err, errlen) < 0)
+	if (get_long("STRATUS_AUTH_CACHE_MS", &c->auth_cache_ms, err, errlen) < 0)
 		return -1;
-	if (get_long("STRATUS_BUILD_CACHE_MS", 1000, 0, 60000, &c->build_cache_ms, err, errlen) < 0)
+	if (get_long("STRATUS_BUILD_CACHE_MS", &c->build_cache_ms, err, errlen) < 0)
 		return -1;
-	if (get_long("STRATUS_DASHBOARD_CACHE_MS", 1000, 0, 60000, &c->dashboard_cache_ms, err,
-	             errlen) < 0)
+	if (get_long("STRATUS_DASHBOARD_CACHE_MS", &c->dashboard_cache_ms, err, errlen) < 0)
 		return -1;
-	if (get_long("STRATUS_PWHASH_OPSLIMIT", 0, 0, 64, &n, err, errlen) < 0)
+	if (get_long("STRATUS_PWHASH_OPSLIMIT", &n, err, errlen) < 0)
 		return -1;
 	c->pwhash_ops = (unsigned long long)n;
-	if (get_long("STRATUS_PWHASH_MEMLIMIT", 0, 0, 4L * 1024 * 1024 * 1024, &n, err, errlen) < 0)
+	if (get_long("STRATUS_PWHASH_MEMLIMIT", &n, err, errlen) < 0)
 		return -1;
 	c->pwhash_mem = (size_t)n;
 	/* Argon2id takes a core for its whole run: by default half the host's. */
 	n = sysconf(_SC_NPROCESSORS_ONLN) / 2;
-	if (get_long("STRATUS_PWHASH_CONCURRENCY",
-	             n < 1    ? 1
-	             : n > 64 ? 64
-	                      : n,
-	             1, 64, &c->pwhash_concurrency, err, errlen) < 0 ||
-	    get_long("STRATUS_MAX_KEYS_PER_USER", 20, 1, 10000, &c->max_keys_per_user, err,
-	             errlen) < 0)
+	if (get_long_def("STRATUS_PWHASH_CONCURRENCY",
+	                 n < 1    ? 1
+	                 : n > 64 ? 64
+	                          : n,
+	                 &c->pwhash_concurrency, err, errlen) < 0 ||
+	    get_long("STRATUS_MAX_KEYS_PER_USER", &c->max_keys_per_user, err, errlen) < 0)
 		return -1;
 	return 0;
 }
@@ -537,15 +772,14 @@ static int load_generator(struct config *c, char *err, size_t errlen)
 {
 	const char *v = config_raw("STRATUS_LLM_URL");
 
-	if (get_long("STRATUS_LLM_TIMEOUT_MS", 20000, 100, 600000, &c->llm_timeout_ms, err,
-	             errlen) < 0)
+	if (get_long("STRATUS_LLM_TIMEOUT_MS", &c->llm_timeout_ms, err, errlen) < 0)
 		return -1;
 	if (v == NULL || *v == '\0')
 		return 0;
 	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
 		return util_fail(err, errlen, "STRATUS_LLM_URL must be an http:// or https:// URL");
 	c->llm_url = strdup(v);
-	c->llm_model = dup_or_default("STRATUS_LLM_MODEL", "default");
+	c->llm_model = dup_setting("STRATUS_LLM_MODEL");
 	if ((v = config_raw("STRATUS_LLM_API_KEY")) != NULL && *v != '\0')
 		c->llm_api_key = strdup(v);
 	if (c->llm_url == NULL || c->llm_model == NULL ||
@@ -582,10 +816,10 @@ static int load_runs(struct config *c, char *err, size_t errlen)
 {
 	const char *v;
 
-	c->executor = dup_or_default("STRATUS_EXECUTOR", "terraform");
-	c->workdir = dup_or_default("STRATUS_WORKDIR", "/var/lib/stratus/runs");
-	c->terraform_bin = dup_or_default("TERRAFORM_BIN", "terraform");
-	c->modules_dir = dup_or_default("STRATUS_MODULES_DIR", STRATUS_MODULES_DIR);
+	c->executor = dup_setting("STRATUS_EXECUTOR");
+	c->workdir = dup_setting("STRATUS_WORKDIR");
+	c->terraform_bin = dup_setting("TERRAFORM_BIN");
+	c->modules_dir = dup_setting("STRATUS_MODULES_DIR");
 	if (c->executor == NULL || c->workdir == NULL || c->terraform_bin == NULL ||
 	    c->modules_dir == NULL)
 		return util_fail(err, errlen, "out of memory");
@@ -595,23 +829,21 @@ static int load_runs(struct config *c, char *err, size_t errlen)
 		return util_fail(err, errlen, "STRATUS_WORKDIR must be an absolute path");
 	if (c->terraform_bin[0] == '\0')
 		return util_fail(err, errlen, "TERRAFORM_BIN must not be empty");
-	if (get_long("STRATUS_RETRY_DELAY", 300, 0, 86400, &c->retry_delay_s, err, errlen) < 0 ||
-	    get_long("STRATUS_MAX_ATTEMPTS", 3, 1, 100, &c->max_attempts, err, errlen) < 0 ||
-	    get_long("STRATUS_STEP_TIMEOUT", 3600, 1, 86400, &c->step_timeout_s, err, errlen) < 0 ||
-	    get_long("STRATUS_LEASE_SECONDS", 60, 3, 3600, &c->lease_s, err, errlen) < 0 ||
-	    get_long("STRATUS_PROVISION_MAX_COUNT", 20, 1, 1000, &c->provision_max_count, err,
-	             errlen) < 0)
+	if (get_long("STRATUS_RETRY_DELAY", &c->retry_delay_s, err, errlen) < 0 ||
+	    get_long("STRATUS_MAX_ATTEMPTS", &c->max_attempts, err, errlen) < 0 ||
+	    get_long("STRATUS_STEP_TIMEOUT", &c->step_timeout_s, err, errlen) < 0 ||
+	    get_long("STRATUS_LEASE_SECONDS", &c->lease_s, err, errlen) < 0 ||
+	    get_long("STRATUS_PROVISION_MAX_COUNT", &c->provision_max_count, err, errlen) < 0)
 		return -1;
-	if (get_long("AIRFLOW_POLL_SECONDS", 15, 1, 3600, &c->airflow_poll_s, err, errlen) < 0 ||
-	    get_long("AIRFLOW_TIMEOUT_MS", 10000, 100, 600000, &c->airflow_timeout_ms, err,
-	             errlen) < 0)
+	if (get_long("AIRFLOW_POLL_SECONDS", &c->airflow_poll_s, err, errlen) < 0 ||
+	    get_long("AIRFLOW_TIMEOUT_MS", &c->airflow_timeout_ms, err, errlen) < 0)
 		return -1;
 	if ((v = config_raw("AIRFLOW_URL")) != NULL && *v) {
 		if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
 			return util_fail(err, errlen,
 			                 "AIRFLOW_URL must be an http:// or https:// URL");
 		c->airflow_url = strdup(v);
-		c->airflow_dag = dup_or_default("AIRFLOW_DAG_ID", "stratus_provision");
+		c->airflow_dag = dup_setting("AIRFLOW_DAG_ID");
 		if ((v = config_raw("AIRFLOW_USERNAME")) != NULL && *v)
 			c->airflow_user = strdup(v);
 		if ((v = config_raw("AIRFLOW_PASSWORD")) != NULL && *v)
@@ -632,7 +864,7 @@ static int load_runs(struct config *c, char *err, size_t errlen)
 	}
 	if (webhook_allow(c, err, errlen) < 0)
 		return -1;
-	if (get_long("STRATUS_WEBHOOK_ATTEMPTS", 6, 1, 50, &c->webhook_attempts, err, errlen) < 0)
+	if (get_long("STRATUS_WEBHOOK_ATTEMPTS", &c->webhook_attempts, err, errlen) < 0)
 		return -1;
 	if ((v = config_raw("STRATUS_RETRY_BACKOFF")) != NULL && *v) {
 		if (strcmp(v, "1") != 0 && strcmp(v, "0") != 0 && strcmp(v, "true") != 0 &&
@@ -692,29 +924,25 @@ int config_load(struct config *c, char *err, size_t errlen)
 		}
 		c->jwt_secret = strdup(v);
 	}
-	if (get_long("JWT_ACCESS_TOKEN_EXPIRE_MINUTES", 30, 1, 10080, &c->jwt_expire_minutes, err,
-	             errlen) < 0)
+	if (get_long("JWT_ACCESS_TOKEN_EXPIRE_MINUTES", &c->jwt_expire_minutes, err, errlen) < 0)
 		goto out;
-	if (get_long("STRATUS_MAX_BODY", DEFAULT_MAX_BODY, 1024, 256L * 1024 * 1024, &n, err,
-	             errlen) < 0)
+	if (get_long("STRATUS_MAX_BODY", &n, err, errlen) < 0)
 		goto out;
 	c->max_body = (size_t)n;
-	if (get_long("STRATUS_PEER_TIMEOUT_MS", 2000, 50, 60000, &c->peer_timeout_ms, err, errlen) <
-	    0)
+	if (get_long("STRATUS_PEER_TIMEOUT_MS", &c->peer_timeout_ms, err, errlen) < 0)
 		goto out;
 	if ((v = config_raw("STRATUS_PEERS")) != NULL && parse_peers(c, v, err, errlen) < 0)
 		goto out;
 	if (load_identity(c, err, errlen) < 0)
 		goto out;
-	if (get_long("STRATUS_BUILD_STALE_MINUTES", 120, 1, 525600, &c->build_stale_minutes, err,
-	             errlen) < 0)
+	if (get_long("STRATUS_BUILD_STALE_MINUTES", &c->build_stale_minutes, err, errlen) < 0)
 		goto out;
 	if (load_generator(c, err, errlen) < 0)
 		goto out;
 	if (load_runs(c, err, errlen) < 0)
 		goto out;
-	c->cors_origins = dup_or_default("STRATUS_CORS_ORIGINS", "*");
-	c->schema_dir = dup_or_default("STRATUS_SCHEMA_DIR", STRATUS_SCHEMA_DIR);
+	c->cors_origins = dup_setting("STRATUS_CORS_ORIGINS");
+	c->schema_dir = dup_setting("STRATUS_SCHEMA_DIR");
 	if (c->cors_origins == NULL || c->schema_dir == NULL) {
 		util_fail(err, errlen, "out of memory");
 		goto out;
@@ -786,4 +1014,10 @@ void config_free(struct config *c)
 	sodium_memzero(c->key_pepper, sizeof(c->key_pepper));
 	memset(c, 0, sizeof(*c));
 	file_free();
+}
+
+void config_file_each(void (*fn)(const char *name, void *ud), void *ud)
+{
+	for (size_t i = 0; i < file_nkv; i++)
+		fn(file_kv[i].key, ud);
 }

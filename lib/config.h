@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "lib/apikey.h"
 #include "lib/log.h"
@@ -148,5 +149,56 @@ const char *config_raw(const char *name);
  */
 void config_each(const char *prefix, void (*fn)(const char *name, const char *value, void *ud),
                  void *ud);
+
+/*
+ * The settings, one row each, in one table (lib/config.c): config_load takes
+ * the defaults and bounds of the integer settings from it, stratusctl
+ * settings prints it, and the README's settings table is its --markdown
+ * output (tests/cli/settings.sh keeps the two equal).
+ */
+enum setting_type {
+	SETTING_INT,    /* an integer from min to max */
+	SETTING_STRING, /* free text */
+	SETTING_SECRET, /* free text never printed */
+	SETTING_BOOL,   /* 1/0/true/false */
+	SETTING_CHOICE, /* one of the words of `allowed` */
+	SETTING_URL,    /* http:// or https:// (or as `allowed` says) */
+	SETTING_PATH,   /* an absolute path */
+	SETTING_LIST,   /* comma-separated items */
+};
+
+struct setting {
+	const char *name;
+	enum setting_type type;
+	const char *def;     /* the loader's default for text settings, or NULL: unset */
+	const char *shown;   /* the default in words when it is not `def`, or NULL */
+	long idef, min, max; /* SETTING_INT: default and bounds */
+	const char *allowed; /* the values allowed, in words; NULL for SETTING_INT */
+	const char *help;
+};
+
+extern const struct setting config_settings[];
+extern const size_t config_nsettings;
+
+/* The row of `name`, or NULL when it is not a setting. */
+const struct setting *config_setting(const char *name);
+
+const char *config_setting_type_name(enum setting_type t);
+
+/*
+ * Checks `value` against the row of an integer setting: 0 with *out set, or
+ * -1 with the message config_load gives ("NAME must be an integer from A to B").
+ */
+int config_setting_long(const struct setting *s, const char *value, long *out, char *err,
+                        size_t errlen);
+
+/* Writes the table: one line per setting, or (markdown) the README's table. */
+void config_settings_print(FILE *f, bool markdown);
+
+/*
+ * Calls fn for each name set in the STRATUS_CONFIG file (after config_load),
+ * for stratusctl check-config to find names that are not settings.
+ */
+void config_file_each(void (*fn)(const char *name, void *ud), void *ud);
 
 #endif

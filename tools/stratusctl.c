@@ -31,6 +31,9 @@ static void usage(FILE *f)
 	        "  migrate [--dry-run] [--dir DIR]  apply pending schema migrations\n"
 	        "  check-config                     validate the configuration and reach the "
 	        "database\n"
+	        "  check-config --list              list every setting with its value and where\n"
+	        "                                   it came from (secrets hidden)\n"
+	        "  settings [--markdown]            the settings: type, default, bounds, meaning\n"
 	        "  version                          print the version\n"
 	        "  user create --email E --name N [--role R] [--type human|api] [--username U]\n"
 	        "              [--password-stdin]   create a user (the password read from stdin)\n"
@@ -115,15 +118,79 @@ static int cmd_migrate(int argc, char **argv)
 	return n < 0 ? 1 : 0;
 }
 
-static int cmd_check_config(void)
+/* ------------------------------------------------------------------ settings */
+
+static int cmd_settings(int argc, char **argv)
+{
+	bool markdown = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--markdown") != 0) {
+			fprintf(stderr, "stratusctl: settings: unknown option '%s'\n", argv[i]);
+			usage(stderr);
+			return 2;
+		}
+		markdown = true;
+	}
+	config_settings_print(stdout, markdown);
+	return 0;
+}
+
+/* A STRATUS_* name in the file that no setting has: a typo that would be ignored. */
+static void unknown_in_file(const char *name, void *ud)
+{
+	int *n = ud;
+
+	if (strncmp(name, "STRATUS_", 8) == 0 && config_setting(name) == NULL) {
+		printf("FAIL %s in the configuration file is not a setting "
+		       "(stratusctl settings lists them)\n",
+		       name);
+		(*n)++;
+	}
+}
+
+/* check-config --list: each setting, its value (secrets hidden) and its source. */
+static void list_settings(void)
+{
+	for (size_t i = 0; i < config_nsettings; i++) {
+		const struct setting *s = &config_settings[i];
+		const char *v = config_raw(s->name);
+		const char *from = getenv(s->name) != NULL ? "environment" : "file";
+
+		if (v == NULL)
+			printf("%-32s (default)\n", s->name);
+		else if (s->type == SETTING_SECRET)
+			printf("%-32s (set, hidden; from the %s)\n", s->name, from);
+		else
+			printf("%-32s %s (from the %s)\n", s->name, v, from);
+	}
+}
+
+static int cmd_check_config(int argc, char **argv)
 {
 	struct config cfg;
 	struct db *db;
-	int warnings = 0, rc = 0;
+	int warnings = 0, rc = 0, unknown = 0;
 	const char *v;
+	bool list = false;
+
+	/* Other words are ignored, as they always were. */
+	for (int i = 1; i < argc; i++)
+		list = list || strcmp(argv[i], "--list") == 0;
 
 	if (load(&cfg) < 0)
 		return 1;
+	config_file_each(unknown_in_file, &unknown);
+	if (unknown > 0) {
+		config_free(&cfg);
+		printf("check failed: %d unknown setting%s\n", unknown, unknown == 1 ? "" : "s");
+		return 2;
+	}
+	if (list) {
+		list_settings();
+		config_free(&cfg);
+		return 0;
+	}
 	printf("ok   configuration loaded%s%s\n", cfg.source ? " from " : " from the environment",
 	       cfg.source ? cfg.source : "");
 	printf("ok   environment %s, log level %s, max body %zu bytes\n",
@@ -582,7 +649,9 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "migrate") == 0)
 		rc = cmd_migrate(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "check-config") == 0)
-		rc = cmd_check_config();
+		rc = cmd_check_config(argc - 1, argv + 1);
+	else if (strcmp(argv[1], "settings") == 0)
+		rc = cmd_settings(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "user") == 0)
 		rc = cmd_user(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "apikey") == 0)

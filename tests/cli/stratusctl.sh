@@ -163,5 +163,37 @@ test_expect_success 'the commands left an audit trail' '
 	test "$(stack_sql -N stratus_ctl -e "SELECT COUNT(*) FROM audit_log WHERE principal = \"stratusctl\" AND action IN (\"user.created\", \"user.role_changed\", \"apikey.created\", \"apikey.revoked\")")" -ge 4
 '
 
+test_expect_success 'settings prints the table; the README settings table is its --markdown output' '
+	ctl settings && grep -q "^STRATUS_RATE_WINDOW  *integer  *default 60; allowed: 1-3600$" "$TEST_TMP/out" &&
+	"$STRATUSCTL" settings --markdown >"$TEST_TMP/table" &&
+	grep -q "^| \`STRATUS_MAX_BODY\` | integer | 1048576 | 1024-268435456 | " "$TEST_TMP/table" &&
+	sed -n "/^<!-- settings: /,/^<!-- end of settings -->/p" "$STACK_SRC/README.md" |
+		sed "1d;\$d" >"$TEST_TMP/readme" &&
+	test -s "$TEST_TMP/readme" &&
+	{ diff -u "$TEST_TMP/readme" "$TEST_TMP/table" ||
+		{ echo "README settings differ: paste stratusctl settings --markdown"; exit 1; }; } &&
+	! ctl settings --html && test "$(ctl settings --html; echo $?)" = 2
+'
+
+test_expect_success 'check-config --list shows values and sources, never a secret' '
+	(unset STRATUS_MAX_KEYS_PER_USER && STRATUS_RATE_WINDOW=7 ctl check-config --list) &&
+	grep -q "^STRATUS_RATE_WINDOW  *7 (from the environment)$" "$TEST_TMP/out" &&
+	grep -q "^STRATUS_MAX_KEYS_PER_USER  *(default)$" "$TEST_TMP/out" &&
+	grep -q "^JWT_SECRET_KEY  *(set, hidden; from the environment)$" "$TEST_TMP/out" &&
+	! grep -qF "$JWT_SECRET_KEY" "$TEST_TMP/out" && ! grep -qF "$pw" "$TEST_TMP/out" &&
+	test "$(grep -c "^[A-Z]" "$TEST_TMP/out")" = "$("$STRATUSCTL" settings --markdown | grep -c "^| \`")"
+'
+
+test_expect_success 'check-config refuses an unknown STRATUS_ name in the file with status 2' '
+	printf "STRATUS_RATE_WINDWO=5\nSTRATUS_JWKS_TTL=60\n" >"$TEST_TMP/typo.env" &&
+	test "$(STRATUS_CONFIG=$TEST_TMP/typo.env ctl check-config; echo $?)" = 2 &&
+	grep -q "^FAIL STRATUS_RATE_WINDWO in the configuration file is not a setting" "$TEST_TMP/out" &&
+	! grep -q "STRATUS_JWKS_TTL" "$TEST_TMP/out" &&
+	printf "STRATUS_MAX_KEYS_PER_USER=7\nAWS_REGION=eu-west-1\n" >"$TEST_TMP/ok.env" &&
+	(unset STRATUS_MAX_KEYS_PER_USER && export STRATUS_CONFIG=$TEST_TMP/ok.env &&
+		ctl check-config && ctl check-config --list) &&
+	grep -q "^STRATUS_MAX_KEYS_PER_USER  *7 (from the file)$" "$TEST_TMP/out"
+'
+
 stack_sql -e "DROP DATABASE stratus_ctl"
 test_done

@@ -1,4 +1,4 @@
-/* t_config.c: DATABASE_URL parsing and configuration errors. */
+/* t_config.c: DATABASE_URL parsing, configuration errors and the settings table. */
 #include "config.h"
 
 #include <stdio.h>
@@ -305,6 +305,126 @@ START_TEST(run_settings)
 }
 END_TEST
 
+/* The settings table: sound rows, defaults within bounds, bad values refused. */
+START_TEST(table_rows_are_sound)
+{
+	for (size_t i = 0; i < config_nsettings; i++) {
+		const struct setting *s = &config_settings[i];
+
+		ck_assert_msg(s->help != NULL && *s->help != '\0', "%s has no help", s->name);
+		ck_assert_msg(strchr(s->help, '|') == NULL, "%s: '|' breaks the table", s->name);
+		ck_assert_ptr_eq(config_setting(s->name), s); /* each name once */
+		if (s->type == SETTING_INT) {
+			ck_assert_msg(s->min <= s->max, "%s: bounds", s->name);
+			ck_assert_msg(s->min <= s->idef && s->idef <= s->max,
+			              "%s: default %ld outside %ld-%ld", s->name, s->idef, s->min,
+			              s->max);
+			ck_assert_ptr_null(s->def);
+		} else {
+			ck_assert_msg(s->allowed != NULL, "%s says nothing of its values", s->name);
+		}
+	}
+	ck_assert_ptr_null(config_setting("STRATUS_NO_SUCH_SETTING"));
+	ck_assert_ptr_nonnull(config_setting("STRATUS_CALLBACK_ALLOW")); /* the alias stays */
+	ck_assert_ptr_nonnull(config_setting("OUMI_API_KEY"));
+}
+END_TEST
+
+START_TEST(table_bad_values_are_refused)
+{
+	static const char *const bad[] = { "12abc", "", " 1", "1.5", "0x10", "-" };
+
+	for (size_t i = 0; i < config_nsettings; i++) {
+		const struct setting *s = &config_settings[i];
+		char err[256], want[256], v[32];
+		long n = -7;
+
+		if (s->type != SETTING_INT)
+			continue;
+		snprintf(want, sizeof(want), "%s must be an integer from %ld to %ld", s->name,
+		         s->min, s->max);
+		for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+			ck_assert_int_eq(config_setting_long(s, bad[b], &n, err, sizeof(err)), -1);
+			ck_assert_str_eq(err, want);
+		}
+		snprintf(v, sizeof(v), "%ld", s->max + 1);
+		ck_assert_int_eq(config_setting_long(s, v, &n, err, sizeof(err)), -1);
+		snprintf(v, sizeof(v), "%ld", s->min - 1);
+		ck_assert_int_eq(config_setting_long(s, v, &n, err, sizeof(err)), -1);
+		ck_assert_int_eq(n, -7);
+		snprintf(v, sizeof(v), "%ld", s->max);
+		ck_assert_int_eq(config_setting_long(s, v, &n, err, sizeof(err)), 0);
+		ck_assert_int_eq(n, s->max);
+		snprintf(v, sizeof(v), "%ld", s->idef);
+		ck_assert_int_eq(config_setting_long(s, v, &n, err, sizeof(err)), 0);
+		ck_assert_int_eq(n, s->idef);
+	}
+}
+END_TEST
+
+/* config_load reads every integer row, with the row's bounds and message. */
+START_TEST(load_refuses_each_integer_out_of_bounds)
+{
+	for (size_t i = 0; i < config_nsettings; i++) {
+		const struct setting *s = &config_settings[i];
+		char want[256], v[32];
+
+		if (s->type != SETTING_INT)
+			continue;
+		clear_env();
+		setenv("DATABASE_URL", "mysql://a:b@h/db", 1);
+		set_secrets();
+		snprintf(v, sizeof(v), "%ld", s->max + 1);
+		setenv(s->name, v, 1);
+		snprintf(want, sizeof(want), "%s must be an integer from %ld to %ld", s->name,
+		         s->min, s->max);
+		expect_error(want);
+		unsetenv(s->name); /* clear_env leaves AIRFLOW_* */
+	}
+	clear_env();
+}
+END_TEST
+
+START_TEST(load_takes_the_table_defaults)
+{
+	struct config c;
+	char err[512];
+
+	clear_env();
+	setenv("DATABASE_URL", "mysql://a:b@h/db", 1);
+	set_secrets();
+	ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.jwks_ttl_s, config_setting("STRATUS_JWKS_TTL")->idef);
+	ck_assert_int_eq(c.lease_s, config_setting("STRATUS_LEASE_SECONDS")->idef);
+	ck_assert_int_eq(c.llm_timeout_ms, config_setting("STRATUS_LLM_TIMEOUT_MS")->idef);
+	ck_assert_uint_eq(c.max_body, (size_t)config_setting("STRATUS_MAX_BODY")->idef);
+	ck_assert_str_eq(c.workdir, config_setting("STRATUS_WORKDIR")->def);
+	ck_assert_str_eq(c.jwt_issuer, config_setting("STRATUS_JWT_ISSUER")->def);
+	ck_assert_str_eq(c.cors_origins, config_setting("STRATUS_CORS_ORIGINS")->def);
+	ck_assert_int_ge(c.pwhash_concurrency, 1); /* computed from the host */
+	config_free(&c);
+	clear_env();
+}
+END_TEST
+
+START_TEST(table_prints_as_markdown)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	size_t rows = 0;
+
+	ck_assert_ptr_nonnull(f);
+	config_settings_print(f, true);
+	fclose(f);
+	for (char *p = buf; (p = strstr(p, "\n| `")) != NULL; p++)
+		rows++;
+	ck_assert_uint_eq(rows, config_nsettings);
+	ck_assert_ptr_nonnull(strstr(buf, "| `STRATUS_JWKS_TTL` | integer | 3600 | 10-86400 | "));
+	free(buf);
+}
+END_TEST
+
 Suite *suite_config(void)
 {
 	Suite *s = suite_create("config");
@@ -317,6 +437,11 @@ Suite *suite_config(void)
 	tcase_add_test(tc, load_defaults_and_values);
 	tcase_add_test(tc, file_is_read_and_environment_wins);
 	tcase_add_test(tc, run_settings);
+	tcase_add_test(tc, table_rows_are_sound);
+	tcase_add_test(tc, table_bad_values_are_refused);
+	tcase_add_test(tc, load_refuses_each_integer_out_of_bounds);
+	tcase_add_test(tc, load_takes_the_table_defaults);
+	tcase_add_test(tc, table_prints_as_markdown);
 	suite_add_tcase(s, tc);
 	return s;
 }
