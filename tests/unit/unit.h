@@ -20,5 +20,6 @@ Suite *suite_llm(void);
 Suite *suite_netcheck(void);
 Suite *suite_shmcount(void);
 Suite *suite_text(void);
+Suite *suite_project(void);
 
 #endif
