@@ -50,6 +50,10 @@ struct app {
 	struct id_seen *ids;     /* identity cache (fcgi/auth.c): ID_CACHE entries or NULL */
 	unsigned ids_next;       /* round robin */
 	struct memo_entry *memo; /* remembered answers (fcgi/memo.c), or NULL */
+	/* Membership lookup of F_PROJECT routes (fcgi/project.h, project_lookup_fn),
+	 * set by main(); NULL: such routes answer 500. */
+	int (*project_lookup)(struct app *app, const char *slug, int64_t user_id, int64_t *id,
+	                      int *role);
 };
 
 #endif

@@ -78,6 +78,9 @@ struct req {
 	const char *principal;   /* who is calling, for the access log */
 	struct principal *who;   /* the authenticated caller, or NULL (fcgi/auth.h) */
 	const char *client_addr; /* REMOTE_ADDR */
+	/* Set by the project step of F_PROJECT routes (fcgi/project.h). */
+	int64_t project_id; /* projects.id of {project}; 0 elsewhere */
+	int project_role;   /* the caller's enum role in it */
 
 	/* X-RateLimit-* of the tightest limit this request was counted in. */
 	bool rl_set;

@@ -16,10 +16,12 @@
 #include "lib/shmcount.h"
 #include "lib/password.h"
 #include "db/db.h"
+#include "db/projects.h"
 #include "fcgi/auth.h"
 #include "fcgi/http.h"
 #include "fcgi/memo.h"
 #include "fcgi/pipeline.h"
+#include "fcgi/project.h"
 
 extern char **environ;
 
@@ -98,6 +100,23 @@ static void serve_one(struct app *app, struct arena *arena, FCGX_Request *fr, ch
 		drain_cgi_body(&rq);
 }
 
+/* The project step's lookup (fcgi/project.h), from db/projects. */
+static int project_lookup(struct app *app, const char *slug, int64_t user_id, int64_t *id,
+                          int *role)
+{
+	struct project_member m;
+
+	switch (db_project_member(app->db, slug, user_id, &m)) {
+	case DB_OK: break;
+	case DB_NOT_FOUND: return PROJECT_NONE;
+	case DB_UNAVAILABLE: return PROJECT_UNAVAILABLE;
+	default: return PROJECT_FAILED;
+	}
+	*id = m.project_id;
+	*role = (int)role_parse(m.role);
+	return *role < ROLE__MAX ? PROJECT_MEMBER : PROJECT_FAILED;
+}
+
 int main(int argc, char **argv)
 {
 	struct app app;
@@ -113,6 +132,7 @@ int main(int argc, char **argv)
 	memset(&app, 0, sizeof(app));
 	app.cgi = cgi;
 	app.started_us = util_monotonic_us();
+	app.project_lookup = project_lookup;
 	if (sodium_init() < 0)
 		return refuse_to_start(cgi, "libsodium failed to initialise");
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)

@@ -12,6 +12,7 @@
 #include "fcgi/auth.h"
 #include "fcgi/memo.h"
 #include "fcgi/pipeline.h"
+#include "fcgi/project.h"
 #include "fcgi/ratelimit.h"
 #include "fcgi/router.h"
 
@@ -316,6 +317,11 @@ static int dispatch(struct req *rq)
 
 	/* 6. Rate limit (429): per principal, or per address before login. */
 	if (rate_limit(rq, m.route->rl) < 0)
+		return -1;
+
+	/* 6b. Project (404 for strangers, 403 below the route's role): the
+	 *     caller's membership of {project}, for tenant-scoped routes. */
+	if ((m.route->flags & F_PROJECT) && project_resolve(rq) < 0)
 		return -1;
 
 	/* 7. Input: a JSON route gets a parsed object or a 400. */

@@ -31,6 +31,7 @@ enum rl_class {
 #define F_IDENTIFY 0x8u  /* a public route that still reads credentials when sent */
 #define F_IDENTITY 0x10u /* changes users or API keys: cached identities are forgotten */
 #define F_JSON_OPT 0x40u /* with F_JSON: the body may be left out (an empty object then) */
+#define F_PROJECT  0x80u /* {project} resolved to rq->project_id/role first (fcgi/project.h) */
 
 struct body_spec;
 

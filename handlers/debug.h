@@ -5,5 +5,6 @@
 struct req;
 
 int h_debug_echo(struct req *rq);
+int h_debug_project(struct req *rq);
 
 #endif

@@ -84,6 +84,7 @@ const struct route routes[] = {
 
 	/* -------------------------------------------- development only */
 	ROUTE(POST, "/debug/echo", h_debug_echo, PUBLIC, NONE, F_JSON | F_DEV_ONLY),
+	ROUTE(GET, "/debug/projects/{project}", h_debug_project, READONLY, GENERAL, F_PROJECT | F_DEV_ONLY),
 };
 /* clang-format on */
 

@@ -214,6 +214,7 @@ GET|/provision|query|limit||4xx|||
 GET|/provision|query|offset||4xx|||
 POST|/provision/{request_id}/destroy|path|request_id||4xx|||
 GET|/status/{request_id}|path|request_id||4xx|||
+GET|/debug/projects/{project}|path|project||4xx|||
 GET|/runs/{id}|path|id||4xx|||
 GET|/runs/{id}/events|path|id||4xx|||
 GET|/runs/{id}/events|query|after||4xx|||

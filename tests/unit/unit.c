@@ -31,6 +31,7 @@ int main(void)
 	srunner_add_suite(sr, suite_shmcount());
 	srunner_add_suite(sr, suite_text());
 	srunner_add_suite(sr, suite_fields());
+	srunner_add_suite(sr, suite_project());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

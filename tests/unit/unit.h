@@ -21,5 +21,6 @@ Suite *suite_netcheck(void);
 Suite *suite_shmcount(void);
 Suite *suite_text(void);
 Suite *suite_fields(void);
+Suite *suite_project(void);
 
 #endif
