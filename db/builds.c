@@ -474,8 +474,7 @@ static const char SQL_FAILURES[] =
         "COALESCE(details, ''), created_at FROM build_failures WHERE build_id = ? ORDER BY id";
 
 static struct db_stmt q_by_uuid = DB_STMT_COLS(SQL_BY_UUID, 2, BC__MAX, DB_IDEMPOTENT);
-static struct db_stmt q_by_build_id =
-        DB_STMT_COLS(SQL_BY_BUILD_ID, 2, BC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_by_build_id = DB_STMT_COLS(SQL_BY_BUILD_ID, 2, BC__MAX, DB_IDEMPOTENT);
 static struct db_stmt q_list = DB_STMT_COLS(SQL_LIST, 17, BC__MAX, DB_IDEMPOTENT);
 static struct db_stmt q_count = DB_STMT_COLS(SQL_COUNT, 14, 1, DB_IDEMPOTENT);
 static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 10, 0);
@@ -483,8 +482,7 @@ static struct db_stmt q_lock = DB_STMT_COLS(SQL_LOCK, 1, 2, DB_IDEMPOTENT);
 static struct db_stmt q_set_state = DB_STMT(SQL_SET_STATE, 7, 0);
 static struct db_stmt q_failure_add = DB_STMT(SQL_FAILURE_ADD, 7, 0);
 static struct db_stmt q_heartbeat = DB_STMT(SQL_HEARTBEAT, 2, DB_IDEMPOTENT);
-static struct db_stmt q_with_history =
-        DB_STMT_COLS(SQL_WITH_HISTORY, 2, HC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_with_history = DB_STMT_COLS(SQL_WITH_HISTORY, 2, HC__MAX, DB_IDEMPOTENT);
 static struct db_stmt q_failures = DB_STMT_COLS(SQL_FAILURES, 1, 6, DB_IDEMPOTENT);
 
 struct build_out {
@@ -580,7 +578,6 @@ enum db_rc db_build_by_build_id(struct db *db, const char *build_id, int64_t sta
 {
 	return one_build(db, &q_by_build_id, build_id, stale_min, b);
 }
-
 
 enum db_rc db_build_insert(struct db *db, const struct build_new *n)
 {
@@ -1026,7 +1023,8 @@ static const char SQL_STALE_PLATFORM[] = STALE_SQL " AND platform_id = ?";
 
 static struct db_stmt q_counts = DB_STMT_COLS(SQL_COUNTS, 2, 4, DB_IDEMPOTENT);
 static struct db_stmt q_last_day = DB_STMT_COLS(SQL_LAST_DAY, 0, 1, DB_IDEMPOTENT);
-static struct db_stmt q_last_day_platform = DB_STMT_COLS(SQL_LAST_DAY_PLATFORM, 2, 1, DB_IDEMPOTENT);
+static struct db_stmt q_last_day_platform =
+        DB_STMT_COLS(SQL_LAST_DAY_PLATFORM, 2, 1, DB_IDEMPOTENT);
 static struct db_stmt q_top_failures = DB_STMT_COLS(SQL_TOP_FAILURES, 0, 2, DB_IDEMPOTENT);
 static struct db_stmt q_top_failures_platform =
         DB_STMT_COLS(SQL_TOP_FAILURES_PLATFORM, 1, 2, DB_IDEMPOTENT);
@@ -1055,7 +1053,8 @@ static enum db_rc top_failures(struct db *db, struct db_stmt *q, MYSQL_BIND *in,
 
 		if (c->ntop == BUILD_TOP_FAILURES)
 			continue;
-		snprintf(c->top[c->ntop].code, sizeof(c->top[c->ntop].code), "%s", code ? code : "");
+		snprintf(c->top[c->ntop].code, sizeof(c->top[c->ntop].code), "%s",
+		         code ? code : "");
 		c->top[c->ntop++].n = n;
 	}
 	db_done(db, q);
@@ -1261,7 +1260,8 @@ enum db_rc db_build_summary(struct db *db, int64_t platform_id, int64_t stale_mi
 	db_bind_int64(&in[1], &platform_id);
 	if ((rc = add_counts(db, platform_id, &t)) == DB_OK &&
 	    (rc = add_platforms(db, &t)) == DB_OK)
-		rc = count_stale(db, platform_id, stale_min, t.unfinished, t.nunfinished, &c->stale);
+		rc = count_stale(db, platform_id, stale_min, t.unfinished, t.nunfinished,
+		                 &c->stale);
 	if (rc == DB_OK) {
 		c->total = t.total;
 		c->finished = t.finished;

@@ -8,7 +8,6 @@
 
 #include "db/db.h"
 
-
 /* The three reference tables. */
 enum ref_kind {
 	REF_PLATFORM,   /* REF_PLATFORM: platforms (with aliases) */
@@ -215,12 +214,12 @@ struct build_count {
  * means) are the handler's. Free the arrays with db_build_counts_free.
  */
 struct build_counts {
-	int64_t total;       /* builds */
-	int64_t finished;    /* in a terminal state */
-	int64_t succeeded;   /* in the state "succeeded" */
-	int64_t finished_us; /* the durations of the finished builds, added up */
-	int64_t last_24h;    /* created in the last 24 hours */
-	int64_t stale;       /* unfinished and idle longer than stale_min */
+	int64_t total;                /* builds */
+	int64_t finished;             /* in a terminal state */
+	int64_t succeeded;            /* in the state "succeeded" */
+	int64_t finished_us;          /* the durations of the finished builds, added up */
+	int64_t last_24h;             /* created in the last 24 hours */
+	int64_t stale;                /* unfinished and idle longer than stale_min */
 	struct build_count *by_state; /* states with builds, in code order */
 	size_t nstates;
 	struct build_count *by_platform; /* platforms with builds, by name (case-insensitive) */

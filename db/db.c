@@ -201,8 +201,8 @@ static MYSQL_STMT *prepared(struct db *db, struct db_stmt *q, enum db_rc *rc)
 
 		mysql_stmt_close(st);
 		set_error(db, "prepare", "result column count differs from the bind list");
-		log_msg(LOG_ERROR, NULL, "statement has %u result columns, declared %d: %.80s", have,
-		        q->ncols, q->sql);
+		log_msg(LOG_ERROR, NULL, "statement has %u result columns, declared %d: %.80s",
+		        have, q->ncols, q->sql);
 		*rc = DB_ERROR;
 		return NULL;
 	}

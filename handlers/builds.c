@@ -346,8 +346,8 @@ int h_builds_list(struct req *rq)
 	}
 	if ((items = rq_own_json(rq, json_object_new_array())) == NULL)
 		return api_error(rq, E_INTERNAL, "out of memory");
-	rc = db_build_list(rq->app->db, &flt, limit, offset, stale_min(rq), build_append_json, items,
-	                   &total);
+	rc = db_build_list(rq->app->db, &flt, limit, offset, stale_min(rq), build_append_json,
+	                   items, &total);
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "build list");
 	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));
@@ -504,8 +504,8 @@ int h_builds_state_post(struct req *rq)
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "state lookup");
 	stamp_now(&c.at);
-	rc = db_build_set_state(rq->app->db, uuid, c.code, c.terminal, c.message, rq_actor(rq), c.at.sql,
-	                        &finished);
+	rc = db_build_set_state(rq->app->db, uuid, c.code, c.terminal, c.message, rq_actor(rq),
+	                        c.at.sql, &finished);
 	if (write_failed(rq, rc, finished, uuid, "state change") < 0)
 		return -1;
 	o = json_object_new_object();

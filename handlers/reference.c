@@ -74,7 +74,8 @@ static int list(struct req *rq, enum ref_kind k)
 			struct json_object *arr = json_object_new_array();
 
 			(void)db_platform_aliases(
-			        rq->app->db, json_object_get_string(json_object_object_get(p, "name")),
+			        rq->app->db,
+			        json_object_get_string(json_object_object_get(p, "name")),
 			        alias_json, arr);
 			json_object_object_add(p, "aliases", arr);
 		}
