@@ -15,8 +15,10 @@ SUITE=http-auth
 # secret (to mint HS256 tokens) and its OIDC issuer and audience.
 # shellcheck disable=SC1091
 . "$STACK/dev.env"
+FIX_DOMAIN=auth.test
+# shellcheck source=tests/http/fixtures.sh
+. "$(dirname "$0")/fixtures.sh"
 
-RUN=$(date +%s)-$$-$RANDOM
 WINDOW=${STRATUS_RATE_WINDOW:-60}
 # How long a responder may serve a cached identity after a change made by SQL.
 CACHE_S=$(awk -v ms="${STRATUS_AUTH_CACHE_MS:-1000}" 'BEGIN { printf "%.1f", ms / 1000 + 0.2 }')
@@ -54,25 +56,18 @@ trap '[ -n "$OIDC_PID" ] && kill "$OIDC_PID" 2>/dev/null; rm -rf "$TEST_TMP"' EX
 
 
 newpw() { printf 'Pw%s-9!' "$(head -c 30 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 14)"; }
-email() { printf '%s-%s@auth.test' "$1" "$RUN"; }
-lname() { printf '%s-%s' "$1" "$RUN"; }
-uid() { stack_sql -N stratus -e "SELECT id FROM users WHERE email = '$(email "$1")'"; }
-key() { printf 'X-API-Key: %s' "$1"; }
-bearer() { printf 'Authorization: Bearer %s' "$1"; }
-basic() { printf 'Authorization: Basic %s' "$(printf '%s:%s' "$1" "$2" | base64 -w0)"; }
 
 # mkuser TAG ROLE PASSWORD: a user through stratusctl, as an operator would.
 mkuser() {
 	secret password "$3"
-	printf '%s\n' "$3" | "$STRATUSCTL" user create --email "$(email "$1")" \
-		--username "$(lname "$1")" --name "Test $1" --role "$2" --password-stdin >/dev/null
+	user_create "$@"
 }
 
 # mkkey NAME TAG [stratusctl options]: prints a new key of TAG's user.
 mkkey() {
 	local k n=$1 u=$2
 	shift 2
-	k=$("$STRATUSCTL" apikey create --name "$n" --user "$(email "$u")" "$@") || return 1
+	k=$(newkey "$n" "$u" "$@") || return 1
 	secret api-key "$k"
 	printf '%s' "$k"
 }

@@ -10,9 +10,10 @@
 # platform made by this suite, and whole-table dashboards are checked by
 # relations and deltas, never by absolute numbers.
 #
-# Note on lib.sh: a test body runs inside an if-condition, where `set -e` has
-# no effect, so every body (and every helper here) is one && chain, and loops
-# end a failing iteration with `|| return 1` / `|| exit 1`.
+# Note on lib.sh: a test body runs with `set -e` (tests/lib.sh); helpers here
+# are still one && chain, and loops end a failing iteration with
+# `|| return 1` / `|| exit 1`, because errexit does not hold inside a
+# function called as an && operand.
 #
 # Test bodies are single-quoted strings that lib.sh evaluates, and the
 # variables they use are set here: hence SC2016 and SC2034.
@@ -25,13 +26,13 @@ SUITE=http-builds
 # stratusctl reads the stack's configuration from it.
 # shellcheck disable=SC1091
 . "$STACK/dev.env"
+FIX_DOMAIN=builds.test FIX_NAME=Builds
+# shellcheck source=tests/http/fixtures.sh
+. "$(dirname "$0")/fixtures.sh"
 
-RUN=$(date +%s)-$$-$RANDOM
 PLAT=p-$RUN              # a platform only this run's builds use
 PLAT_ALIAS=pa-$RUN       # its operator-defined alias
 OSV=os-$RUN IMGT=img-$RUN
-UUID_RE='^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'
-TS_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$'
 STATE_CODES='[0,10,20,25,30,40,50,90,95]'
 STATE_NAMES='{"0":"queued","10":"started","20":"packer_validation_complete",
 	"25":"packer_build_complete","30":"testing","40":"publishing",
@@ -41,7 +42,6 @@ STATE_NAMES='{"0":"queued","10":"started","20":"packer_validation_complete",
 
 
 
-key() { printf 'X-API-Key: %s' "$1"; }
 # beat PATH [curl args...]: POST a heartbeat. No JSON body, but an empty one:
 # lighttpd answers 411 to a POST without Content-Length (a bare curl -X POST).
 beat() {
@@ -49,14 +49,7 @@ beat() {
 	shift
 	http POST "$p" --data-binary '' "$@"
 }
-email() { printf '%s-%s@builds.test' "$1" "$RUN"; }
-lname() { printf '%s-%s' "$1" "$RUN"; }
-hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n' | head -c "$1"; }
 
-expect_401() { expect_error 401 Unauthorized UNAUTHORIZED; }
-expect_403() { expect_error 403 Forbidden FORBIDDEN; }
-expect_404() { expect_error 404 NotFound NOT_FOUND; }
-expect_409() { expect_error 409 Conflict CONFLICT; }
 
 # error_says FIELD FRAGMENT: the 400's message or FIELD's error mentions FRAGMENT.
 error_says() {
@@ -131,17 +124,13 @@ delta() {
 
 # ------------------------------------------------------------------ bootstrap
 
-mkuser() { # TAG ROLE
-	printf '%s\n' "Pw$(hex 12)-9!" | "$STRATUSCTL" user create --email "$(email "$1")" \
-		--username "$(lname "$1")" --name "Builds $1" --role "$2" --password-stdin >/dev/null
-}
 mkuser adm admin
 mkuser dev developer
 mkuser ro readonly
 ADM_KEY=$("$STRATUSCTL" apikey create --name "builds-adm-$RUN" --user "$(email adm)")
 DEV_KEY=$("$STRATUSCTL" apikey create --name "builds-ci-$RUN" --user "$(email dev)")
 RO_KEY=$("$STRATUSCTL" apikey create --name "builds-ro-$RUN" --user "$(email ro)")
-DEV_ID=$(stack_sql -N stratus -e "SELECT id FROM users WHERE email = '$(email dev)'")
+DEV_ID=$(uid dev)
 ADM=$(key "$ADM_KEY") DEV=$(key "$DEV_KEY") RO=$(key "$RO_KEY")
 COMMIT=$(hex 40)
 VALID=$(jobj platform gcp os_version rhel-8.8 image_type base build_id placeholder)
