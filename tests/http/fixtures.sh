@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/http/fixtures.sh: what the HTTP suites share besides tests/lib.sh:
 # the run tag, the id and time patterns, credential headers, and users and
 # API keys made through stratusctl as an operator makes them. Source it after
