@@ -19,8 +19,10 @@ SUITE=http-generate
 . "$STACK_SRC/tools/stack.sh"
 # shellcheck disable=SC1091
 . "$STACK/dev.env"
+FIX_DOMAIN=generate.test FIX_PREFIX=gen- FIX_NAME=Generate
+# shellcheck source=tests/http/fixtures.sh
+. "$(dirname "$0")/fixtures.sh"
 
-RUN=$(date +%s)-$$-$RANDOM
 CORPUS=$STACK_SRC/tests/generate/corpus.txt
 PARSE=$STACK_SRC/tests/generate/hcl-resources.js
 OUT=$TEST_TMP/gen
@@ -28,12 +30,6 @@ mkdir -p "$OUT"
 BAD_KEY_MSG='Invalid API key. Please provide a valid X-API-Key header.'
 BUDGET_MSG='Budget must be at least $10 to generate infrastructure'
 
-hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n' | head -c "$1"; }
-mkuser() { # TAG ROLE
-	printf '%s\n' "Pw$(hex 12)-9!" | "$STRATUSCTL" user create \
-		--email "gen-$1-$RUN@generate.test" --name "Generate $1" --role "$2" \
-		--password-stdin >/dev/null
-}
 mkuser dev developer
 mkuser ro readonly
 DEV_KEY=$("$STRATUSCTL" apikey create --name "gen-dev-$RUN" --user "gen-dev-$RUN@generate.test")

@@ -18,8 +18,10 @@ SUITE=http-limits
 . "$STACK_SRC/tools/stack.sh"
 # shellcheck disable=SC1091
 . "$STACK/dev.env"
+FIX_DOMAIN=limits.test FIX_PREFIX=lim- FIX_NAME=Limits
+# shellcheck source=tests/http/fixtures.sh
+. "$(dirname "$0")/fixtures.sh"
 
-RUN=$(date +%s)-$$-$RANDOM
 
 # ------------------------------------------------------------------ the two stacks
 
@@ -50,16 +52,6 @@ BASE_URL=$LIM
 
 # ------------------------------------------------------------------ helpers
 
-email() { printf 'lim-%s-%s@limits.test' "$1" "$RUN"; }
-lname() { printf 'lim-%s-%s' "$1" "$RUN"; }
-basic() { printf 'Authorization: Basic %s' "$(printf '%s:%s' "$1" "$2" | base64 -w0)"; }
-key() { printf 'X-API-Key: %s' "$1"; }
-# mkuser TAG ROLE PASSWORD
-mkuser() {
-	printf '%s\n' "$3" | "$STRATUSCTL" user create --email "$(email "$1")" \
-		--username "$(lname "$1")" --name "Limits $1" --role "$2" --password-stdin >/dev/null
-}
-uid() { stack_sql -N stratus -e "SELECT id FROM users WHERE email = '$(email "$1")'"; }
 # A fresh source address per test: 127.0.0.2, 127.0.0.3, ...
 NEXT_ADDR=$TEST_TMP/next-addr
 echo 1 >"$NEXT_ADDR"

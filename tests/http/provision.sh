@@ -20,20 +20,16 @@ SUITE=http-provision
 # The reconciler and stratusctl read the stack's configuration from it.
 # shellcheck disable=SC1091
 . "$STACK/dev.env"
+FIX_DOMAIN=provision.test FIX_LOGIN=prov- FIX_NAME=Provision
+# shellcheck source=tests/http/fixtures.sh
+. "$(dirname "$0")/fixtures.sh"
 
 : "${STRATUS_RECONCILE:?STRATUS_RECONCILE must name the stratus-reconcile binary}"
-RUN=$(date +%s)-$$-$RANDOM
 RLOG=$WORK/reconcile-provision.log
-UUID_RE='^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'
-TS_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$'
 STEPS='["prepare_terraform_vars","terraform_init","terraform_apply"]'
 
 # ------------------------------------------------------------------ helpers
 
-key() { printf 'X-API-Key: %s' "$1"; }
-email() { printf '%s-%s@provision.test' "$1" "$RUN"; }
-hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n' | head -c "$1"; }
-expect_404() { expect_error 404 NotFound NOT_FOUND; }
 
 # reconcile: one pass, as cron runs it; its log lines are kept for the
 # sanitizer scan.
@@ -115,10 +111,6 @@ provision() {
 
 # ------------------------------------------------------------------ bootstrap
 
-mkuser() { # TAG ROLE
-	printf '%s\n' "Pw$(hex 12)-9!" | "$STRATUSCTL" user create --email "$(email "$1")" \
-		--username "prov-$1-$RUN" --name "Provision $1" --role "$2" --password-stdin >/dev/null
-}
 mkuser dev developer
 mkuser ro readonly
 # Another developer and an admin: runs belong to their creator, whom admins may overrule.

@@ -25,8 +25,10 @@ SUITE=http-unicode
 # stratusctl reads the stack's configuration from it.
 # shellcheck disable=SC1091
 . "$STACK/dev.env"
+FIX_DOMAIN=unicode.test FIX_PREFIX=uni- FIX_NAME=Unicode
+# shellcheck source=tests/http/fixtures.sh
+. "$(dirname "$0")/fixtures.sh"
 
-RUN=$(date +%s)-$$-$RANDOM
 ROUTES_C=$STACK_SRC/handlers/routes.c
 
 # The three texts every string parameter gets.
@@ -35,7 +37,6 @@ V_EMOJI='😀'
 V_MIXED='Ωμέγα-日本語-é-😀'
 VALUES=(V_LATIN V_EMOJI V_MIXED)
 
-hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n' | head -c "$1"; }
 # uri TEXT: percent-encoded, byte by byte (in bash: the suite runs 350 cases).
 uri() {
 	local LC_ALL=C s=$1 out= c i
@@ -48,14 +49,9 @@ uri() {
 	done
 	printf '%s' "$out"
 }
-key() { printf 'X-API-Key: %s' "$1"; }
 
 # mkuser TAG ROLE: a user of this run; prints nothing.
-mkuser() {
-	printf '%s\n' "Pw$(hex 12)-9!" | "$STRATUSCTL" user create --email "uni-$1-$RUN@unicode.test" \
-		--username "uni-$1-$RUN" --name "Unicode $1" --role "$2" --password-stdin >/dev/null
-}
-mkkey() { "$STRATUSCTL" apikey create --name "uni-$1-$RUN" --user "uni-$1-$RUN@unicode.test"; }
+mkkey() { newkey "uni-$1-$RUN" "$1"; }
 
 # ------------------------------------------------------------------ fixtures
 
