@@ -5,6 +5,8 @@ Usage: report.py OUTDIR LATEST_JSON [RESULTS_MD]
 Reads from OUTDIR (written by bench/run):
   rows.tsv        endpoint, conns, rps, p50_ms, p99_ms, non2xx, sock_err, requests, note
   frontends.tsv   the same, for GET /builds/{uuid} through each web server
+  floor.tsv       the same, for the floor measured by bench/run when the anchors did not run
+  ab.json         the A/B rounds of --baseline (baseline and this build, alternated), if any
   anchors.json    rows of ../shared/bench/run-anchors (RESULTS_JSON), if it ran
   explain.json    bench/explain.py's plans, if they were taken
   extras.json     settings, machine, rate limiter, RSS, callgrind, reconciler,
@@ -27,6 +29,18 @@ PEER = {
 }
 FLOOR_PREFIX = "floor GET"
 TARGET_10X = ["GET /builds/{uuid} (X-API-Key)", "POST /builds", "POST /builds/{uuid}/state"]
+# The durable writes: their reference is the composed floor (issue 15), at least 85 %.
+DURABLE = ["POST /builds", "POST /builds/{uuid}/state"]
+COMPOSED_TARGET = 0.85
+# HTTP rows that run the statements measured for another row (db_alone's "endpoint").
+DB_ALIAS = {"GET /builds/{uuid} (Bearer JWT)": "GET /builds/{uuid} (X-API-Key)"}
+
+
+def composed(floor_rps, db_rps):
+    """1 / (1/floor + 1/MariaDB-alone): the most a FastCGI application could serve."""
+    if not floor_rps or not db_rps:
+        return None
+    return 1.0 / (1.0 / floor_rps + 1.0 / db_rps)
 
 
 def load_json(path, default):
@@ -73,6 +87,57 @@ def md_table(head, rows):
     return "\n".join(out)
 
 
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return None if n == 0 else (xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2)
+
+
+def ab_summarise(ab):
+    """Per hot row and connection count: B/A of each round (A the baseline, B this
+    build, run back to back), their min and median. Stored in ab["summary"]."""
+    if not ab or not ab.get("runs"):
+        return []
+    keys = []
+    for x in ab["runs"]:
+        k = (x["endpoint"], int(x["conns"]))
+        if k not in keys:
+            keys.append(k)
+    out = []
+    for ep, c in keys:
+        runs = [x for x in ab["runs"] if x["endpoint"] == ep and int(x["conns"]) == c]
+        a = {x["round"]: x for x in runs if x["side"] == "A"}
+        b = {x["round"]: x for x in runs if x["side"] == "B"}
+        ratios = [b[i]["rps"] / a[i]["rps"] for i in sorted(a) if i in b and a[i]["rps"] > 0]
+        bad = sum(x["non2xx"] + x["sock_err"] for x in runs)
+        m = median(ratios)
+        out.append({"endpoint": ep, "conns": c, "rounds": len(ratios),
+                    "a_rps_median": median([x["rps"] for x in a.values()]),
+                    "b_rps_median": median([x["rps"] for x in b.values()]),
+                    "ratios": [round(r, 3) for r in ratios],
+                    "ratio_min": round(min(ratios), 3) if ratios else None,
+                    "ratio_median": round(m, 3) if m is not None else None,
+                    "errors": bad,
+                    "verdict": "n/a" if m is None else ("within 10 % or faster" if m >= 0.9 else "SLOWER by more than 10 %")})
+    ab["summary"] = out
+    return out
+
+
+def ab_report(ab):
+    summ = ab_summarise(ab)
+    if not summ:
+        return []
+    lines = ["A/B against the baseline (A = %s, B = %s; each round runs A then B, %s s each; "
+             "B/A = B's req/s over A's of the same round; the issue's bar: median B/A >= 0.90):"
+             % (ab.get("baseline", "?"), ab.get("current", "?"), ab.get("duration_s", "?")), ""]
+    lines.append(md_table(["endpoint", "conns", "rounds", "A req/s (median)", "B req/s (median)",
+                           "B/A min", "B/A median", "B/A each round", "errors", "verdict"],
+                          [[x["endpoint"], x["conns"], x["rounds"], fmt(x["a_rps_median"], ".0f"),
+                            fmt(x["b_rps_median"], ".0f"), fmt(x["ratio_min"], ".3f"), fmt(x["ratio_median"], ".3f"),
+                            " ".join("%.2f" % r for r in x["ratios"]), x["errors"], x["verdict"]] for x in summ]))
+    return lines
+
+
 def main():
     outdir, latest = sys.argv[1], sys.argv[2]
     results_md = sys.argv[3] if len(sys.argv) > 3 else ""
@@ -81,28 +146,45 @@ def main():
     anchors = load_json(os.path.join(outdir, "anchors.json"), [])
     explain = load_json(os.path.join(outdir, "explain.json"), None)
     extras = load_json(os.path.join(outdir, "extras.json"), {})
+    own_floor = read_rows(os.path.join(outdir, "floor.tsv"))
+    ab = load_json(os.path.join(outdir, "ab.json"), None)
+    dba = extras.get("db_alone") or []
 
     a_idx = {(a["endpoint"], int(a["conns"])): a for a in anchors}
     floor = {int(a["conns"]): a for a in anchors if a["endpoint"].startswith(FLOOR_PREFIX)}
+    floor_src = "the anchors' floor row"
+    if not floor and own_floor:
+        floor = {r["conns"]: r for r in own_floor}
+        floor_src = "the floor measured by bench/run (anchors off)"
+    db_idx = {(d["endpoint"], int(d["clients"])): d for d in dba if d.get("endpoint")}
     for r in rows:
         base = r["endpoint"].split(" [")[0]
         p = a_idx.get((PEER.get(base, ""), r["conns"]))
         fl = floor.get(r["conns"])
+        d = db_idx.get((DB_ALIAS.get(base, base), r["conns"]))
         r["peer_rps"] = p["rps"] if p else None
         r["floor_rps"] = fl["rps"] if fl else None
         r["ratio_peer"] = ratio(r["rps"], r["peer_rps"])
         r["ratio_floor"] = ratio(r["rps"], r["floor_rps"])
+        r["db_alone_rps"] = d["per_second"] if d else None
+        c = composed(r["floor_rps"], r["db_alone_rps"])
+        r["composed_rps"] = round(c, 1) if c else None
+        r["ratio_composed"] = ratio(r["rps"], r["composed_rps"])
     for r in fronts:
         fl = floor.get(r["conns"])
         r["floor_rps"] = fl["rps"] if fl else None
         r["ratio_floor"] = ratio(r["rps"], r["floor_rps"])
 
     head = ["endpoint", "conns", "req/s", "p50 ms", "p99 ms", "non-2xx", "sock err", "x peer", "x floor"]
-    mhead = head + ["SQL/req"]
+    mhead = head + ["SQL/req", "DB alone", "composed", "x composed"]
     main_rows = [[r["endpoint"], r["conns"], fmt(r["rps"], ".0f"), fmt(r["p50_ms"], ".2f"),
                   fmt(r["p99_ms"], ".2f"), r["non2xx"], r["sock_err"],
                   fmt(r["ratio_peer"], ".1f"), fmt(r["ratio_floor"], ".2f"),
-                  fmt(r.get("sql_per_req"), ".1f")] for r in rows]
+                  fmt(r.get("sql_per_req"), ".1f"), fmt(r["db_alone_rps"], ".0f"),
+                  fmt(r["composed_rps"], ".0f"), fmt(r["ratio_composed"], ".2f")] for r in rows]
+    floor_rows = [[r["endpoint"], r["conns"], fmt(r["rps"], ".0f"), fmt(r["p50_ms"], ".2f"),
+                   fmt(r["p99_ms"], ".2f"), r["non2xx"], r["sock_err"], "", ""]
+                  for r in own_floor if not anchors]
     anchor_rows = [[a["endpoint"], a["conns"], fmt(a["rps"], ".0f"), fmt(a["p50_ms"], ".2f"),
                     fmt(a["p99_ms"], ".2f"), a["non2xx"], a.get("sock_err", 0), "", ""] for a in anchors]
     fe_rows = [[r["endpoint"], r["conns"], fmt(r["rps"], ".0f"), fmt(r["p50_ms"], ".2f"),
@@ -124,6 +206,10 @@ def main():
                 r = byk.get((ep, c))
                 if not r or r["ratio_peer"] is None or r["ratio_floor"] is None:
                     continue
+                if ep in DURABLE:  # the composed floor is their reference (below)
+                    target("%s c=%d: >= 10x peer" % (ep, c), "met" if r["ratio_peer"] >= 10 else "MISSED",
+                           "%.1fx peer (%.0f%% of the floor itself)" % (r["ratio_peer"], 100 * r["ratio_floor"]))
+                    continue
                 ok = r["ratio_peer"] >= 10 and r["ratio_floor"] >= 0.6
                 target("%s c=%d: >= 10x peer and >= 60%% of floor" % (ep, c), "met" if ok else "MISSED",
                        "%.1fx peer, %.0f%% of floor" % (r["ratio_peer"], 100 * r["ratio_floor"]))
@@ -137,6 +223,25 @@ def main():
                    "%.0f%% of floor, %sx peer" % (100 * r["ratio_floor"], fmt(r["ratio_peer"], ".2f")))
     else:
         target("ratios to peer and floor", "n/a", "the anchors did not run (--smoke, or BENCH_ANCHORS=0, or they failed)")
+    for ep in DURABLE:
+        for c in sorted({r["conns"] for r in rows}):
+            r = byk.get((ep, c))
+            if not r:
+                continue
+            if r["ratio_composed"] is None:
+                target("%s c=%d: >= %.0f%% of its composed floor" % (ep, c, 100 * COMPOSED_TARGET), "n/a",
+                       "no %s at %d connections" % ("floor" if r["floor_rps"] is None else "MariaDB-alone figure", c))
+                continue
+            target("%s c=%d: >= %.0f%% of its composed floor" % (ep, c, 100 * COMPOSED_TARGET),
+                   "met" if r["ratio_composed"] >= COMPOSED_TARGET else "MISSED",
+                   "%.0f%% of 1 / (1/%.0f + 1/%.0f) = %.0f req/s (floor, MariaDB alone at %d clients)"
+                   % (100 * r["ratio_composed"], r["floor_rps"], r["db_alone_rps"], r["composed_rps"], c))
+    for x in ab_summarise(ab):
+        target("%s c=%d: not slower than the baseline %s (median B/A >= 0.90)" % (x["endpoint"], x["conns"], ab.get("baseline", "")),
+               "n/a" if x["ratio_median"] is None else ("met" if x["ratio_median"] >= 0.9 else "MISSED"),
+               "B/A median %s, min %s over %d rounds (A %s req/s, B %s req/s, medians)"
+               % (fmt(x["ratio_median"], ".3f"), fmt(x["ratio_min"], ".3f"), x["rounds"],
+                  fmt(x["a_rps_median"], ".0f"), fmt(x["b_rps_median"], ".0f")))
     inf = float("inf")
     # The rows over the loaded table (dashboards, the list) are not in this target.
     c32 = [r for r in shipped if r["conns"] == 32 and not r["endpoint"].startswith("GET /dashboard")
@@ -183,9 +288,16 @@ def main():
     if anchor_rows:
         out.append("\nAnchors, same invocation (../shared/bench/run-anchors):")
         out.append(md_table(head, anchor_rows))
+    if floor_rows:
+        out.append("\nFloor, measured by bench/run (the anchors did not run):")
+        out.append(md_table(head, floor_rows))
     if fe_rows:
         out.append("\nWeb servers, GET /builds/{uuid} with X-API-Key (shipped configs, %s responders):" % s.get("procs", "?"))
         out.append(md_table(head, fe_rows))
+    ab_lines = ab_report(ab)
+    if ab_lines:
+        out.append("")
+        out += ab_lines
     ex = []
     rl = extras.get("rate_limit")
     if rl:
@@ -198,7 +310,6 @@ def main():
     rec = extras.get("reconciler")
     if rec:
         ex.append("reconciler: %s" % rec.get("summary", ""))
-    dba = extras.get("db_alone") or []
     if dba:
         fl = floor.get(32) or (floor[min(floor)] if floor else None)
         budget = ""
@@ -206,10 +317,16 @@ def main():
             f_us = (os.cpu_count() or 1) * 1e6 / fl["rps"]
             budget = ("; the floor costs the machine %.0f us a request, so 60 %% of the floor's rate leaves "
                       "%.0f us a request for the application and its statement together" % (f_us, f_us / 0.6 - f_us))
-        ex.append("MariaDB alone (bench/dbfloor.c, %d clients, no HTTP): %s%s" % (
-            dba[0].get("clients", 0),
-            "; ".join("%s: %.0f/s, %.0f us of the machine each" % (d["statement"], d["per_second"], d["machine_us"])
-                      for d in dba), budget))
+        for c in sorted({int(d.get("clients", 0)) for d in dba}):
+            ex.append("MariaDB alone (bench/dbfloor.c, %d clients, no HTTP): %s" % (
+                c, "; ".join("%s: %.0f/s, %.0f us of the machine each%s" % (
+                    d["statement"], d["per_second"], d["machine_us"],
+                    ", %d errors" % d["errors"] if d.get("errors") else "")
+                    for d in dba if int(d.get("clients", 0)) == c)))
+        if floor:
+            ex.append("composed floor = 1 / (1/floor + 1/MariaDB alone) at the same connection count, floor from %s "
+                      "(%s)%s" % (floor_src, ", ".join("c=%d: %.0f req/s" % (c, floor[c]["rps"]) for c in sorted(floor)),
+                                  budget))
     for c in extras.get("counts", []):
         ex.append("build_counts %s: %s" % (c.get("when"), c.get("summary")))
     if explain is not None:
@@ -222,7 +339,7 @@ def main():
     if ex:
         out.append("")
         out += ["- " + e for e in ex]
-    out.append("\nTargets of issue 7 (reported, not asserted):")
+    out.append("\nTargets of issues 7 and 15 (reported, not asserted):")
     out += ["- [%s] %s: %s" % (t["status"], t["target"], t["detail"]) for t in targets]
     text = "\n".join(out)
     print(text)
@@ -233,6 +350,7 @@ def main():
         "rows": rows, "anchors": anchors, "frontends": fronts,
         "rate_limit": rl, "rss": rss, "generate": gen, "reconciler": rec,
         "counts": extras.get("counts", []), "db_alone": dba, "explain": explain, "targets": targets,
+        "floor_own": own_floor, "ab": ab,
         "notes": extras.get("notes", []),
     }
     os.makedirs(os.path.dirname(os.path.abspath(latest)), exist_ok=True)
@@ -241,7 +359,8 @@ def main():
         f.write("\n")
     if results_md:
         m = extras.get("machine", {})
-        entry = ["", "## %s: `bench/run%s`" % (extras.get("date", ""), {"full": "", "quick": " --quick", "smoke": " --smoke"}.get(s.get("mode"), "")),
+        entry = ["", "## %s: `bench/run%s`" % (extras.get("date", ""), {"full": "", "quick": " --quick", "smoke": " --smoke"}.get(s.get("mode"), "")
+                                                  + (" --baseline %s" % ab.get("baseline_arg", "") if ab else "")),
                  "",
                  "- machine: %s" % m.get("summary", ""),
                  "- load average before / after: %s / %s" % (m.get("load_before", "?"), m.get("load_after", "?")),
@@ -254,8 +373,12 @@ def main():
         entry += ["", md_table(mhead, main_rows)]
         if anchor_rows:
             entry += ["", "Anchors (same invocation):", "", md_table(head, anchor_rows)]
+        if floor_rows:
+            entry += ["", "Floor, measured by bench/run (the anchors did not run):", "", md_table(head, floor_rows)]
         if fe_rows:
             entry += ["", "Web servers (GET /builds/{uuid}, X-API-Key):", "", md_table(head, fe_rows)]
+        if ab_lines:
+            entry += [""] + ab_lines
         if ex:
             entry += [""] + ["- " + e for e in ex]
         entry += ["", "Targets:", ""] + ["- [%s] %s: %s" % (t["status"], t["target"], t["detail"]) for t in targets]
