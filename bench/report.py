@@ -127,8 +127,9 @@ def ab_report(ab):
     summ = ab_summarise(ab)
     if not summ:
         return []
-    lines = ["A/B against the baseline (A = %s, B = %s; each round runs A then B, %s s each; "
-             "B/A = B's req/s over A's of the same round; the issue's bar: median B/A >= 0.90):"
+    lines = ["A/B against the baseline (A = %s, B = %s; each round runs both back to back, A first in odd rounds, "
+             "B first in even ones, %s s each; B/A = B's req/s over A's of the same round; "
+             "the issue's bar: median B/A >= 0.90):"
              % (ab.get("baseline", "?"), ab.get("current", "?"), ab.get("duration_s", "?")), ""]
     lines.append(md_table(["endpoint", "conns", "rounds", "A req/s (median)", "B req/s (median)",
                            "B/A min", "B/A median", "B/A each round", "errors", "verdict"],
@@ -252,11 +253,13 @@ def main():
         target("p99 <= 5 ms at 32 connections (all but the dashboards)", "met" if not bad else "MISSED",
                "worst %s %s ms%s" % (worst["endpoint"], fmt(worst["p99_ms"], ".2f", "(none completed)"),
                                        "; over: " + ", ".join(bad) if bad else ""))
-    errs = [r for r in rows + fronts if r["non2xx"] or r["sock_err"]]
+    ab_runs = [dict(x, endpoint="%s [%s round %d]" % (x["endpoint"], x["side"], x["round"]), note="")
+               for x in (ab or {}).get("runs", [])]
+    errs = [r for r in rows + fronts + ab_runs if r["non2xx"] or r["sock_err"]]
     target("zero non-2xx and zero socket errors", "met" if not errs else "MISSED",
            "; ".join("%s c=%d: %d non-2xx, %d socket errors%s" % (r["endpoint"], r["conns"], r["non2xx"], r["sock_err"],
                                                                  " (%s)" % r["note"] if r["note"] else "")
-                     for r in errs) or "none in %d runs" % len(rows + fronts))
+                     for r in errs) or "none in %d runs" % len(rows + fronts + ab_runs))
     nrows = extras.get("settings", {}).get("dashboard_builds")
     ds = [r for r in shipped if r["endpoint"].startswith("GET /dashboard/summary")]
     if ds:
@@ -284,7 +287,8 @@ def main():
     out = []
     s = extras.get("settings", {})
     out.append("Stratus bench %s (%s): %s" % (extras.get("date", ""), s.get("mode", ""), extras.get("machine", {}).get("summary", "")))
-    out.append(md_table(mhead, main_rows))
+    if main_rows or not ab:
+        out.append(md_table(mhead, main_rows))
     if anchor_rows:
         out.append("\nAnchors, same invocation (../shared/bench/run-anchors):")
         out.append(md_table(head, anchor_rows))
@@ -370,7 +374,8 @@ def main():
                  ]
         if os.environ.get("BENCH_NOTE"):
             entry.append("- conditions: %s" % os.environ["BENCH_NOTE"])
-        entry += ["", md_table(mhead, main_rows)]
+        if main_rows or not ab:
+            entry += ["", md_table(mhead, main_rows)]
         if anchor_rows:
             entry += ["", "Anchors (same invocation):", "", md_table(head, anchor_rows)]
         if floor_rows:
