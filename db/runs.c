@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "db/run_row.h"
 #include "db/runs.h"
 #include "db/stmt.h"
 #include "lib/log.h"
@@ -137,121 +138,74 @@ static enum db_rc insert_run(struct db *db, const struct run_new *n, int64_t *id
 	return db_event_add(db, *id, 0, 0, EV_INFO, NULL, line);
 }
 
-enum db_rc db_run_create(struct db *db, const struct run_new *n, int64_t *id)
-{
-	enum db_rc rc;
-
-	if ((rc = db_begin(db)) != DB_OK)
-		return rc;
-	if ((rc = insert_run(db, n, id)) != DB_OK || (rc = db_commit(db)) != DB_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return DB_OK;
-}
-
-static const char SQL_DESTROY_LOCK[] =
-        "SELECT id, status FROM runs WHERE uuid = ? AND kind = 'provision' FOR UPDATE";
-static const char SQL_DESTROY_LAST[] =
-        "SELECT status FROM runs WHERE kind = 'destroy' AND subject = ? ORDER BY id DESC LIMIT 1";
-static struct db_stmt q_destroy_lock = DB_STMT(SQL_DESTROY_LOCK, 1, 0);
-static struct db_stmt q_destroy_last = DB_STMT(SQL_DESTROY_LAST, 1, 0);
-
-enum db_rc db_destroy_create(struct db *db, const char *target, const struct run_new *n,
-                             int64_t *id)
-{
-	MYSQL_BIND in[1], out[2];
-	struct db_str st;
-	int64_t tid = 0;
-	enum jobs_run_status ts, ds;
-	enum db_rc rc;
-
-	db_bind_str(&in[0], target, NULL);
-	db_bind_out_int64(&out[0], &tid, NULL);
-	db_bind_out_dstr(&out[1], &st);
-	if ((rc = db_begin(db)) != DB_OK)
-		return rc;
-	/* The provisioning run's row serialises concurrent destroy requests. */
-	if ((rc = db_query_one(db, &q_destroy_lock, in, out)) != DB_OK)
-		goto fail;
-	if (jobs_run_status_parse(db_str_fix(&st), &ts) < 0 || !jobs_destroy_allowed(ts, JR__MAX)) {
-		rc = DB_DUPLICATE;
-		goto fail;
-	}
-	db_bind_out_dstr(&out[0], &st);
-	rc = db_query_one(db, &q_destroy_last, in, out);
-	if (rc != DB_OK && rc != DB_NOT_FOUND)
-		goto fail;
-	if (rc != DB_OK || jobs_run_status_parse(db_str_fix(&st), &ds) < 0)
-		ds = JR__MAX;
-	if (!jobs_destroy_allowed(ts, ds)) {
-		rc = DB_DUPLICATE;
-		goto fail;
-	}
-	if ((rc = insert_run(db, n, id)) != DB_OK || (rc = db_commit(db)) != DB_OK)
-		goto fail;
-	return DB_OK;
-fail:
-	db_rollback(db);
-	return rc;
-}
-
-#define RUN_COLS                                                                                   \
-	"id, uuid, kind, COALESCE(subject, ''), executor, status, input, COALESCE(output, ''), "   \
-	"COALESCE(message, ''), created_by, COALESCE(idempotency_key, ''), "                       \
-	"COALESCE(request_hash, ''), created_at, updated_at, COALESCE(started_at, ''), "           \
-	"COALESCE(finished_at, ''), COALESCE((SELECT CONCAT(d.status, ' ', d.uuid) FROM runs d "   \
-	"WHERE d.kind = 'destroy' AND d.subject = runs.uuid ORDER BY d.id DESC LIMIT 1), ''), "    \
-	"COALESCE(created_by_user_id, 0)"
-#define NRC 18
-/* Columns 1..NRC_STR are text; 0 and the last are integers. */
-#define NRC_STR 16
-
-static const char SQL_RUN_GET[] =
-        "SELECT " RUN_COLS " FROM runs WHERE uuid = ? AND (? = '' OR kind = ?)";
-static const char SQL_RUN_IDEM[] =
-        "SELECT " RUN_COLS " FROM runs WHERE created_by = ? AND idempotency_key = ? "
-        "LOCK IN SHARE MODE NOWAIT";
-static const char SQL_RUN_LIST[] =
-        "SELECT " RUN_COLS " FROM runs WHERE kind = ? AND (? = 0 OR status IN (?, ?)) "
-        "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
-static const char SQL_RUN_COUNT[] =
-        "SELECT COUNT(*) FROM runs WHERE kind = ? AND (? = 0 OR status IN (?, ?))";
-
-static struct db_stmt q_run_get = DB_STMT(SQL_RUN_GET, 3, DB_IDEMPOTENT);
-static struct db_stmt q_run_idem = DB_STMT(SQL_RUN_IDEM, 2, DB_IDEMPOTENT);
-static struct db_stmt q_run_list = DB_STMT(SQL_RUN_LIST, 6, DB_IDEMPOTENT);
-static struct db_stmt q_run_count = DB_STMT(SQL_RUN_COUNT, 4, DB_IDEMPOTENT);
-
-/* The output binds of RUN_COLS; the two JSON columns in heap buffers. */
-struct run_out {
-	MYSQL_BIND b[NRC];
-	unsigned long len[NRC];
-	char status[20];
-	char destroy[80]; /* "<status> <uuid>" of the latest destroy run, or "" */
-	char *input, *output;
+/* db_run_create_with's transaction. */
+struct create_tx {
+	const struct run_new *n;
+	const struct run_create_hooks *h;
+	int64_t *id;
 };
 
-static int bind_run(struct run_out *o, struct run *r)
+static enum db_rc create_body(struct db *db, void *arg)
+{
+	struct create_tx *c = arg;
+	enum db_rc rc;
+
+	*c->id = 0;
+	if (c->h != NULL && c->h->check != NULL && (rc = c->h->check(db, c->h->ctx)) != DB_OK)
+		return rc;
+	if ((rc = insert_run(db, c->n, c->id)) != DB_OK)
+		return rc;
+	if (c->h != NULL && c->h->link != NULL)
+		return c->h->link(db, *c->id, c->h->ctx);
+	return DB_OK;
+}
+
+enum db_rc db_run_create_with(struct db *db, const struct run_new *n,
+                              const struct run_create_hooks *h, int64_t *id)
+{
+	struct create_tx c = { n, h, id };
+
+	return db_transaction(db, create_body, &c);
+}
+
+enum db_rc db_run_create(struct db *db, const struct run_new *n, int64_t *id)
+{
+	return db_run_create_with(db, n, NULL, id);
+}
+
+static const char SQL_RUN_GET[] =
+        "SELECT " RUN_COLS " FROM runs r WHERE r.uuid = ? AND (? = '' OR r.kind = ?)";
+static const char SQL_RUN_IDEM[] =
+        "SELECT " RUN_COLS " FROM runs r WHERE r.created_by = ? AND r.idempotency_key = ? "
+        "LOCK IN SHARE MODE NOWAIT";
+static const char SQL_RUN_LIST[] = "SELECT " RUN_COLS " FROM runs r WHERE " RUN_LIST_FILTER
+                                   " ORDER BY r.created_at DESC, r.id DESC LIMIT ? OFFSET ?";
+static const char SQL_RUN_COUNT[] = "SELECT COUNT(*) FROM runs r WHERE " RUN_LIST_FILTER;
+
+static struct db_stmt q_run_get = DB_STMT_COLS(SQL_RUN_GET, 3, RC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_run_idem = DB_STMT_COLS(SQL_RUN_IDEM, 2, RC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_run_list = DB_STMT_COLS(SQL_RUN_LIST, 6, RC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_run_count = DB_STMT_COLS(SQL_RUN_COUNT, 4, 1, DB_IDEMPOTENT);
+
+int run_row_bind(struct run_row *o, struct run *r)
 {
 	struct {
 		char *buf;
 		size_t cap;
-	} s[NRC] = {
-		[1] = { r->uuid, sizeof(r->uuid) },
-		[2] = { r->kind, sizeof(r->kind) },
-		[3] = { r->subject, sizeof(r->subject) },
-		[4] = { r->executor, sizeof(r->executor) },
-		[5] = { o->status, sizeof(o->status) },
-		[8] = { r->message, sizeof(r->message) },
-		[9] = { r->created_by, sizeof(r->created_by) },
-		[10] = { r->idempotency_key, sizeof(r->idempotency_key) },
-		[11] = { r->request_hash, sizeof(r->request_hash) },
-		[12] = { r->created_at, sizeof(r->created_at) },
-		[13] = { r->updated_at, sizeof(r->updated_at) },
-		[14] = { r->started_at, sizeof(r->started_at) },
-		[15] = { r->finished_at, sizeof(r->finished_at) },
-		[16] = { o->destroy, sizeof(o->destroy) },
+	} s[RC__MAX] = {
+		[RC_UUID] = { r->uuid, sizeof(r->uuid) },
+		[RC_KIND] = { r->kind, sizeof(r->kind) },
+		[RC_SUBJECT] = { r->subject, sizeof(r->subject) },
+		[RC_EXECUTOR] = { r->executor, sizeof(r->executor) },
+		[RC_STATUS] = { o->status, sizeof(o->status) },
+		[RC_MESSAGE] = { r->message, sizeof(r->message) },
+		[RC_CREATED_BY] = { r->created_by, sizeof(r->created_by) },
+		[RC_IDEMPOTENCY_KEY] = { r->idempotency_key, sizeof(r->idempotency_key) },
+		[RC_REQUEST_HASH] = { r->request_hash, sizeof(r->request_hash) },
+		[RC_CREATED_AT] = { r->created_at, sizeof(r->created_at) },
+		[RC_UPDATED_AT] = { r->updated_at, sizeof(r->updated_at) },
+		[RC_STARTED_AT] = { r->started_at, sizeof(r->started_at) },
+		[RC_FINISHED_AT] = { r->finished_at, sizeof(r->finished_at) },
 	};
 
 	memset(r, 0, sizeof(*r));
@@ -262,33 +216,23 @@ static int bind_run(struct run_out *o, struct run *r)
 	}
 	memset(o->b, 0, sizeof(o->b));
 	memset(o->len, 0, sizeof(o->len));
-	for (int i = 0; i < NRC; i++)
+	for (int i = 0; i < RC__MAX; i++)
 		if (s[i].buf != NULL)
 			db_bind_out_str(&o->b[i], s[i].buf, s[i].cap - 2, &o->len[i], NULL);
-	db_bind_out_int64(&o->b[0], &r->id, NULL);
-	db_bind_out_int64(&o->b[17], &r->created_by_user_id, NULL);
-	db_bind_out_str(&o->b[6], o->input, DB_RUN_JSON_MAX, &o->len[6], NULL);
-	db_bind_out_str(&o->b[7], o->output, DB_RUN_JSON_MAX, &o->len[7], NULL);
+	db_bind_out_int64(&o->b[RC_ID], &r->id, NULL);
+	db_bind_out_int64(&o->b[RC_CREATED_BY_USER_ID], &r->created_by_user_id, NULL);
+	db_bind_out_str(&o->b[RC_INPUT], o->input, DB_RUN_JSON_MAX, &o->len[RC_INPUT], NULL);
+	db_bind_out_str(&o->b[RC_OUTPUT], o->output, DB_RUN_JSON_MAX, &o->len[RC_OUTPUT], NULL);
 	return 0;
 }
 
-/* After a fetch: terminate the strings, parse the JSON, convert the times. */
-static void fix_run(struct run_out *o, struct run *r)
+void run_row_fix(struct run_row *o, struct run *r)
 {
-	for (int i = 1; i <= NRC_STR; i++)
-		fix_str(o->b[i].buffer, o->len[i], o->b[i].buffer_length);
+	for (int i = 0; i < RC__MAX; i++)
+		if (o->b[i].buffer_type == MYSQL_TYPE_STRING)
+			fix_str(o->b[i].buffer, o->len[i], o->b[i].buffer_length);
 	if (jobs_run_status_parse(o->status, &r->status) < 0)
 		r->status = JR_FAILED;
-	r->has_destroy = false;
-	{
-		char *sp = strchr(o->destroy, ' ');
-
-		if (sp != NULL) {
-			*sp = '\0';
-			r->has_destroy = jobs_run_status_parse(o->destroy, &r->destroy_status) == 0;
-			snprintf(r->destroy_run, sizeof(r->destroy_run), "%.36s", sp + 1);
-		}
-	}
 	json_object_put(r->input);
 	json_object_put(r->output);
 	r->input = parse_json(o->input);
@@ -299,7 +243,7 @@ static void fix_run(struct run_out *o, struct run *r)
 	db_time_iso(r->finished_at);
 }
 
-static void unbind_run(struct run_out *o)
+void run_row_free(struct run_row *o)
 {
 	free(o->input);
 	free(o->output);
@@ -314,14 +258,14 @@ void run_clear(struct run *r)
 
 static enum db_rc one_run(struct db *db, struct db_stmt *q, MYSQL_BIND *in, struct run *r)
 {
-	struct run_out o;
+	struct run_row o;
 	enum db_rc rc;
 
-	if (bind_run(&o, r) < 0)
+	if (run_row_bind(&o, r) < 0)
 		return DB_ERROR;
 	if ((rc = db_query_one(db, q, in, o.b)) == DB_OK)
-		fix_run(&o, r);
-	unbind_run(&o);
+		run_row_fix(&o, r);
+	run_row_free(&o);
 	return rc;
 }
 
@@ -345,9 +289,8 @@ enum db_rc db_run_by_idempotency(struct db *db, const char *created_by, const ch
 	return one_run(db, &q_run_idem, in, r);
 }
 
-/* Binds the 4 filter placeholders: kind, nstatus, status, status. */
-static void bind_list_filter(MYSQL_BIND *in, const char *kind, const enum jobs_run_status *status,
-                             size_t nstatus, int64_t *ns)
+void run_list_filter_bind(MYSQL_BIND *in, const char *kind, const enum jobs_run_status *status,
+                          size_t nstatus, int64_t *ns)
 {
 	*ns = (int64_t)nstatus;
 	db_bind_str(&in[0], kind, NULL);
@@ -360,18 +303,47 @@ static void bind_list_filter(MYSQL_BIND *in, const char *kind, const enum jobs_r
 	            NULL);
 }
 
+enum db_rc run_rows(struct db *db, struct db_stmt *list, MYSQL_BIND *in, struct run_row *o,
+                    struct run *r, void (*each)(struct run *r, void *ud), void *ud)
+{
+	enum db_rc rc;
+	int f;
+
+	if ((rc = db_query(db, list, in, o->b)) != DB_OK)
+		return rc;
+	while ((f = db_fetch(db, list)) == 1) {
+		run_row_fix(o, r);
+		each(r, ud);
+	}
+	db_done(db, list);
+	return f == 0 ? DB_OK : DB_ERROR;
+}
+
+/* db_run_list's row callback and its argument. */
+struct list_ctx {
+	void (*row)(const struct run *r, void *ud);
+	void *ud;
+};
+
+static void list_each(struct run *r, void *ud)
+{
+	struct list_ctx *c = ud;
+
+	c->row(r, c->ud);
+}
+
 enum db_rc db_run_list(struct db *db, const char *kind, const enum jobs_run_status *status,
                        size_t nstatus, int64_t limit, int64_t offset,
                        void (*row)(const struct run *r, void *ud), void *ud, int64_t *total)
 {
 	MYSQL_BIND in[6], cnt[1];
-	struct run_out o;
+	struct list_ctx c = { row, ud };
+	struct run_row o;
 	struct run *r;
 	int64_t ns = 0;
 	enum db_rc rc;
-	int f;
 
-	bind_list_filter(in, kind, status, nstatus, &ns);
+	run_list_filter_bind(in, kind, status, nstatus, &ns);
 	db_bind_out_int64(&cnt[0], total, NULL);
 	if ((rc = db_query_one(db, &q_run_count, in, cnt)) != DB_OK)
 		return rc;
@@ -379,21 +351,13 @@ enum db_rc db_run_list(struct db *db, const char *kind, const enum jobs_run_stat
 	db_bind_int64(&in[5], &offset);
 	if ((r = malloc(sizeof(*r))) == NULL)
 		return DB_ERROR;
-	if (bind_run(&o, r) < 0) {
+	if (run_row_bind(&o, r) < 0) {
 		free(r);
 		return DB_ERROR;
 	}
-	if ((rc = db_query(db, &q_run_list, in, o.b)) == DB_OK) {
-		while ((f = db_fetch(db, &q_run_list)) == 1) {
-			fix_run(&o, r);
-			row(r, ud);
-		}
-		db_done(db, &q_run_list);
-		if (f != 0)
-			rc = DB_ERROR;
-	}
+	rc = run_rows(db, &q_run_list, in, &o, r, list_each, &c);
 	run_clear(r);
-	unbind_run(&o);
+	run_row_free(&o);
 	free(r);
 	return rc;
 }
