@@ -40,7 +40,7 @@ enum run_col {
 /* Columns a query may add after RUN_COLS (a joined table's), bound by its caller. */
 #define RUN_ROW_EXTRA 4
 
-/* The output binds of RUN_COLS (and of up to RUN_ROW_EXTRA more); the JSON columns in heap buffers. */
+/* The output binds of RUN_COLS and of up to RUN_ROW_EXTRA more; JSON columns in heap buffers. */
 struct run_row {
 	MYSQL_BIND b[RC__MAX + RUN_ROW_EXTRA];
 	unsigned long len[RC__MAX];

@@ -368,7 +368,20 @@ static const char SQL_TASKS[] =
         "SELECT name, depends_on, status, attempts, max_attempts, COALESCE(last_error, ''), "
         "last_error IS NULL, COALESCE(next_attempt_at, ''), COALESCE(started_at, ''), "
         "COALESCE(finished_at, '') FROM tasks WHERE run_id = ? ORDER BY seq";
-static struct db_stmt q_tasks = DB_STMT(SQL_TASKS, 1, DB_IDEMPOTENT);
+enum task_col {
+	TC_NAME,
+	TC_DEPENDS_ON,
+	TC_STATUS,
+	TC_ATTEMPTS,
+	TC_MAX_ATTEMPTS,
+	TC_LAST_ERROR,
+	TC_NO_ERROR,
+	TC_NEXT_ATTEMPT_AT,
+	TC_STARTED_AT,
+	TC_FINISHED_AT,
+	TC__MAX
+};
+static struct db_stmt q_tasks = DB_STMT_COLS(SQL_TASKS, 1, TC__MAX, DB_IDEMPOTENT);
 
 /* A DATETIME text as ISO 8601 (in place), or NULL when empty. */
 static const char *time_or_null(char *s)
@@ -382,7 +395,7 @@ static const char *time_or_null(char *s)
 enum db_rc db_run_tasks(struct db *db, int64_t run_id,
                         void (*row)(const struct run_task_row *t, void *ud), void *ud)
 {
-	MYSQL_BIND in[1], out[10];
+	MYSQL_BIND in[1], out[TC__MAX];
 	struct db_str name, status, next, started, finished;
 	char deps[JOBS_DEPS_MAX + 2], err[2004];
 	unsigned long dlen = 0, elen = 0;
@@ -391,16 +404,16 @@ enum db_rc db_run_tasks(struct db *db, int64_t run_id,
 	int f;
 
 	db_bind_int64(&in[0], &run_id);
-	db_bind_out_dstr(&out[0], &name);
-	db_bind_out_str(&out[1], deps, sizeof(deps) - 2, &dlen, NULL);
-	db_bind_out_dstr(&out[2], &status);
-	db_bind_out_int64(&out[3], &attempts, NULL);
-	db_bind_out_int64(&out[4], &max, NULL);
-	db_bind_out_str(&out[5], err, sizeof(err) - 2, &elen, NULL);
-	db_bind_out_int64(&out[6], &no_err, NULL);
-	db_bind_out_dstr(&out[7], &next);
-	db_bind_out_dstr(&out[8], &started);
-	db_bind_out_dstr(&out[9], &finished);
+	db_bind_out_dstr(&out[TC_NAME], &name);
+	db_bind_out_str(&out[TC_DEPENDS_ON], deps, sizeof(deps) - 2, &dlen, NULL);
+	db_bind_out_dstr(&out[TC_STATUS], &status);
+	db_bind_out_int64(&out[TC_ATTEMPTS], &attempts, NULL);
+	db_bind_out_int64(&out[TC_MAX_ATTEMPTS], &max, NULL);
+	db_bind_out_str(&out[TC_LAST_ERROR], err, sizeof(err) - 2, &elen, NULL);
+	db_bind_out_int64(&out[TC_NO_ERROR], &no_err, NULL);
+	db_bind_out_dstr(&out[TC_NEXT_ATTEMPT_AT], &next);
+	db_bind_out_dstr(&out[TC_STARTED_AT], &started);
+	db_bind_out_dstr(&out[TC_FINISHED_AT], &finished);
 	if ((rc = db_query(db, &q_tasks, in, out)) != DB_OK)
 		return rc;
 	while ((f = db_fetch(db, &q_tasks)) == 1) {
@@ -467,8 +480,22 @@ static const char SQL_TASK_DEFER[] =
         "next_attempt_at = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, lease_owner = NULL, "
         "lease_expires_at = NULL, updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
 static struct db_stmt q_task_defer = DB_STMT(SQL_TASK_DEFER, 2, 0);
-static struct db_stmt q_run_lock = DB_STMT(SQL_RUN_LOCK, 1, 0);
-static struct db_stmt q_tasks_lock = DB_STMT(SQL_TASKS_LOCK, 1, 0);
+enum run_lock_col { RL_STATUS, RL_KIND, RL_CALLBACK, RL__MAX };
+enum tasks_lock_col {
+	TL_ID,
+	TL_NAME,
+	TL_DEPENDS_ON,
+	TL_STATUS,
+	TL_ATTEMPTS,
+	TL_MAX_ATTEMPTS,
+	TL_RETRY_DELAY_S,
+	TL_RETRY_BACKOFF,
+	TL_LEASE_OWNER,
+	TL_LEASE_EXPIRED,
+	TL__MAX
+};
+static struct db_stmt q_run_lock = DB_STMT_COLS(SQL_RUN_LOCK, 1, RL__MAX, 0);
+static struct db_stmt q_tasks_lock = DB_STMT_COLS(SQL_TASKS_LOCK, 1, TL__MAX, 0);
 static struct db_stmt q_task_set = DB_STMT(SQL_TASK_SET, 6, 0);
 static struct db_stmt q_task_done = DB_STMT(SQL_TASK_DONE, 2, 0);
 static struct db_stmt q_task_failed = DB_STMT(SQL_TASK_FAILED, 6, 0);
@@ -495,7 +522,7 @@ struct locked_run {
 /* Inside a transaction: locks run `id` and reads its tasks. */
 static enum db_rc lock_run(struct db *db, int64_t id, struct locked_run *L)
 {
-	MYSQL_BIND in[1], out[10];
+	MYSQL_BIND in[1], out[TL__MAX];
 	struct db_str st, kind, name, status, owner;
 	char deps[JOBS_DEPS_MAX + 2];
 	unsigned long dlen = 0, clen = 0;
@@ -506,9 +533,9 @@ static enum db_rc lock_run(struct db *db, int64_t id, struct locked_run *L)
 	L->id = id;
 	L->n = 0;
 	db_bind_int64(&in[0], &id);
-	db_bind_out_dstr(&out[0], &st);
-	db_bind_out_dstr(&out[1], &kind);
-	db_bind_out_str(&out[2], L->callback, sizeof(L->callback) - 2, &clen, NULL);
+	db_bind_out_dstr(&out[RL_STATUS], &st);
+	db_bind_out_dstr(&out[RL_KIND], &kind);
+	db_bind_out_str(&out[RL_CALLBACK], L->callback, sizeof(L->callback) - 2, &clen, NULL);
 	if ((rc = db_query_one(db, &q_run_lock, in, out)) != DB_OK)
 		return rc;
 	fix_str(L->callback, clen, sizeof(L->callback) - 2);
@@ -516,16 +543,16 @@ static enum db_rc lock_run(struct db *db, int64_t id, struct locked_run *L)
 		return DB_ERROR;
 	snprintf(L->kind, sizeof(L->kind), "%s", db_str_fix(&kind));
 
-	db_bind_out_int64(&out[0], &tid, NULL);
-	db_bind_out_dstr(&out[1], &name);
-	db_bind_out_str(&out[2], deps, sizeof(deps) - 2, &dlen, NULL);
-	db_bind_out_dstr(&out[3], &status);
-	db_bind_out_int64(&out[4], &att, NULL);
-	db_bind_out_int64(&out[5], &max, NULL);
-	db_bind_out_int64(&out[6], &delay, NULL);
-	db_bind_out_int64(&out[7], &bo, NULL);
-	db_bind_out_dstr(&out[8], &owner);
-	db_bind_out_int64(&out[9], &expired, NULL);
+	db_bind_out_int64(&out[TL_ID], &tid, NULL);
+	db_bind_out_dstr(&out[TL_NAME], &name);
+	db_bind_out_str(&out[TL_DEPENDS_ON], deps, sizeof(deps) - 2, &dlen, NULL);
+	db_bind_out_dstr(&out[TL_STATUS], &status);
+	db_bind_out_int64(&out[TL_ATTEMPTS], &att, NULL);
+	db_bind_out_int64(&out[TL_MAX_ATTEMPTS], &max, NULL);
+	db_bind_out_int64(&out[TL_RETRY_DELAY_S], &delay, NULL);
+	db_bind_out_int64(&out[TL_RETRY_BACKOFF], &bo, NULL);
+	db_bind_out_dstr(&out[TL_LEASE_OWNER], &owner);
+	db_bind_out_int64(&out[TL_LEASE_EXPIRED], &expired, NULL);
 	if ((rc = db_query(db, &q_tasks_lock, in, out)) != DB_OK)
 		return rc;
 	while ((f = db_fetch(db, &q_tasks_lock)) == 1) {
@@ -744,7 +771,7 @@ enum db_rc db_task_finish(struct db *db, int64_t run_id, int64_t task_id, const 
 }
 
 static const char SQL_CANCEL_RUN[] = "SELECT id FROM runs WHERE uuid = ?";
-static struct db_stmt q_cancel_run = DB_STMT(SQL_CANCEL_RUN, 1, DB_IDEMPOTENT);
+static struct db_stmt q_cancel_run = DB_STMT_COLS(SQL_CANCEL_RUN, 1, 1, DB_IDEMPOTENT);
 
 static enum db_rc cancel_locked(struct db *db, struct locked_run *L, void *ctx)
 {
@@ -794,12 +821,26 @@ static const char SQL_EXPIRED[] =
         "SELECT id, run_id, attempts FROM tasks WHERE status = 'running' "
         "AND lease_expires_at < UTC_TIMESTAMP(6) ORDER BY lease_expires_at LIMIT ?";
 
-static struct db_stmt q_due = DB_STMT(SQL_DUE, 3, 0);
+/* SQL_DUE and SQL_WH_DUE: one column, the id of a due row (due_ids). */
+static struct db_stmt q_due = DB_STMT_COLS(SQL_DUE, 3, 1, 0);
 static struct db_stmt q_take = DB_STMT(SQL_TAKE, 3, 0);
-static struct db_stmt q_leased = DB_STMT(SQL_LEASED, 1, DB_IDEMPOTENT);
+enum leased_col {
+	LE_RUN_ID,
+	LE_RUN_UUID,
+	LE_KIND,
+	LE_NAME,
+	LE_ATTEMPT,
+	LE_MAX_ATTEMPTS,
+	LE_TIMEOUT_S,
+	LE_INPUT,
+	LE_EXECUTOR,
+	LE__MAX
+};
+static struct db_stmt q_leased = DB_STMT_COLS(SQL_LEASED, 1, LE__MAX, DB_IDEMPOTENT);
 static struct db_stmt q_run_started = DB_STMT(SQL_RUN_STARTED, 1, DB_IDEMPOTENT);
 static struct db_stmt q_extend = DB_STMT(SQL_EXTEND, 4, DB_IDEMPOTENT);
-static struct db_stmt q_expired = DB_STMT(SQL_EXPIRED, 1, DB_IDEMPOTENT);
+enum expired_col { EX_TASK_ID, EX_RUN_ID, EX_ATTEMPT, EX__MAX };
+static struct db_stmt q_expired = DB_STMT_COLS(SQL_EXPIRED, 1, EX__MAX, DB_IDEMPOTENT);
 
 void leased_clear(struct leased *l)
 {
@@ -810,29 +851,31 @@ void leased_clear(struct leased *l)
 /* Reads what a reconciler needs to run leased task l->task_id. */
 static enum db_rc leased_read(struct db *db, struct leased *l)
 {
-	MYSQL_BIND in[1], out[9];
-	unsigned long len[9] = { 0 };
+	MYSQL_BIND in[1], out[LE__MAX];
+	unsigned long len[LE__MAX] = { 0 };
 	char *input = malloc(DB_RUN_JSON_MAX + 1);
 	enum db_rc rc;
 
 	if (input == NULL)
 		return DB_ERROR;
 	db_bind_int64(&in[0], &l->task_id);
-	db_bind_out_int64(&out[0], &l->run_id, NULL);
-	db_bind_out_str(&out[1], l->run_uuid, sizeof(l->run_uuid) - 2, &len[1], NULL);
-	db_bind_out_str(&out[2], l->kind, sizeof(l->kind) - 2, &len[2], NULL);
-	db_bind_out_str(&out[3], l->name, sizeof(l->name) - 2, &len[3], NULL);
-	db_bind_out_int64(&out[4], &l->attempt, NULL);
-	db_bind_out_int64(&out[5], &l->max_attempts, NULL);
-	db_bind_out_int64(&out[6], &l->timeout_s, NULL);
-	db_bind_out_str(&out[7], input, DB_RUN_JSON_MAX, &len[7], NULL);
-	db_bind_out_str(&out[8], l->executor, sizeof(l->executor) - 2, &len[8], NULL);
+	db_bind_out_int64(&out[LE_RUN_ID], &l->run_id, NULL);
+	db_bind_out_str(&out[LE_RUN_UUID], l->run_uuid, sizeof(l->run_uuid) - 2, &len[LE_RUN_UUID],
+	                NULL);
+	db_bind_out_str(&out[LE_KIND], l->kind, sizeof(l->kind) - 2, &len[LE_KIND], NULL);
+	db_bind_out_str(&out[LE_NAME], l->name, sizeof(l->name) - 2, &len[LE_NAME], NULL);
+	db_bind_out_int64(&out[LE_ATTEMPT], &l->attempt, NULL);
+	db_bind_out_int64(&out[LE_MAX_ATTEMPTS], &l->max_attempts, NULL);
+	db_bind_out_int64(&out[LE_TIMEOUT_S], &l->timeout_s, NULL);
+	db_bind_out_str(&out[LE_INPUT], input, DB_RUN_JSON_MAX, &len[LE_INPUT], NULL);
+	db_bind_out_str(&out[LE_EXECUTOR], l->executor, sizeof(l->executor) - 2, &len[LE_EXECUTOR],
+	                NULL);
 	if ((rc = db_query_one(db, &q_leased, in, out)) == DB_OK) {
-		fix_str(l->run_uuid, len[1], sizeof(l->run_uuid) - 2);
-		fix_str(l->kind, len[2], sizeof(l->kind) - 2);
-		fix_str(l->name, len[3], sizeof(l->name) - 2);
-		fix_str(input, len[7], DB_RUN_JSON_MAX);
-		fix_str(l->executor, len[8], sizeof(l->executor) - 2);
+		fix_str(l->run_uuid, len[LE_RUN_UUID], sizeof(l->run_uuid) - 2);
+		fix_str(l->kind, len[LE_KIND], sizeof(l->kind) - 2);
+		fix_str(l->name, len[LE_NAME], sizeof(l->name) - 2);
+		fix_str(input, len[LE_INPUT], DB_RUN_JSON_MAX);
+		fix_str(l->executor, len[LE_EXECUTOR], sizeof(l->executor) - 2);
 		l->input = parse_json(input);
 	}
 	free(input);
@@ -929,16 +972,16 @@ enum db_rc db_task_extend(struct db *db, int64_t task_id, const char *owner, int
 
 enum db_rc db_tasks_expired(struct db *db, size_t max, struct expired *out, size_t *n)
 {
-	MYSQL_BIND in[1], o[3];
+	MYSQL_BIND in[1], o[EX__MAX];
 	int64_t lim = (int64_t)max, tid = 0, rid = 0, att = 0;
 	enum db_rc rc;
 	int f;
 
 	*n = 0;
 	db_bind_int64(&in[0], &lim);
-	db_bind_out_int64(&o[0], &tid, NULL);
-	db_bind_out_int64(&o[1], &rid, NULL);
-	db_bind_out_int64(&o[2], &att, NULL);
+	db_bind_out_int64(&o[EX_TASK_ID], &tid, NULL);
+	db_bind_out_int64(&o[EX_RUN_ID], &rid, NULL);
+	db_bind_out_int64(&o[EX_ATTEMPT], &att, NULL);
 	if ((rc = db_query(db, &q_expired, in, o)) != DB_OK)
 		return rc;
 	while ((f = db_fetch(db, &q_expired)) == 1)
@@ -977,13 +1020,14 @@ static const char SQL_EVENTS[] =
         "COALESCE(e.stream, ''), e.message FROM run_events e LEFT JOIN tasks t ON "
         "t.id = e.task_id WHERE e.run_id = ? AND e.id > ? AND e.level >= ? ORDER BY e.id "
         "LIMIT ?";
-static struct db_stmt q_events = DB_STMT(SQL_EVENTS, 4, DB_IDEMPOTENT);
+enum event_col { EC_ID, EC_TIME, EC_LEVEL, EC_TASK, EC_ATTEMPT, EC_STREAM, EC_MESSAGE, EC__MAX };
+static struct db_stmt q_events = DB_STMT_COLS(SQL_EVENTS, 4, EC__MAX, DB_IDEMPOTENT);
 
 enum db_rc db_events_list(struct db *db, int64_t run_id, int64_t after,
                           enum run_event_level min_level, int64_t limit,
                           void (*row)(const struct run_event_row *e, void *ud), void *ud)
 {
-	MYSQL_BIND in[4], out[7];
+	MYSQL_BIND in[4], out[EC__MAX];
 	int64_t id = 0, level = 0, attempt = 0, ml = min_level;
 	struct db_str at, task, stream;
 	char msg[4004];
@@ -995,13 +1039,13 @@ enum db_rc db_events_list(struct db *db, int64_t run_id, int64_t after,
 	db_bind_int64(&in[1], &after);
 	db_bind_int64(&in[2], &ml);
 	db_bind_int64(&in[3], &limit);
-	db_bind_out_int64(&out[0], &id, NULL);
-	db_bind_out_dstr(&out[1], &at);
-	db_bind_out_int64(&out[2], &level, NULL);
-	db_bind_out_dstr(&out[3], &task);
-	db_bind_out_int64(&out[4], &attempt, NULL);
-	db_bind_out_dstr(&out[5], &stream);
-	db_bind_out_str(&out[6], msg, sizeof(msg) - 2, &mlen, NULL);
+	db_bind_out_int64(&out[EC_ID], &id, NULL);
+	db_bind_out_dstr(&out[EC_TIME], &at);
+	db_bind_out_int64(&out[EC_LEVEL], &level, NULL);
+	db_bind_out_dstr(&out[EC_TASK], &task);
+	db_bind_out_int64(&out[EC_ATTEMPT], &attempt, NULL);
+	db_bind_out_dstr(&out[EC_STREAM], &stream);
+	db_bind_out_str(&out[EC_MESSAGE], msg, sizeof(msg) - 2, &mlen, NULL);
 	if ((rc = db_query(db, &q_events, in, out)) != DB_OK)
 		return rc;
 	while ((f = db_fetch(db, &q_events)) == 1) {
@@ -1062,22 +1106,32 @@ static const char SQL_HEALTH[] =
         "next_attempt_at <= UTC_TIMESTAMP(6)), (SELECT COUNT(*) FROM tasks WHERE status = "
         "'running'), (SELECT COUNT(*) FROM tasks WHERE status = 'failed' AND finished_at > "
         "UTC_TIMESTAMP(6) - INTERVAL 1 DAY)";
-static struct db_stmt q_health = DB_STMT(SQL_HEALTH, 0, DB_IDEMPOTENT);
+enum health_col {
+	HL_LAST_PASS_AGE,
+	HL_LAST_PASS_AT,
+	HL_QUEUE_DEPTH,
+	HL_OLDEST_DUE,
+	HL_RUNNING,
+	HL_FAILED_24H,
+	HL__MAX
+};
+static struct db_stmt q_health = DB_STMT_COLS(SQL_HEALTH, 0, HL__MAX, DB_IDEMPOTENT);
 
 enum db_rc db_reconciler_health(struct db *db, struct reconciler_health *h)
 {
-	MYSQL_BIND out[6];
+	MYSQL_BIND out[HL__MAX];
 	my_bool never = 0;
 	unsigned long len = 0;
 	enum db_rc rc;
 
 	memset(h, 0, sizeof(*h));
-	db_bind_out_int64(&out[0], &h->last_pass_age_s, &never);
-	db_bind_out_str(&out[1], h->last_pass_at, sizeof(h->last_pass_at) - 2, &len, NULL);
-	db_bind_out_int64(&out[2], &h->queue_depth, NULL);
-	db_bind_out_int64(&out[3], &h->oldest_due_s, NULL);
-	db_bind_out_int64(&out[4], &h->running, NULL);
-	db_bind_out_int64(&out[5], &h->failed_24h, NULL);
+	db_bind_out_int64(&out[HL_LAST_PASS_AGE], &h->last_pass_age_s, &never);
+	db_bind_out_str(&out[HL_LAST_PASS_AT], h->last_pass_at, sizeof(h->last_pass_at) - 2, &len,
+	                NULL);
+	db_bind_out_int64(&out[HL_QUEUE_DEPTH], &h->queue_depth, NULL);
+	db_bind_out_int64(&out[HL_OLDEST_DUE], &h->oldest_due_s, NULL);
+	db_bind_out_int64(&out[HL_RUNNING], &h->running, NULL);
+	db_bind_out_int64(&out[HL_FAILED_24H], &h->failed_24h, NULL);
 	if ((rc = db_query_one(db, &q_health, NULL, out)) != DB_OK)
 		return rc;
 	fix_str(h->last_pass_at, len, sizeof(h->last_pass_at) - 2);
@@ -1102,17 +1156,18 @@ static const char SQL_WH_DONE[] =
         "delivered_at = IF(? = 'delivered', UTC_TIMESTAMP(6), NULL), next_attempt_at = "
         "IF(? = 'pending', UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND, NULL) "
         "WHERE id = ? AND attempts = ?";
-static struct db_stmt q_wh_due = DB_STMT(SQL_WH_DUE, 1, 0);
+static struct db_stmt q_wh_due = DB_STMT_COLS(SQL_WH_DUE, 1, 1, 0);
 static struct db_stmt q_wh_take = DB_STMT(SQL_WH_TAKE, 2, 0);
-static struct db_stmt q_wh_read = DB_STMT(SQL_WH_READ, 1, DB_IDEMPOTENT);
+enum webhook_col { WR_RUN_ID, WR_RUN_UUID, WR_URL, WR_ATTEMPT, WR__MAX };
+static struct db_stmt q_wh_read = DB_STMT_COLS(SQL_WH_READ, 1, WR__MAX, DB_IDEMPOTENT);
 static struct db_stmt q_wh_done = DB_STMT(SQL_WH_DONE, 8, 0);
 
 enum db_rc db_webhooks_lease(struct db *db, int64_t lease_s, size_t max, struct webhook_due *out,
                              size_t *n)
 {
-	MYSQL_BIND in[2], o[4];
+	MYSQL_BIND in[2], o[WR__MAX];
 	int64_t lim = (int64_t)(max > 64 ? 64 : max), ids[64];
-	unsigned long len[4] = { 0 };
+	unsigned long len[WR__MAX] = { 0 };
 	size_t got = 0;
 	enum db_rc rc;
 
@@ -1136,14 +1191,15 @@ enum db_rc db_webhooks_lease(struct db *db, int64_t lease_s, size_t max, struct 
 		memset(w, 0, sizeof(*w));
 		w->id = ids[i];
 		db_bind_int64(&in[0], &w->id);
-		db_bind_out_int64(&o[0], &w->run_id, NULL);
-		db_bind_out_str(&o[1], w->run_uuid, sizeof(w->run_uuid) - 2, &len[1], NULL);
-		db_bind_out_str(&o[2], w->url, sizeof(w->url) - 2, &len[2], NULL);
-		db_bind_out_int64(&o[3], &w->attempt, NULL);
+		db_bind_out_int64(&o[WR_RUN_ID], &w->run_id, NULL);
+		db_bind_out_str(&o[WR_RUN_UUID], w->run_uuid, sizeof(w->run_uuid) - 2,
+		                &len[WR_RUN_UUID], NULL);
+		db_bind_out_str(&o[WR_URL], w->url, sizeof(w->url) - 2, &len[WR_URL], NULL);
+		db_bind_out_int64(&o[WR_ATTEMPT], &w->attempt, NULL);
 		if ((rc = db_query_one(db, &q_wh_read, in, o)) != DB_OK)
 			return rc;
-		fix_str(w->run_uuid, len[1], sizeof(w->run_uuid) - 2);
-		fix_str(w->url, len[2], sizeof(w->url) - 2);
+		fix_str(w->run_uuid, len[WR_RUN_UUID], sizeof(w->run_uuid) - 2);
+		fix_str(w->url, len[WR_URL], sizeof(w->url) - 2);
 		(*n)++;
 	}
 	return DB_OK;
