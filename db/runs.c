@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "db/run_row.h"
 #include "db/runs.h"
 #include "db/stmt.h"
 #include "lib/log.h"
@@ -137,121 +138,74 @@ static enum db_rc insert_run(struct db *db, const struct run_new *n, int64_t *id
 	return db_event_add(db, *id, 0, 0, EV_INFO, NULL, line);
 }
 
-enum db_rc db_run_create(struct db *db, const struct run_new *n, int64_t *id)
-{
-	enum db_rc rc;
-
-	if ((rc = db_begin(db)) != DB_OK)
-		return rc;
-	if ((rc = insert_run(db, n, id)) != DB_OK || (rc = db_commit(db)) != DB_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return DB_OK;
-}
-
-static const char SQL_DESTROY_LOCK[] =
-        "SELECT id, status FROM runs WHERE uuid = ? AND kind = 'provision' FOR UPDATE";
-static const char SQL_DESTROY_LAST[] =
-        "SELECT status FROM runs WHERE kind = 'destroy' AND subject = ? ORDER BY id DESC LIMIT 1";
-static struct db_stmt q_destroy_lock = DB_STMT(SQL_DESTROY_LOCK, 1, 0);
-static struct db_stmt q_destroy_last = DB_STMT(SQL_DESTROY_LAST, 1, 0);
-
-enum db_rc db_destroy_create(struct db *db, const char *target, const struct run_new *n,
-                             int64_t *id)
-{
-	MYSQL_BIND in[1], out[2];
-	struct db_str st;
-	int64_t tid = 0;
-	enum jobs_run_status ts, ds;
-	enum db_rc rc;
-
-	db_bind_str(&in[0], target, NULL);
-	db_bind_out_int64(&out[0], &tid, NULL);
-	db_bind_out_dstr(&out[1], &st);
-	if ((rc = db_begin(db)) != DB_OK)
-		return rc;
-	/* The provisioning run's row serialises concurrent destroy requests. */
-	if ((rc = db_query_one(db, &q_destroy_lock, in, out)) != DB_OK)
-		goto fail;
-	if (jobs_run_status_parse(db_str_fix(&st), &ts) < 0 || !jobs_destroy_allowed(ts, JR__MAX)) {
-		rc = DB_DUPLICATE;
-		goto fail;
-	}
-	db_bind_out_dstr(&out[0], &st);
-	rc = db_query_one(db, &q_destroy_last, in, out);
-	if (rc != DB_OK && rc != DB_NOT_FOUND)
-		goto fail;
-	if (rc != DB_OK || jobs_run_status_parse(db_str_fix(&st), &ds) < 0)
-		ds = JR__MAX;
-	if (!jobs_destroy_allowed(ts, ds)) {
-		rc = DB_DUPLICATE;
-		goto fail;
-	}
-	if ((rc = insert_run(db, n, id)) != DB_OK || (rc = db_commit(db)) != DB_OK)
-		goto fail;
-	return DB_OK;
-fail:
-	db_rollback(db);
-	return rc;
-}
-
-#define RUN_COLS                                                                                   \
-	"id, uuid, kind, COALESCE(subject, ''), executor, status, input, COALESCE(output, ''), "   \
-	"COALESCE(message, ''), created_by, COALESCE(idempotency_key, ''), "                       \
-	"COALESCE(request_hash, ''), created_at, updated_at, COALESCE(started_at, ''), "           \
-	"COALESCE(finished_at, ''), COALESCE((SELECT CONCAT(d.status, ' ', d.uuid) FROM runs d "   \
-	"WHERE d.kind = 'destroy' AND d.subject = runs.uuid ORDER BY d.id DESC LIMIT 1), ''), "    \
-	"COALESCE(created_by_user_id, 0)"
-#define NRC 18
-/* Columns 1..NRC_STR are text; 0 and the last are integers. */
-#define NRC_STR 16
-
-static const char SQL_RUN_GET[] =
-        "SELECT " RUN_COLS " FROM runs WHERE uuid = ? AND (? = '' OR kind = ?)";
-static const char SQL_RUN_IDEM[] =
-        "SELECT " RUN_COLS " FROM runs WHERE created_by = ? AND idempotency_key = ? "
-        "LOCK IN SHARE MODE NOWAIT";
-static const char SQL_RUN_LIST[] =
-        "SELECT " RUN_COLS " FROM runs WHERE kind = ? AND (? = 0 OR status IN (?, ?)) "
-        "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
-static const char SQL_RUN_COUNT[] =
-        "SELECT COUNT(*) FROM runs WHERE kind = ? AND (? = 0 OR status IN (?, ?))";
-
-static struct db_stmt q_run_get = DB_STMT(SQL_RUN_GET, 3, DB_IDEMPOTENT);
-static struct db_stmt q_run_idem = DB_STMT(SQL_RUN_IDEM, 2, DB_IDEMPOTENT);
-static struct db_stmt q_run_list = DB_STMT(SQL_RUN_LIST, 6, DB_IDEMPOTENT);
-static struct db_stmt q_run_count = DB_STMT(SQL_RUN_COUNT, 4, DB_IDEMPOTENT);
-
-/* The output binds of RUN_COLS; the two JSON columns in heap buffers. */
-struct run_out {
-	MYSQL_BIND b[NRC];
-	unsigned long len[NRC];
-	char status[20];
-	char destroy[80]; /* "<status> <uuid>" of the latest destroy run, or "" */
-	char *input, *output;
+/* db_run_create_with's transaction. */
+struct create_tx {
+	const struct run_new *n;
+	const struct run_create_hooks *h;
+	int64_t *id;
 };
 
-static int bind_run(struct run_out *o, struct run *r)
+static enum db_rc create_body(struct db *db, void *arg)
+{
+	struct create_tx *c = arg;
+	enum db_rc rc;
+
+	*c->id = 0;
+	if (c->h != NULL && c->h->check != NULL && (rc = c->h->check(db, c->h->ctx)) != DB_OK)
+		return rc;
+	if ((rc = insert_run(db, c->n, c->id)) != DB_OK)
+		return rc;
+	if (c->h != NULL && c->h->link != NULL)
+		return c->h->link(db, *c->id, c->h->ctx);
+	return DB_OK;
+}
+
+enum db_rc db_run_create_with(struct db *db, const struct run_new *n,
+                              const struct run_create_hooks *h, int64_t *id)
+{
+	struct create_tx c = { n, h, id };
+
+	return db_transaction(db, create_body, &c);
+}
+
+enum db_rc db_run_create(struct db *db, const struct run_new *n, int64_t *id)
+{
+	return db_run_create_with(db, n, NULL, id);
+}
+
+static const char SQL_RUN_GET[] =
+        "SELECT " RUN_COLS " FROM runs r WHERE r.uuid = ? AND (? = '' OR r.kind = ?)";
+static const char SQL_RUN_IDEM[] =
+        "SELECT " RUN_COLS " FROM runs r WHERE r.created_by = ? AND r.idempotency_key = ? "
+        "LOCK IN SHARE MODE NOWAIT";
+static const char SQL_RUN_LIST[] = "SELECT " RUN_COLS " FROM runs r WHERE " RUN_LIST_FILTER
+                                   " ORDER BY r.created_at DESC, r.id DESC LIMIT ? OFFSET ?";
+static const char SQL_RUN_COUNT[] = "SELECT COUNT(*) FROM runs r WHERE " RUN_LIST_FILTER;
+
+static struct db_stmt q_run_get = DB_STMT_COLS(SQL_RUN_GET, 3, RC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_run_idem = DB_STMT_COLS(SQL_RUN_IDEM, 2, RC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_run_list = DB_STMT_COLS(SQL_RUN_LIST, 6, RC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_run_count = DB_STMT_COLS(SQL_RUN_COUNT, 4, 1, DB_IDEMPOTENT);
+
+int run_row_bind(struct run_row *o, struct run *r)
 {
 	struct {
 		char *buf;
 		size_t cap;
-	} s[NRC] = {
-		[1] = { r->uuid, sizeof(r->uuid) },
-		[2] = { r->kind, sizeof(r->kind) },
-		[3] = { r->subject, sizeof(r->subject) },
-		[4] = { r->executor, sizeof(r->executor) },
-		[5] = { o->status, sizeof(o->status) },
-		[8] = { r->message, sizeof(r->message) },
-		[9] = { r->created_by, sizeof(r->created_by) },
-		[10] = { r->idempotency_key, sizeof(r->idempotency_key) },
-		[11] = { r->request_hash, sizeof(r->request_hash) },
-		[12] = { r->created_at, sizeof(r->created_at) },
-		[13] = { r->updated_at, sizeof(r->updated_at) },
-		[14] = { r->started_at, sizeof(r->started_at) },
-		[15] = { r->finished_at, sizeof(r->finished_at) },
-		[16] = { o->destroy, sizeof(o->destroy) },
+	} s[RC__MAX] = {
+		[RC_UUID] = { r->uuid, sizeof(r->uuid) },
+		[RC_KIND] = { r->kind, sizeof(r->kind) },
+		[RC_SUBJECT] = { r->subject, sizeof(r->subject) },
+		[RC_EXECUTOR] = { r->executor, sizeof(r->executor) },
+		[RC_STATUS] = { o->status, sizeof(o->status) },
+		[RC_MESSAGE] = { r->message, sizeof(r->message) },
+		[RC_CREATED_BY] = { r->created_by, sizeof(r->created_by) },
+		[RC_IDEMPOTENCY_KEY] = { r->idempotency_key, sizeof(r->idempotency_key) },
+		[RC_REQUEST_HASH] = { r->request_hash, sizeof(r->request_hash) },
+		[RC_CREATED_AT] = { r->created_at, sizeof(r->created_at) },
+		[RC_UPDATED_AT] = { r->updated_at, sizeof(r->updated_at) },
+		[RC_STARTED_AT] = { r->started_at, sizeof(r->started_at) },
+		[RC_FINISHED_AT] = { r->finished_at, sizeof(r->finished_at) },
 	};
 
 	memset(r, 0, sizeof(*r));
@@ -262,33 +216,23 @@ static int bind_run(struct run_out *o, struct run *r)
 	}
 	memset(o->b, 0, sizeof(o->b));
 	memset(o->len, 0, sizeof(o->len));
-	for (int i = 0; i < NRC; i++)
+	for (int i = 0; i < RC__MAX; i++)
 		if (s[i].buf != NULL)
 			db_bind_out_str(&o->b[i], s[i].buf, s[i].cap - 2, &o->len[i], NULL);
-	db_bind_out_int64(&o->b[0], &r->id, NULL);
-	db_bind_out_int64(&o->b[17], &r->created_by_user_id, NULL);
-	db_bind_out_str(&o->b[6], o->input, DB_RUN_JSON_MAX, &o->len[6], NULL);
-	db_bind_out_str(&o->b[7], o->output, DB_RUN_JSON_MAX, &o->len[7], NULL);
+	db_bind_out_int64(&o->b[RC_ID], &r->id, NULL);
+	db_bind_out_int64(&o->b[RC_CREATED_BY_USER_ID], &r->created_by_user_id, NULL);
+	db_bind_out_str(&o->b[RC_INPUT], o->input, DB_RUN_JSON_MAX, &o->len[RC_INPUT], NULL);
+	db_bind_out_str(&o->b[RC_OUTPUT], o->output, DB_RUN_JSON_MAX, &o->len[RC_OUTPUT], NULL);
 	return 0;
 }
 
-/* After a fetch: terminate the strings, parse the JSON, convert the times. */
-static void fix_run(struct run_out *o, struct run *r)
+void run_row_fix(struct run_row *o, struct run *r)
 {
-	for (int i = 1; i <= NRC_STR; i++)
-		fix_str(o->b[i].buffer, o->len[i], o->b[i].buffer_length);
+	for (int i = 0; i < RC__MAX; i++)
+		if (o->b[i].buffer_type == MYSQL_TYPE_STRING)
+			fix_str(o->b[i].buffer, o->len[i], o->b[i].buffer_length);
 	if (jobs_run_status_parse(o->status, &r->status) < 0)
 		r->status = JR_FAILED;
-	r->has_destroy = false;
-	{
-		char *sp = strchr(o->destroy, ' ');
-
-		if (sp != NULL) {
-			*sp = '\0';
-			r->has_destroy = jobs_run_status_parse(o->destroy, &r->destroy_status) == 0;
-			snprintf(r->destroy_run, sizeof(r->destroy_run), "%.36s", sp + 1);
-		}
-	}
 	json_object_put(r->input);
 	json_object_put(r->output);
 	r->input = parse_json(o->input);
@@ -299,7 +243,7 @@ static void fix_run(struct run_out *o, struct run *r)
 	db_time_iso(r->finished_at);
 }
 
-static void unbind_run(struct run_out *o)
+void run_row_free(struct run_row *o)
 {
 	free(o->input);
 	free(o->output);
@@ -314,14 +258,14 @@ void run_clear(struct run *r)
 
 static enum db_rc one_run(struct db *db, struct db_stmt *q, MYSQL_BIND *in, struct run *r)
 {
-	struct run_out o;
+	struct run_row o;
 	enum db_rc rc;
 
-	if (bind_run(&o, r) < 0)
+	if (run_row_bind(&o, r) < 0)
 		return DB_ERROR;
 	if ((rc = db_query_one(db, q, in, o.b)) == DB_OK)
-		fix_run(&o, r);
-	unbind_run(&o);
+		run_row_fix(&o, r);
+	run_row_free(&o);
 	return rc;
 }
 
@@ -345,9 +289,8 @@ enum db_rc db_run_by_idempotency(struct db *db, const char *created_by, const ch
 	return one_run(db, &q_run_idem, in, r);
 }
 
-/* Binds the 4 filter placeholders: kind, nstatus, status, status. */
-static void bind_list_filter(MYSQL_BIND *in, const char *kind, const enum jobs_run_status *status,
-                             size_t nstatus, int64_t *ns)
+void run_list_filter_bind(MYSQL_BIND *in, const char *kind, const enum jobs_run_status *status,
+                          size_t nstatus, int64_t *ns)
 {
 	*ns = (int64_t)nstatus;
 	db_bind_str(&in[0], kind, NULL);
@@ -360,18 +303,47 @@ static void bind_list_filter(MYSQL_BIND *in, const char *kind, const enum jobs_r
 	            NULL);
 }
 
+enum db_rc run_rows(struct db *db, struct db_stmt *list, MYSQL_BIND *in, struct run_row *o,
+                    struct run *r, void (*each)(struct run *r, void *ud), void *ud)
+{
+	enum db_rc rc;
+	int f;
+
+	if ((rc = db_query(db, list, in, o->b)) != DB_OK)
+		return rc;
+	while ((f = db_fetch(db, list)) == 1) {
+		run_row_fix(o, r);
+		each(r, ud);
+	}
+	db_done(db, list);
+	return f == 0 ? DB_OK : DB_ERROR;
+}
+
+/* db_run_list's row callback and its argument. */
+struct list_ctx {
+	void (*row)(const struct run *r, void *ud);
+	void *ud;
+};
+
+static void list_each(struct run *r, void *ud)
+{
+	struct list_ctx *c = ud;
+
+	c->row(r, c->ud);
+}
+
 enum db_rc db_run_list(struct db *db, const char *kind, const enum jobs_run_status *status,
                        size_t nstatus, int64_t limit, int64_t offset,
                        void (*row)(const struct run *r, void *ud), void *ud, int64_t *total)
 {
 	MYSQL_BIND in[6], cnt[1];
-	struct run_out o;
+	struct list_ctx c = { row, ud };
+	struct run_row o;
 	struct run *r;
 	int64_t ns = 0;
 	enum db_rc rc;
-	int f;
 
-	bind_list_filter(in, kind, status, nstatus, &ns);
+	run_list_filter_bind(in, kind, status, nstatus, &ns);
 	db_bind_out_int64(&cnt[0], total, NULL);
 	if ((rc = db_query_one(db, &q_run_count, in, cnt)) != DB_OK)
 		return rc;
@@ -379,21 +351,13 @@ enum db_rc db_run_list(struct db *db, const char *kind, const enum jobs_run_stat
 	db_bind_int64(&in[5], &offset);
 	if ((r = malloc(sizeof(*r))) == NULL)
 		return DB_ERROR;
-	if (bind_run(&o, r) < 0) {
+	if (run_row_bind(&o, r) < 0) {
 		free(r);
 		return DB_ERROR;
 	}
-	if ((rc = db_query(db, &q_run_list, in, o.b)) == DB_OK) {
-		while ((f = db_fetch(db, &q_run_list)) == 1) {
-			fix_run(&o, r);
-			row(r, ud);
-		}
-		db_done(db, &q_run_list);
-		if (f != 0)
-			rc = DB_ERROR;
-	}
+	rc = run_rows(db, &q_run_list, in, &o, r, list_each, &c);
 	run_clear(r);
-	unbind_run(&o);
+	run_row_free(&o);
 	free(r);
 	return rc;
 }
@@ -404,7 +368,20 @@ static const char SQL_TASKS[] =
         "SELECT name, depends_on, status, attempts, max_attempts, COALESCE(last_error, ''), "
         "last_error IS NULL, COALESCE(next_attempt_at, ''), COALESCE(started_at, ''), "
         "COALESCE(finished_at, '') FROM tasks WHERE run_id = ? ORDER BY seq";
-static struct db_stmt q_tasks = DB_STMT(SQL_TASKS, 1, DB_IDEMPOTENT);
+enum task_col {
+	TC_NAME,
+	TC_DEPENDS_ON,
+	TC_STATUS,
+	TC_ATTEMPTS,
+	TC_MAX_ATTEMPTS,
+	TC_LAST_ERROR,
+	TC_NO_ERROR,
+	TC_NEXT_ATTEMPT_AT,
+	TC_STARTED_AT,
+	TC_FINISHED_AT,
+	TC__MAX
+};
+static struct db_stmt q_tasks = DB_STMT_COLS(SQL_TASKS, 1, TC__MAX, DB_IDEMPOTENT);
 
 /* A DATETIME text as ISO 8601 (in place), or NULL when empty. */
 static const char *time_or_null(char *s)
@@ -418,7 +395,7 @@ static const char *time_or_null(char *s)
 enum db_rc db_run_tasks(struct db *db, int64_t run_id,
                         void (*row)(const struct run_task_row *t, void *ud), void *ud)
 {
-	MYSQL_BIND in[1], out[10];
+	MYSQL_BIND in[1], out[TC__MAX];
 	struct db_str name, status, next, started, finished;
 	char deps[JOBS_DEPS_MAX + 2], err[2004];
 	unsigned long dlen = 0, elen = 0;
@@ -427,16 +404,16 @@ enum db_rc db_run_tasks(struct db *db, int64_t run_id,
 	int f;
 
 	db_bind_int64(&in[0], &run_id);
-	db_bind_out_dstr(&out[0], &name);
-	db_bind_out_str(&out[1], deps, sizeof(deps) - 2, &dlen, NULL);
-	db_bind_out_dstr(&out[2], &status);
-	db_bind_out_int64(&out[3], &attempts, NULL);
-	db_bind_out_int64(&out[4], &max, NULL);
-	db_bind_out_str(&out[5], err, sizeof(err) - 2, &elen, NULL);
-	db_bind_out_int64(&out[6], &no_err, NULL);
-	db_bind_out_dstr(&out[7], &next);
-	db_bind_out_dstr(&out[8], &started);
-	db_bind_out_dstr(&out[9], &finished);
+	db_bind_out_dstr(&out[TC_NAME], &name);
+	db_bind_out_str(&out[TC_DEPENDS_ON], deps, sizeof(deps) - 2, &dlen, NULL);
+	db_bind_out_dstr(&out[TC_STATUS], &status);
+	db_bind_out_int64(&out[TC_ATTEMPTS], &attempts, NULL);
+	db_bind_out_int64(&out[TC_MAX_ATTEMPTS], &max, NULL);
+	db_bind_out_str(&out[TC_LAST_ERROR], err, sizeof(err) - 2, &elen, NULL);
+	db_bind_out_int64(&out[TC_NO_ERROR], &no_err, NULL);
+	db_bind_out_dstr(&out[TC_NEXT_ATTEMPT_AT], &next);
+	db_bind_out_dstr(&out[TC_STARTED_AT], &started);
+	db_bind_out_dstr(&out[TC_FINISHED_AT], &finished);
 	if ((rc = db_query(db, &q_tasks, in, out)) != DB_OK)
 		return rc;
 	while ((f = db_fetch(db, &q_tasks)) == 1) {
@@ -503,8 +480,22 @@ static const char SQL_TASK_DEFER[] =
         "next_attempt_at = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, lease_owner = NULL, "
         "lease_expires_at = NULL, updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
 static struct db_stmt q_task_defer = DB_STMT(SQL_TASK_DEFER, 2, 0);
-static struct db_stmt q_run_lock = DB_STMT(SQL_RUN_LOCK, 1, 0);
-static struct db_stmt q_tasks_lock = DB_STMT(SQL_TASKS_LOCK, 1, 0);
+enum run_lock_col { RL_STATUS, RL_KIND, RL_CALLBACK, RL__MAX };
+enum tasks_lock_col {
+	TL_ID,
+	TL_NAME,
+	TL_DEPENDS_ON,
+	TL_STATUS,
+	TL_ATTEMPTS,
+	TL_MAX_ATTEMPTS,
+	TL_RETRY_DELAY_S,
+	TL_RETRY_BACKOFF,
+	TL_LEASE_OWNER,
+	TL_LEASE_EXPIRED,
+	TL__MAX
+};
+static struct db_stmt q_run_lock = DB_STMT_COLS(SQL_RUN_LOCK, 1, RL__MAX, 0);
+static struct db_stmt q_tasks_lock = DB_STMT_COLS(SQL_TASKS_LOCK, 1, TL__MAX, 0);
 static struct db_stmt q_task_set = DB_STMT(SQL_TASK_SET, 6, 0);
 static struct db_stmt q_task_done = DB_STMT(SQL_TASK_DONE, 2, 0);
 static struct db_stmt q_task_failed = DB_STMT(SQL_TASK_FAILED, 6, 0);
@@ -531,7 +522,7 @@ struct locked_run {
 /* Inside a transaction: locks run `id` and reads its tasks. */
 static enum db_rc lock_run(struct db *db, int64_t id, struct locked_run *L)
 {
-	MYSQL_BIND in[1], out[10];
+	MYSQL_BIND in[1], out[TL__MAX];
 	struct db_str st, kind, name, status, owner;
 	char deps[JOBS_DEPS_MAX + 2];
 	unsigned long dlen = 0, clen = 0;
@@ -542,9 +533,9 @@ static enum db_rc lock_run(struct db *db, int64_t id, struct locked_run *L)
 	L->id = id;
 	L->n = 0;
 	db_bind_int64(&in[0], &id);
-	db_bind_out_dstr(&out[0], &st);
-	db_bind_out_dstr(&out[1], &kind);
-	db_bind_out_str(&out[2], L->callback, sizeof(L->callback) - 2, &clen, NULL);
+	db_bind_out_dstr(&out[RL_STATUS], &st);
+	db_bind_out_dstr(&out[RL_KIND], &kind);
+	db_bind_out_str(&out[RL_CALLBACK], L->callback, sizeof(L->callback) - 2, &clen, NULL);
 	if ((rc = db_query_one(db, &q_run_lock, in, out)) != DB_OK)
 		return rc;
 	fix_str(L->callback, clen, sizeof(L->callback) - 2);
@@ -552,16 +543,16 @@ static enum db_rc lock_run(struct db *db, int64_t id, struct locked_run *L)
 		return DB_ERROR;
 	snprintf(L->kind, sizeof(L->kind), "%s", db_str_fix(&kind));
 
-	db_bind_out_int64(&out[0], &tid, NULL);
-	db_bind_out_dstr(&out[1], &name);
-	db_bind_out_str(&out[2], deps, sizeof(deps) - 2, &dlen, NULL);
-	db_bind_out_dstr(&out[3], &status);
-	db_bind_out_int64(&out[4], &att, NULL);
-	db_bind_out_int64(&out[5], &max, NULL);
-	db_bind_out_int64(&out[6], &delay, NULL);
-	db_bind_out_int64(&out[7], &bo, NULL);
-	db_bind_out_dstr(&out[8], &owner);
-	db_bind_out_int64(&out[9], &expired, NULL);
+	db_bind_out_int64(&out[TL_ID], &tid, NULL);
+	db_bind_out_dstr(&out[TL_NAME], &name);
+	db_bind_out_str(&out[TL_DEPENDS_ON], deps, sizeof(deps) - 2, &dlen, NULL);
+	db_bind_out_dstr(&out[TL_STATUS], &status);
+	db_bind_out_int64(&out[TL_ATTEMPTS], &att, NULL);
+	db_bind_out_int64(&out[TL_MAX_ATTEMPTS], &max, NULL);
+	db_bind_out_int64(&out[TL_RETRY_DELAY_S], &delay, NULL);
+	db_bind_out_int64(&out[TL_RETRY_BACKOFF], &bo, NULL);
+	db_bind_out_dstr(&out[TL_LEASE_OWNER], &owner);
+	db_bind_out_int64(&out[TL_LEASE_EXPIRED], &expired, NULL);
 	if ((rc = db_query(db, &q_tasks_lock, in, out)) != DB_OK)
 		return rc;
 	while ((f = db_fetch(db, &q_tasks_lock)) == 1) {
@@ -780,7 +771,7 @@ enum db_rc db_task_finish(struct db *db, int64_t run_id, int64_t task_id, const 
 }
 
 static const char SQL_CANCEL_RUN[] = "SELECT id FROM runs WHERE uuid = ?";
-static struct db_stmt q_cancel_run = DB_STMT(SQL_CANCEL_RUN, 1, DB_IDEMPOTENT);
+static struct db_stmt q_cancel_run = DB_STMT_COLS(SQL_CANCEL_RUN, 1, 1, DB_IDEMPOTENT);
 
 static enum db_rc cancel_locked(struct db *db, struct locked_run *L, void *ctx)
 {
@@ -830,12 +821,26 @@ static const char SQL_EXPIRED[] =
         "SELECT id, run_id, attempts FROM tasks WHERE status = 'running' "
         "AND lease_expires_at < UTC_TIMESTAMP(6) ORDER BY lease_expires_at LIMIT ?";
 
-static struct db_stmt q_due = DB_STMT(SQL_DUE, 3, 0);
+/* SQL_DUE and SQL_WH_DUE: one column, the id of a due row (due_ids). */
+static struct db_stmt q_due = DB_STMT_COLS(SQL_DUE, 3, 1, 0);
 static struct db_stmt q_take = DB_STMT(SQL_TAKE, 3, 0);
-static struct db_stmt q_leased = DB_STMT(SQL_LEASED, 1, DB_IDEMPOTENT);
+enum leased_col {
+	LE_RUN_ID,
+	LE_RUN_UUID,
+	LE_KIND,
+	LE_NAME,
+	LE_ATTEMPT,
+	LE_MAX_ATTEMPTS,
+	LE_TIMEOUT_S,
+	LE_INPUT,
+	LE_EXECUTOR,
+	LE__MAX
+};
+static struct db_stmt q_leased = DB_STMT_COLS(SQL_LEASED, 1, LE__MAX, DB_IDEMPOTENT);
 static struct db_stmt q_run_started = DB_STMT(SQL_RUN_STARTED, 1, DB_IDEMPOTENT);
 static struct db_stmt q_extend = DB_STMT(SQL_EXTEND, 4, DB_IDEMPOTENT);
-static struct db_stmt q_expired = DB_STMT(SQL_EXPIRED, 1, DB_IDEMPOTENT);
+enum expired_col { EX_TASK_ID, EX_RUN_ID, EX_ATTEMPT, EX__MAX };
+static struct db_stmt q_expired = DB_STMT_COLS(SQL_EXPIRED, 1, EX__MAX, DB_IDEMPOTENT);
 
 void leased_clear(struct leased *l)
 {
@@ -846,29 +851,31 @@ void leased_clear(struct leased *l)
 /* Reads what a reconciler needs to run leased task l->task_id. */
 static enum db_rc leased_read(struct db *db, struct leased *l)
 {
-	MYSQL_BIND in[1], out[9];
-	unsigned long len[9] = { 0 };
+	MYSQL_BIND in[1], out[LE__MAX];
+	unsigned long len[LE__MAX] = { 0 };
 	char *input = malloc(DB_RUN_JSON_MAX + 1);
 	enum db_rc rc;
 
 	if (input == NULL)
 		return DB_ERROR;
 	db_bind_int64(&in[0], &l->task_id);
-	db_bind_out_int64(&out[0], &l->run_id, NULL);
-	db_bind_out_str(&out[1], l->run_uuid, sizeof(l->run_uuid) - 2, &len[1], NULL);
-	db_bind_out_str(&out[2], l->kind, sizeof(l->kind) - 2, &len[2], NULL);
-	db_bind_out_str(&out[3], l->name, sizeof(l->name) - 2, &len[3], NULL);
-	db_bind_out_int64(&out[4], &l->attempt, NULL);
-	db_bind_out_int64(&out[5], &l->max_attempts, NULL);
-	db_bind_out_int64(&out[6], &l->timeout_s, NULL);
-	db_bind_out_str(&out[7], input, DB_RUN_JSON_MAX, &len[7], NULL);
-	db_bind_out_str(&out[8], l->executor, sizeof(l->executor) - 2, &len[8], NULL);
+	db_bind_out_int64(&out[LE_RUN_ID], &l->run_id, NULL);
+	db_bind_out_str(&out[LE_RUN_UUID], l->run_uuid, sizeof(l->run_uuid) - 2, &len[LE_RUN_UUID],
+	                NULL);
+	db_bind_out_str(&out[LE_KIND], l->kind, sizeof(l->kind) - 2, &len[LE_KIND], NULL);
+	db_bind_out_str(&out[LE_NAME], l->name, sizeof(l->name) - 2, &len[LE_NAME], NULL);
+	db_bind_out_int64(&out[LE_ATTEMPT], &l->attempt, NULL);
+	db_bind_out_int64(&out[LE_MAX_ATTEMPTS], &l->max_attempts, NULL);
+	db_bind_out_int64(&out[LE_TIMEOUT_S], &l->timeout_s, NULL);
+	db_bind_out_str(&out[LE_INPUT], input, DB_RUN_JSON_MAX, &len[LE_INPUT], NULL);
+	db_bind_out_str(&out[LE_EXECUTOR], l->executor, sizeof(l->executor) - 2, &len[LE_EXECUTOR],
+	                NULL);
 	if ((rc = db_query_one(db, &q_leased, in, out)) == DB_OK) {
-		fix_str(l->run_uuid, len[1], sizeof(l->run_uuid) - 2);
-		fix_str(l->kind, len[2], sizeof(l->kind) - 2);
-		fix_str(l->name, len[3], sizeof(l->name) - 2);
-		fix_str(input, len[7], DB_RUN_JSON_MAX);
-		fix_str(l->executor, len[8], sizeof(l->executor) - 2);
+		fix_str(l->run_uuid, len[LE_RUN_UUID], sizeof(l->run_uuid) - 2);
+		fix_str(l->kind, len[LE_KIND], sizeof(l->kind) - 2);
+		fix_str(l->name, len[LE_NAME], sizeof(l->name) - 2);
+		fix_str(input, len[LE_INPUT], DB_RUN_JSON_MAX);
+		fix_str(l->executor, len[LE_EXECUTOR], sizeof(l->executor) - 2);
 		l->input = parse_json(input);
 	}
 	free(input);
@@ -965,16 +972,16 @@ enum db_rc db_task_extend(struct db *db, int64_t task_id, const char *owner, int
 
 enum db_rc db_tasks_expired(struct db *db, size_t max, struct expired *out, size_t *n)
 {
-	MYSQL_BIND in[1], o[3];
+	MYSQL_BIND in[1], o[EX__MAX];
 	int64_t lim = (int64_t)max, tid = 0, rid = 0, att = 0;
 	enum db_rc rc;
 	int f;
 
 	*n = 0;
 	db_bind_int64(&in[0], &lim);
-	db_bind_out_int64(&o[0], &tid, NULL);
-	db_bind_out_int64(&o[1], &rid, NULL);
-	db_bind_out_int64(&o[2], &att, NULL);
+	db_bind_out_int64(&o[EX_TASK_ID], &tid, NULL);
+	db_bind_out_int64(&o[EX_RUN_ID], &rid, NULL);
+	db_bind_out_int64(&o[EX_ATTEMPT], &att, NULL);
 	if ((rc = db_query(db, &q_expired, in, o)) != DB_OK)
 		return rc;
 	while ((f = db_fetch(db, &q_expired)) == 1)
@@ -1013,13 +1020,14 @@ static const char SQL_EVENTS[] =
         "COALESCE(e.stream, ''), e.message FROM run_events e LEFT JOIN tasks t ON "
         "t.id = e.task_id WHERE e.run_id = ? AND e.id > ? AND e.level >= ? ORDER BY e.id "
         "LIMIT ?";
-static struct db_stmt q_events = DB_STMT(SQL_EVENTS, 4, DB_IDEMPOTENT);
+enum event_col { EC_ID, EC_TIME, EC_LEVEL, EC_TASK, EC_ATTEMPT, EC_STREAM, EC_MESSAGE, EC__MAX };
+static struct db_stmt q_events = DB_STMT_COLS(SQL_EVENTS, 4, EC__MAX, DB_IDEMPOTENT);
 
 enum db_rc db_events_list(struct db *db, int64_t run_id, int64_t after,
                           enum run_event_level min_level, int64_t limit,
                           void (*row)(const struct run_event_row *e, void *ud), void *ud)
 {
-	MYSQL_BIND in[4], out[7];
+	MYSQL_BIND in[4], out[EC__MAX];
 	int64_t id = 0, level = 0, attempt = 0, ml = min_level;
 	struct db_str at, task, stream;
 	char msg[4004];
@@ -1031,13 +1039,13 @@ enum db_rc db_events_list(struct db *db, int64_t run_id, int64_t after,
 	db_bind_int64(&in[1], &after);
 	db_bind_int64(&in[2], &ml);
 	db_bind_int64(&in[3], &limit);
-	db_bind_out_int64(&out[0], &id, NULL);
-	db_bind_out_dstr(&out[1], &at);
-	db_bind_out_int64(&out[2], &level, NULL);
-	db_bind_out_dstr(&out[3], &task);
-	db_bind_out_int64(&out[4], &attempt, NULL);
-	db_bind_out_dstr(&out[5], &stream);
-	db_bind_out_str(&out[6], msg, sizeof(msg) - 2, &mlen, NULL);
+	db_bind_out_int64(&out[EC_ID], &id, NULL);
+	db_bind_out_dstr(&out[EC_TIME], &at);
+	db_bind_out_int64(&out[EC_LEVEL], &level, NULL);
+	db_bind_out_dstr(&out[EC_TASK], &task);
+	db_bind_out_int64(&out[EC_ATTEMPT], &attempt, NULL);
+	db_bind_out_dstr(&out[EC_STREAM], &stream);
+	db_bind_out_str(&out[EC_MESSAGE], msg, sizeof(msg) - 2, &mlen, NULL);
 	if ((rc = db_query(db, &q_events, in, out)) != DB_OK)
 		return rc;
 	while ((f = db_fetch(db, &q_events)) == 1) {
@@ -1098,22 +1106,32 @@ static const char SQL_HEALTH[] =
         "next_attempt_at <= UTC_TIMESTAMP(6)), (SELECT COUNT(*) FROM tasks WHERE status = "
         "'running'), (SELECT COUNT(*) FROM tasks WHERE status = 'failed' AND finished_at > "
         "UTC_TIMESTAMP(6) - INTERVAL 1 DAY)";
-static struct db_stmt q_health = DB_STMT(SQL_HEALTH, 0, DB_IDEMPOTENT);
+enum health_col {
+	HL_LAST_PASS_AGE,
+	HL_LAST_PASS_AT,
+	HL_QUEUE_DEPTH,
+	HL_OLDEST_DUE,
+	HL_RUNNING,
+	HL_FAILED_24H,
+	HL__MAX
+};
+static struct db_stmt q_health = DB_STMT_COLS(SQL_HEALTH, 0, HL__MAX, DB_IDEMPOTENT);
 
 enum db_rc db_reconciler_health(struct db *db, struct reconciler_health *h)
 {
-	MYSQL_BIND out[6];
+	MYSQL_BIND out[HL__MAX];
 	my_bool never = 0;
 	unsigned long len = 0;
 	enum db_rc rc;
 
 	memset(h, 0, sizeof(*h));
-	db_bind_out_int64(&out[0], &h->last_pass_age_s, &never);
-	db_bind_out_str(&out[1], h->last_pass_at, sizeof(h->last_pass_at) - 2, &len, NULL);
-	db_bind_out_int64(&out[2], &h->queue_depth, NULL);
-	db_bind_out_int64(&out[3], &h->oldest_due_s, NULL);
-	db_bind_out_int64(&out[4], &h->running, NULL);
-	db_bind_out_int64(&out[5], &h->failed_24h, NULL);
+	db_bind_out_int64(&out[HL_LAST_PASS_AGE], &h->last_pass_age_s, &never);
+	db_bind_out_str(&out[HL_LAST_PASS_AT], h->last_pass_at, sizeof(h->last_pass_at) - 2, &len,
+	                NULL);
+	db_bind_out_int64(&out[HL_QUEUE_DEPTH], &h->queue_depth, NULL);
+	db_bind_out_int64(&out[HL_OLDEST_DUE], &h->oldest_due_s, NULL);
+	db_bind_out_int64(&out[HL_RUNNING], &h->running, NULL);
+	db_bind_out_int64(&out[HL_FAILED_24H], &h->failed_24h, NULL);
 	if ((rc = db_query_one(db, &q_health, NULL, out)) != DB_OK)
 		return rc;
 	fix_str(h->last_pass_at, len, sizeof(h->last_pass_at) - 2);
@@ -1138,17 +1156,18 @@ static const char SQL_WH_DONE[] =
         "delivered_at = IF(? = 'delivered', UTC_TIMESTAMP(6), NULL), next_attempt_at = "
         "IF(? = 'pending', UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND, NULL) "
         "WHERE id = ? AND attempts = ?";
-static struct db_stmt q_wh_due = DB_STMT(SQL_WH_DUE, 1, 0);
+static struct db_stmt q_wh_due = DB_STMT_COLS(SQL_WH_DUE, 1, 1, 0);
 static struct db_stmt q_wh_take = DB_STMT(SQL_WH_TAKE, 2, 0);
-static struct db_stmt q_wh_read = DB_STMT(SQL_WH_READ, 1, DB_IDEMPOTENT);
+enum webhook_col { WR_RUN_ID, WR_RUN_UUID, WR_URL, WR_ATTEMPT, WR__MAX };
+static struct db_stmt q_wh_read = DB_STMT_COLS(SQL_WH_READ, 1, WR__MAX, DB_IDEMPOTENT);
 static struct db_stmt q_wh_done = DB_STMT(SQL_WH_DONE, 8, 0);
 
 enum db_rc db_webhooks_lease(struct db *db, int64_t lease_s, size_t max, struct webhook_due *out,
                              size_t *n)
 {
-	MYSQL_BIND in[2], o[4];
+	MYSQL_BIND in[2], o[WR__MAX];
 	int64_t lim = (int64_t)(max > 64 ? 64 : max), ids[64];
-	unsigned long len[4] = { 0 };
+	unsigned long len[WR__MAX] = { 0 };
 	size_t got = 0;
 	enum db_rc rc;
 
@@ -1172,14 +1191,15 @@ enum db_rc db_webhooks_lease(struct db *db, int64_t lease_s, size_t max, struct 
 		memset(w, 0, sizeof(*w));
 		w->id = ids[i];
 		db_bind_int64(&in[0], &w->id);
-		db_bind_out_int64(&o[0], &w->run_id, NULL);
-		db_bind_out_str(&o[1], w->run_uuid, sizeof(w->run_uuid) - 2, &len[1], NULL);
-		db_bind_out_str(&o[2], w->url, sizeof(w->url) - 2, &len[2], NULL);
-		db_bind_out_int64(&o[3], &w->attempt, NULL);
+		db_bind_out_int64(&o[WR_RUN_ID], &w->run_id, NULL);
+		db_bind_out_str(&o[WR_RUN_UUID], w->run_uuid, sizeof(w->run_uuid) - 2,
+		                &len[WR_RUN_UUID], NULL);
+		db_bind_out_str(&o[WR_URL], w->url, sizeof(w->url) - 2, &len[WR_URL], NULL);
+		db_bind_out_int64(&o[WR_ATTEMPT], &w->attempt, NULL);
 		if ((rc = db_query_one(db, &q_wh_read, in, o)) != DB_OK)
 			return rc;
-		fix_str(w->run_uuid, len[1], sizeof(w->run_uuid) - 2);
-		fix_str(w->url, len[2], sizeof(w->url) - 2);
+		fix_str(w->run_uuid, len[WR_RUN_UUID], sizeof(w->run_uuid) - 2);
+		fix_str(w->url, len[WR_URL], sizeof(w->url) - 2);
 		(*n)++;
 	}
 	return DB_OK;

@@ -43,12 +43,32 @@ struct run_new {
 };
 
 /*
- * Creates the run and its tasks in one transaction: the tasks with nothing
- * to wait for are ready at once. Sets *id. DB_DUPLICATE when the creator
+ * Creates the run and its tasks in one transaction (db_transaction: a
+ * deadlock is tried again): the tasks with nothing to wait for are ready
+ * at once. Sets *id. DB_DUPLICATE when the creator
  * already used the idempotency key. The graph must have passed
  * jobs_graph_check.
  */
 enum db_rc db_run_create(struct db *db, const struct run_new *n, int64_t *id);
+
+/*
+ * What a kind of run adds to the creation of its runs, in the same
+ * transaction (the extension point of kind-specific tables joined by
+ * run_id, such as provision_destroys): check() first (lock and decide;
+ * anything but DB_OK stops the creation and is its answer), then the run
+ * and its tasks are inserted, then link() writes the kind's own row for
+ * run `run_id`. Either may be NULL. They are db/ functions: the transaction
+ * may run them again after a deadlock, so they keep no state of a try.
+ */
+struct run_create_hooks {
+	enum db_rc (*check)(struct db *db, void *ctx);
+	enum db_rc (*link)(struct db *db, int64_t run_id, void *ctx);
+	void *ctx;
+};
+
+/* db_run_create with the hooks of a kind (h may be NULL): one db_transaction. */
+enum db_rc db_run_create_with(struct db *db, const struct run_new *n,
+                              const struct run_create_hooks *h, int64_t *id);
 
 /* One run as read. input and output belong to the struct: run_clear frees them. */
 struct run {
@@ -69,22 +89,8 @@ struct run {
 	char updated_at[32];
 	char started_at[32];  /* "" when not yet */
 	char finished_at[32]; /* "" when not yet */
-	/* A provisioning run: its latest destroy run, if any. */
-	bool has_destroy;
-	enum jobs_run_status destroy_status;
-	char destroy_run[40];
 };
 void run_clear(struct run *r);
-
-/*
- * Creates a destroy run (kind "destroy", subject `target`) for provisioning
- * request `target`, in one transaction that locks the request's run: only
- * when that run finished (succeeded or failed) and no destroy of it is
- * queued, running or done. DB_NOT_FOUND when there is no such request,
- * DB_DUPLICATE when it may not be destroyed (now).
- */
-enum db_rc db_destroy_create(struct db *db, const char *target, const struct run_new *n,
-                             int64_t *id);
 
 /* The run `uuid` (of `kind`, or any when NULL). DB_NOT_FOUND when none. */
 enum db_rc db_run_get(struct db *db, const char *uuid, const char *kind, struct run *r);

@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "db/provision.h"
 #include "db/runs.h"
 #include "fcgi/auth.h"
 #include "handlers/common.h"
@@ -241,7 +242,7 @@ static struct json_object *accepted_json(const char *uuid, const char *created_b
 	json_object_object_add(o, "message", json_object_new_string(MSG_ACCEPTED));
 	json_object_object_add(o, "instances", NULL);
 	run_creator_json(o, created_by, user_id);
-	json_object_object_add(o, "actions", run_actions_json(&r));
+	json_object_object_add(o, "actions", run_actions_json(&r, NULL));
 	return o;
 }
 
@@ -363,8 +364,8 @@ static struct json_object *input_field(const struct run *r, const char *name)
 	return json_object_get(v);
 }
 
-/* The fields every view of a provisioning request has. */
-static struct json_object *request_json(const struct run *r)
+/* The fields every view of a provisioning request has, with its latest destroy d. */
+static struct json_object *request_json(const struct run *r, const struct provision_destroy *d)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -383,14 +384,14 @@ static struct json_object *request_json(const struct run *r)
 	                       r->started_at[0] ? json_object_new_string(r->started_at) : NULL);
 	json_object_object_add(o, "finished_at",
 	                       r->finished_at[0] ? json_object_new_string(r->finished_at) : NULL);
-	json_object_object_add(o, "actions", run_actions_json(r));
-	if (r->has_destroy) {
-		struct json_object *d = json_object_new_object();
+	json_object_object_add(o, "actions", run_actions_json(r, d));
+	if (d->has) {
+		struct json_object *x = json_object_new_object();
 
-		json_object_object_add(d, "run_id", json_object_new_string(r->destroy_run));
-		json_object_object_add(
-		        d, "status", json_object_new_string(jobs_public_status(r->destroy_status)));
-		json_object_object_add(o, "destroy", d);
+		json_object_object_add(x, "run_id", json_object_new_string(d->run));
+		json_object_object_add(x, "status",
+		                       json_object_new_string(jobs_public_status(d->status)));
+		json_object_object_add(o, "destroy", x);
 	} else {
 		json_object_object_add(o, "destroy", NULL);
 	}
@@ -439,13 +440,18 @@ static const char *status_message(struct req *rq, const struct run *r, struct js
  */
 int h_provision_status(struct req *rq)
 {
+	struct provision_destroy d;
 	struct json_object *o, *tasks;
 	struct run r;
 	enum db_rc rc;
 
 	if (run_load_or_reply(rq, "request_id", KIND, &r) < 0)
 		return -1;
-	o = rq_own_json(rq, request_json(&r));
+	if ((rc = db_provision_destroy_of(rq->app->db, r.id, &d)) != DB_OK) {
+		run_clear(&r);
+		return db_failure(rq, rc, "provisioning request destroy");
+	}
+	o = rq_own_json(rq, request_json(&r, &d));
 	tasks = json_object_new_array();
 	json_object_object_add(o, "tasks", tasks);
 	if ((rc = run_tasks_json(rq, r.id, tasks)) != DB_OK) {
@@ -515,8 +521,8 @@ int h_provision_destroy(struct req *rq)
 		              .created_by_user_id = who_id(rq),
 		              .tasks = &task,
 		              .ntasks = 1 };
-	rc = db_destroy_create(rq->app->db, target, &n, &id);
-	if (rc == DB_DUPLICATE)
+	rc = db_provision_destroy_create(rq->app->db, target, &n, &id);
+	if (rc == DB_CONFLICT)
 		return api_error(rq, E_CONFLICT,
 		                 "request %s cannot be destroyed now: it has not finished, was "
 		                 "canceled, or is being or has been destroyed",
@@ -535,9 +541,9 @@ int h_provision_destroy(struct req *rq)
 	return api_reply(rq, 202, o);
 }
 
-static void list_row(const struct run *r, void *ud)
+static void list_row(const struct run *r, const struct provision_destroy *d, void *ud)
 {
-	json_object_array_add(ud, request_json(r));
+	json_object_array_add(ud, request_json(r, d));
 }
 
 /*
@@ -560,7 +566,7 @@ int h_provision_list(struct req *rq)
 		return query_invalid(rq, "status",
 		                     "must be one of: in_progress, completed, failed, canceled");
 	items = rq_own_json(rq, json_object_new_array());
-	rc = db_run_list(rq->app->db, KIND, st, nst, limit, offset, list_row, items, &total);
+	rc = db_provision_list(rq->app->db, st, nst, limit, offset, list_row, items, &total);
 	if (rc != DB_OK)
 		return db_failure(rq, rc, "provisioning list");
 	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));

@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "db/provision.h"
 #include "db/runs.h"
 #include "fcgi/auth.h"
 #include "handlers/common.h"
@@ -13,14 +14,14 @@
 #include "jobs/executors.h"
 #include "lib/engine.h"
 
-struct json_object *run_actions_json(const struct run *r)
+struct json_object *run_actions_json(const struct run *r, const struct provision_destroy *d)
 {
 	struct jobs_actions a = jobs_run_actions(r->status, r->kind);
 	const struct executor *x = executor_find(r->executor);
 	struct json_object *o = json_object_new_object();
 
 	/* Once a destroy is queued, running or done, there is nothing left to destroy. */
-	bool destroying = r->has_destroy && jobs_destroy_blocks(r->destroy_status);
+	bool destroying = d != NULL && d->has && jobs_destroy_blocks(d->status);
 
 	/*
 	 * Only what this API offers: there is no retry endpoint yet, so that
@@ -159,12 +160,19 @@ int run_load_or_reply(struct req *rq, const char *param, const char *kind, struc
  */
 int h_runs_get(struct req *rq)
 {
+	struct provision_destroy d = { 0 };
 	struct json_object *o, *tasks;
 	struct run r;
 	enum db_rc rc;
 
 	if (run_load_or_reply(rq, "id", NULL, &r) < 0)
 		return -1;
+	/* Only a run that could be destroyed asks which destroy it has. */
+	if (jobs_run_actions(r.status, r.kind).is_destroyable &&
+	    (rc = db_provision_destroy_of(rq->app->db, r.id, &d)) != DB_OK) {
+		run_clear(&r);
+		return db_failure(rq, rc, "run destroy");
+	}
 	o = rq_own_json(rq, json_object_new_object());
 	tasks = json_object_new_array();
 	json_object_object_add(o, "id", json_object_new_string(r.uuid));
@@ -181,7 +189,7 @@ int h_runs_get(struct req *rq)
 	json_object_object_add(o, "started_at", str_or_null(r.started_at));
 	json_object_object_add(o, "finished_at", str_or_null(r.finished_at));
 	json_object_object_add(o, "tasks", tasks);
-	json_object_object_add(o, "actions", run_actions_json(&r));
+	json_object_object_add(o, "actions", run_actions_json(&r, &d));
 	run_clear(&r);
 	if ((rc = run_tasks_json(rq, r.id, tasks)) != DB_OK)
 		return db_failure(rq, rc, "run tasks");

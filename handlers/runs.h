@@ -8,6 +8,7 @@
 
 struct req;
 struct run;
+struct provision_destroy;
 struct json_object;
 
 int h_runs_get(struct req *rq);
@@ -17,10 +18,12 @@ int h_runs_cancel(struct req *rq);
 /*
  * Shared with handlers/provision.c (the provisioning view of the same
  * runs): {"is_cancelable","is_retryable","is_destroyable"} of a run, as
- * far as this API offers the action; and the run's uuid path parameter
- * `name`, or NULL after a 404 when it is not a uuid.
+ * far as this API offers the action, given the latest destroy `d` of a
+ * provisioning run (NULL: none, or not asked because the run's kind and
+ * status allow none); and the run's uuid path parameter `name`, or NULL
+ * after a 404 when it is not a uuid.
  */
-struct json_object *run_actions_json(const struct run *r);
+struct json_object *run_actions_json(const struct run *r, const struct provision_destroy *d);
 const char *run_uuid_param(struct req *rq, const char *name);
 
 /*
