@@ -221,7 +221,9 @@ int config_setting_check(const struct setting *s, const char *value, char *err, 
 /*
  * Checks the whole configuration as config_load does, but calls fn with the
  * message of every refusal instead of stopping at the first; returns their
- * number. For stratusctl check-config; config_load need not have run.
+ * number. For stratusctl check-config, before config_load: it reads the
+ * STRATUS_CONFIG file itself and forgets it again (config_raw then sees the
+ * environment only until config_load).
  */
 size_t config_problems(void (*fn)(const char *msg, void *ud), void *ud);
 
