@@ -14,8 +14,19 @@ static const char SQL_LIST[] =
 static const char SQL_COUNT[] = "SELECT COUNT(*) FROM audit_log WHERE (? = '' OR action = ?)";
 
 static struct db_stmt q_add = DB_STMT(SQL_ADD, 5, 0);
-static struct db_stmt q_list = DB_STMT(SQL_LIST, 4, DB_IDEMPOTENT);
-static struct db_stmt q_count = DB_STMT(SQL_COUNT, 2, DB_IDEMPOTENT);
+/* The columns of SQL_LIST, in its order. */
+enum audit_col {
+	AC_ID,
+	AC_AT,
+	AC_PRINCIPAL,
+	AC_ACTION,
+	AC_TARGET,
+	AC_CLIENT_ADDR,
+	AC_REQUEST_ID,
+	AC__MAX
+};
+static struct db_stmt q_list = DB_STMT_COLS(SQL_LIST, 4, AC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_count = DB_STMT_COLS(SQL_COUNT, 2, 1, DB_IDEMPOTENT);
 
 enum db_rc db_audit_add(struct db *db, const char *principal, const char *action,
                         const char *target, const char *client_addr, const char *request_id)
@@ -33,8 +44,8 @@ enum db_rc db_audit_add(struct db *db, const char *principal, const char *action
 enum db_rc db_audit_list(struct db *db, const char *action, int64_t limit, int64_t offset,
                          void (*row)(const struct audit_row *a, void *ud), void *ud, int64_t *total)
 {
-	MYSQL_BIND in[4], out[7], cnt[1];
-	struct db_str s[6];
+	MYSQL_BIND in[4], out[AC__MAX], cnt[1];
+	struct db_str s[AC__MAX]; /* the text columns, AC_AT onwards */
 	struct audit_row a;
 	enum db_rc rc;
 	int r;
@@ -47,23 +58,23 @@ enum db_rc db_audit_list(struct db *db, const char *action, int64_t limit, int64
 		return rc;
 	db_bind_int64(&in[2], &limit);
 	db_bind_int64(&in[3], &offset);
-	db_bind_out_int64(&out[0], &a.id, NULL);
-	for (int i = 0; i < 6; i++)
-		db_bind_out_dstr(&out[i + 1], &s[i]);
+	db_bind_out_int64(&out[AC_ID], &a.id, NULL);
+	for (int c = AC_AT; c < AC__MAX; c++)
+		db_bind_out_dstr(&out[c], &s[c]);
 	if ((rc = db_query(db, &q_list, in, out)) != DB_OK)
 		return rc;
 	while ((r = db_fetch(db, &q_list)) == 1) {
-		const char *v[6];
+		const char *v[AC__MAX];
 
-		for (int i = 0; i < 6; i++)
-			v[i] = db_str_fix(&s[i]);
-		db_time_iso(s[0].buf);
-		a.at = s[0].buf;
-		a.principal = v[1];
-		a.action = v[2];
-		a.target = v[3];
-		a.client_addr = v[4];
-		a.request_id = v[5];
+		for (int c = AC_AT; c < AC__MAX; c++)
+			v[c] = db_str_fix(&s[c]);
+		db_time_iso(s[AC_AT].buf);
+		a.at = s[AC_AT].buf;
+		a.principal = v[AC_PRINCIPAL];
+		a.action = v[AC_ACTION];
+		a.target = v[AC_TARGET];
+		a.client_addr = v[AC_CLIENT_ADDR];
+		a.request_id = v[AC_REQUEST_ID];
 		row(&a, ud);
 	}
 	db_done(db, &q_list);

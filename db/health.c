@@ -7,7 +7,7 @@
 #include "db/stmt.h"
 
 static const char SQL_PING[] = "SELECT 1";
-static struct db_stmt q_ping = DB_STMT(SQL_PING, 0, DB_IDEMPOTENT);
+static struct db_stmt q_ping = DB_STMT_COLS(SQL_PING, 0, 1, DB_IDEMPOTENT);
 
 enum db_rc db_health_ping(struct db *db)
 {

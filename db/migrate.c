@@ -25,10 +25,12 @@ static const char SQL_APPLIED[] =
 static const char SQL_RECORD[] = "INSERT INTO schema_migrations (version, checksum, applied_at) "
                                  "VALUES (?, ?, UTC_TIMESTAMP(6))";
 
-static struct db_stmt q_lock = DB_STMT(SQL_LOCK, 0, 0);
-static struct db_stmt q_unlock = DB_STMT(SQL_UNLOCK, 0, 0);
-static struct db_stmt q_has_table = DB_STMT(SQL_HAS_TABLE, 0, DB_IDEMPOTENT);
-static struct db_stmt q_applied = DB_STMT(SQL_APPLIED, 0, DB_IDEMPOTENT);
+enum applied_col { APPLIED_VERSION, APPLIED_CHECKSUM, APPLIED__MAX }; /* SQL_APPLIED's columns */
+
+static struct db_stmt q_lock = DB_STMT_COLS(SQL_LOCK, 0, 1, 0);
+static struct db_stmt q_unlock = DB_STMT_COLS(SQL_UNLOCK, 0, 1, 0);
+static struct db_stmt q_has_table = DB_STMT_COLS(SQL_HAS_TABLE, 0, 1, DB_IDEMPOTENT);
+static struct db_stmt q_applied = DB_STMT_COLS(SQL_APPLIED, 0, APPLIED__MAX, DB_IDEMPOTENT);
 static struct db_stmt q_record = DB_STMT(SQL_RECORD, 2, 0);
 
 struct migration {
@@ -151,12 +153,12 @@ static int check_applied(struct db *db, struct migration *m, size_t n, char *err
 {
 	int64_t has = 0;
 	my_bool null = 0;
-	MYSQL_BIND out[2];
+	MYSQL_BIND out[APPLIED__MAX];
 	char version[256], checksum[65];
 	unsigned long vlen, clen;
 	int r, rc = 0;
 
-	db_bind_out_int64(&out[0], &has, &null);
+	db_bind_out_int64(&out[0], &has, &null); /* the one column of SQL_HAS_TABLE */
 	if (db_query(db, &q_has_table, NULL, out) != DB_OK)
 		return util_fail(err, errlen, "%s", db_last_error(db));
 	r = db_fetch(db, &q_has_table);
@@ -166,8 +168,8 @@ static int check_applied(struct db *db, struct migration *m, size_t n, char *err
 	if (has == 0)
 		return 0;
 
-	db_bind_out_str(&out[0], version, sizeof(version) - 1, &vlen, NULL);
-	db_bind_out_str(&out[1], checksum, sizeof(checksum) - 1, &clen, NULL);
+	db_bind_out_str(&out[APPLIED_VERSION], version, sizeof(version) - 1, &vlen, NULL);
+	db_bind_out_str(&out[APPLIED_CHECKSUM], checksum, sizeof(checksum) - 1, &clen, NULL);
 	if (db_query(db, &q_applied, NULL, out) != DB_OK)
 		return util_fail(err, errlen, "%s", db_last_error(db));
 	while (rc == 0 && (r = db_fetch(db, &q_applied)) == 1) {

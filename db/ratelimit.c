@@ -19,7 +19,7 @@ static const char SQL_PEEK[] = "SELECT hits FROM rate_limits WHERE bucket = ? AN
 static const char SQL_PRUNE[] = "DELETE FROM rate_limits WHERE window_start < ?";
 
 static struct db_stmt q_hit = DB_STMT(SQL_HIT, 2, 0);
-static struct db_stmt q_peek = DB_STMT(SQL_PEEK, 2, DB_IDEMPOTENT);
+static struct db_stmt q_peek = DB_STMT_COLS(SQL_PEEK, 2, 1, DB_IDEMPOTENT);
 static struct db_stmt q_prune = DB_STMT(SQL_PRUNE, 1, DB_IDEMPOTENT);
 
 /* Binds (bucket, window), the key of a counter. */

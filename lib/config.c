@@ -31,45 +31,73 @@ static size_t file_nkv;
 
 /* ------------------------------------------------------------------ the settings */
 
+static int check_database_url(const struct setting *s, const char *v, char *err, size_t errlen);
+static int check_log_level(const struct setting *s, const char *v, char *err, size_t errlen);
+static int check_env_keys(const struct setting *s, const char *v, char *err, size_t errlen);
+static int check_peers(const struct setting *s, const char *v, char *err, size_t errlen);
+static int check_allow(const struct setting *s, const char *v, char *err, size_t errlen);
+
+/*
+ * INT(name, default, min, max, help, then perhaps .shown); TXT(name, type,
+ * default, shown default, allowed, help, then any of .flags, .minlen, .maxlen,
+ * .fail, .check).
+ */
 /* clang-format off */
-#define INT(n, d, lo, hi, h) { n, SETTING_INT, NULL, NULL, d, lo, hi, NULL, h }
-#define TXT(n, t, d, shown, allowed, h) { n, t, d, shown, 0, 0, 0, allowed, h }
+#define INT(n, d, lo, hi, h, ...) \
+	{ .name = n, .type = SETTING_INT, .idef = d, .min = lo, .max = hi, .help = h, __VA_ARGS__ }
+#define TXT(n, t, d, sh, al, h, ...) \
+	{ .name = n, .type = t, .def = d, .shown = sh, .allowed = al, .help = h, __VA_ARGS__ }
 /* clang-format on */
+
+/* Longest STRATUS_WORKDIR / STRATUS_MODULES_DIR: the executor joins file names to them in
+ * 4096-byte buffers (jobs/exec_terraform.c PATH_LEN). */
+#define DIR_MAXLEN 3072
+/* Longest STRATUS_SHM_FILE: fcgi/auth.c takes config_shm_path into 512 bytes. */
+#define SHM_MAXLEN 511
 
 /* Every setting, in the README's order. Keep it sorted by topic, not by name. */
 const struct setting config_settings[] = {
 	TXT("DATABASE_URL", SETTING_SECRET, NULL, "required", "mysql:// or mariadb:// URL",
 	    "`mysql://user:pass@host:port/db`, or `mysql://user:pass@localhost/db?socket=/path`; "
-	    "percent-encode special characters in the password"),
+	    "percent-encode special characters in the password",
+	    .flags = SF_REQUIRED,
+	    .fail = "DATABASE_URL is not set (mysql://user:pass@host:port/db)",
+	    .check = check_database_url),
 	TXT("ENVIRONMENT", SETTING_CHOICE, "production", NULL, "production, staging, development",
 	    "what kind of deployment this is"),
 	TXT("LOG_LEVEL", SETTING_CHOICE, "info", NULL, "debug, info, warning, error",
-	    "`info` writes one access-log line per request"),
-	TXT("JWT_SECRET_KEY", SETTING_SECRET, NULL, "required", "32+ characters",
-	    "signs Stratus access tokens"),
-	TXT("JWT_ALGORITHM", SETTING_CHOICE, "HS256", NULL, "HS256",
-	    "the only algorithm of Stratus tokens"),
-	INT("JWT_ACCESS_TOKEN_EXPIRE_MINUTES", 30, 1, 10080,
-	    "lifetime of access tokens in minutes"),
+	    "`info` writes one access-log line per request", .check = check_log_level),
+	/* Before JWT_SECRET_KEY: when both are missing, the pepper is named first. */
 	TXT("STRATUS_KEY_PEPPER", SETTING_SECRET, NULL, "required", "32+ characters",
 	    "random: API keys and refresh tokens are stored as hashes keyed with it (changing it "
-	    "invalidates them)"),
+	    "invalidates them)",
+	    .flags = SF_REQUIRED, .minlen = 32,
+	    .fail = "STRATUS_KEY_PEPPER must be set to at least 32 random characters (API keys "
+	            "are stored as hashes keyed with it)"),
+	TXT("JWT_SECRET_KEY", SETTING_SECRET, NULL, "required", "32+ characters",
+	    "signs Stratus access tokens", .flags = SF_REQUIRED, .minlen = 32),
+	TXT("JWT_ALGORITHM", SETTING_CHOICE, "HS256", NULL, "HS256",
+	    "the only algorithm of Stratus tokens",
+	    .fail = "JWT_ALGORITHM: only HS256 is supported"),
+	INT("JWT_ACCESS_TOKEN_EXPIRE_MINUTES", 30, 1, 10080,
+	    "lifetime of access tokens in minutes"),
 	TXT("STRATUS_JWT_ISSUER", SETTING_STRING, "stratus", NULL, "any text",
 	    "`iss` of Stratus tokens"),
 	TXT("API_KEYS", SETTING_SECRET, NULL, NULL, "keys of 12+ characters, comma-separated",
-	    "admin keys from the environment"),
+	    "admin keys from the environment", .check = check_env_keys),
 	TXT("OUMI_API_KEY", SETTING_SECRET, NULL, NULL, "keys of 12+ characters, comma-separated",
-	    "the same as `API_KEYS` (an alias kept from the original)"),
+	    "the same as `API_KEYS` (an alias kept from the original)", .check = check_env_keys),
 	TXT("COGNITO_USER_POOL_ID", SETTING_STRING, NULL, NULL, "a pool id",
 	    "accept Cognito RS256 tokens of this pool (needs the next two)"),
 	TXT("COGNITO_REGION", SETTING_STRING, NULL, NULL, "an AWS region", "the pool's region"),
 	TXT("COGNITO_APP_CLIENT_ID", SETTING_STRING, NULL, NULL, "a client id",
 	    "the audience of the pool's tokens"),
 	TXT("STRATUS_OIDC_ISSUER", SETTING_URL, NULL, NULL, "https:// (http:// on loopback)",
-	    "accept RS256 tokens of another OIDC issuer (needs `STRATUS_OIDC_AUDIENCE`)"),
+	    "accept RS256 tokens of another OIDC issuer (needs `STRATUS_OIDC_AUDIENCE`)",
+	    .flags = SF_HTTPS, .fail = "the OIDC issuer must be an https:// URL"),
 	TXT("STRATUS_OIDC_AUDIENCE", SETTING_STRING, NULL, NULL, "any text",
 	    "that issuer's audience"),
-	TXT("STRATUS_OIDC_COGNITO", SETTING_BOOL, NULL, "off", "1",
+	TXT("STRATUS_OIDC_COGNITO", SETTING_BOOL, NULL, "off", "1, 0, true, false",
 	    "`1`: read `token_use` and groups as Cognito has them"),
 	INT("STRATUS_JWKS_TTL", 3600, 10, 86400, "seconds a fetched JWKS is trusted"),
 	TXT("STRATUS_OPEN_REGISTRATION", SETTING_BOOL, NULL, "on in development, else off",
@@ -88,7 +116,8 @@ const struct setting config_settings[] = {
 	    "sharing limits"),
 	TXT("STRATUS_SHM_FILE", SETTING_PATH, "", "`/dev/shm/stratus-<hash>.4`", "an absolute path",
 	    "the host's shared file (rate-limit counters, identity-change counter, build-change "
-	    "counters); a file the responders' user can create"),
+	    "counters); a file the responders' user can create",
+	    .maxlen = SHM_MAXLEN),
 	INT("STRATUS_AUTH_CACHE_MS", 1000, 0, 60000,
 	    "how long a responder may use an accepted key or token user without asking MariaDB, "
 	    "and an accepted token without verifying it again; 0 = off"),
@@ -99,14 +128,15 @@ const struct setting config_settings[] = {
 	    "how long a responder may answer the summary and platform dashboards without "
 	    "computing them again, whatever is written meanwhile; 0 = off"),
 	INT("STRATUS_REFRESH_TTL_DAYS", 30, 1, 365, "lifetime of refresh tokens in days"),
-	{ "STRATUS_PWHASH_OPSLIMIT", SETTING_INT, NULL, "libsodium's interactive", 0, 0, 64, NULL,
-	  "Argon2id operations (never below interactive; 0 = interactive)" },
-	{ "STRATUS_PWHASH_MEMLIMIT", SETTING_INT, NULL, "libsodium's interactive", 0, 0,
-	  4L * 1024 * 1024 * 1024, NULL,
-	  "Argon2id memory in bytes (never below interactive; 0 = interactive)" },
-	{ "STRATUS_PWHASH_CONCURRENCY", SETTING_INT, NULL, "half the host's cores, at least 1", 1,
-	  1, 64, NULL,
-	  "password checks (and hashings) the host runs at once; more are 429 at once" },
+	INT("STRATUS_PWHASH_OPSLIMIT", 0, 0, 64,
+	    "Argon2id operations (never below interactive; 0 = interactive)",
+	    .shown = "libsodium's interactive"),
+	INT("STRATUS_PWHASH_MEMLIMIT", 0, 0, 4L * 1024 * 1024 * 1024,
+	    "Argon2id memory in bytes (never below interactive; 0 = interactive)",
+	    .shown = "libsodium's interactive"),
+	INT("STRATUS_PWHASH_CONCURRENCY", 1, 1, 64,
+	    "password checks (and hashings) the host runs at once; more are 429 at once",
+	    .shown = "half the host's cores, at least 1"),
 	INT("STRATUS_MAX_KEYS_PER_USER", 20, 1, 10000,
 	    "active API keys a user may have; `stratusctl` is not held to it"),
 	INT("STRATUS_MAX_BODY", DEFAULT_MAX_BODY, 1024, 256L * 1024 * 1024,
@@ -114,16 +144,17 @@ const struct setting config_settings[] = {
 	TXT("STRATUS_CORS_ORIGINS", SETTING_LIST, "*", "`*`",
 	    "`*`, origins comma-separated, or empty", "which origins CORS admits; empty: no CORS"),
 	TXT("STRATUS_PEERS", SETTING_LIST, NULL, NULL, "`name=http://host:port`, comma-separated",
-	    "other API nodes that `/status` checks"),
+	    "other API nodes that `/status` checks", .check = check_peers),
 	INT("STRATUS_PEER_TIMEOUT_MS", 2000, 50, 60000,
 	    "per-peer timeout of those checks (they run in parallel)"),
 	TXT("STRATUS_SCHEMA_DIR", SETTING_PATH, STRATUS_SCHEMA_DIR, "`$(pkgdatadir)/schema`",
-	    "a directory", "where `stratusctl migrate` finds the migrations"),
+	    "a directory", "where `stratusctl migrate` finds the migrations", .flags = SF_RELATIVE),
 	INT("STRATUS_BUILD_STALE_MINUTES", 120, 1, 525600,
 	    "minutes without news after which a running build counts as stale"),
 	TXT("STRATUS_EXECUTOR", SETTING_CHOICE, "terraform", NULL, "terraform, airflow",
 	    "how new provisioning requests are carried out: `terraform` (here) or `airflow` "
-	    "(needs `AIRFLOW_URL`)"),
+	    "(needs `AIRFLOW_URL`)",
+	    .flags = SF_NOT_EMPTY),
 	TXT("AIRFLOW_URL", SETTING_URL, NULL, NULL, "http:// or https://",
 	    "the Airflow webserver (`http://airflow:8080`); a reconciler with it set also leases "
 	    "Airflow's tasks"),
@@ -138,24 +169,29 @@ const struct setting config_settings[] = {
 	    "how soon a reconciler looks at an unfinished DAG task again"),
 	INT("AIRFLOW_TIMEOUT_MS", 10000, 100, 600000, "one request to Airflow"),
 	TXT("STRATUS_WEBHOOK_SECRET", SETTING_SECRET, NULL, NULL, "32+ characters",
-	    "signs completion webhooks; unset, `callback_url` is refused"),
+	    "signs completion webhooks; unset, `callback_url` is refused", .minlen = 32),
 	TXT("STRATUS_WEBHOOK_ALLOW", SETTING_LIST, NULL, NULL,
 	    "`[http://]ADDRESS-or-CIDR-or-HOST[:PORT]`, comma-separated",
 	    "what completion webhooks may reach besides public addresses over https "
 	    "(`10.0.0.0/8,http://hooks.internal:8080,[fd00::/8]:8443`); `http://` admits plain "
-	    "http too (see Provisioning)"),
+	    "http too (see Provisioning)",
+	    .check = check_allow),
 	TXT("STRATUS_CALLBACK_ALLOW", SETTING_LIST, NULL, NULL, "URL prefixes, comma-separated",
 	    "deprecated alias: URL prefixes (`http://10.0.0.5:8080/`), now read as "
-	    "`STRATUS_WEBHOOK_ALLOW` entries (scheme, host, port; the path is ignored)"),
+	    "`STRATUS_WEBHOOK_ALLOW` entries (scheme, host, port; the path is ignored)",
+	    .check = check_allow),
 	INT("STRATUS_WEBHOOK_ATTEMPTS", 6, 1, 50,
 	    "deliveries tried before a webhook is given up as failed"),
 	TXT("STRATUS_WORKDIR", SETTING_PATH, "/var/lib/stratus/runs", NULL, "an absolute path",
-	    "one directory per provisioning request below it"),
+	    "one directory per provisioning request below it", .flags = SF_NOT_EMPTY,
+	    .maxlen = DIR_MAXLEN),
 	TXT("TERRAFORM_BIN", SETTING_STRING, "terraform", NULL, "not empty",
 	    "Terraform or OpenTofu (`tofu`): a path, or a name looked up in "
-	    "`/usr/local/bin:/usr/bin:/bin`"),
+	    "`/usr/local/bin:/usr/bin:/bin`",
+	    .flags = SF_NOT_EMPTY, .minlen = 1),
 	TXT("STRATUS_MODULES_DIR", SETTING_PATH, STRATUS_MODULES_DIR, "`$(pkgdatadir)/terraform`",
-	    "a directory", "the modules, `<dir>/aws/main.tf` and `<dir>/oci/main.tf`"),
+	    "a directory", "the modules, `<dir>/aws/main.tf` and `<dir>/oci/main.tf`",
+	    .flags = SF_RELATIVE, .maxlen = DIR_MAXLEN),
 	INT("STRATUS_MAX_ATTEMPTS", 3, 1, 100, "attempts of each task of a new run"),
 	INT("STRATUS_RETRY_DELAY", 300, 0, 86400, "seconds between attempts (the tests use 1)"),
 	TXT("STRATUS_RETRY_BACKOFF", SETTING_BOOL, NULL, "off", "1, 0, true, false",
@@ -213,6 +249,144 @@ int config_setting_long(const struct setting *s, const char *value, long *out, c
 	return 0;
 }
 
+/* Whether `v` is one of the comma-separated words of `list` (spaces around them ignored). */
+static bool is_word_of(const char *v, const char *list)
+{
+	size_t vl = strlen(v);
+
+	while (*list != '\0') {
+		size_t n;
+
+		list += strspn(list, " ");
+		n = strcspn(list, ",");
+		while (n > 0 && list[n - 1] == ' ')
+			n--;
+		if (n == vl && strncmp(list, v, n) == 0)
+			return true;
+		list += strcspn(list, ",");
+		list += *list == ',';
+	}
+	return false;
+}
+
+/* "a, b, c" as "a, b or c". */
+static void words_or(char *buf, size_t len, const char *list)
+{
+	const char *last = strrchr(list, ',');
+
+	if (last == NULL)
+		snprintf(buf, len, "%s", list);
+	else
+		snprintf(buf, len, "%.*s or %s", (int)(last - list), list,
+		         last + 1 + strspn(last + 1, " "));
+}
+
+/* http:// to 127.0.0.1, localhost or [::1] (the tests' stand-ins). */
+static bool is_loopback_http(const char *v)
+{
+	return strncmp(v, "http://127.0.0.1", 16) == 0 || strncmp(v, "http://localhost", 16) == 0 ||
+	       strncmp(v, "http://[::1]", 12) == 0;
+}
+
+/* The row's message for a refused value: its `fail`, else `what` after the name. */
+static int refuse(const struct setting *s, char *err, size_t errlen, const char *what)
+{
+	if (s->fail != NULL)
+		return util_fail(err, errlen, "%s", s->fail);
+	return util_fail(err, errlen, "%s %s", s->name, what);
+}
+
+int config_setting_check(const struct setting *s, const char *v, char *err, size_t errlen)
+{
+	char what[256];
+	size_t len;
+
+	if (v == NULL || (*v == '\0' && !(s->flags & SF_NOT_EMPTY))) {
+		if (!(s->flags & SF_REQUIRED))
+			return 0;
+		if (s->minlen > 1)
+			snprintf(what, sizeof(what), "must be set (at least %u characters)",
+			         s->minlen);
+		else
+			snprintf(what, sizeof(what), "is not set");
+		return refuse(s, err, errlen, what);
+	}
+	if (s->type == SETTING_INT) {
+		long ignored;
+
+		return config_setting_long(s, v, &ignored, err, errlen);
+	}
+	len = strlen(v);
+	if (s->minlen == 1 && len == 0)
+		return refuse(s, err, errlen, "must not be empty");
+	if (len < s->minlen) {
+		snprintf(what, sizeof(what), "must be at least %u characters", s->minlen);
+		return refuse(s, err, errlen, what);
+	}
+	if (s->maxlen > 0 && len > s->maxlen) {
+		snprintf(what, sizeof(what), "must be at most %u characters", s->maxlen);
+		return refuse(s, err, errlen, what);
+	}
+	if (s->check != NULL)
+		return s->check(s, v, err, errlen);
+	switch (s->type) {
+	case SETTING_BOOL:
+		if (!is_word_of(v, "1, 0, true, false"))
+			return refuse(s, err, errlen, "must be 1/0/true/false");
+		break;
+	case SETTING_CHOICE:
+		if (!is_word_of(v, s->allowed)) {
+			char words[200];
+
+			words_or(words, sizeof(words), s->allowed);
+			snprintf(what, sizeof(what), "must be %s", words);
+			return refuse(s, err, errlen, what);
+		}
+		break;
+	case SETTING_URL:
+		if (s->flags & SF_HTTPS) {
+			if (strncmp(v, "https://", 8) != 0 && !is_loopback_http(v))
+				return refuse(s, err, errlen, "must be an https:// URL");
+		} else if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) {
+			return refuse(s, err, errlen, "must be an http:// or https:// URL");
+		}
+		break;
+	case SETTING_PATH:
+		if (v[0] != '/' && !(s->flags & SF_RELATIVE))
+			return refuse(s, err, errlen, "must be an absolute path");
+		break;
+	default: /* text and lists: their lengths and `check` say it all */ break;
+	}
+	return 0;
+}
+
+/*
+ * Every value against its row, in the table's order: first those that are
+ * set (a malformed value is named before a missing one), then the missing
+ * ones that are required. Stops at the first refusal unless `fn` is given,
+ * which is called with each message. Returns how many were refused.
+ */
+static size_t check_all(char *err, size_t errlen, void (*fn)(const char *msg, void *ud), void *ud)
+{
+	size_t refused = 0;
+
+	for (int missing = 0; missing < 2; missing++) {
+		for (size_t i = 0; i < config_nsettings; i++) {
+			const struct setting *s = &config_settings[i];
+			const char *v = config_raw(s->name);
+			bool unset = v == NULL || (*v == '\0' && !(s->flags & SF_NOT_EMPTY));
+
+			if (unset != (missing == 1) || config_setting_check(s, v, err, errlen) == 0)
+				continue;
+			refused++;
+			if (fn == NULL)
+				return refused;
+			fn(err, ud);
+		}
+	}
+	return refused;
+}
+
 /* The default in words: `shown`, else the number or `def`, else "unset". */
 static const char *setting_default(const struct setting *s, char *buf, size_t len)
 {
@@ -231,7 +405,7 @@ static const char *setting_default(const struct setting *s, char *buf, size_t le
 
 void config_settings_print(FILE *f, bool markdown)
 {
-	char def[64], range[64];
+	char def[64], range[128];
 
 	if (markdown)
 		fprintf(f, "| setting | type | default | allowed | meaning "
@@ -242,6 +416,10 @@ void config_settings_print(FILE *f, bool markdown)
 
 		if (s->type == SETTING_INT) {
 			snprintf(range, sizeof(range), "%ld-%ld", s->min, s->max);
+			allowed = range;
+		} else if (s->maxlen > 0) {
+			snprintf(range, sizeof(range), "%s, at most %u characters", s->allowed,
+			         s->maxlen);
 			allowed = range;
 		}
 		if (markdown)
@@ -582,6 +760,7 @@ static int get_long(const char *name, long *out, char *err, size_t errlen)
 	return get_long_def(name, s != NULL ? s->idef : 0, out, err, errlen);
 }
 
+/* STRATUS_PEERS into c->peers; with c NULL, only checks the entries. */
 static int parse_peers(struct config *c, const char *v, char *err, size_t errlen)
 {
 	char *copy = strdup(v), *save = NULL, *item;
@@ -602,6 +781,8 @@ static int parse_peers(struct config *c, const char *v, char *err, size_t errlen
 			        "STRATUS_PEERS must be name=http://host:port,... (bad entry)");
 		}
 		*eq = '\0';
+		if (c == NULL)
+			continue;
 		if ((np = realloc(c->peers, (c->npeers + 1) * sizeof(*np))) == NULL) {
 			free(copy);
 			return util_fail(err, errlen, "out of memory");
@@ -630,7 +811,10 @@ static char *dup_setting(const char *name)
 	return strdup(v);
 }
 
-/* Hashes each comma-separated key of `list` into c->env_key_hashes. */
+/*
+ * Hashes each comma-separated key of `list` into c->env_key_hashes; with c
+ * NULL, only checks their lengths.
+ */
 static int add_env_keys(struct config *c, const char *list, char *err, size_t errlen)
 {
 	char *copy = strdup(list), *save = NULL, *item;
@@ -649,6 +833,8 @@ static int add_env_keys(struct config *c, const char *list, char *err, size_t er
 			return util_fail(err, errlen,
 			                 "API_KEYS / OUMI_API_KEY: each key needs 12+ characters");
 		}
+		if (c == NULL)
+			continue;
 		if ((nk = realloc(c->env_key_hashes, (c->nenv_keys + 1) * sizeof(*nk))) == NULL) {
 			free(copy);
 			return util_fail(err, errlen, "out of memory");
@@ -661,26 +847,114 @@ static int add_env_keys(struct config *c, const char *list, char *err, size_t er
 	return 0;
 }
 
+/* ------------------------------------------------------------------ formats (`check`) */
+
+static int check_database_url(const struct setting *s, const char *v, char *err, size_t errlen)
+{
+	struct db_url u;
+
+	(void)s;
+	if (config_parse_database_url(v, &u, err, errlen) < 0)
+		return -1;
+	db_url_free(&u);
+	return 0;
+}
+
+static int check_log_level(const struct setting *s, const char *v, char *err, size_t errlen)
+{
+	enum log_level l;
+
+	(void)s;
+	if (log_level_parse(v, &l) < 0) /* any case, and "warn" */
+		return util_fail(err, errlen, "LOG_LEVEL must be debug, info, warning or error");
+	return 0;
+}
+
+static int check_env_keys(const struct setting *s, const char *v, char *err, size_t errlen)
+{
+	(void)s;
+	return add_env_keys(NULL, v, err, errlen);
+}
+
+static int check_peers(const struct setting *s, const char *v, char *err, size_t errlen)
+{
+	(void)s;
+	return parse_peers(NULL, v, err, errlen);
+}
+
+/* STRATUS_WEBHOOK_ALLOW, or the deprecated STRATUS_CALLBACK_ALLOW's URL prefixes. */
+static int check_allow(const struct setting *s, const char *v, char *err, size_t errlen)
+{
+	struct netcheck_allow *a = calloc(1, sizeof(*a));
+	char why[256];
+	int rc = 0;
+
+	if (a == NULL)
+		return util_fail(err, errlen, "out of memory");
+	if (netcheck_allow_parse(a, v, strcmp(s->name, "STRATUS_CALLBACK_ALLOW") == 0, why,
+	                         sizeof(why)) < 0)
+		rc = util_fail(err, errlen, "%s: %s", s->name, why);
+	free(a);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ loading */
+
+/* A boolean setting, checked already: its value, or `def` when unset. */
+static bool get_bool(const char *name, bool def)
+{
+	const char *v = config_raw(name);
+
+	if (v == NULL || *v == '\0')
+		return def;
+	return strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
+}
+
+/*
+ * What the table cannot say: one setting needing another. Checked before the
+ * values, so that a half-configured issuer is named as such.
+ */
+static int check_relations(char *err, size_t errlen)
+{
+	const char *pool = config_raw("COGNITO_USER_POOL_ID");
+	const char *v;
+
+	if (pool && *pool) {
+		const char *region = config_raw("COGNITO_REGION");
+		const char *client = config_raw("COGNITO_APP_CLIENT_ID");
+
+		if (!region || !*region || !client || !*client)
+			return util_fail(err, errlen,
+			                 "COGNITO_USER_POOL_ID needs COGNITO_REGION and "
+			                 "COGNITO_APP_CLIENT_ID");
+	} else if ((v = config_raw("STRATUS_OIDC_ISSUER")) != NULL && *v) {
+		const char *aud = config_raw("STRATUS_OIDC_AUDIENCE");
+
+		if (aud == NULL || *aud == '\0')
+			return util_fail(err, errlen,
+			                 "STRATUS_OIDC_ISSUER needs STRATUS_OIDC_AUDIENCE");
+	}
+	v = config_raw("STRATUS_EXECUTOR");
+	if (v != NULL && strcmp(v, "airflow") == 0) {
+		const char *url = config_raw("AIRFLOW_URL");
+
+		if (url == NULL || *url == '\0')
+			return util_fail(err, errlen, "STRATUS_EXECUTOR=airflow needs AIRFLOW_URL");
+	}
+	return 0;
+}
+
 /* The identity settings: pepper, issuers, limits. */
 static int load_identity(struct config *c, char *err, size_t errlen)
 {
 	const char *v, *pool, *region, *client;
 	long n;
 
-	if ((v = config_raw("STRATUS_KEY_PEPPER")) == NULL || strlen(v) < 32)
-		return util_fail(err, errlen,
-		                 "STRATUS_KEY_PEPPER must be set to at least 32 random characters "
-		                 "(API keys are stored as hashes keyed with it)");
-	apikey_pepper_derive(v, c->key_pepper);
+	apikey_pepper_derive(config_raw("STRATUS_KEY_PEPPER"), c->key_pepper);
 	if ((v = config_raw("API_KEYS")) != NULL && add_env_keys(c, v, err, errlen) < 0)
 		return -1;
 	if ((v = config_raw("OUMI_API_KEY")) != NULL && add_env_keys(c, v, err, errlen) < 0)
 		return -1;
-	if (c->jwt_secret == NULL)
-		return util_fail(err, errlen,
-		                 "JWT_SECRET_KEY must be set (at least 32 characters)");
-	if ((v = config_raw("JWT_ALGORITHM")) != NULL && *v && strcmp(v, "HS256") != 0)
-		return util_fail(err, errlen, "JWT_ALGORITHM: only HS256 is supported");
 	if ((c->jwt_issuer = dup_setting("STRATUS_JWT_ISSUER")) == NULL)
 		return util_fail(err, errlen, "out of memory");
 
@@ -688,45 +962,25 @@ static int load_identity(struct config *c, char *err, size_t errlen)
 	region = config_raw("COGNITO_REGION");
 	client = config_raw("COGNITO_APP_CLIENT_ID");
 	if (pool && *pool) {
-		if (!region || !*region || !client || !*client)
-			return util_fail(err, errlen,
-			                 "COGNITO_USER_POOL_ID needs COGNITO_REGION and "
-			                 "COGNITO_APP_CLIENT_ID");
 		if (asprintf(&c->oidc_issuer, "https://cognito-idp.%s.amazonaws.com/%s", region,
 		             pool) < 0)
 			return util_fail(err, errlen, "out of memory");
 		c->oidc_audience = strdup(client);
 		c->oidc_cognito = true;
+		if (c->oidc_audience == NULL)
+			return util_fail(err, errlen, "out of memory");
 	} else if ((v = config_raw("STRATUS_OIDC_ISSUER")) != NULL && *v) {
-		const char *aud = config_raw("STRATUS_OIDC_AUDIENCE");
-
-		if (aud == NULL || *aud == '\0')
-			return util_fail(err, errlen,
-			                 "STRATUS_OIDC_ISSUER needs STRATUS_OIDC_AUDIENCE");
 		c->oidc_issuer = strdup(v);
-		c->oidc_audience = strdup(aud);
-		v = config_raw("STRATUS_OIDC_COGNITO");
-		c->oidc_cognito = v != NULL && strcmp(v, "1") == 0;
-	}
-	if (c->oidc_issuer != NULL) {
-		const char *h = c->oidc_issuer;
-
-		/* https, except loopback (the tests' stand-in issuer). */
-		if (strncmp(h, "https://", 8) != 0 && strncmp(h, "http://127.0.0.1", 16) != 0 &&
-		    strncmp(h, "http://localhost", 16) != 0 && strncmp(h, "http://[::1]", 12) != 0)
-			return util_fail(err, errlen, "the OIDC issuer must be an https:// URL");
+		c->oidc_audience = strdup(config_raw("STRATUS_OIDC_AUDIENCE"));
+		c->oidc_cognito = get_bool("STRATUS_OIDC_COGNITO", false);
+		if (c->oidc_issuer == NULL || c->oidc_audience == NULL)
+			return util_fail(err, errlen, "out of memory");
 	}
 	if (get_long("STRATUS_JWKS_TTL", &c->jwks_ttl_s, err, errlen) < 0)
 		return -1;
 
-	c->open_registration = c->environment == ENV_DEVELOPMENT;
-	if ((v = config_raw("STRATUS_OPEN_REGISTRATION")) != NULL && *v) {
-		if (strcmp(v, "1") != 0 && strcmp(v, "0") != 0 && strcmp(v, "true") != 0 &&
-		    strcmp(v, "false") != 0)
-			return util_fail(err, errlen,
-			                 "STRATUS_OPEN_REGISTRATION must be 1/0/true/false");
-		c->open_registration = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
-	}
+	c->open_registration =
+	        get_bool("STRATUS_OPEN_REGISTRATION", c->environment == ENV_DEVELOPMENT);
 	if (get_long("STRATUS_RATE_AUTH", &c->rate_auth, err, errlen) < 0 ||
 	    get_long("STRATUS_RATE_AUTH_ADDRESS", &c->rate_auth_address, err, errlen) < 0 ||
 	    get_long("STRATUS_RATE_GENERAL", &c->rate_general, err, errlen) < 0 ||
@@ -736,13 +990,9 @@ static int load_identity(struct config *c, char *err, size_t errlen)
 		return -1;
 	/* Where rate-limit hits are counted: shared memory of this host, or MariaDB. */
 	v = config_raw("STRATUS_RATE_STORE");
-	if (v != NULL && *v && strcmp(v, "shm") != 0 && strcmp(v, "database") != 0)
-		return util_fail(err, errlen, "STRATUS_RATE_STORE must be shm or database");
-	c->rate_shm = v == NULL || *v == '\0' || strcmp(v, "shm") == 0;
+	c->rate_shm = v == NULL || strcmp(v, "database") != 0;
 	if ((c->shm_file = dup_setting("STRATUS_SHM_FILE")) == NULL)
 		return util_fail(err, errlen, "out of memory");
-	if (c->shm_file[0] != '\0' && c->shm_file[0] != '/')
-		return util_fail(err, errlen, "STRATUS_SHM_FILE must be an absolute path");
 	if (get_long("STRATUS_AUTH_CACHE_MS", &c->auth_cache_ms, err, errlen) < 0)
 		return -1;
 	if (get_long("STRATUS_BUILD_CACHE_MS", &c->build_cache_ms, err, errlen) < 0)
@@ -776,8 +1026,6 @@ static int load_generator(struct config *c, char *err, size_t errlen)
 		return -1;
 	if (v == NULL || *v == '\0')
 		return 0;
-	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
-		return util_fail(err, errlen, "STRATUS_LLM_URL must be an http:// or https:// URL");
 	c->llm_url = strdup(v);
 	c->llm_model = dup_setting("STRATUS_LLM_MODEL");
 	if ((v = config_raw("STRATUS_LLM_API_KEY")) != NULL && *v != '\0')
@@ -823,12 +1071,6 @@ static int load_runs(struct config *c, char *err, size_t errlen)
 	if (c->executor == NULL || c->workdir == NULL || c->terraform_bin == NULL ||
 	    c->modules_dir == NULL)
 		return util_fail(err, errlen, "out of memory");
-	if (strcmp(c->executor, "terraform") != 0 && strcmp(c->executor, "airflow") != 0)
-		return util_fail(err, errlen, "STRATUS_EXECUTOR must be terraform or airflow");
-	if (c->workdir[0] != '/')
-		return util_fail(err, errlen, "STRATUS_WORKDIR must be an absolute path");
-	if (c->terraform_bin[0] == '\0')
-		return util_fail(err, errlen, "TERRAFORM_BIN must not be empty");
 	if (get_long("STRATUS_RETRY_DELAY", &c->retry_delay_s, err, errlen) < 0 ||
 	    get_long("STRATUS_MAX_ATTEMPTS", &c->max_attempts, err, errlen) < 0 ||
 	    get_long("STRATUS_STEP_TIMEOUT", &c->step_timeout_s, err, errlen) < 0 ||
@@ -839,9 +1081,6 @@ static int load_runs(struct config *c, char *err, size_t errlen)
 	    get_long("AIRFLOW_TIMEOUT_MS", &c->airflow_timeout_ms, err, errlen) < 0)
 		return -1;
 	if ((v = config_raw("AIRFLOW_URL")) != NULL && *v) {
-		if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
-			return util_fail(err, errlen,
-			                 "AIRFLOW_URL must be an http:// or https:// URL");
 		c->airflow_url = strdup(v);
 		c->airflow_dag = dup_setting("AIRFLOW_DAG_ID");
 		if ((v = config_raw("AIRFLOW_USERNAME")) != NULL && *v)
@@ -852,27 +1091,15 @@ static int load_runs(struct config *c, char *err, size_t errlen)
 			c->airflow_token = strdup(v);
 		if (c->airflow_url == NULL || c->airflow_dag == NULL)
 			return util_fail(err, errlen, "out of memory");
-	} else if (strcmp(c->executor, "airflow") == 0) {
-		return util_fail(err, errlen, "STRATUS_EXECUTOR=airflow needs AIRFLOW_URL");
 	}
-	if ((v = config_raw("STRATUS_WEBHOOK_SECRET")) != NULL && *v) {
-		if (strlen(v) < 32)
-			return util_fail(err, errlen,
-			                 "STRATUS_WEBHOOK_SECRET must be at least 32 characters");
-		if ((c->webhook_secret = strdup(v)) == NULL)
-			return util_fail(err, errlen, "out of memory");
-	}
+	if ((v = config_raw("STRATUS_WEBHOOK_SECRET")) != NULL && *v &&
+	    (c->webhook_secret = strdup(v)) == NULL)
+		return util_fail(err, errlen, "out of memory");
 	if (webhook_allow(c, err, errlen) < 0)
 		return -1;
 	if (get_long("STRATUS_WEBHOOK_ATTEMPTS", &c->webhook_attempts, err, errlen) < 0)
 		return -1;
-	if ((v = config_raw("STRATUS_RETRY_BACKOFF")) != NULL && *v) {
-		if (strcmp(v, "1") != 0 && strcmp(v, "0") != 0 && strcmp(v, "true") != 0 &&
-		    strcmp(v, "false") != 0)
-			return util_fail(err, errlen,
-			                 "STRATUS_RETRY_BACKOFF must be 1/0/true/false");
-		c->retry_backoff = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
-	}
+	c->retry_backoff = get_bool("STRATUS_RETRY_BACKOFF", false);
 	return 0;
 }
 
@@ -889,40 +1116,25 @@ int config_load(struct config *c, char *err, size_t errlen)
 		c->source = path;
 	}
 
-	if ((v = config_raw("DATABASE_URL")) == NULL || *v == '\0') {
-		util_fail(err, errlen, "DATABASE_URL is not set (mysql://user:pass@host:port/db)");
+	/* Every value is checked against its row before any is read. */
+	if (check_relations(err, errlen) < 0 || check_all(err, errlen, NULL, NULL) > 0)
 		goto out;
-	}
-	if (config_parse_database_url(v, &c->db, err, errlen) < 0)
+	if (config_parse_database_url(config_raw("DATABASE_URL"), &c->db, err, errlen) < 0)
 		goto out;
 
 	c->environment = ENV_PRODUCTION;
-	if ((v = config_raw("ENVIRONMENT")) != NULL && *v != '\0') {
-		int i;
-
-		for (i = 0; i < ENV__MAX && strcmp(v, env_names[i]) != 0; i++)
-			;
-		if (i == ENV__MAX) {
-			util_fail(err, errlen,
-			          "ENVIRONMENT must be production, staging or development");
-			goto out;
-		}
-		c->environment = (enum environment)i;
-	}
+	if ((v = config_raw("ENVIRONMENT")) != NULL && *v != '\0')
+		for (int i = 0; i < ENV__MAX; i++)
+			if (strcmp(v, env_names[i]) == 0)
+				c->environment = (enum environment)i;
 
 	c->log_level = LOG_INFO;
-	if ((v = config_raw("LOG_LEVEL")) != NULL && *v != '\0' &&
-	    log_level_parse(v, &c->log_level) < 0) {
-		util_fail(err, errlen, "LOG_LEVEL must be debug, info, warning or error");
-		goto out;
-	}
+	if ((v = config_raw("LOG_LEVEL")) != NULL && *v != '\0')
+		log_level_parse(v, &c->log_level); /* checked: cannot fail */
 
-	if ((v = config_raw("JWT_SECRET_KEY")) != NULL && *v != '\0') {
-		if (strlen(v) < 32) {
-			util_fail(err, errlen, "JWT_SECRET_KEY must be at least 32 characters");
-			goto out;
-		}
-		c->jwt_secret = strdup(v);
+	if ((c->jwt_secret = strdup(config_raw("JWT_SECRET_KEY"))) == NULL) {
+		util_fail(err, errlen, "out of memory");
+		goto out;
 	}
 	if (get_long("JWT_ACCESS_TOKEN_EXPIRE_MINUTES", &c->jwt_expire_minutes, err, errlen) < 0)
 		goto out;
@@ -951,6 +1163,26 @@ int config_load(struct config *c, char *err, size_t errlen)
 out:
 	config_free(c);
 	return -1;
+}
+
+size_t config_problems(void (*fn)(const char *msg, void *ud), void *ud)
+{
+	const char *path = getenv("STRATUS_CONFIG");
+	char err[512];
+	size_t n = 0;
+
+	file_free();
+	if (path != NULL && *path != '\0' && file_load(path, err, sizeof(err)) < 0) {
+		fn(err, ud);
+		return 1;
+	}
+	if (check_relations(err, sizeof(err)) < 0) {
+		fn(err, ud);
+		n++;
+	}
+	n += check_all(err, sizeof(err), fn, ud);
+	file_free();
+	return n;
 }
 
 void config_shm_path(const struct config *c, char *buf, size_t len)

@@ -151,21 +151,34 @@ void config_each(const char *prefix, void (*fn)(const char *name, const char *va
                  void *ud);
 
 /*
- * The settings, one row each, in one table (lib/config.c): config_load takes
- * the defaults and bounds of the integer settings from it, stratusctl
- * settings prints it, and the README's settings table is its --markdown
- * output (tests/cli/settings.sh keeps the two equal).
+ * The settings, one row each, in one table (lib/config.c). config_load checks
+ * every value against its row before it reads any (config_setting_check, one
+ * loop over the table), takes the defaults from it, stratusctl settings
+ * prints it, and the README's settings table is its --markdown output
+ * (tests/cli/stratusctl.sh keeps the two equal). What the table cannot say,
+ * one setting needing another, stays in config_load.
  */
 enum setting_type {
 	SETTING_INT,    /* an integer from min to max */
-	SETTING_STRING, /* free text */
-	SETTING_SECRET, /* free text never printed */
+	SETTING_STRING, /* free text (minlen, maxlen) */
+	SETTING_SECRET, /* free text never printed (minlen, maxlen) */
 	SETTING_BOOL,   /* 1/0/true/false */
-	SETTING_CHOICE, /* one of the words of `allowed` */
-	SETTING_URL,    /* http:// or https:// (or as `allowed` says) */
-	SETTING_PATH,   /* an absolute path */
-	SETTING_LIST,   /* comma-separated items */
+	SETTING_CHOICE, /* one of the comma-separated words of `allowed` */
+	SETTING_URL,    /* http:// or https:// (SF_HTTPS: https://, http:// on loopback) */
+	SETTING_PATH,   /* an absolute path (SF_RELATIVE: any path) */
+	SETTING_LIST,   /* comma-separated items (their format: `check`) */
 };
+
+/* Row flags. */
+#define SF_REQUIRED  0x1u /* unset or empty is refused */
+#define SF_NOT_EMPTY 0x2u /* an empty value is checked like any other, not read as unset */
+#define SF_HTTPS     0x4u /* SETTING_URL: https://, or http:// to a loopback address */
+#define SF_RELATIVE  0x8u /* SETTING_PATH: a relative path is allowed too */
+
+struct setting;
+/* A value's format beyond its type: 0, or -1 with the whole message in err. */
+typedef int (*setting_check_fn)(const struct setting *s, const char *value, char *err,
+                                size_t errlen);
 
 struct setting {
 	const char *name;
@@ -173,8 +186,14 @@ struct setting {
 	const char *def;     /* the loader's default for text settings, or NULL: unset */
 	const char *shown;   /* the default in words when it is not `def`, or NULL */
 	long idef, min, max; /* SETTING_INT: default and bounds */
-	const char *allowed; /* the values allowed, in words; NULL for SETTING_INT */
+	const char *allowed; /* the values allowed, in words (SETTING_CHOICE: the words) */
 	const char *help;
+	unsigned flags;         /* SF_* */
+	unsigned minlen;        /* text when set: at least this many characters (0: any) */
+	unsigned maxlen;        /* text: at most this many characters (0: no limit) */
+	const char *fail;       /* the message when the value or its absence is refused,
+	                         * or NULL: config_setting_check words it from the row */
+	setting_check_fn check; /* the format, when the type does not say it all, or NULL */
 };
 
 extern const struct setting config_settings[];
@@ -191,6 +210,22 @@ const char *config_setting_type_name(enum setting_type t);
  */
 int config_setting_long(const struct setting *s, const char *value, long *out, char *err,
                         size_t errlen);
+
+/*
+ * Checks `value` (NULL: unset) against the row of any setting: its type,
+ * lengths, allowed words, flags and check function. 0, or -1 with the
+ * message config_load gives, which names the setting.
+ */
+int config_setting_check(const struct setting *s, const char *value, char *err, size_t errlen);
+
+/*
+ * Checks the whole configuration as config_load does, but calls fn with the
+ * message of every refusal instead of stopping at the first; returns their
+ * number. For stratusctl check-config, before config_load: it reads the
+ * STRATUS_CONFIG file itself and forgets it again (config_raw then sees the
+ * environment only until config_load).
+ */
+size_t config_problems(void (*fn)(const char *msg, void *ud), void *ud);
 
 /* Writes the table: one line per setting, or (markdown) the README's table. */
 void config_settings_print(FILE *f, bool markdown);

@@ -166,6 +166,12 @@ static void list_settings(void)
 	}
 }
 
+static void print_problem(const char *msg, void *ud)
+{
+	(void)ud;
+	printf("FAIL %s\n", msg);
+}
+
 static int cmd_check_config(int argc, char **argv)
 {
 	struct config cfg;
@@ -178,6 +184,12 @@ static int cmd_check_config(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		list = list || strcmp(argv[i], "--list") == 0;
 
+	/* Every refused value at once, from the settings table; then the first, as always. */
+	if (config_problems(print_problem, NULL) > 0) {
+		if (load(&cfg) == 0)
+			config_free(&cfg);
+		return 1;
+	}
 	if (load(&cfg) < 0)
 		return 1;
 	config_file_each(unknown_in_file, &unknown);

@@ -49,6 +49,15 @@ test_expect_success 'check-config fails clearly on a bad DATABASE_URL' '
 	grep -q "configuration error: DATABASE_URL must start with mysql://" "$TEST_TMP/out"
 '
 
+test_expect_success 'check-config names every refused value at once, from the settings table' '
+	test "$(ENVIRONMENT=prod STRATUS_RETRY_BACKOFF=yes STRATUS_WORKDIR=runs ctl check-config; echo $?)" = 1 &&
+	grep -q "^FAIL ENVIRONMENT must be production, staging or development$" "$TEST_TMP/out" &&
+	grep -q "^FAIL STRATUS_RETRY_BACKOFF must be 1/0/true/false$" "$TEST_TMP/out" &&
+	grep -q "^FAIL STRATUS_WORKDIR must be an absolute path$" "$TEST_TMP/out" &&
+	grep -q "configuration error: ENVIRONMENT must be production" "$TEST_TMP/out" &&
+	! grep -q "database reachable" "$TEST_TMP/out"
+'
+
 test_expect_success 'check-config warns about keys in the environment' '
 	API_KEYS=first-env-key-123,second-env-key-456 ctl check-config &&
 	grep -q "^warn API keys from the environment" "$TEST_TMP/out"

@@ -425,6 +425,313 @@ START_TEST(table_prints_as_markdown)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ the types of the table */
+
+static int check_only_abc(const struct setting *s, const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "abc") != 0)
+		return snprintf(err, errlen, "%s: only abc here", s->name), -1;
+	return 0;
+}
+
+/* config_setting_check(row, value): accepted, or refused with exactly `msg`. */
+static void expect_check(const struct setting *s, const char *v, const char *msg)
+{
+	char err[256] = "";
+	int rc = config_setting_check(s, v, err, sizeof(err));
+
+	if (msg == NULL) {
+		ck_assert_msg(rc == 0, "%s=%s refused: %s", s->name, v ? v : "(unset)", err);
+	} else {
+		ck_assert_msg(rc == -1, "%s=%s accepted", s->name, v ? v : "(unset)");
+		ck_assert_str_eq(err, msg);
+	}
+}
+
+START_TEST(types_bool_and_choice)
+{
+	static const struct setting b = { .name = "B", .type = SETTING_BOOL, .allowed = "1, 0" };
+	static const struct setting c = { .name = "C",
+		                          .type = SETTING_CHOICE,
+		                          .allowed = "alpha, bb,  gamma" };
+	static const struct setting one = { .name = "ONE",
+		                            .type = SETTING_CHOICE,
+		                            .allowed = "HS256" };
+	static const struct setting ne = {
+		.name = "NE", .type = SETTING_CHOICE, .allowed = "x, y", .flags = SF_NOT_EMPTY
+	};
+
+	for (const char *const *v = (const char *const[]){ "1", "0", "true", "false", "", NULL };
+	     *v != NULL; v++)
+		expect_check(&b, *v, NULL);
+	expect_check(&b, NULL, NULL);
+	expect_check(&b, "yes", "B must be 1/0/true/false");
+	expect_check(&b, "TRUE", "B must be 1/0/true/false");
+	expect_check(&b, "1 ", "B must be 1/0/true/false");
+	expect_check(&c, "alpha", NULL);
+	expect_check(&c, "bb", NULL);
+	expect_check(&c, "gamma", NULL);
+	expect_check(&c, "", NULL); /* empty is unset */
+	expect_check(&c, "b", "C must be alpha, bb or gamma");
+	expect_check(&c, "alpha,", "C must be alpha, bb or gamma");
+	expect_check(&c, "Alpha", "C must be alpha, bb or gamma");
+	expect_check(&one, "HS256", NULL);
+	expect_check(&one, "RS256", "ONE must be HS256");
+	expect_check(&ne, NULL, NULL);
+	expect_check(&ne, "", "NE must be x or y"); /* SF_NOT_EMPTY: empty is a value */
+}
+END_TEST
+
+START_TEST(types_url_and_path)
+{
+	static const struct setting u = { .name = "U", .type = SETTING_URL, .allowed = "u" };
+	static const struct setting h = {
+		.name = "H", .type = SETTING_URL, .allowed = "h", .flags = SF_HTTPS
+	};
+	static const struct setting p = { .name = "P", .type = SETTING_PATH, .allowed = "p" };
+	static const struct setting r = {
+		.name = "R", .type = SETTING_PATH, .allowed = "r", .flags = SF_RELATIVE
+	};
+	static const struct setting m = { .name = "M",
+		                          .type = SETTING_PATH,
+		                          .allowed = "m",
+		                          .flags = SF_NOT_EMPTY,
+		                          .maxlen = 8 };
+
+	expect_check(&u, "http://a:8080/x", NULL);
+	expect_check(&u, "https://a", NULL);
+	expect_check(&u, "ftp://a", "U must be an http:// or https:// URL");
+	expect_check(&u, "HTTP://a", "U must be an http:// or https:// URL");
+	expect_check(&h, "https://idp.example.com", NULL);
+	expect_check(&h, "http://127.0.0.1:9000/", NULL);
+	expect_check(&h, "http://localhost:9000", NULL);
+	expect_check(&h, "http://[::1]:9000", NULL);
+	expect_check(&h, "http://idp.example.com", "H must be an https:// URL");
+	expect_check(&p, "/var/x", NULL);
+	expect_check(&p, "", NULL);
+	expect_check(&p, "var/x", "P must be an absolute path");
+	expect_check(&r, "var/x", NULL);
+	expect_check(&m, "/1234567", NULL);
+	expect_check(&m, "/12345678", "M must be at most 8 characters");
+	expect_check(&m, "", "M must be an absolute path");
+}
+END_TEST
+
+START_TEST(types_text_lengths_required_fail_and_check)
+{
+	static const struct setting t = {
+		.name = "T", .type = SETTING_STRING, .allowed = "t", .minlen = 4, .maxlen = 6
+	};
+	static const struct setting req = { .name = "REQ",
+		                            .type = SETTING_SECRET,
+		                            .allowed = "r",
+		                            .flags = SF_REQUIRED,
+		                            .minlen = 32 };
+	static const struct setting bare = {
+		.name = "BARE", .type = SETTING_STRING, .allowed = "b", .flags = SF_REQUIRED
+	};
+	static const struct setting one = { .name = "ONE",
+		                            .type = SETTING_STRING,
+		                            .allowed = "o",
+		                            .flags = SF_NOT_EMPTY,
+		                            .minlen = 1 };
+	static const struct setting f = { .name = "F",
+		                          .type = SETTING_SECRET,
+		                          .allowed = "f",
+		                          .flags = SF_REQUIRED,
+		                          .minlen = 3,
+		                          .fail = "F is wrong, whatever it was" };
+	static const struct setting c = { .name = "C",
+		                          .type = SETTING_LIST,
+		                          .allowed = "c",
+		                          .minlen = 2,
+		                          .check = check_only_abc };
+	static const struct setting i = {
+		.name = "I", .type = SETTING_INT, .idef = 5, .min = 1, .max = 9
+	};
+
+	expect_check(&t, "abcd", NULL);
+	expect_check(&t, "abcdef", NULL);
+	expect_check(&t, "abc", "T must be at least 4 characters");
+	expect_check(&t, "abcdefg", "T must be at most 6 characters");
+	expect_check(&t, "", NULL);
+	expect_check(&req, NULL, "REQ must be set (at least 32 characters)");
+	expect_check(&req, "", "REQ must be set (at least 32 characters)");
+	expect_check(&req, "short", "REQ must be at least 32 characters");
+	expect_check(&req, "0123456789abcdef0123456789abcdef", NULL);
+	expect_check(&bare, NULL, "BARE is not set");
+	expect_check(&bare, "x", NULL);
+	expect_check(&one, NULL, NULL);
+	expect_check(&one, "", "ONE must not be empty");
+	expect_check(&f, NULL, "F is wrong, whatever it was");
+	expect_check(&f, "ab", "F is wrong, whatever it was");
+	expect_check(&f, "abc", NULL);
+	expect_check(&c, "abc", NULL);
+	expect_check(&c, "a", "C must be at least 2 characters"); /* lengths before `check` */
+	expect_check(&c, "abd", "C: only abc here");
+	expect_check(&i, "9", NULL);
+	expect_check(&i, "", NULL);
+	expect_check(&i, "10", "I must be an integer from 1 to 9");
+}
+END_TEST
+
+/* Every row is well formed, and the defaults it declares pass its own check. */
+START_TEST(table_defaults_pass_their_rows)
+{
+	for (size_t i = 0; i < config_nsettings; i++) {
+		const struct setting *s = &config_settings[i];
+		char err[256], v[32];
+
+		if (s->type == SETTING_INT) {
+			snprintf(v, sizeof(v), "%ld", s->idef);
+			expect_check(s, v, NULL);
+			ck_assert_msg(s->minlen == 0 && s->maxlen == 0 && s->check == NULL &&
+			                      s->fail == NULL,
+			              "%s: text fields on an integer row", s->name);
+			continue;
+		}
+		if (s->def != NULL)
+			ck_assert_msg(config_setting_check(s, s->def, err, sizeof(err)) == 0,
+			              "%s: its default is refused: %s", s->name, err);
+		if (s->type == SETTING_BOOL)
+			ck_assert_str_eq(s->allowed, "1, 0, true, false");
+		if (s->maxlen > 0)
+			ck_assert_msg(s->minlen <= s->maxlen, "%s: lengths", s->name);
+		ck_assert_msg(!(s->flags & SF_HTTPS) || s->type == SETTING_URL, "%s", s->name);
+		ck_assert_msg(!(s->flags & SF_RELATIVE) || s->type == SETTING_PATH, "%s", s->name);
+		/* Unset is refused exactly when the row is required. */
+		ck_assert_int_eq(config_setting_check(s, NULL, err, sizeof(err)),
+		                 (s->flags & SF_REQUIRED) ? -1 : 0);
+	}
+}
+END_TEST
+
+/* config_load refuses a bad value of each kind, with the message of its row. */
+START_TEST(load_refuses_bad_text_values)
+{
+	static const struct {
+		const char *name, *value, *msg;
+	} bad[] = {
+		{ "STRATUS_OIDC_COGNITO", "yes", "STRATUS_OIDC_COGNITO must be 1/0/true/false" },
+		{ "STRATUS_OPEN_REGISTRATION", "maybe",
+		  "STRATUS_OPEN_REGISTRATION must be 1/0/true/false" },
+		{ "STRATUS_RETRY_BACKOFF", "on", "STRATUS_RETRY_BACKOFF must be 1/0/true/false" },
+		{ "STRATUS_RATE_STORE", "redis", "STRATUS_RATE_STORE must be shm or database" },
+		{ "STRATUS_EXECUTOR", "", "STRATUS_EXECUTOR must be terraform or airflow" },
+		{ "JWT_ALGORITHM", "RS256", "JWT_ALGORITHM: only HS256 is supported" },
+		{ "STRATUS_SHM_FILE", "relative", "STRATUS_SHM_FILE must be an absolute path" },
+		{ "STRATUS_WORKDIR", "", "STRATUS_WORKDIR must be an absolute path" },
+		{ "TERRAFORM_BIN", "", "TERRAFORM_BIN must not be empty" },
+		{ "STRATUS_LLM_URL", "ftp://x",
+		  "STRATUS_LLM_URL must be an http:// or https:// URL" },
+		{ "AIRFLOW_URL", "airflow:8080", "AIRFLOW_URL must be an http:// or https:// URL" },
+		{ "STRATUS_WEBHOOK_SECRET", "short",
+		  "STRATUS_WEBHOOK_SECRET must be at least 32 characters" },
+		{ "STRATUS_WEBHOOK_ALLOW", "http://", "STRATUS_WEBHOOK_ALLOW: " },
+		{ "STRATUS_CALLBACK_ALLOW", "nonsense", "STRATUS_CALLBACK_ALLOW: " },
+		{ "OUMI_API_KEY", "short",
+		  "API_KEYS / OUMI_API_KEY: each key needs 12+ characters" },
+		{ "LOG_LEVEL", "verbose", "LOG_LEVEL must be debug, info, warning or error" },
+	};
+	char longpath[600];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		clear_env();
+		setenv("DATABASE_URL", "mysql://a:b@h/db", 1);
+		set_secrets();
+		setenv(bad[i].name, bad[i].value, 1);
+		expect_error(bad[i].msg);
+		unsetenv(bad[i].name); /* clear_env leaves AIRFLOW_*, TERRAFORM_BIN */
+	}
+	memset(longpath, 'a', sizeof(longpath) - 1);
+	longpath[0] = '/';
+	longpath[sizeof(longpath) - 1] = '\0';
+	clear_env();
+	setenv("DATABASE_URL", "mysql://a:b@h/db", 1);
+	set_secrets();
+	setenv("STRATUS_SHM_FILE", longpath, 1);
+	expect_error("STRATUS_SHM_FILE must be at most 511 characters");
+	clear_env();
+}
+END_TEST
+
+START_TEST(load_reads_booleans_and_choices)
+{
+	struct config c;
+	char err[512];
+
+	clear_env();
+	setenv("DATABASE_URL", "mysql://a:b@h/db", 1);
+	set_secrets();
+	setenv("STRATUS_OIDC_ISSUER", "http://127.0.0.1:9/", 1);
+	setenv("STRATUS_OIDC_AUDIENCE", "aud", 1);
+	setenv("STRATUS_OIDC_COGNITO", "true", 1);
+	setenv("STRATUS_OPEN_REGISTRATION", "1", 1);
+	setenv("STRATUS_RETRY_BACKOFF", "false", 1);
+	setenv("STRATUS_RATE_STORE", "database", 1);
+	setenv("LOG_LEVEL", "WARN", 1);            /* any case, and the short name */
+	setenv("STRATUS_SCHEMA_DIR", "schema", 1); /* a relative directory is allowed */
+	ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+	ck_assert(c.oidc_cognito);
+	ck_assert_str_eq(c.oidc_audience, "aud");
+	ck_assert(c.open_registration);
+	ck_assert(!c.retry_backoff);
+	ck_assert(!c.rate_shm);
+	ck_assert_int_eq(c.log_level, LOG_WARNING);
+	ck_assert_str_eq(c.schema_dir, "schema");
+	config_free(&c);
+	setenv("STRATUS_OPEN_REGISTRATION", "false", 1);
+	setenv("ENVIRONMENT", "development", 1);
+	setenv("STRATUS_OIDC_COGNITO", "0", 1);
+	ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+	ck_assert(!c.open_registration);
+	ck_assert(!c.oidc_cognito);
+	ck_assert_int_eq(c.environment, ENV_DEVELOPMENT);
+	config_free(&c);
+	clear_env();
+}
+END_TEST
+
+static void collect(const char *msg, void *ud)
+{
+	char *all = ud;
+
+	strncat(all, msg, 2047 - strlen(all));
+	strncat(all, "\n", 2047 - strlen(all));
+}
+
+/* check-config's view: every refusal at once, malformed values before missing ones. */
+START_TEST(problems_are_all_listed)
+{
+	char all[2048] = "";
+
+	clear_env();
+	setenv("ENVIRONMENT", "prod", 1);
+	setenv("STRATUS_RATE_WINDOW", "0", 1);
+	setenv("STRATUS_RETRY_BACKOFF", "yes", 1);
+	ck_assert_uint_eq(config_problems(collect, all), 6);
+	ck_assert_str_eq(all, "ENVIRONMENT must be production, staging or development\n"
+	                      "STRATUS_RATE_WINDOW must be an integer from 1 to 3600\n"
+	                      "STRATUS_RETRY_BACKOFF must be 1/0/true/false\n"
+	                      "DATABASE_URL is not set (mysql://user:pass@host:port/db)\n"
+	                      "STRATUS_KEY_PEPPER must be set to at least 32 random characters "
+	                      "(API keys are stored as hashes keyed with it)\n"
+	                      "JWT_SECRET_KEY must be set (at least 32 characters)\n");
+	setenv("DATABASE_URL", "mysql://a:b@h/db", 1);
+	set_secrets();
+	unsetenv("ENVIRONMENT");
+	unsetenv("STRATUS_RATE_WINDOW");
+	unsetenv("STRATUS_RETRY_BACKOFF");
+	all[0] = '\0';
+	ck_assert_uint_eq(config_problems(collect, all), 0);
+	setenv("COGNITO_USER_POOL_ID", "eu-west-1_abc", 1);
+	ck_assert_uint_eq(config_problems(collect, all), 1);
+	ck_assert_str_eq(all,
+	                 "COGNITO_USER_POOL_ID needs COGNITO_REGION and COGNITO_APP_CLIENT_ID\n");
+	clear_env();
+}
+END_TEST
+
 Suite *suite_config(void)
 {
 	Suite *s = suite_create("config");
@@ -442,6 +749,13 @@ Suite *suite_config(void)
 	tcase_add_test(tc, load_refuses_each_integer_out_of_bounds);
 	tcase_add_test(tc, load_takes_the_table_defaults);
 	tcase_add_test(tc, table_prints_as_markdown);
+	tcase_add_test(tc, types_bool_and_choice);
+	tcase_add_test(tc, types_url_and_path);
+	tcase_add_test(tc, types_text_lengths_required_fail_and_check);
+	tcase_add_test(tc, table_defaults_pass_their_rows);
+	tcase_add_test(tc, load_refuses_bad_text_values);
+	tcase_add_test(tc, load_reads_booleans_and_choices);
+	tcase_add_test(tc, problems_are_all_listed);
 	suite_add_tcase(s, tc);
 	return s;
 }
