@@ -1205,3 +1205,84 @@ enum db_rc db_webhook_done(struct db *db, int64_t id, int64_t attempt, bool ok, 
 	db_bind_int64(&in[7], &attempt);
 	return db_query(db, &q_wh_done, in, NULL);
 }
+
+/* ------------------------------------------------------------------ runs of every kind */
+
+/*
+ * GET /runs. Each filter is off when its count (or creator) is empty; the
+ * unused places of a list repeat its first name. kind uses runs_kind_created
+ * (or runs_kind_status_created with status), created_by runs_idempotency.
+ */
+#define RUNS_WHERE                                                                                 \
+	" FROM runs WHERE (? = 0 OR kind IN (?, ?, ?, ?)) "                                        \
+	"AND (? = 0 OR status IN (?, ?, ?, ?, ?)) AND (? = '' OR created_by = ?)"
+#define RUNS_NFILTER 13
+static const char SQL_RUNS_COUNT[] = "SELECT COUNT(*)" RUNS_WHERE;
+static const char SQL_RUNS_LIST[] =
+        "SELECT " RUN_COLS RUNS_WHERE " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+static struct db_stmt q_runs_count = DB_STMT_COLS(SQL_RUNS_COUNT, RUNS_NFILTER, 1, DB_IDEMPOTENT);
+static struct db_stmt q_runs_list =
+        DB_STMT_COLS(SQL_RUNS_LIST, RUNS_NFILTER + 2, NRC, DB_IDEMPOTENT);
+
+/* Binds the RUNS_NFILTER placeholders of RUNS_WHERE from f; *nk and *ns hold the counts. */
+static void bind_runs_filter(MYSQL_BIND *in, const struct run_filter *f, int64_t *nk, int64_t *ns)
+{
+	const char *by = f->created_by != NULL ? f->created_by : "";
+
+	*nk = (int64_t)f->nkind;
+	*ns = (int64_t)f->nstatus;
+	db_bind_int64(&in[0], nk);
+	for (size_t i = 0; i < DB_RUN_FILTER_KINDS; i++)
+		db_bind_str(&in[1 + i],
+		            i < f->nkind ? f->kind[i]
+		            : f->nkind   ? f->kind[0]
+		                         : "",
+		            NULL);
+	db_bind_int64(&in[5], ns);
+	for (size_t i = 0; i < JR__MAX; i++)
+		db_bind_str(&in[6 + i],
+		            i < f->nstatus ? jobs_run_status_name(f->status[i])
+		            : f->nstatus   ? jobs_run_status_name(f->status[0])
+		                           : "",
+		            NULL);
+	db_bind_str(&in[11], by, NULL);
+	db_bind_str(&in[12], by, NULL);
+}
+
+enum db_rc db_runs_list(struct db *db, const struct run_filter *f, int64_t limit, int64_t offset,
+                        void (*row)(const struct run *r, void *ud), void *ud, int64_t *total)
+{
+	MYSQL_BIND in[RUNS_NFILTER + 2], cnt[1];
+	struct run_out o;
+	struct run *r;
+	int64_t nk, ns;
+	enum db_rc rc;
+	int fetched;
+
+	bind_runs_filter(in, f, &nk, &ns);
+	db_bind_out_int64(&cnt[0], total, NULL);
+	if ((rc = db_query_one(db, &q_runs_count, in, cnt)) != DB_OK)
+		return rc;
+	db_bind_int64(&in[RUNS_NFILTER], &limit);
+	db_bind_int64(&in[RUNS_NFILTER + 1], &offset);
+	/* struct run is large (its message and subject): on the heap, as in db_run_list. */
+	if ((r = malloc(sizeof(*r))) == NULL)
+		return DB_ERROR;
+	if (bind_run(&o, r) < 0) {
+		free(r);
+		return DB_ERROR;
+	}
+	if ((rc = db_query(db, &q_runs_list, in, o.b)) == DB_OK) {
+		while ((fetched = db_fetch(db, &q_runs_list)) == 1) {
+			fix_run(&o, r);
+			row(r, ud);
+		}
+		db_done(db, &q_runs_list);
+		if (fetched != 0)
+			rc = DB_ERROR;
+	}
+	run_clear(r);
+	unbind_run(&o);
+	free(r);
+	return rc;
+}

@@ -262,4 +262,26 @@ enum db_rc db_reconciler_health(struct db *db, struct reconciler_health *h);
 enum db_rc db_reconciler_beat(struct db *db, const char *owner, const char *host, int64_t pid,
                               int64_t tasks);
 
+/* ------------------------------------------------------------------ runs of every kind */
+
+/* The most kinds one list may name (GET /runs?kind=a,b). */
+#define DB_RUN_FILTER_KINDS 4
+
+/* Which runs db_runs_list reads; an empty list or NULL means any. */
+struct run_filter {
+	const char *kind[DB_RUN_FILTER_KINDS];
+	size_t nkind;
+	enum jobs_run_status status[JR__MAX];
+	size_t nstatus;
+	const char *created_by; /* the creator as stored (a username), or NULL */
+};
+
+/*
+ * Runs of every kind that pass `f`, newest first (created_at, then id):
+ * calls row() for each with a run that lives only for the call. Sets *total
+ * to the count over every page. Two statements: the count and the page.
+ */
+enum db_rc db_runs_list(struct db *db, const struct run_filter *f, int64_t limit, int64_t offset,
+                        void (*row)(const struct run *r, void *ud), void *ud, int64_t *total);
+
 #endif

@@ -10,6 +10,7 @@ struct req;
 struct run;
 struct json_object;
 
+int h_runs_list(struct req *rq);
 int h_runs_get(struct req *rq);
 int h_runs_events(struct req *rq);
 int h_runs_cancel(struct req *rq);
