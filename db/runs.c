@@ -1209,26 +1209,34 @@ enum db_rc db_webhook_done(struct db *db, int64_t id, int64_t attempt, bool ok, 
 /* ------------------------------------------------------------------ runs of every kind */
 
 /*
- * GET /runs. Each filter is off when its count (or creator) is empty; the
- * unused places of a list repeat its first name. kind uses runs_kind_created
- * (or runs_kind_status_created with status), created_by runs_idempotency.
+ * GET /runs. A filter is off when its count is 0 (the unused places of a
+ * list repeat its first name), so that one prepared statement serves every
+ * combination. Plans (EXPLAIN on 50,000 runs): the page walks the primary
+ * key backwards (newest first, stops after the page) unless kind and status
+ * narrow it through runs_kind_status_created; the count reads only
+ * runs_kind_status_created (kind, kind and status: a range; neither: the
+ * whole index), or runs_idempotency for created_by. The count has a second
+ * statement for created_by: a column named in the WHERE, even behind
+ * "? = '' OR", makes the index no longer cover the count.
  */
 #define RUNS_WHERE                                                                                 \
 	" FROM runs WHERE (? = 0 OR kind IN (?, ?, ?, ?)) "                                        \
-	"AND (? = 0 OR status IN (?, ?, ?, ?, ?)) AND (? = '' OR created_by = ?)"
-#define RUNS_NFILTER 13
+	"AND (? = 0 OR status IN (?, ?, ?, ?, ?))"
+#define RUNS_NFILTER 11 /* the placeholders of RUNS_WHERE; created_by is the next */
 static const char SQL_RUNS_COUNT[] = "SELECT COUNT(*)" RUNS_WHERE;
+static const char SQL_RUNS_COUNT_BY[] = "SELECT COUNT(*)" RUNS_WHERE " AND created_by = ?";
 static const char SQL_RUNS_LIST[] =
-        "SELECT " RUN_COLS RUNS_WHERE " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+        "SELECT " RUN_COLS RUNS_WHERE
+        " AND (? = '' OR created_by = ?) ORDER BY id DESC LIMIT ? OFFSET ?";
 static struct db_stmt q_runs_count = DB_STMT_COLS(SQL_RUNS_COUNT, RUNS_NFILTER, 1, DB_IDEMPOTENT);
+static struct db_stmt q_runs_count_by =
+        DB_STMT_COLS(SQL_RUNS_COUNT_BY, RUNS_NFILTER + 1, 1, DB_IDEMPOTENT);
 static struct db_stmt q_runs_list =
-        DB_STMT_COLS(SQL_RUNS_LIST, RUNS_NFILTER + 2, NRC, DB_IDEMPOTENT);
+        DB_STMT_COLS(SQL_RUNS_LIST, RUNS_NFILTER + 4, NRC, DB_IDEMPOTENT);
 
 /* Binds the RUNS_NFILTER placeholders of RUNS_WHERE from f; *nk and *ns hold the counts. */
 static void bind_runs_filter(MYSQL_BIND *in, const struct run_filter *f, int64_t *nk, int64_t *ns)
 {
-	const char *by = f->created_by != NULL ? f->created_by : "";
-
 	*nk = (int64_t)f->nkind;
 	*ns = (int64_t)f->nstatus;
 	db_bind_int64(&in[0], nk);
@@ -1245,14 +1253,13 @@ static void bind_runs_filter(MYSQL_BIND *in, const struct run_filter *f, int64_t
 		            : f->nstatus   ? jobs_run_status_name(f->status[0])
 		                           : "",
 		            NULL);
-	db_bind_str(&in[11], by, NULL);
-	db_bind_str(&in[12], by, NULL);
 }
 
 enum db_rc db_runs_list(struct db *db, const struct run_filter *f, int64_t limit, int64_t offset,
                         void (*row)(const struct run *r, void *ud), void *ud, int64_t *total)
 {
-	MYSQL_BIND in[RUNS_NFILTER + 2], cnt[1];
+	const char *by = f->created_by != NULL ? f->created_by : "";
+	MYSQL_BIND in[RUNS_NFILTER + 4], cnt[1];
 	struct run_out o;
 	struct run *r;
 	int64_t nk, ns;
@@ -1260,11 +1267,14 @@ enum db_rc db_runs_list(struct db *db, const struct run_filter *f, int64_t limit
 	int fetched;
 
 	bind_runs_filter(in, f, &nk, &ns);
+	db_bind_str(&in[RUNS_NFILTER], by, NULL);
 	db_bind_out_int64(&cnt[0], total, NULL);
-	if ((rc = db_query_one(db, &q_runs_count, in, cnt)) != DB_OK)
+	rc = db_query_one(db, *by ? &q_runs_count_by : &q_runs_count, in, cnt);
+	if (rc != DB_OK)
 		return rc;
-	db_bind_int64(&in[RUNS_NFILTER], &limit);
-	db_bind_int64(&in[RUNS_NFILTER + 1], &offset);
+	db_bind_str(&in[RUNS_NFILTER + 1], by, NULL);
+	db_bind_int64(&in[RUNS_NFILTER + 2], &limit);
+	db_bind_int64(&in[RUNS_NFILTER + 3], &offset);
 	/* struct run is large (its message and subject): on the heap, as in db_run_list. */
 	if ((r = malloc(sizeof(*r))) == NULL)
 		return DB_ERROR;

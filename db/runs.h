@@ -277,9 +277,10 @@ struct run_filter {
 };
 
 /*
- * Runs of every kind that pass `f`, newest first (created_at, then id):
- * calls row() for each with a run that lives only for the call. Sets *total
- * to the count over every page. Two statements: the count and the page.
+ * Runs of every kind that pass `f`, newest first (by id: the order they
+ * were created in): calls row() for each with a run that lives only for the
+ * call. Sets *total to the count over every page. Two statements: the count
+ * and the page.
  */
 enum db_rc db_runs_list(struct db *db, const struct run_filter *f, int64_t limit, int64_t offset,
                         void (*row)(const struct run *r, void *ud), void *ud, int64_t *total);

@@ -329,8 +329,9 @@ static void runs_list_row(const struct run *r, void *items)
 
 /*
  * GET /runs?kind=&status=&created_by=&limit=&offset= : runs of every kind,
- * newest first, paginated; kind and status take comma-separated lists.
- * Every reader sees every run, as with GET /runs/{id}. Raises 400.
+ * newest first (the order they were created in), paginated; kind and status
+ * take comma-separated lists of names. Every reader sees every run, as with
+ * GET /runs/{id}. Raises 400.
  */
 int h_runs_list(struct req *rq)
 {
