@@ -353,8 +353,14 @@ int h_runs_list(struct req *rq)
 		if (statuses & (1u << i))
 			f.status[f.nstatus++] = (enum jobs_run_status)i;
 	if ((by = rq_query(rq, "created_by")) != NULL && *by != '\0') {
-		if (strlen(by) > 254)
-			return query_invalid(rq, "created_by", "must be at most 254 characters");
+		bool ok = strlen(by) <= 254 && util_utf8_valid(by, strlen(by));
+
+		for (const unsigned char *p = (const unsigned char *)by; ok && *p; p++)
+			ok = *p >= 0x20 && *p != 0x7f;
+		if (!ok)
+			return query_invalid(rq, "created_by",
+			                     "must be a creator's name: at most 254 bytes of UTF-8 "
+			                     "text, no control characters");
 		f.created_by = by;
 	}
 	items = rq_own_json(rq, json_object_new_array());

@@ -189,8 +189,11 @@ test_expect_success 'bad page parameters are 400 as in the other lists' '
 	done
 '
 
-test_expect_success 'a created_by longer than any creator is 400' '
-	http GET "/runs?created_by=$(printf "x%.0s" $(seq 255))" -H "$RO" && expect_fields created_by
+test_expect_success 'a created_by longer than any creator, not UTF-8 or with a control character is 400' '
+	for q in "$(printf "x%.0s" $(seq 255))" %FF "a%C3" "a%0Ab" "a%7F"; do
+		http GET "/runs?created_by=$q" -H "$RO" && expect_fields created_by || { echo "for $q"; return 1; }
+	done &&
+	runs "created_by=%C3%A9-$RUN" && jt ".total == 0"
 '
 
 # ------------------------------------------------------------------ roles
