@@ -1,4 +1,4 @@
-/* runs.h: runs of the engine as the API shows them: a run, its log, cancel. */
+/* runs.h: runs of the engine as the API shows them: the list, a run, its log, cancel. */
 #ifndef STRATUS_H_RUNS_H
 #define STRATUS_H_RUNS_H
 
