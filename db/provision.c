@@ -11,8 +11,7 @@
 
 #define KIND "provision"
 
-/* Reads a destroy's "<uuid>", "<status>" columns (both "" when none) into *d. */
-static void destroy_fix(struct provision_destroy *d, struct db_str *uuid, struct db_str *status)
+void run_row_destroy(struct provision_destroy *d, struct db_str *uuid, struct db_str *status)
 {
 	memset(d, 0, sizeof(*d));
 	d->has = db_str_fix(uuid)[0] != '\0' &&
@@ -43,7 +42,7 @@ enum db_rc db_provision_destroy_of(struct db *db, int64_t run_id, struct provisi
 	if ((rc = db_query_one(db, &q_destroy_of, in, out)) == DB_NOT_FOUND)
 		return DB_OK;
 	if (rc == DB_OK)
-		destroy_fix(d, &uuid, &status);
+		run_row_destroy(d, &uuid, &status);
 	return rc;
 }
 
@@ -119,6 +118,22 @@ enum db_rc db_provision_destroy_create(struct db *db, const char *target, const 
 
 /* ------------------------------------------------------------------ the list */
 
+/* Binds the 4 placeholders of LIST_FILTER: kind, nstatus, status, status. */
+#define LIST_FILTER "r.kind = ? AND (? = 0 OR r.status IN (?, ?))"
+static void list_filter_bind(MYSQL_BIND *in, const char *kind, const enum jobs_run_status *status,
+                             size_t nstatus, int64_t *ns)
+{
+	*ns = (int64_t)nstatus;
+	db_bind_str(&in[0], kind, NULL);
+	db_bind_int64(&in[1], ns);
+	db_bind_str(&in[2], nstatus > 0 ? jobs_run_status_name(status[0]) : "", NULL);
+	db_bind_str(&in[3],
+	            nstatus > 1   ? jobs_run_status_name(status[1])
+	            : nstatus > 0 ? jobs_run_status_name(status[0])
+	                          : "",
+	            NULL);
+}
+
 /* SQL_LIST: RUN_COLS, then the latest destroy's columns. */
 enum list_col { LIST_DESTROY_UUID = RC__MAX, LIST_DESTROY_STATUS, LIST__MAX };
 _Static_assert(LIST__MAX - RC__MAX <= RUN_ROW_EXTRA, "struct run_row has room for the join");
@@ -128,11 +143,9 @@ _Static_assert(LIST__MAX - RC__MAX <= RUN_ROW_EXTRA, "struct run_row has room fo
  * target (provision_destroys_target covers the grouping), then its run.
  */
 static const char SQL_LIST[] =
-        "SELECT " RUN_COLS ", COALESCE(d.uuid, ''), COALESCE(d.status, '') FROM runs r "
-        "LEFT JOIN (SELECT target_run_id, MAX(run_id) AS run_id FROM provision_destroys "
-        "GROUP BY target_run_id) p ON p.target_run_id = r.id LEFT JOIN runs d ON d.id = p.run_id "
-        "WHERE " RUN_LIST_FILTER " ORDER BY r.created_at DESC, r.id DESC LIMIT ? OFFSET ?";
-static const char SQL_COUNT[] = "SELECT COUNT(*) FROM runs r WHERE " RUN_LIST_FILTER;
+        "SELECT " RUN_COLS RUN_DESTROY_COLS " FROM runs r " RUN_DESTROY_JOIN " WHERE " LIST_FILTER
+        " ORDER BY r.created_at DESC, r.id DESC LIMIT ? OFFSET ?";
+static const char SQL_COUNT[] = "SELECT COUNT(*) FROM runs r WHERE " LIST_FILTER;
 static struct db_stmt q_list = DB_STMT_COLS(SQL_LIST, 6, LIST__MAX, DB_IDEMPOTENT);
 static struct db_stmt q_count = DB_STMT_COLS(SQL_COUNT, 4, 1, DB_IDEMPOTENT);
 
@@ -148,7 +161,7 @@ static void list_each(struct run *r, void *arg)
 	struct list_ctx *c = arg;
 	struct provision_destroy d;
 
-	destroy_fix(&d, &c->uuid, &c->status);
+	run_row_destroy(&d, &c->uuid, &c->status);
 	c->row(r, &d, c->ud);
 }
 
@@ -165,7 +178,7 @@ enum db_rc db_provision_list(struct db *db, const enum jobs_run_status *status, 
 	int64_t ns = 0;
 	enum db_rc rc;
 
-	run_list_filter_bind(in, KIND, status, nstatus, &ns);
+	list_filter_bind(in, KIND, status, nstatus, &ns);
 	db_bind_out_int64(&cnt[0], total, NULL);
 	if ((rc = db_query_one(db, &q_count, in, cnt)) != DB_OK)
 		return rc;

@@ -6,6 +6,7 @@
 #ifndef STRATUS_DB_RUN_ROW_H
 #define STRATUS_DB_RUN_ROW_H
 
+#include "db/provision.h"
 #include "db/runs.h"
 #include "db/stmt.h"
 
@@ -55,10 +56,19 @@ void run_row_fix(struct run_row *o, struct run *r);
 /* Frees the buffers of run_row_bind. */
 void run_row_free(struct run_row *o);
 
-/* Binds the 4 placeholders of RUN_LIST_FILTER: kind, nstatus, status, status. */
-#define RUN_LIST_FILTER "r.kind = ? AND (? = 0 OR r.status IN (?, ?))"
-void run_list_filter_bind(MYSQL_BIND *in, const char *kind, const enum jobs_run_status *status,
-                          size_t nstatus, int64_t *ns);
+/*
+ * A list's join of each run's latest destroy (provisioning's relation,
+ * provision_destroys: the newest row per target, which its index covers),
+ * read as two more columns after RUN_COLS by run_row_destroy. The one
+ * kind-specific fact a run's representation needs (its actions), so lists
+ * of every kind show it without a query per row.
+ */
+#define RUN_DESTROY_COLS ", COALESCE(d.uuid, ''), COALESCE(d.status, '')"
+#define RUN_DESTROY_JOIN                                                                           \
+	"LEFT JOIN (SELECT target_run_id, MAX(run_id) AS run_id FROM provision_destroys "          \
+	"GROUP BY target_run_id) p ON p.target_run_id = r.id LEFT JOIN runs d ON d.id = p.run_id"
+/* Reads RUN_DESTROY_COLS (both "" when none) into *d (db/provision.c). */
+void run_row_destroy(struct provision_destroy *d, struct db_str *uuid, struct db_str *status);
 
 /*
  * Runs `list` (its placeholders in `in`, its columns RUN_COLS and then any

@@ -10,6 +10,7 @@
 #include "lib/engine.h"
 
 struct json_object;
+struct provision_destroy;
 
 /* The most tasks one run may have (the engine's limit is higher). */
 #define DB_RUN_MAX_TASKS 64
@@ -118,15 +119,6 @@ struct run_task_row {
 /* Calls row() for each of the run's tasks, in order. */
 enum db_rc db_run_tasks(struct db *db, int64_t run_id,
                         void (*row)(const struct run_task_row *t, void *ud), void *ud);
-
-/*
- * Runs of `kind` in the given statuses (all when nstatus is 0), newest
- * first: calls row() for each with a run that lives only for the call.
- * Sets *total to the count over every page.
- */
-enum db_rc db_run_list(struct db *db, const char *kind, const enum jobs_run_status *status,
-                       size_t nstatus, int64_t limit, int64_t offset,
-                       void (*row)(const struct run *r, void *ud), void *ud, int64_t *total);
 
 /*
  * Cancels a run that is not finished: pending, ready and retrying tasks
@@ -267,5 +259,30 @@ enum db_rc db_reconciler_health(struct db *db, struct reconciler_health *h);
 /* Records a pass of reconciler `owner` that ran `tasks` tasks; forgets owners silent for a day. */
 enum db_rc db_reconciler_beat(struct db *db, const char *owner, const char *host, int64_t pid,
                               int64_t tasks);
+
+/* ------------------------------------------------------------------ runs of every kind */
+
+/* The most kinds one list may name (GET /runs?kind=a,b). */
+#define DB_RUN_FILTER_KINDS 4
+
+/* Which runs db_runs_list reads; an empty list or NULL means any. */
+struct run_filter {
+	const char *kind[DB_RUN_FILTER_KINDS];
+	size_t nkind;
+	enum jobs_run_status status[JR__MAX];
+	size_t nstatus;
+	const char *created_by; /* the creator as stored (a username), or NULL */
+};
+
+/*
+ * Runs of every kind that pass `f`, newest first (by id: the order they
+ * were created in): calls row() for each with a run and its latest destroy
+ * (d->has false: none) that live only for the call. Sets *total to the count over every page. Two
+ * statements: the count and the page.
+ */
+enum db_rc db_runs_list(struct db *db, const struct run_filter *f, int64_t limit, int64_t offset,
+                        void (*row)(const struct run *r, const struct provision_destroy *d,
+                                    void *ud),
+                        void *ud, int64_t *total);
 
 #endif

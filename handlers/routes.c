@@ -78,6 +78,7 @@ const struct route routes[] = {
 	ROUTE(GET, "/provision", h_provision_list, READONLY, GENERAL, 0),
 	ROUTE(POST, "/provision/{request_id}/destroy", h_provision_destroy, DEVELOPER, GENERAL, 0),
 	ROUTE(GET, "/status/{request_id}", h_provision_status, READONLY, GENERAL, 0),
+	ROUTE(GET, "/runs", h_runs_list, READONLY, GENERAL, 0),
 	ROUTE(GET, "/runs/{id}", h_runs_get, READONLY, GENERAL, 0),
 	ROUTE(GET, "/runs/{id}/events", h_runs_events, READONLY, GENERAL, 0),
 	ROUTE(POST, "/runs/{id}/cancel", h_runs_cancel, DEVELOPER, GENERAL, 0),

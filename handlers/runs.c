@@ -155,6 +155,36 @@ int run_load_or_reply(struct req *rq, const char *param, const char *kind, struc
 }
 
 /*
+ * A run as the API shows it (GET /runs/{id}, the items of GET /runs): with
+ * "tasks" (before "actions") when `tasks` is not NULL, which it then owns;
+ * `d` is its latest destroy (provisioning runs), NULL or d->has false for none.
+ */
+static struct json_object *run_json(const struct run *r, const struct provision_destroy *d,
+                                    struct json_object *tasks)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "id", json_object_new_string(r->uuid));
+	json_object_object_add(o, "kind", json_object_new_string(r->kind));
+	json_object_object_add(o, "subject", str_or_null(r->subject));
+	json_object_object_add(o, "executor", json_object_new_string(r->executor));
+	json_object_object_add(o, "status",
+	                       json_object_new_string(jobs_run_status_name(r->status)));
+	json_object_object_add(o, "message", str_or_null(r->message));
+	json_object_object_add(o, "input", json_object_get(r->input));
+	json_object_object_add(o, "output", json_object_get(r->output));
+	run_creator_json(o, r->created_by, r->created_by_user_id);
+	json_object_object_add(o, "created_at", json_object_new_string(r->created_at));
+	json_object_object_add(o, "updated_at", json_object_new_string(r->updated_at));
+	json_object_object_add(o, "started_at", str_or_null(r->started_at));
+	json_object_object_add(o, "finished_at", str_or_null(r->finished_at));
+	if (tasks != NULL)
+		json_object_object_add(o, "tasks", tasks);
+	json_object_object_add(o, "actions", run_actions_json(r, d));
+	return o;
+}
+
+/*
  * GET /runs/{id} : the run with its input, output, tasks, timestamps and
  * actions. Raises 404.
  */
@@ -173,23 +203,8 @@ int h_runs_get(struct req *rq)
 		run_clear(&r);
 		return db_failure(rq, rc, "run destroy");
 	}
-	o = rq_own_json(rq, json_object_new_object());
 	tasks = json_object_new_array();
-	json_object_object_add(o, "id", json_object_new_string(r.uuid));
-	json_object_object_add(o, "kind", json_object_new_string(r.kind));
-	json_object_object_add(o, "subject", str_or_null(r.subject));
-	json_object_object_add(o, "executor", json_object_new_string(r.executor));
-	json_object_object_add(o, "status", json_object_new_string(jobs_run_status_name(r.status)));
-	json_object_object_add(o, "message", str_or_null(r.message));
-	json_object_object_add(o, "input", json_object_get(r.input));
-	json_object_object_add(o, "output", json_object_get(r.output));
-	run_creator_json(o, r.created_by, r.created_by_user_id);
-	json_object_object_add(o, "created_at", json_object_new_string(r.created_at));
-	json_object_object_add(o, "updated_at", json_object_new_string(r.updated_at));
-	json_object_object_add(o, "started_at", str_or_null(r.started_at));
-	json_object_object_add(o, "finished_at", str_or_null(r.finished_at));
-	json_object_object_add(o, "tasks", tasks);
-	json_object_object_add(o, "actions", run_actions_json(&r, &d));
+	o = rq_own_json(rq, run_json(&r, &d, tasks));
 	run_clear(&r);
 	if ((rc = run_tasks_json(rq, r.id, tasks)) != DB_OK)
 		return db_failure(rq, rc, "run tasks");
@@ -265,4 +280,102 @@ int h_runs_events(struct req *rq)
 	json_object_object_add(o, "items", json_object_get(items));
 	json_object_object_add(o, "next_after", json_object_new_int64(last));
 	return api_reply(rq, 200, o);
+}
+
+/* The kinds of run this API makes; a new kind (a deployment) adds its name here. */
+static const char *const run_kinds[] = { "provision", "destroy" };
+#define NKINDS (sizeof(run_kinds) / sizeof(run_kinds[0]))
+_Static_assert(NKINDS <= DB_RUN_FILTER_KINDS, "GET /runs?kind= binds at most DB_RUN_FILTER_KINDS");
+
+static const char *status_name(size_t i)
+{
+	return jobs_run_status_name((enum jobs_run_status)i);
+}
+static const char *kind_name(size_t i)
+{
+	return run_kinds[i];
+}
+
+/*
+ * Query parameter `name` as a comma-separated list of the n names name(i):
+ * sets bit i of *set for each (once however often named). Returns 0 (*set 0
+ * when absent or empty), or -1 after a 400 that lists the names.
+ */
+static int query_names(struct req *rq, const char *name, const char *(*nm)(size_t), size_t n,
+                       unsigned *set)
+{
+	const char *v = rq_query(rq, name), *p, *end;
+	char all[160] = "";
+	size_t len;
+
+	*set = 0;
+	if (v == NULL || *v == '\0')
+		return 0;
+	for (p = v;; p = end + 1) {
+		size_t i;
+
+		end = strchr(p, ',');
+		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		for (i = 0; i < n; i++)
+			if (strlen(nm(i)) == len && strncmp(p, nm(i), len) == 0)
+				break;
+		if (i == n)
+			break;
+		*set |= 1u << i;
+		if (end == NULL)
+			return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s", i ? ", " : "",
+		         nm(i));
+	return query_invalid(rq, name, "must be one or more of: %s (comma-separated)", all);
+}
+
+/* db_runs_list row: the run as GET /runs/{id} shows it, without its tasks. */
+static void runs_list_row(const struct run *r, const struct provision_destroy *d, void *items)
+{
+	json_object_array_add(items, run_json(r, d, NULL));
+}
+
+/*
+ * GET /runs?kind=&status=&created_by=&limit=&offset= : runs of every kind,
+ * newest first (the order they were created in), paginated; kind and status
+ * take comma-separated lists of names. Every reader sees every run, as with
+ * GET /runs/{id}. Raises 400.
+ */
+int h_runs_list(struct req *rq)
+{
+	struct run_filter f = { .nkind = 0 };
+	struct json_object *items;
+	int64_t limit, offset, total = 0;
+	unsigned kinds, statuses;
+	const char *by;
+	enum db_rc rc;
+
+	if (page_params(rq, &limit, &offset) < 0 ||
+	    query_names(rq, "kind", kind_name, NKINDS, &kinds) < 0 ||
+	    query_names(rq, "status", status_name, JR__MAX, &statuses) < 0)
+		return -1;
+	for (size_t i = 0; i < NKINDS; i++)
+		if (kinds & (1u << i))
+			f.kind[f.nkind++] = run_kinds[i];
+	for (size_t i = 0; i < JR__MAX; i++)
+		if (statuses & (1u << i))
+			f.status[f.nstatus++] = (enum jobs_run_status)i;
+	if ((by = rq_query(rq, "created_by")) != NULL && *by != '\0') {
+		bool ok = strlen(by) <= 254 && util_utf8_valid(by, strlen(by));
+
+		for (const unsigned char *p = (const unsigned char *)by; ok && *p; p++)
+			ok = *p >= 0x20 && *p != 0x7f;
+		if (!ok)
+			return query_invalid(rq, "created_by",
+			                     "must be a creator's name: at most 254 bytes of UTF-8 "
+			                     "text, no control characters");
+		f.created_by = by;
+	}
+	items = rq_own_json(rq, json_object_new_array());
+	rc = db_runs_list(rq->app->db, &f, limit, offset, runs_list_row, items, &total);
+	if (rc != DB_OK)
+		return db_failure(rq, rc, "run list");
+	return api_reply(rq, 200, page_body(json_object_get(items), total, limit, offset));
 }

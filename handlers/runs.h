@@ -1,4 +1,4 @@
-/* runs.h: runs of the engine as the API shows them: a run, its log, cancel. */
+/* runs.h: runs of the engine as the API shows them: the list, a run, its log, cancel. */
 #ifndef STRATUS_H_RUNS_H
 #define STRATUS_H_RUNS_H
 
@@ -11,6 +11,7 @@ struct run;
 struct provision_destroy;
 struct json_object;
 
+int h_runs_list(struct req *rq);
 int h_runs_get(struct req *rq);
 int h_runs_events(struct req *rq);
 int h_runs_cancel(struct req *rq);

@@ -211,6 +211,11 @@ GET|/provision|query|offset||4xx|||
 POST|/provision/{request_id}/destroy|path|request_id||4xx|||
 GET|/status/{request_id}|path|request_id||4xx|||
 GET|/debug/projects/{project}|path|project||4xx|||
+GET|/runs|query|kind||4xx|||
+GET|/runs|query|status||4xx|||
+GET|/runs|query|created_by||2xx|||
+GET|/runs|query|limit||4xx|||
+GET|/runs|query|offset||4xx|||
 GET|/runs/{id}|path|id||4xx|||
 GET|/runs/{id}/events|path|id||4xx|||
 GET|/runs/{id}/events|query|after||4xx|||
