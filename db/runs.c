@@ -844,39 +844,60 @@ static enum db_rc due_ids(struct db *db, struct db_stmt *q, MYSQL_BIND *in, int6
 	return f == 0 ? DB_OK : DB_ERROR;
 }
 
+/*
+ * Leasing rows is two phases: take_due's transaction only picks the due ids
+ * (`due`, its placeholders in due_in) and marks each taken (`take`, whose
+ * last placeholder, take_in[id_at], is the id); the caller reads what each
+ * needs after the commit. A deadlock or certification conflict runs the
+ * pick again (db_transaction), so a retry never keeps ids of a rolled-back try.
+ */
+struct take_due {
+	struct db_stmt *due, *take;
+	MYSQL_BIND *due_in, *take_in;
+	size_t id_at;
+	int64_t lim, *ids;
+	size_t got; /* out */
+};
+
+static enum db_rc take_due_body(struct db *db, void *arg)
+{
+	struct take_due *t = arg;
+	enum db_rc rc;
+
+	if ((rc = due_ids(db, t->due, t->due_in, t->lim, t->ids, &t->got)) != DB_OK)
+		return rc;
+	for (size_t i = 0; i < t->got; i++) {
+		db_bind_int64(&t->take_in[t->id_at], &t->ids[i]);
+		if ((rc = db_query(db, t->take, t->take_in, NULL)) != DB_OK)
+			return rc;
+	}
+	return DB_OK;
+}
+
 enum db_rc db_tasks_lease(struct db *db, const char *owner, const char *const executors[2],
                           int64_t lease_s, size_t max, struct leased *out, size_t *n)
 {
-	MYSQL_BIND in[3];
-	int64_t lim = (int64_t)max, ids[DB_RUN_MAX_TASKS];
-	size_t got = 0;
+	MYSQL_BIND in[3], take[3];
+	int64_t ids[DB_RUN_MAX_TASKS];
+	struct take_due t = { &q_due, &q_take, in, take, 2, (int64_t)max, ids, 0 };
 	enum db_rc rc;
 
 	*n = 0;
 	if (max == 0)
 		return DB_OK;
-	if (lim > DB_RUN_MAX_TASKS)
-		lim = DB_RUN_MAX_TASKS;
-	/* The transaction only takes the rows: short, and it touches no run row,
-	 * so it cannot deadlock with a writer that locks a run and then its tasks. */
-	if ((rc = db_begin(db)) != DB_OK)
-		return rc;
+	if (t.lim > DB_RUN_MAX_TASKS)
+		t.lim = DB_RUN_MAX_TASKS;
 	db_bind_str(&in[0], executors[0], NULL);
 	db_bind_str(&in[1], executors[1], NULL);
-	db_bind_int64(&in[2], &lim);
-	if ((rc = due_ids(db, &q_due, in, lim, ids, &got)) != DB_OK)
-		goto fail;
-	for (size_t i = 0; i < got; i++) {
-		db_bind_str(&in[0], owner, NULL);
-		db_bind_int64(&in[1], &lease_s);
-		db_bind_int64(&in[2], &ids[i]);
-		if ((rc = db_query(db, &q_take, in, NULL)) != DB_OK)
-			goto fail;
-	}
-	if ((rc = db_commit(db)) != DB_OK)
-		goto fail;
+	db_bind_int64(&in[2], &t.lim);
+	db_bind_str(&take[0], owner, NULL);
+	db_bind_int64(&take[1], &lease_s);
+	/* The transaction only takes the rows: short, and it touches no run row,
+	 * so it cannot deadlock with a writer that locks a run and then its tasks. */
+	if ((rc = db_transaction(db, take_due_body, &t)) != DB_OK)
+		return rc;
 	/* Ours now: read what each needs. A failure here leaves the lease to expire. */
-	for (size_t i = 0; i < got; i++) {
+	for (size_t i = 0; i < t.got; i++) {
 		memset(&out[*n], 0, sizeof(out[*n]));
 		out[*n].task_id = ids[i];
 		if ((rc = leased_read(db, &out[*n])) != DB_OK)
@@ -887,9 +908,6 @@ enum db_rc db_tasks_lease(struct db *db, const char *owner, const char *const ex
 			return rc;
 	}
 	return DB_OK;
-fail:
-	db_rollback(db);
-	return rc;
 }
 
 enum db_rc db_task_extend(struct db *db, int64_t task_id, const char *owner, int64_t attempt,
@@ -1103,27 +1121,19 @@ static struct db_stmt q_wh_done = DB_STMT(SQL_WH_DONE, 8, 0);
 enum db_rc db_webhooks_lease(struct db *db, int64_t lease_s, size_t max, struct webhook_due *out,
                              size_t *n)
 {
-	MYSQL_BIND in[2], o[WR__MAX];
-	int64_t lim = (int64_t)(max > 64 ? 64 : max), ids[64];
+	MYSQL_BIND in[2], take[2], o[WR__MAX];
+	int64_t ids[64];
+	struct take_due t = { &q_wh_due, &q_wh_take, in, take, 1, (int64_t)(max > 64 ? 64 : max),
+		              ids,       0 };
 	unsigned long len[WR__MAX] = { 0 };
-	size_t got = 0;
 	enum db_rc rc;
 
 	*n = 0;
-	if ((rc = db_begin(db)) != DB_OK)
+	db_bind_int64(&in[0], &t.lim);
+	db_bind_int64(&take[0], &lease_s);
+	if ((rc = db_transaction(db, take_due_body, &t)) != DB_OK)
 		return rc;
-	db_bind_int64(&in[0], &lim);
-	if ((rc = due_ids(db, &q_wh_due, in, lim, ids, &got)) != DB_OK)
-		goto fail;
-	for (size_t i = 0; i < got; i++) {
-		db_bind_int64(&in[0], &lease_s);
-		db_bind_int64(&in[1], &ids[i]);
-		if ((rc = db_query(db, &q_wh_take, in, NULL)) != DB_OK)
-			goto fail;
-	}
-	if ((rc = db_commit(db)) != DB_OK)
-		goto fail;
-	for (size_t i = 0; i < got; i++) {
+	for (size_t i = 0; i < t.got; i++) {
 		struct webhook_due *w = &out[*n];
 
 		memset(w, 0, sizeof(*w));
@@ -1141,9 +1151,6 @@ enum db_rc db_webhooks_lease(struct db *db, int64_t lease_s, size_t max, struct 
 		(*n)++;
 	}
 	return DB_OK;
-fail:
-	db_rollback(db);
-	return rc;
 }
 
 enum db_rc db_webhook_done(struct db *db, int64_t id, int64_t attempt, bool ok, bool final,
