@@ -177,18 +177,4 @@ enum db_rc db_audit_list(struct db *db, const char *action, int64_t limit, int64
                          void (*row)(const struct audit_row *a, void *ud), void *ud,
                          int64_t *total);
 
-/* ------------------------------------------------------------------ rate limits */
-
-/*
- * Counts one hit of `bucket` in the one-minute window starting at `window`
- * and returns the window's hits so far (one round trip, MEMORY table).
- */
-enum db_rc db_ratelimit_hit(struct db *db, const unsigned char bucket[16], int64_t window,
-                            int64_t *hits);
-/* Reads the window's hits without counting one (0 when none). */
-enum db_rc db_ratelimit_peek(struct db *db, const unsigned char bucket[16], int64_t window,
-                             int64_t *hits);
-/* Drops windows older than `before`. */
-enum db_rc db_ratelimit_prune(struct db *db, int64_t before);
-
 #endif
