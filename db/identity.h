@@ -30,8 +30,15 @@ enum db_rc db_user_by_id(struct db *db, int64_t id, struct user *u);
 enum db_rc db_user_by_login(struct db *db, const char *identifier, struct user *u);
 /* Inserts u (email may be ""); sets u->id. DB_DUPLICATE when email or username exists. */
 enum db_rc db_user_insert(struct db *db, struct user *u);
-/* Records a login; `rehash` (may be NULL) replaces the password hash. */
-enum db_rc db_user_logged_in(struct db *db, int64_t id, const char *rehash);
+/*
+ * Records a login of user `id` (last_login_at; `rehash`, when not NULL,
+ * replaces the password hash) and, when `refresh_hash` is not NULL, stores
+ * that refresh token in `family`, expiring in ttl_days: one transaction
+ * (db_transaction), so a deadlock retries both writes and neither is kept
+ * without the other.
+ */
+enum db_rc db_user_login(struct db *db, int64_t id, const char *rehash, const char *family,
+                         const char *refresh_hash, int64_t ttl_days);
 /*
  * Name, email and (when not NULL) password hash. A new password also ends
  * every session: session_version goes up (access tokens issued before are

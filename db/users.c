@@ -166,13 +166,41 @@ enum db_rc db_user_insert(struct db *db, struct user *u)
 	return DB_OK;
 }
 
-enum db_rc db_user_logged_in(struct db *db, int64_t id, const char *rehash)
+struct login_record {
+	int64_t id;
+	const char *rehash, *family, *refresh_hash;
+	int64_t ttl_days;
+};
+
+static void bind_logged_in(MYSQL_BIND in[2], struct login_record *a)
 {
+	db_bind_str(&in[0], a->rehash ? a->rehash : "", NULL);
+	db_bind_int64(&in[1], &a->id);
+}
+
+static enum db_rc login_body(struct db *db, void *arg)
+{
+	struct login_record *a = arg;
+	MYSQL_BIND in[2];
+	enum db_rc rc;
+
+	bind_logged_in(in, a);
+	if ((rc = db_query(db, &q_logged_in, in, NULL)) != DB_OK)
+		return rc;
+	return db_refresh_insert(db, a->id, a->family, a->refresh_hash, a->ttl_days);
+}
+
+enum db_rc db_user_login(struct db *db, int64_t id, const char *rehash, const char *family,
+                         const char *refresh_hash, int64_t ttl_days)
+{
+	struct login_record a = { id, rehash, family, refresh_hash, ttl_days };
 	MYSQL_BIND in[2];
 
-	db_bind_str(&in[0], rehash ? rehash : "", NULL);
-	db_bind_int64(&in[1], &id);
-	return db_query(db, &q_logged_in, in, NULL);
+	if (refresh_hash != NULL)
+		return db_transaction(db, login_body, &a);
+	/* One statement is a transaction of its own. */
+	bind_logged_in(in, &a);
+	return db_query_retry(db, &q_logged_in, in, NULL);
 }
 
 struct profile_change {

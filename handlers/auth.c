@@ -27,11 +27,14 @@
 /*
  * Checks a username-or-email and password (auth_login_check: one spelling
  * of the identifier, the per-account limit, the password in constant work
- * whether or not the user exists), then the account's status, a rehash
- * when the cost went up, the audit record. Returns 0 with *u filled, or -1
+ * whether or not the user exists), then the account's status; records the
+ * login with a rehash when the cost went up and, when `refresh_hash` is not
+ * NULL, that refresh token in `family`, in one transaction
+ * (db_user_login); then the audit record. Returns 0 with *u filled, or -1
  * after answering (401, 429, 503).
  */
-static int check_login(struct req *rq, const char *ident, const char *password, struct user *u)
+static int check_login(struct req *rq, const char *ident, const char *password, struct user *u,
+                       const char *family, const char *refresh_hash)
 {
 	struct app *app = rq->app;
 	enum db_rc rc;
@@ -55,9 +58,11 @@ static int check_login(struct req *rq, const char *ident, const char *password, 
 
 		if (password_needs_rehash(u->password_hash) && password_hash(password, rehash) < 0)
 			rehash[0] = '\0';
-		if ((rc = db_user_logged_in(app->db, u->id, rehash[0] ? rehash : NULL)) != DB_OK)
-			return db_failure(rq, rc, "login record");
+		rc = db_user_login(app->db, u->id, rehash[0] ? rehash : NULL, family, refresh_hash,
+		                   app->cfg.refresh_ttl_days);
 		sodium_memzero(rehash, sizeof(rehash));
+		if (rc != DB_OK)
+			return db_failure(rq, rc, "login record");
 	}
 	{
 		char who[32];
@@ -112,23 +117,6 @@ static void put_refresh_token(struct req *rq, struct json_object *o, char tok[4 
 	sodium_memzero(tok, 4 + 64);
 }
 
-/* Creates a refresh token in `family` and adds it to `o`. */
-static int add_refresh_token(struct req *rq, struct json_object *o, int64_t user_id,
-                             const char *family)
-{
-	char tok[4 + 64], hash[APIKEY_HASH_HEX + 1];
-	enum db_rc rc;
-
-	new_refresh_token(rq, tok, hash);
-	rc = db_refresh_insert(rq->app->db, user_id, family, hash, rq->app->cfg.refresh_ttl_days);
-	if (rc != DB_OK) {
-		sodium_memzero(tok, sizeof(tok));
-		return db_failure(rq, rc, "refresh token");
-	}
-	put_refresh_token(rq, o, tok);
-	return 0;
-}
-
 /*
  * POST /token {"username","password"} (JSON or form-encoded, as OAuth2
  * password clients send it) -> {"access_token","token_type","expires_in"}.
@@ -142,7 +130,7 @@ int h_token(struct req *rq)
 	struct json_object *o;
 	struct user u;
 
-	if (fields_done(&f) < 0 || check_login(rq, user, pass, &u) < 0)
+	if (fields_done(&f) < 0 || check_login(rq, user, pass, &u, NULL, NULL) < 0)
 		return -1;
 	if ((o = rq_own_json(rq, json_object_new_object())) == NULL ||
 	    add_access_token(rq, o, &u) < 0)
@@ -160,19 +148,25 @@ int h_auth_login(struct req *rq)
 	const char *ident = field_str(&f, "identifier", false, 1, 254);
 	const char *email = ident ? NULL : field_str(&f, "email", false, 1, 254);
 	const char *pass = field_str(&f, "password", true, 1, PASSWORD_MAX_LEN);
-	char family[UUID_LEN + 1];
+	char family[UUID_LEN + 1], tok[4 + 64], hash[APIKEY_HASH_HEX + 1];
 	struct json_object *o;
 	struct user u;
 
 	if (!json_object_object_get_ex(rq->json, "identifier", NULL) &&
 	    !json_object_object_get_ex(rq->json, "email", NULL))
 		field_fail(&f, "identifier", "is required (or email)");
-	if (fields_done(&f) < 0 || check_login(rq, ident ? ident : email, pass, &u) < 0)
+	if (fields_done(&f) < 0)
 		return -1;
+	/* The refresh token is stored with the login record, in one transaction. */
 	util_uuid_v4(family);
-	if ((o = rq_own_json(rq, json_object_new_object())) == NULL ||
-	    add_access_token(rq, o, &u) < 0 || add_refresh_token(rq, o, u.id, family) < 0)
+	new_refresh_token(rq, tok, hash);
+	if (check_login(rq, ident ? ident : email, pass, &u, family, hash) < 0 ||
+	    (o = rq_own_json(rq, json_object_new_object())) == NULL ||
+	    add_access_token(rq, o, &u) < 0) {
+		sodium_memzero(tok, sizeof(tok));
 		return -1;
+	}
+	put_refresh_token(rq, o, tok);
 	json_object_object_add(o, "user", user_to_json(&u));
 	return api_reply(rq, 200, json_object_get(o));
 }
