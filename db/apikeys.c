@@ -14,6 +14,28 @@
 	"(k.expires_at IS NOT NULL AND k.expires_at <= UTC_TIMESTAMP(6)), "                        \
 	"(k.last_used_at IS NULL OR k.last_used_at < UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE)"
 
+/* The columns of KEY_COLS, in order: bind_key binds them by these names. */
+enum key_col {
+	KC_ID,
+	KC_USER_ID,
+	KC_NAME,
+	KC_PREFIX,
+	KC_ROLE,
+	KC_SCOPES,
+	KC_RATE_LIMIT,
+	KC_EXPIRES_AT,
+	KC_LAST_USED_AT,
+	KC_LAST_USED_IP,
+	KC_REVOKED_AT,
+	KC_CREATED_AT,
+	KC_USER_STATUS,
+	KC_USER_ROLE,
+	KC_USERNAME,
+	KC_EXPIRED,
+	KC_TOUCH_DUE,
+	KC__MAX
+};
+
 static const char SQL_INSERT[] =
         "INSERT INTO api_keys (user_id, name, key_hash, display_prefix, role, scopes, "
         "rate_limit_per_minute, expires_at, created_at) VALUES (?, ?, ?, ?, ?, NULLIF(?, ''), "
@@ -40,76 +62,65 @@ static const char SQL_REVOKE_USER[] = "UPDATE api_keys SET revoked_at = UTC_TIME
                                       "WHERE user_id = ? AND revoked_at IS NULL";
 
 static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 10, 0);
-static struct db_stmt q_lock_owner = DB_STMT(SQL_LOCK_OWNER, 1, 0);
-static struct db_stmt q_count_active = DB_STMT(SQL_COUNT_ACTIVE, 1, DB_IDEMPOTENT);
-static struct db_stmt q_by_hash = DB_STMT(SQL_BY_HASH, 1, DB_IDEMPOTENT);
-static struct db_stmt q_by_id = DB_STMT(SQL_BY_ID, 1, DB_IDEMPOTENT);
+static struct db_stmt q_lock_owner = DB_STMT_COLS(SQL_LOCK_OWNER, 1, 1, 0);
+static struct db_stmt q_count_active = DB_STMT_COLS(SQL_COUNT_ACTIVE, 1, 1, DB_IDEMPOTENT);
+static struct db_stmt q_by_hash = DB_STMT_COLS(SQL_BY_HASH, 1, KC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_by_id = DB_STMT_COLS(SQL_BY_ID, 1, KC__MAX, DB_IDEMPOTENT);
 static struct db_stmt q_touch = DB_STMT(SQL_TOUCH, 2, DB_IDEMPOTENT);
-static struct db_stmt q_list = DB_STMT(SQL_LIST, 4, DB_IDEMPOTENT);
-static struct db_stmt q_count = DB_STMT(SQL_COUNT, 2, DB_IDEMPOTENT);
+static struct db_stmt q_list = DB_STMT_COLS(SQL_LIST, 4, KC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_count = DB_STMT_COLS(SQL_COUNT, 2, 1, DB_IDEMPOTENT);
 static struct db_stmt q_revoke = DB_STMT(SQL_REVOKE, 1, DB_IDEMPOTENT);
 static struct db_stmt q_revoke_user = DB_STMT(SQL_REVOKE_USER, 1, DB_IDEMPOTENT);
 
-#define NSTR 13
-
 struct key_out {
-	MYSQL_BIND b[17];
-	unsigned long len[NSTR];
+	MYSQL_BIND b[KC__MAX];
+	unsigned long len[KC__MAX];
 	int64_t expired, touch_due;
 };
 
-/* The string columns of a row, in KEY_COLS order, with their capacities. */
-static void key_strings(struct apikey_row *k, char *s[NSTR], size_t caps[NSTR])
-{
-	char *b[NSTR] = { k->name,       k->display_prefix, k->role,         k->scopes,
-		          k->expires_at, k->last_used_at,   k->last_used_ip, k->revoked_at,
-		          k->created_at, k->user_status,    k->user_role,    k->username,
-		          NULL };
-	size_t c[NSTR] = { sizeof(k->name),
-		           sizeof(k->display_prefix),
-		           sizeof(k->role),
-		           sizeof(k->scopes),
-		           sizeof(k->expires_at),
-		           sizeof(k->last_used_at),
-		           sizeof(k->last_used_ip),
-		           sizeof(k->revoked_at),
-		           sizeof(k->created_at),
-		           sizeof(k->user_status),
-		           sizeof(k->user_role),
-		           sizeof(k->username),
-		           0 };
-
-	memcpy(s, b, sizeof(b));
-	memcpy(caps, c, sizeof(c));
-}
-
 static void bind_key(struct key_out *o, struct apikey_row *k)
 {
-	size_t caps[NSTR];
-	char *s[NSTR];
-	int i;
+	struct {
+		char *buf;
+		size_t cap;
+	} s[KC__MAX] = {
+		[KC_NAME] = { k->name, sizeof(k->name) },
+		[KC_PREFIX] = { k->display_prefix, sizeof(k->display_prefix) },
+		[KC_ROLE] = { k->role, sizeof(k->role) },
+		[KC_SCOPES] = { k->scopes, sizeof(k->scopes) },
+		[KC_EXPIRES_AT] = { k->expires_at, sizeof(k->expires_at) },
+		[KC_LAST_USED_AT] = { k->last_used_at, sizeof(k->last_used_at) },
+		[KC_LAST_USED_IP] = { k->last_used_ip, sizeof(k->last_used_ip) },
+		[KC_REVOKED_AT] = { k->revoked_at, sizeof(k->revoked_at) },
+		[KC_CREATED_AT] = { k->created_at, sizeof(k->created_at) },
+		[KC_USER_STATUS] = { k->user_status, sizeof(k->user_status) },
+		[KC_USER_ROLE] = { k->user_role, sizeof(k->user_role) },
+		[KC_USERNAME] = { k->username, sizeof(k->username) },
+	};
 
 	memset(k, 0, sizeof(*k));
-	key_strings(k, s, caps);
-	db_bind_out_int64(&o->b[0], &k->id, NULL);
-	db_bind_out_int64(&o->b[1], &k->user_id, NULL);
-	for (i = 0; i < 4; i++)
-		db_bind_out_str(&o->b[2 + i], s[i], caps[i] - 2, &o->len[i], NULL);
-	db_bind_out_int64(&o->b[6], &k->rate_limit, NULL);
-	for (i = 4; i < 12; i++)
-		db_bind_out_str(&o->b[3 + i], s[i], caps[i] - 2, &o->len[i], NULL);
-	db_bind_out_int64(&o->b[15], &o->expired, NULL);
-	db_bind_out_int64(&o->b[16], &o->touch_due, NULL);
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < KC__MAX; i++)
+		if (s[i].buf != NULL)
+			db_bind_out_str(&o->b[i], s[i].buf, s[i].cap - 2, &o->len[i], NULL);
+	db_bind_out_int64(&o->b[KC_ID], &k->id, NULL);
+	db_bind_out_int64(&o->b[KC_USER_ID], &k->user_id, NULL);
+	db_bind_out_int64(&o->b[KC_RATE_LIMIT], &k->rate_limit, NULL);
+	db_bind_out_int64(&o->b[KC_EXPIRED], &o->expired, NULL);
+	db_bind_out_int64(&o->b[KC_TOUCH_DUE], &o->touch_due, NULL);
 }
 
 static void fix_key(struct key_out *o, struct apikey_row *k)
 {
-	size_t caps[NSTR];
-	char *s[NSTR];
+	for (int i = 0; i < KC__MAX; i++) {
+		MYSQL_BIND *x = &o->b[i];
 
-	key_strings(k, s, caps);
-	for (int i = 0; i < 12; i++)
-		s[i][o->len[i] < caps[i] - 2 ? o->len[i] : caps[i] - 2] = '\0';
+		if (x->buffer_type == MYSQL_TYPE_STRING) {
+			unsigned long cap = x->buffer_length;
+
+			((char *)x->buffer)[o->len[i] < cap ? o->len[i] : cap] = '\0';
+		}
+	}
 	db_time_iso(k->expires_at);
 	db_time_iso(k->last_used_at);
 	db_time_iso(k->revoked_at);

@@ -30,8 +30,15 @@ enum db_rc db_user_by_id(struct db *db, int64_t id, struct user *u);
 enum db_rc db_user_by_login(struct db *db, const char *identifier, struct user *u);
 /* Inserts u (email may be ""); sets u->id. DB_DUPLICATE when email or username exists. */
 enum db_rc db_user_insert(struct db *db, struct user *u);
-/* Records a login; `rehash` (may be NULL) replaces the password hash. */
-enum db_rc db_user_logged_in(struct db *db, int64_t id, const char *rehash);
+/*
+ * Records a login of user `id` (last_login_at; `rehash`, when not NULL,
+ * replaces the password hash) and, when `refresh_hash` is not NULL, stores
+ * that refresh token in `family`, expiring in ttl_days: one transaction
+ * (db_transaction), so a deadlock retries both writes and neither is kept
+ * without the other.
+ */
+enum db_rc db_user_login(struct db *db, int64_t id, const char *rehash, const char *family,
+                         const char *refresh_hash, int64_t ttl_days);
 /*
  * Name, email and (when not NULL) password hash. A new password also ends
  * every session: session_version goes up (access tokens issued before are
@@ -176,19 +183,5 @@ struct audit_row {
 enum db_rc db_audit_list(struct db *db, const char *action, int64_t limit, int64_t offset,
                          void (*row)(const struct audit_row *a, void *ud), void *ud,
                          int64_t *total);
-
-/* ------------------------------------------------------------------ rate limits */
-
-/*
- * Counts one hit of `bucket` in the one-minute window starting at `window`
- * and returns the window's hits so far (one round trip, MEMORY table).
- */
-enum db_rc db_ratelimit_hit(struct db *db, const unsigned char bucket[16], int64_t window,
-                            int64_t *hits);
-/* Reads the window's hits without counting one (0 when none). */
-enum db_rc db_ratelimit_peek(struct db *db, const unsigned char bucket[16], int64_t window,
-                             int64_t *hits);
-/* Drops windows older than `before`. */
-enum db_rc db_ratelimit_prune(struct db *db, int64_t before);
 
 #endif

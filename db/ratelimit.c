@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "db/identity.h"
+#include "db/ratelimit.h"
 #include "db/stmt.h"
 
 /*

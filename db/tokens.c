@@ -14,6 +14,7 @@ static const char SQL_INSERT[] =
 static const char SQL_BY_HASH[] =
         "SELECT id, user_id, family, used_at IS NOT NULL, revoked_at IS NOT NULL, "
         "expires_at <= UTC_TIMESTAMP(6) FROM refresh_tokens WHERE token_hash = ? FOR UPDATE";
+enum refresh_col { RC_ID, RC_USER_ID, RC_FAMILY, RC_USED, RC_REVOKED, RC_EXPIRED, RC__MAX };
 static const char SQL_USED[] = "UPDATE refresh_tokens SET used_at = UTC_TIMESTAMP(6) "
                                "WHERE id = ? AND used_at IS NULL";
 static const char SQL_REVOKE_FAMILY[] = "UPDATE refresh_tokens SET revoked_at = UTC_TIMESTAMP(6) "
@@ -22,7 +23,7 @@ static const char SQL_REVOKE_USER[] = "UPDATE refresh_tokens SET revoked_at = UT
                                       "WHERE user_id = ? AND revoked_at IS NULL";
 
 static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 4, 0);
-static struct db_stmt q_by_hash = DB_STMT(SQL_BY_HASH, 1, DB_IDEMPOTENT);
+static struct db_stmt q_by_hash = DB_STMT_COLS(SQL_BY_HASH, 1, RC__MAX, DB_IDEMPOTENT);
 static struct db_stmt q_used = DB_STMT(SQL_USED, 1, DB_IDEMPOTENT);
 static struct db_stmt q_revoke_family = DB_STMT(SQL_REVOKE_FAMILY, 1, DB_IDEMPOTENT);
 static struct db_stmt q_revoke_user = DB_STMT(SQL_REVOKE_USER, 1, DB_IDEMPOTENT);
@@ -41,18 +42,18 @@ enum db_rc db_refresh_insert(struct db *db, int64_t user_id, const char *family,
 
 enum db_rc db_refresh_by_hash(struct db *db, const char *hash, struct refresh_row *r)
 {
-	MYSQL_BIND in[1], out[6];
+	MYSQL_BIND in[1], out[RC__MAX];
 	unsigned long flen = 0;
 	int64_t used = 0, revoked = 0, expired = 0;
 	enum db_rc rc;
 
 	db_bind_str(&in[0], hash, NULL);
-	db_bind_out_int64(&out[0], &r->id, NULL);
-	db_bind_out_int64(&out[1], &r->user_id, NULL);
-	db_bind_out_str(&out[2], r->family, sizeof(r->family) - 1, &flen, NULL);
-	db_bind_out_int64(&out[3], &used, NULL);
-	db_bind_out_int64(&out[4], &revoked, NULL);
-	db_bind_out_int64(&out[5], &expired, NULL);
+	db_bind_out_int64(&out[RC_ID], &r->id, NULL);
+	db_bind_out_int64(&out[RC_USER_ID], &r->user_id, NULL);
+	db_bind_out_str(&out[RC_FAMILY], r->family, sizeof(r->family) - 1, &flen, NULL);
+	db_bind_out_int64(&out[RC_USED], &used, NULL);
+	db_bind_out_int64(&out[RC_REVOKED], &revoked, NULL);
+	db_bind_out_int64(&out[RC_EXPIRED], &expired, NULL);
 	if ((rc = db_query_one(db, &q_by_hash, in, out)) != DB_OK)
 		return rc;
 	r->family[flen < sizeof(r->family) - 1 ? flen : sizeof(r->family) - 1] = '\0';

@@ -14,6 +14,24 @@
 	"COALESCE(password_hash, ''), created_at, updated_at, COALESCE(last_login_at, ''), "       \
 	"session_version"
 
+/* The columns of USER_COLS, in order: bind_user binds them by these names. */
+enum user_col {
+	UC_ID,
+	UC_EMAIL,
+	UC_USERNAME,
+	UC_NAME,
+	UC_TYPE,
+	UC_ROLE,
+	UC_STATUS,
+	UC_VERIFICATION,
+	UC_PASSWORD_HASH,
+	UC_CREATED_AT,
+	UC_UPDATED_AT,
+	UC_LAST_LOGIN_AT,
+	UC_SESSION_VERSION,
+	UC__MAX
+};
+
 static const char SQL_BY_ID[] = "SELECT " USER_COLS " FROM users WHERE id = ?";
 static const char SQL_BY_LOGIN[] =
         "SELECT " USER_COLS " FROM users WHERE email = ? OR username = ? "
@@ -32,6 +50,7 @@ static const char SQL_PROFILE[] =
         "session_version = session_version + (? <> ''), updated_at = UTC_TIMESTAMP(6) "
         "WHERE id = ?";
 static const char SQL_LOCK_ROLE_STATUS[] = "SELECT role, status FROM users WHERE id = ? FOR UPDATE";
+enum lock_col { LC_ROLE, LC_STATUS, LC__MAX };
 /* The other active admins, locked: two admins demoting each other serialise here. */
 static const char SQL_OTHER_ADMINS[] = "SELECT COUNT(*) FROM users WHERE role = 'admin' "
                                        "AND status = 'active' AND id <> ? FOR UPDATE";
@@ -58,63 +77,66 @@ static const char SQL_LIST[] = "SELECT " USER_COLS " FROM users "
 static const char SQL_COUNT[] = "SELECT COUNT(*) FROM users "
                                 "WHERE (? = '' OR role = ?) AND (? = '' OR status = ?)";
 
-static struct db_stmt q_by_id = DB_STMT(SQL_BY_ID, 1, DB_IDEMPOTENT);
-static struct db_stmt q_by_login = DB_STMT(SQL_BY_LOGIN, 3, DB_IDEMPOTENT);
+static struct db_stmt q_by_id = DB_STMT_COLS(SQL_BY_ID, 1, UC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_by_login = DB_STMT_COLS(SQL_BY_LOGIN, 3, UC__MAX, DB_IDEMPOTENT);
 static struct db_stmt q_insert = DB_STMT(SQL_INSERT, 6, 0);
 static struct db_stmt q_logged_in = DB_STMT(SQL_LOGGED_IN, 2, DB_IDEMPOTENT);
 static struct db_stmt q_profile = DB_STMT(SQL_PROFILE, 6, 0);
-static struct db_stmt q_lock_role_status = DB_STMT(SQL_LOCK_ROLE_STATUS, 1, 0);
-static struct db_stmt q_other_admins = DB_STMT(SQL_OTHER_ADMINS, 1, 0);
+static struct db_stmt q_lock_role_status = DB_STMT_COLS(SQL_LOCK_ROLE_STATUS, 1, LC__MAX, 0);
+static struct db_stmt q_other_admins = DB_STMT_COLS(SQL_OTHER_ADMINS, 1, 1, 0);
 static struct db_stmt q_role_status = DB_STMT(SQL_ROLE_STATUS, 3, 0);
-static struct db_stmt q_by_ext = DB_STMT(SQL_BY_EXT, 2, DB_IDEMPOTENT);
+static struct db_stmt q_by_ext = DB_STMT_COLS(SQL_BY_EXT, 2, UC__MAX, DB_IDEMPOTENT);
 static struct db_stmt q_insert_ext = DB_STMT(SQL_INSERT_EXT, 6, 0);
 static struct db_stmt q_seen_ext = DB_STMT(SQL_SEEN_EXT, 2, DB_IDEMPOTENT);
-static struct db_stmt q_list = DB_STMT(SQL_LIST, 6, DB_IDEMPOTENT);
-static struct db_stmt q_count = DB_STMT(SQL_COUNT, 4, DB_IDEMPOTENT);
+static struct db_stmt q_list = DB_STMT_COLS(SQL_LIST, 6, UC__MAX, DB_IDEMPOTENT);
+static struct db_stmt q_count = DB_STMT_COLS(SQL_COUNT, 4, 1, DB_IDEMPOTENT);
 
 /* Output binds for USER_COLS into u, with their lengths. */
 struct user_out {
-	MYSQL_BIND b[13];
-	unsigned long len[12];
+	MYSQL_BIND b[UC__MAX];
+	unsigned long len[UC__MAX];
 };
-
-/* The string columns of a row, in USER_COLS order after id, with capacities. */
-static void user_strings(struct user *u, char *s[11], size_t caps[11])
-{
-	char *b[11] = { u->email,      u->username,   u->name,         u->type,
-		        u->role,       u->status,     u->verification, u->password_hash,
-		        u->created_at, u->updated_at, u->last_login_at };
-	size_t c[11] = { sizeof(u->email),        sizeof(u->username),      sizeof(u->name),
-		         sizeof(u->type),         sizeof(u->role),          sizeof(u->status),
-		         sizeof(u->verification), sizeof(u->password_hash), sizeof(u->created_at),
-		         sizeof(u->updated_at),   sizeof(u->last_login_at) };
-
-	memcpy(s, b, sizeof(b));
-	memcpy(caps, c, sizeof(c));
-}
 
 static void bind_user(struct user_out *o, struct user *u)
 {
-	char *bufs[11];
-	size_t caps[11];
+	struct {
+		char *buf;
+		size_t cap;
+	} s[UC__MAX] = {
+		[UC_EMAIL] = { u->email, sizeof(u->email) },
+		[UC_USERNAME] = { u->username, sizeof(u->username) },
+		[UC_NAME] = { u->name, sizeof(u->name) },
+		[UC_TYPE] = { u->type, sizeof(u->type) },
+		[UC_ROLE] = { u->role, sizeof(u->role) },
+		[UC_STATUS] = { u->status, sizeof(u->status) },
+		[UC_VERIFICATION] = { u->verification, sizeof(u->verification) },
+		[UC_PASSWORD_HASH] = { u->password_hash, sizeof(u->password_hash) },
+		[UC_CREATED_AT] = { u->created_at, sizeof(u->created_at) },
+		[UC_UPDATED_AT] = { u->updated_at, sizeof(u->updated_at) },
+		[UC_LAST_LOGIN_AT] = { u->last_login_at, sizeof(u->last_login_at) },
+	};
 
 	memset(u, 0, sizeof(*u));
-	user_strings(u, bufs, caps);
-	db_bind_out_int64(&o->b[0], &u->id, NULL);
-	for (int i = 0; i < 11; i++)
-		db_bind_out_str(&o->b[i + 1], bufs[i], caps[i] - 2, &o->len[i + 1], NULL);
-	db_bind_out_int64(&o->b[12], &u->session_version, NULL);
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < UC__MAX; i++)
+		if (s[i].buf != NULL)
+			db_bind_out_str(&o->b[i], s[i].buf, s[i].cap - 2, &o->len[i], NULL);
+	db_bind_out_int64(&o->b[UC_ID], &u->id, NULL);
+	db_bind_out_int64(&o->b[UC_SESSION_VERSION], &u->session_version, NULL);
 }
 
 /* NUL-terminates the fetched strings and turns the times into ISO 8601. */
 static void fix_user(struct user_out *o, struct user *u)
 {
-	char *bufs[11];
-	size_t caps[11];
+	for (int i = 0; i < UC__MAX; i++) {
+		MYSQL_BIND *x = &o->b[i];
 
-	user_strings(u, bufs, caps);
-	for (int i = 0; i < 11; i++)
-		bufs[i][o->len[i + 1] < caps[i] - 2 ? o->len[i + 1] : caps[i] - 2] = '\0';
+		if (x->buffer_type == MYSQL_TYPE_STRING) {
+			unsigned long cap = x->buffer_length;
+
+			((char *)x->buffer)[o->len[i] < cap ? o->len[i] : cap] = '\0';
+		}
+	}
 	db_time_iso(u->created_at);
 	db_time_iso(u->updated_at);
 	db_time_iso(u->last_login_at);
@@ -166,13 +188,41 @@ enum db_rc db_user_insert(struct db *db, struct user *u)
 	return DB_OK;
 }
 
-enum db_rc db_user_logged_in(struct db *db, int64_t id, const char *rehash)
+struct login_record {
+	int64_t id;
+	const char *rehash, *family, *refresh_hash;
+	int64_t ttl_days;
+};
+
+static void bind_logged_in(MYSQL_BIND in[2], struct login_record *a)
 {
+	db_bind_str(&in[0], a->rehash ? a->rehash : "", NULL);
+	db_bind_int64(&in[1], &a->id);
+}
+
+static enum db_rc login_body(struct db *db, void *arg)
+{
+	struct login_record *a = arg;
+	MYSQL_BIND in[2];
+	enum db_rc rc;
+
+	bind_logged_in(in, a);
+	if ((rc = db_query(db, &q_logged_in, in, NULL)) != DB_OK)
+		return rc;
+	return db_refresh_insert(db, a->id, a->family, a->refresh_hash, a->ttl_days);
+}
+
+enum db_rc db_user_login(struct db *db, int64_t id, const char *rehash, const char *family,
+                         const char *refresh_hash, int64_t ttl_days)
+{
+	struct login_record a = { id, rehash, family, refresh_hash, ttl_days };
 	MYSQL_BIND in[2];
 
-	db_bind_str(&in[0], rehash ? rehash : "", NULL);
-	db_bind_int64(&in[1], &id);
-	return db_query(db, &q_logged_in, in, NULL);
+	if (refresh_hash != NULL)
+		return db_transaction(db, login_body, &a);
+	/* One statement is a transaction of its own. */
+	bind_logged_in(in, &a);
+	return db_query_retry(db, &q_logged_in, in, NULL);
 }
 
 struct profile_change {
@@ -217,13 +267,13 @@ static enum db_rc role_status_body(struct db *db, void *arg)
 	struct role_status_change *a = arg;
 	char role[12], status[12];
 	unsigned long rlen = 0, slen = 0;
-	MYSQL_BIND in[3], out[2];
+	MYSQL_BIND in[3], out[LC__MAX];
 	int64_t others = 0;
 	enum db_rc rc;
 
 	db_bind_int64(&in[0], &a->id);
-	db_bind_out_str(&out[0], role, sizeof(role) - 1, &rlen, NULL);
-	db_bind_out_str(&out[1], status, sizeof(status) - 1, &slen, NULL);
+	db_bind_out_str(&out[LC_ROLE], role, sizeof(role) - 1, &rlen, NULL);
+	db_bind_out_str(&out[LC_STATUS], status, sizeof(status) - 1, &slen, NULL);
 	if ((rc = db_query_one(db, &q_lock_role_status, in, out)) != DB_OK)
 		return rc;
 	role[rlen < sizeof(role) ? rlen : sizeof(role) - 1] = '\0';

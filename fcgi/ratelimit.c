@@ -9,7 +9,7 @@
 
 #include <sodium.h>
 
-#include "db/identity.h"
+#include "db/ratelimit.h"
 #include "fcgi/auth.h"
 #include "fcgi/ratelimit.h"
 #include "lib/log.h"

@@ -17,6 +17,17 @@
 
 static const char *const roles[] = { "readonly", "developer", "admin", NULL };
 
+enum { K_NAME, K_ROLE, K_SCOPES, K_DAYS, K_RATE, K_USER_ID, K__MAX };
+static const struct field_spec apikeys_create_fields[K__MAX] = {
+	[K_NAME] = { .name = "name", .type = FT_STRING, .required = true, .min = 1, .max = 100 },
+	[K_ROLE] = { .name = "role", .type = FT_ENUM, .allowed = roles },
+	[K_SCOPES] = { .name = "scopes", .type = FT_STRING, .min = 1, .max = 1000 },
+	[K_DAYS] = { .name = "expires_in_days", .type = FT_INT, .min = 1, .max = 3650 },
+	[K_RATE] = { .name = "rate_limit_per_minute", .type = FT_INT, .min = 0, .max = 1000000 },
+	[K_USER_ID] = { .name = "user_id", .type = FT_INT, .min = 1, .max = INT64_MAX },
+};
+const struct body_spec apikeys_create_body = BODY_SPEC(apikeys_create_fields);
+
 static struct json_object *str_or_null(const char *s)
 {
 	return s[0] ? json_object_new_string(s) : NULL;
@@ -78,9 +89,9 @@ int h_apikeys_create(struct req *rq)
 {
 	struct app *app = rq->app;
 	struct principal *who = rq->who;
-	struct fields f = { rq, NULL };
+	struct field_value v[K__MAX];
 	const char *name, *role, *scopes;
-	int64_t days = 0, limit = -1, owner_id = who->user_id;
+	int64_t days, limit, owner_id;
 	char key[APIKEY_LEN + 1], hash[APIKEY_HASH_HEX + 1];
 	struct apikey_row k;
 	struct user owner;
@@ -88,14 +99,14 @@ int h_apikeys_create(struct req *rq)
 	enum role want, cap;
 	enum db_rc rc;
 
-	name = field_str(&f, "name", true, 1, 100);
-	role = field_enum(&f, "role", false, roles);
-	scopes = field_str(&f, "scopes", false, 1, 1000);
-	field_int(&f, "expires_in_days", false, 1, 3650, &days);
-	field_int(&f, "rate_limit_per_minute", false, 0, 1000000, &limit);
-	field_int(&f, "user_id", false, 1, INT64_MAX, &owner_id);
-	if (fields_done(&f) < 0)
+	if (fields_read(rq, NULL, &apikeys_create_body, v) < 0)
 		return -1;
+	name = v[K_NAME].s;
+	role = v[K_ROLE].set ? v[K_ROLE].s : NULL;
+	scopes = v[K_SCOPES].set ? v[K_SCOPES].s : NULL;
+	days = v[K_DAYS].set ? v[K_DAYS].i : 0;
+	limit = v[K_RATE].set ? v[K_RATE].i : -1; /* -1: the general limit */
+	owner_id = v[K_USER_ID].set ? v[K_USER_ID].i : who->user_id;
 	if (owner_id != who->user_id && who->role < ROLE_ADMIN)
 		return api_error(rq, E_FORBIDDEN, "only admins set user_id");
 	/* Anyone may narrow a key; only admins widen one past the general limit. */

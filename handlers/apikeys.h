@@ -5,7 +5,11 @@
 #include <stdint.h>
 
 struct apikey_row;
+struct body_spec;
 struct req;
+
+/* The body POST /api-keys reads (its ROUTE row names it). */
+extern const struct body_spec apikeys_create_body;
 
 /*
  * Loads the API key `id` as the caller may see it into *k: someone else's

@@ -24,14 +24,65 @@
 
 #define BAD_LOGIN "Incorrect username or password"
 
+/* ------------------------------------------------------------- bodies */
+
+enum { T_USERNAME, T_PASSWORD, T__MAX };
+static const struct field_spec token_fields[T__MAX] = {
+	[T_USERNAME] = { .name = "username",
+	                 .type = FT_STRING,
+	                 .required = true,
+	                 .min = 1,
+	                 .max = 254 },
+	[T_PASSWORD] = FIELD_PASSWORD("password", true),
+};
+const struct body_spec auth_token_body = BODY_SPEC(token_fields);
+
+/* "email" is read only when "identifier" is not given (or not valid). */
+enum { L_IDENTIFIER, L_EMAIL, L_PASSWORD, L__MAX };
+static const struct field_spec login_fields[L__MAX] = {
+	[L_IDENTIFIER] = { .name = "identifier", .type = FT_STRING, .min = 1, .max = 254 },
+	[L_EMAIL] = { .name = "email",
+	              .type = FT_STRING,
+	              .min = 1,
+	              .max = 254,
+	              .unless = "identifier" },
+	[L_PASSWORD] = FIELD_PASSWORD("password", true),
+};
+const struct body_spec auth_login_body = BODY_SPEC(login_fields);
+
+enum { R_REFRESH_TOKEN, R__MAX };
+static const struct field_spec refresh_fields[R__MAX] = {
+	[R_REFRESH_TOKEN] = { .name = "refresh_token",
+	                      .type = FT_STRING,
+	                      .required = true,
+	                      .min = 1,
+	                      .max = 200 },
+};
+const struct body_spec auth_refresh_body = BODY_SPEC(refresh_fields);
+
+/* The password policy applies after the read (h_auth_register). */
+enum { G_NAME, G_EMAIL, G_USERNAME, G_PASSWORD, G__MAX };
+static const struct field_spec register_fields[G__MAX] = {
+	[G_NAME] = { .name = "name", .type = FT_STRING, .required = true, .min = 1, .max = 200 },
+	[G_EMAIL] = { .name = "email", .type = FT_EMAIL, .required = true },
+	[G_USERNAME] = FIELD_USERNAME("username"),
+	[G_PASSWORD] = FIELD_PASSWORD("password", true),
+};
+const struct body_spec auth_register_body = BODY_SPEC(register_fields);
+
+/* ------------------------------------------------------------- logins */
+
 /*
  * Checks a username-or-email and password (auth_login_check: one spelling
  * of the identifier, the per-account limit, the password in constant work
- * whether or not the user exists), then the account's status, a rehash
- * when the cost went up, the audit record. Returns 0 with *u filled, or -1
+ * whether or not the user exists), then the account's status; records the
+ * login with a rehash when the cost went up and, when `refresh_hash` is not
+ * NULL, that refresh token in `family`, in one transaction
+ * (db_user_login); then the audit record. Returns 0 with *u filled, or -1
  * after answering (401, 429, 503).
  */
-static int check_login(struct req *rq, const char *ident, const char *password, struct user *u)
+static int check_login(struct req *rq, const char *ident, const char *password, struct user *u,
+                       const char *family, const char *refresh_hash)
 {
 	struct app *app = rq->app;
 	enum db_rc rc;
@@ -55,9 +106,11 @@ static int check_login(struct req *rq, const char *ident, const char *password, 
 
 		if (password_needs_rehash(u->password_hash) && password_hash(password, rehash) < 0)
 			rehash[0] = '\0';
-		if ((rc = db_user_logged_in(app->db, u->id, rehash[0] ? rehash : NULL)) != DB_OK)
-			return db_failure(rq, rc, "login record");
+		rc = db_user_login(app->db, u->id, rehash[0] ? rehash : NULL, family, refresh_hash,
+		                   app->cfg.refresh_ttl_days);
 		sodium_memzero(rehash, sizeof(rehash));
+		if (rc != DB_OK)
+			return db_failure(rq, rc, "login record");
 	}
 	{
 		char who[32];
@@ -112,23 +165,6 @@ static void put_refresh_token(struct req *rq, struct json_object *o, char tok[4 
 	sodium_memzero(tok, 4 + 64);
 }
 
-/* Creates a refresh token in `family` and adds it to `o`. */
-static int add_refresh_token(struct req *rq, struct json_object *o, int64_t user_id,
-                             const char *family)
-{
-	char tok[4 + 64], hash[APIKEY_HASH_HEX + 1];
-	enum db_rc rc;
-
-	new_refresh_token(rq, tok, hash);
-	rc = db_refresh_insert(rq->app->db, user_id, family, hash, rq->app->cfg.refresh_ttl_days);
-	if (rc != DB_OK) {
-		sodium_memzero(tok, sizeof(tok));
-		return db_failure(rq, rc, "refresh token");
-	}
-	put_refresh_token(rq, o, tok);
-	return 0;
-}
-
 /*
  * POST /token {"username","password"} (JSON or form-encoded, as OAuth2
  * password clients send it) -> {"access_token","token_type","expires_in"}.
@@ -136,13 +172,12 @@ static int add_refresh_token(struct req *rq, struct json_object *o, int64_t user
  */
 int h_token(struct req *rq)
 {
-	struct fields f = { rq, NULL };
-	const char *user = field_str(&f, "username", true, 1, 254);
-	const char *pass = field_str(&f, "password", true, 1, PASSWORD_MAX_LEN);
+	struct field_value v[T__MAX];
 	struct json_object *o;
 	struct user u;
 
-	if (fields_done(&f) < 0 || check_login(rq, user, pass, &u) < 0)
+	if (fields_read(rq, NULL, &auth_token_body, v) < 0 ||
+	    check_login(rq, v[T_USERNAME].s, v[T_PASSWORD].s, &u, NULL, NULL) < 0)
 		return -1;
 	if ((o = rq_own_json(rq, json_object_new_object())) == NULL ||
 	    add_access_token(rq, o, &u) < 0)
@@ -157,22 +192,29 @@ int h_token(struct req *rq)
 int h_auth_login(struct req *rq)
 {
 	struct fields f = { rq, NULL };
-	const char *ident = field_str(&f, "identifier", false, 1, 254);
-	const char *email = ident ? NULL : field_str(&f, "email", false, 1, 254);
-	const char *pass = field_str(&f, "password", true, 1, PASSWORD_MAX_LEN);
-	char family[UUID_LEN + 1];
+	struct field_value v[L__MAX];
+	char family[UUID_LEN + 1], tok[4 + 64], hash[APIKEY_HASH_HEX + 1];
 	struct json_object *o;
 	struct user u;
 
-	if (!json_object_object_get_ex(rq->json, "identifier", NULL) &&
-	    !json_object_object_get_ex(rq->json, "email", NULL))
+	fields_collect(&f, NULL, NULL, &auth_login_body, v);
+	/* Neither given (absent or null): a given one that failed says why itself. */
+	if (json_object_object_get(rq->json, "identifier") == NULL &&
+	    json_object_object_get(rq->json, "email") == NULL)
 		field_fail(&f, "identifier", "is required (or email)");
-	if (fields_done(&f) < 0 || check_login(rq, ident ? ident : email, pass, &u) < 0)
+	if (fields_done(&f) < 0)
 		return -1;
+	/* The refresh token is stored with the login record, in one transaction. */
 	util_uuid_v4(family);
-	if ((o = rq_own_json(rq, json_object_new_object())) == NULL ||
-	    add_access_token(rq, o, &u) < 0 || add_refresh_token(rq, o, u.id, family) < 0)
+	new_refresh_token(rq, tok, hash);
+	if (check_login(rq, v[L_IDENTIFIER].set ? v[L_IDENTIFIER].s : v[L_EMAIL].s, v[L_PASSWORD].s,
+	                &u, family, hash) < 0 ||
+	    (o = rq_own_json(rq, json_object_new_object())) == NULL ||
+	    add_access_token(rq, o, &u) < 0) {
+		sodium_memzero(tok, sizeof(tok));
 		return -1;
+	}
+	put_refresh_token(rq, o, tok);
 	json_object_object_add(o, "user", user_to_json(&u));
 	return api_reply(rq, 200, json_object_get(o));
 }
@@ -185,16 +227,17 @@ int h_auth_login(struct req *rq)
 int h_auth_refresh(struct req *rq)
 {
 	struct app *app = rq->app;
-	struct fields f = { rq, NULL };
-	const char *tok = field_str(&f, "refresh_token", true, 1, 200);
+	struct field_value v[R__MAX];
+	const char *tok;
 	char hash[APIKEY_HASH_HEX + 1], key[80];
 	char next[4 + 64], next_hash[APIKEY_HASH_HEX + 1];
 	struct refresh_rotation r;
 	struct json_object *o;
 	enum db_rc rc;
 
-	if (fields_done(&f) < 0)
+	if (fields_read(rq, NULL, &auth_refresh_body, v) < 0)
 		return -1;
+	tok = v[R_REFRESH_TOKEN].s;
 	snprintf(key, sizeof(key), "refresh|%s", rq->client_addr ? rq->client_addr : "-");
 	if (ratelimit_hit(rq, "auth", key, app->cfg.rate_auth * 4) < 0)
 		return -1;
@@ -238,7 +281,8 @@ int h_auth_register(struct req *rq)
 {
 	struct app *app = rq->app;
 	struct fields f = { rq, NULL };
-	const char *name, *email, *username, *pass;
+	struct field_value v[G__MAX];
+	const char *email, *username, *pass;
 	struct user u;
 	enum db_rc rc;
 
@@ -250,14 +294,14 @@ int h_auth_register(struct req *rq)
 			return api_error(rq, E_FORBIDDEN,
 			                 "registration is closed: an admin must create accounts");
 	}
-	name = field_str(&f, "name", true, 1, 200);
-	email = field_email(&f, "email", true);
-	username = field_username(&f, "username");
-	pass = field_str(&f, "password", true, 1, PASSWORD_MAX_LEN);
-	if (pass != NULL)
-		field_password_ok(&f, "password", pass);
+	fields_collect(&f, NULL, NULL, &auth_register_body, v);
+	if (v[G_PASSWORD].set)
+		field_password_ok(&f, "password", v[G_PASSWORD].s);
 	if (fields_done(&f) < 0)
 		return -1;
+	email = v[G_EMAIL].s;
+	username = v[G_USERNAME].set ? v[G_USERNAME].s : NULL;
+	pass = v[G_PASSWORD].s;
 	if (ratelimit_hit(rq, "auth",
 	                  rq_printf(rq, "register|%s", rq->client_addr ? rq->client_addr : "-"),
 	                  app->cfg.rate_auth) < 0)
@@ -265,7 +309,7 @@ int h_auth_register(struct req *rq)
 	memset(&u, 0, sizeof(u));
 	snprintf(u.email, sizeof(u.email), "%s", email);
 	snprintf(u.username, sizeof(u.username), "%s", username ? username : email);
-	snprintf(u.name, sizeof(u.name), "%s", name);
+	snprintf(u.name, sizeof(u.name), "%s", v[G_NAME].s);
 	snprintf(u.type, sizeof(u.type), "human");
 	snprintf(u.role, sizeof(u.role), "readonly");
 	if (auth_password_hash(rq, pass, u.password_hash) < 0)

@@ -271,6 +271,17 @@ bool field_read(struct fields *f, struct json_object *body, const char *prefix,
 
 /* ------------------------------------------------------------- a body */
 
+/* Field i names, in `unless`, an earlier field that was read and valid. */
+static bool alternative_taken(const struct body_spec *spec, const struct field_value *out, size_t i)
+{
+	const char *other = spec->fields[i].unless;
+
+	for (size_t j = 0; other != NULL && j < i; j++)
+		if (strcmp(spec->fields[j].name, other) == 0)
+			return out[j].set;
+	return false;
+}
+
 size_t fields_collect(struct fields *f, struct json_object *body, const char *prefix,
                       const struct body_spec *spec, struct field_value *out)
 {
@@ -278,8 +289,12 @@ size_t fields_collect(struct fields *f, struct json_object *body, const char *pr
 
 	if (body == NULL && prefix == NULL)
 		body = f->rq->json;
-	for (size_t i = 0; i < spec->nfields; i++)
-		field_read(f, body, prefix, &spec->fields[i], &out[i]);
+	for (size_t i = 0; i < spec->nfields; i++) {
+		if (alternative_taken(spec, out, i))
+			memset(&out[i], 0, sizeof(out[i]));
+		else
+			field_read(f, body, prefix, &spec->fields[i], &out[i]);
+	}
 	if (spec->strict && body != NULL && json_object_is_type(body, json_type_object)) {
 		json_object_object_foreach (body, k, v) {
 			size_t i;
@@ -360,9 +375,7 @@ const char *field_email(struct fields *f, const char *name, bool required)
 
 const char *field_username(struct fields *f, const char *name)
 {
-	struct field_spec sp = {
-		.name = name, .type = FT_STRING, .min = 3, .max = 64, .charset = "._-"
-	};
+	struct field_spec sp = FIELD_USERNAME(name);
 	struct field_value v;
 
 	return field_read(f, top(f), NULL, &sp, &v) ? v.s : NULL;

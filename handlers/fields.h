@@ -53,7 +53,31 @@ struct field_spec {
 	 * it calls field_fail under `path` and returns false to reject it.
 	 */
 	bool (*check)(struct fields *f, const char *path, const struct field_value *v);
+	/*
+	 * An optional field that is an alternative to an earlier one of the
+	 * body, named here: when that one is present and valid, this one is
+	 * not read at all (left unset, never a failure): "email" unless
+	 * "identifier".
+	 */
+	const char *unless;
 };
+
+/*
+ * Spec rows shared by every body that has such a field. A username is 3-64
+ * letters, digits, '.', '_', '-': never an '@', so that no username can
+ * equal somebody's email (the default username is the user's own email). A
+ * password is a string of 1-PASSWORD_MAX_LEN characters (lib/password.h);
+ * the policy (field_password_ok) is for new passwords only, after the read.
+ */
+#define FIELD_USERNAME(name_)                                                                      \
+	{                                                                                          \
+		.name = (name_), .type = FT_STRING, .min = 3, .max = 64, .charset = "._-"          \
+	}
+#define FIELD_PASSWORD(name_, required_)                                                           \
+	{                                                                                          \
+		.name = (name_), .type = FT_STRING, .required = (required_), .min = 1,             \
+		.max = PASSWORD_MAX_LEN                                                            \
+	}
 
 /* A body: its fields, in the order their failures are reported. */
 struct body_spec {

@@ -20,6 +20,50 @@ static const char *const statuses[] = { "active", "inactive", "blocked", "delete
 static const char *const set_statuses[] = { "active", "inactive", "blocked", NULL };
 static const char *const types[] = { "human", "api", NULL };
 
+/* ------------------------------------------------------------- bodies */
+
+/* The password policy and the rules across fields apply after the read. */
+enum { P_NAME, P_EMAIL, P_PASSWORD, P_CURRENT, P__MAX };
+static const struct field_spec profile_put_fields[P__MAX] = {
+	[P_NAME] = { .name = "name", .type = FT_STRING, .min = 1, .max = 200 },
+	[P_EMAIL] = { .name = "email", .type = FT_EMAIL },
+	[P_PASSWORD] = FIELD_PASSWORD("password", false),
+	[P_CURRENT] = FIELD_PASSWORD("current_password", false),
+};
+const struct body_spec profile_put_body = BODY_SPEC(profile_put_fields);
+
+enum { D_CURRENT, D__MAX };
+static const struct field_spec profile_delete_fields[D__MAX] = {
+	[D_CURRENT] = FIELD_PASSWORD("current_password", false),
+};
+const struct body_spec profile_delete_body = BODY_SPEC(profile_delete_fields);
+
+enum { C_EMAIL, C_NAME, C_ROLE, C_TYPE, C_USERNAME, C_PASSWORD, C__MAX };
+static const struct field_spec users_create_fields[C__MAX] = {
+	[C_EMAIL] = { .name = "email", .type = FT_EMAIL, .required = true },
+	[C_NAME] = { .name = "name", .type = FT_STRING, .required = true, .min = 1, .max = 200 },
+	[C_ROLE] = { .name = "role", .type = FT_ENUM, .allowed = roles },
+	[C_TYPE] = { .name = "type", .type = FT_ENUM, .allowed = types },
+	[C_USERNAME] = FIELD_USERNAME("username"),
+	[C_PASSWORD] = FIELD_PASSWORD("password", false),
+};
+const struct body_spec users_create_body = BODY_SPEC(users_create_fields);
+
+enum { U_ROLE, U_STATUS, U__MAX };
+static const struct field_spec users_patch_fields[U__MAX] = {
+	[U_ROLE] = { .name = "role", .type = FT_ENUM, .allowed = roles },
+	[U_STATUS] = { .name = "status", .type = FT_ENUM, .allowed = set_statuses },
+};
+const struct body_spec users_patch_body = BODY_SPEC(users_patch_fields);
+
+/* The value of a field that was read, else NULL. */
+static const char *given(const struct field_value *v)
+{
+	return v->set ? v->s : NULL;
+}
+
+/* ------------------------------------------------------------- users */
+
 static struct json_object *str_or_null(const char *s)
 {
 	return s[0] ? json_object_new_string(s) : NULL;
@@ -151,6 +195,7 @@ int h_profile_get(struct req *rq)
 int h_profile_put(struct req *rq)
 {
 	struct fields f = { rq, NULL };
+	struct field_value v[P__MAX];
 	const char *name, *email, *pass, *current;
 	char hash[PASSWORD_HASH_MAX] = "";
 	struct user u;
@@ -158,16 +203,17 @@ int h_profile_put(struct req *rq)
 
 	if (need_account(rq) < 0)
 		return -1;
-	name = field_str(&f, "name", false, 1, 200);
-	email = field_email(&f, "email", false);
-	pass = field_str(&f, "password", false, 1, PASSWORD_MAX_LEN);
-	current = field_str(&f, "current_password", false, 1, PASSWORD_MAX_LEN);
+	fields_collect(&f, NULL, NULL, &profile_put_body, v);
+	name = given(&v[P_NAME]);
+	email = given(&v[P_EMAIL]);
+	pass = given(&v[P_PASSWORD]);
+	current = given(&v[P_CURRENT]);
 	if (pass != NULL) {
 		field_password_ok(&f, "password", pass);
 		if (current == NULL)
 			field_fail(&f, "current_password", "is required to change the password");
 	}
-	if (name == NULL && email == NULL && pass == NULL && f.errors == NULL)
+	if (name == NULL && email == NULL && pass == NULL && fields_failed(&f) == 0)
 		field_fail(&f, "name", "nothing to change: give name, email or password");
 	if (fields_done(&f) < 0)
 		return -1;
@@ -198,16 +244,14 @@ int h_profile_put(struct req *rq)
  */
 int h_profile_delete(struct req *rq)
 {
-	struct fields f = { rq, NULL };
+	struct field_value v[D__MAX];
 	const char *current;
 	struct user u;
 	enum db_rc rc;
 
-	if (need_account(rq) < 0)
+	if (need_account(rq) < 0 || fields_read(rq, NULL, &profile_delete_body, v) < 0)
 		return -1;
-	current = field_str(&f, "current_password", false, 1, PASSWORD_MAX_LEN);
-	if (fields_done(&f) < 0)
-		return -1;
+	current = given(&v[D_CURRENT]);
 	if ((rc = db_user_by_id(rq->app->db, rq->who->user_id, &u)) != DB_OK)
 		return db_failure(rq, rc, "profile");
 	if (need_authority(rq, &u, current, "deleting the account") < 0 ||
@@ -254,16 +298,18 @@ int h_users_list(struct req *rq)
 int h_users_create(struct req *rq)
 {
 	struct fields f = { rq, NULL };
+	struct field_value v[C__MAX];
 	const char *email, *name, *role, *type, *pass, *username;
 	struct user u;
 	enum db_rc rc;
 
-	email = field_email(&f, "email", true);
-	name = field_str(&f, "name", true, 1, 200);
-	role = field_enum(&f, "role", false, roles);
-	type = field_enum(&f, "type", false, types);
-	username = field_username(&f, "username");
-	pass = field_str(&f, "password", false, 1, PASSWORD_MAX_LEN);
+	fields_collect(&f, NULL, NULL, &users_create_body, v);
+	email = given(&v[C_EMAIL]);
+	name = given(&v[C_NAME]);
+	role = given(&v[C_ROLE]);
+	type = given(&v[C_TYPE]);
+	username = given(&v[C_USERNAME]);
+	pass = given(&v[C_PASSWORD]);
 	if (pass != NULL)
 		field_password_ok(&f, "password", pass);
 	else if (type == NULL || strcmp(type, "api") != 0)
@@ -307,6 +353,7 @@ int h_users_get(struct req *rq)
 int h_users_patch(struct req *rq)
 {
 	struct fields f = { rq, NULL };
+	struct field_value v[U__MAX];
 	const char *role, *status;
 	struct user u;
 	int64_t id;
@@ -314,9 +361,10 @@ int h_users_patch(struct req *rq)
 
 	if (param_id(rq, "id", &id) < 0)
 		return -1;
-	role = field_enum(&f, "role", false, roles);
-	status = field_enum(&f, "status", false, set_statuses);
-	if (role == NULL && status == NULL && f.errors == NULL)
+	fields_collect(&f, NULL, NULL, &users_patch_body, v);
+	role = given(&v[U_ROLE]);
+	status = given(&v[U_STATUS]);
+	if (role == NULL && status == NULL && fields_failed(&f) == 0)
 		field_fail(&f, "role", "nothing to change: give role or status");
 	if (fields_done(&f) < 0)
 		return -1;

@@ -4,9 +4,16 @@
 
 #include <stdint.h>
 
+struct body_spec;
 struct json_object;
 struct req;
 struct user;
+
+/* The bodies the handlers read (their ROUTE rows name them). */
+extern const struct body_spec profile_put_body;
+extern const struct body_spec profile_delete_body;
+extern const struct body_spec users_create_body;
+extern const struct body_spec users_patch_body;
 
 /* The API's view of a user: never the password hash. New object. */
 struct json_object *user_to_json(const struct user *u);

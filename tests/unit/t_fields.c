@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -10,6 +11,7 @@
 #include "fcgi/http.h"
 #include "handlers/fields.h"
 #include "lib/arena.h"
+#include "lib/password.h"
 #include "tests/unit/unit.h"
 
 static struct app app;
@@ -76,6 +78,15 @@ static const struct field_spec req_fields[] = {
 	{ .name = "size", .type = FT_INT, .required = true, .min = 0, .max = 5 },
 };
 static const struct body_spec req_body = BODY_SPEC(req_fields, .strict = true);
+
+/* "mail" is an alternative to "ident", read only when "ident" is not valid. */
+static const struct field_spec alt_fields[] = {
+	{ .name = "ident", .type = FT_STRING, .min = 1, .max = 4 },
+	{ .name = "mail", .type = FT_EMAIL, .unless = "ident" },
+	FIELD_USERNAME("user"),
+	FIELD_PASSWORD("pw", true),
+};
+static const struct body_spec alt_body = BODY_SPEC(alt_fields, .strict = true);
 
 static const struct {
 	const struct body_spec *spec;
@@ -160,6 +171,21 @@ static const struct {
 	{ &req_body, "{\"size\":-1,\"name\":\"01234567890\"}",
 	  "name: must be 1 to 10 characters|size: must be from 0 to 5" },
 	{ &req_body, "[1]", "name: is required|size: is required" },
+	/* alternatives (unless): the other one is not read when the first is valid */
+	{ &alt_body, "{\"ident\":\"ab\",\"mail\":5,\"pw\":\"x\"}", "" },
+	{ &alt_body, "{\"mail\":\"a@b.co\",\"pw\":\"x\"}", "" },
+	{ &alt_body, "{\"mail\":5,\"pw\":\"x\"}", "mail: must be a string" },
+	{ &alt_body, "{\"ident\":\"abcde\",\"mail\":5,\"pw\":\"x\"}",
+	  "ident: must be 1 to 4 characters|mail: must be a string" },
+	{ &alt_body, "{\"ident\":null,\"mail\":\"nope\",\"pw\":\"x\"}",
+	  "mail: must be an email address" },
+	/* the shared rows: usernames and passwords */
+	{ &alt_body, "{\"user\":\"a.b_c-9\",\"pw\":\"x\"}", "" },
+	{ &alt_body, "{\"user\":\"ab\",\"pw\":\"x\"}", "user: must be 3 to 64 characters" },
+	{ &alt_body, "{\"user\":\"a@b.co\",\"pw\":\"x\"}",
+	  "user: may contain only letters, digits, '.', '_' and '-'" },
+	{ &alt_body, "{\"pw\":\"\"}", "pw: must not be empty" },
+	{ &alt_body, "{}", "pw: is required" },
 	{ &all_body, "{\"s\":1,\"n\":0,\"b\":0,\"c\":\"x\",\"tags\":[1]}",
 	  "s: must be a string|n: must be from 1 to 10|b: must be true or false|"
 	  "c: must be one of: red, green|tags[0]: must be a string" },
@@ -245,6 +271,28 @@ START_TEST(fields_read_answers_400_with_every_failure)
 }
 END_TEST
 
+START_TEST(alternative_not_taken_is_unset)
+{
+	struct fields f = { &rq, NULL };
+	struct field_value v[4];
+	char *pw = calloc(1, PASSWORD_MAX_LEN + 2);
+
+	memset(pw, 'a', PASSWORD_MAX_LEN);
+	rq.json = json_tokener_parse("{\"ident\":\"ab\",\"mail\":\"a@b.co\"}");
+	json_object_object_add(rq.json, "pw", json_object_new_string(pw));
+	ck_assert_uint_eq(fields_collect(&f, NULL, NULL, &alt_body, v), 0);
+	ck_assert(v[0].set);
+	ck_assert(!v[1].set);
+	ck_assert_ptr_null(v[1].s);
+	ck_assert(v[3].set);
+	pw[PASSWORD_MAX_LEN] = 'a'; /* one character over */
+	json_object_object_add(rq.json, "pw", json_object_new_string(pw));
+	ck_assert_uint_eq(fields_collect(&f, NULL, NULL, &alt_body, v), 1);
+	ck_assert(!v[3].set);
+	free(pw);
+}
+END_TEST
+
 /* The one-line readers handlers already use keep their messages. */
 START_TEST(one_line_readers)
 {
@@ -288,6 +336,7 @@ Suite *suite_fields(void)
 	tcase_add_test(tc, values_land_in_their_slots);
 	tcase_add_test(tc, fields_read_answers_400_with_every_failure);
 	tcase_add_test(tc, one_line_readers);
+	tcase_add_test(tc, alternative_not_taken_is_unset);
 	suite_add_tcase(s, tc);
 	return s;
 }
