@@ -78,20 +78,33 @@ static struct shmcount *rl_counters(struct req *rq)
 	return rq->app->cfg.rate_shm ? auth_host_shared(rq->app, rq->request_id) : NULL;
 }
 
+/* Where a check counts: the current window of `span` seconds and the bucket of (cls, key). */
+struct rl_at {
+	int64_t span, now, window;
+	unsigned char bucket[16];
+};
+
+static void rl_at(struct req *rq, const char *cls, const char *key, struct rl_at *at)
+{
+	at->span = rq->app->cfg.rate_window_s;
+	at->now = (int64_t)time(NULL);
+	at->window = at->now - at->now % at->span;
+	rl_bucket(cls, key, at->bucket);
+}
+
 int ratelimit_hit(struct req *rq, const char *cls, const char *key, long limit)
 {
-	int64_t span = rq->app->cfg.rate_window_s;
-	int64_t now = (int64_t)time(NULL), window = now - now % span, hits = 0;
+	struct rl_at at;
 	struct shmcount *c;
-	unsigned char bucket[16];
+	int64_t hits = 0;
 
 	if (limit <= 0)
 		return 0;
-	rl_bucket(cls, key, bucket);
+	rl_at(rq, cls, key, &at);
 	/* A full table (every slot the key may use is in use) counts in MariaDB. */
-	if ((c = rl_counters(rq)) != NULL && (hits = shmcount_hit(c, bucket, window)) > 0)
-		return rl_account(rq, hits, limit, window, span, now);
-	if (db_ratelimit_hit(rq->app->db, bucket, window, &hits) != DB_OK) {
+	if ((c = rl_counters(rq)) != NULL && (hits = shmcount_hit(c, at.bucket, at.window)) > 0)
+		return rl_account(rq, hits, limit, at.window, at.span, at.now);
+	if (db_ratelimit_hit(rq->app->db, at.bucket, at.window, &hits) != DB_OK) {
 		/* Fail open: a limiter that cannot count must not lock everyone out. */
 		log_msg(LOG_WARNING, rq->request_id, "rate limiter unavailable: %s",
 		        db_last_error(rq->app->db));
@@ -99,24 +112,23 @@ int ratelimit_hit(struct req *rq, const char *cls, const char *key, long limit)
 	}
 	/* Now and then, drop old windows (any responder may; it is idempotent). */
 	if (hits == 1 && randombytes_uniform(64) == 0)
-		db_ratelimit_prune(rq->app->db, window - 2 * span);
-	return rl_account(rq, hits, limit, window, span, now);
+		db_ratelimit_prune(rq->app->db, at.window - 2 * at.span);
+	return rl_account(rq, hits, limit, at.window, at.span, at.now);
 }
 
 int ratelimit_full(struct req *rq, const char *cls, const char *key, long limit)
 {
-	int64_t span = rq->app->cfg.rate_window_s;
-	int64_t now = (int64_t)time(NULL), window = now - now % span, hits = 0;
+	struct rl_at at;
 	struct shmcount *c;
-	unsigned char bucket[16];
+	int64_t hits = 0;
 
 	if (limit <= 0)
 		return 0;
-	rl_bucket(cls, key, bucket);
+	rl_at(rq, cls, key, &at);
 	if ((c = rl_counters(rq)) != NULL)
-		hits = shmcount_peek(c, bucket, window);
-	else if (db_ratelimit_peek(rq->app->db, bucket, window, &hits) != DB_OK)
+		hits = shmcount_peek(c, at.bucket, at.window);
+	else if (db_ratelimit_peek(rq->app->db, at.bucket, at.window, &hits) != DB_OK)
 		return 0; /* fail open, as above */
 	/* A full bucket refuses the next one: as if this request were counted. */
-	return rl_account(rq, hits >= limit ? hits + 1 : hits, limit, window, span, now);
+	return rl_account(rq, hits >= limit ? hits + 1 : hits, limit, at.window, at.span, at.now);
 }
