@@ -265,6 +265,21 @@ static int prov_replay(struct req *rq, void *ctx)
 /* ------------------------------------------------------------------ handlers */
 
 /*
+ * A task `name` after `after` ("" for none), retried and timed out as this
+ * server's settings say (STRATUS_MAX_ATTEMPTS, STRATUS_RETRY_*,
+ * STRATUS_STEP_TIMEOUT): every task of a provision or destroy run.
+ */
+static struct run_task_new task_new(const struct config *cfg, const char *name, const char *after)
+{
+	return (struct run_task_new){ .name = name,
+		                      .depends_on = after,
+		                      .max_attempts = cfg->max_attempts,
+		                      .retry_delay_s = cfg->retry_delay_s,
+		                      .retry_backoff = cfg->retry_backoff,
+		                      .timeout_s = cfg->step_timeout_s };
+}
+
+/*
  * POST /provision {"cloud_provider":"aws|oci","provider_config":{...},
  * "instance_name_prefix","count"} -> 202 {"request_id","status":
  * "in_progress","message","instances":null}: a run of the three steps
@@ -293,12 +308,7 @@ int h_provision_create(struct req *rq)
 	util_uuid_v4(uuid);
 	json_object_object_add(in, "request_id", json_object_new_string(uuid));
 	for (size_t i = 0; i < 3; i++)
-		tasks[i] = (struct run_task_new){ .name = tf_provision_steps[i],
-			                          .depends_on = i ? tf_provision_steps[i - 1] : "",
-			                          .max_attempts = cfg->max_attempts,
-			                          .retry_delay_s = cfg->retry_delay_s,
-			                          .retry_backoff = cfg->retry_backoff,
-			                          .timeout_s = cfg->step_timeout_s };
+		tasks[i] = task_new(cfg, tf_provision_steps[i], i ? tf_provision_steps[i - 1] : "");
 	snprintf(subject, sizeof(subject), "%s %s x%lld",
 	         json_object_get_string(json_object_object_get(in, "cloud_provider")),
 	         json_object_get_string(json_object_object_get(in, "instance_name_prefix")),
@@ -482,12 +492,7 @@ int h_provision_destroy(struct req *rq)
 	json_object_object_add(in, "cloud_provider", input_field(&r, "cloud_provider"));
 	run_clear(&r);
 	util_uuid_v4(uuid);
-	task = (struct run_task_new){ .name = tf_destroy_step,
-		                      .depends_on = "",
-		                      .max_attempts = cfg->max_attempts,
-		                      .retry_delay_s = cfg->retry_delay_s,
-		                      .retry_backoff = cfg->retry_backoff,
-		                      .timeout_s = cfg->step_timeout_s };
+	task = task_new(cfg, tf_destroy_step, "");
 	n = (struct run_new){ .uuid = uuid,
 		              .kind = "destroy",
 		              .subject = target,
