@@ -100,7 +100,9 @@ static const char *string_value(struct fields *f, const char *path, const struct
 	s = json_object_get_string(v);
 	n = utf8_len(s);
 	if (n < minlen || n > maxlen) {
-		if (minlen == maxlen)
+		if (sp->message != NULL)
+			field_fail(f, path, "%s", sp->message);
+		else if (minlen == maxlen)
 			field_fail(f, path, "must be %zu characters", minlen);
 		else if (n < minlen && minlen == 1)
 			field_fail(f, path, "must not be empty");
@@ -110,19 +112,29 @@ static const char *string_value(struct fields *f, const char *path, const struct
 	}
 	/* An escaped NUL (json_parse_strict refuses it first; this is the net). */
 	if (strlen(s) != (size_t)json_object_get_string_len(v)) {
-		field_fail(f, path, "must not contain control characters");
+		field_fail(f, path, "%s",
+		           sp->message ? sp->message : "must not contain control characters");
 		return NULL;
 	}
 	for (const char *p = s; *p; p++) {
 		if (((unsigned char)*p < 0x20 &&
 		     !(text && (*p == '\t' || *p == '\n' || *p == '\r'))) ||
 		    *p == 0x7f) {
-			field_fail(f, path, "must not contain control characters");
+			field_fail(f, path, "%s",
+			           sp->message ? sp->message
+			                       : "must not contain control characters");
 			return NULL;
 		}
 	}
 	if (sp->charset != NULL && !field_chars_ok(s, sp->charset)) {
-		charset_fail(f, path, sp->charset);
+		if (sp->message != NULL)
+			field_fail(f, path, "%s", sp->message);
+		else
+			charset_fail(f, path, sp->charset);
+		return NULL;
+	}
+	if (sp->prefix != NULL && strncmp(s, sp->prefix, strlen(sp->prefix)) != 0) {
+		field_fail(f, path, "must start with '%s'", sp->prefix);
 		return NULL;
 	}
 	return s;
@@ -157,9 +169,12 @@ static bool email_ok(const char *s)
 static bool list_value(struct fields *f, const char *path, const struct field_spec *sp,
                        struct json_object *v, struct field_value *out)
 {
-	struct field_spec item = {
-		.type = FT_STRING, .min = sp->min, .max = sp->max, .charset = sp->charset
-	};
+	struct field_spec item = { .type = FT_STRING,
+		                   .min = sp->min,
+		                   .max = sp->max,
+		                   .charset = sp->charset,
+		                   .prefix = sp->prefix,
+		                   .message = sp->message };
 	size_t n, bad = 0;
 
 	if (!json_object_is_type(v, json_type_array)) {
@@ -262,6 +277,10 @@ bool field_read(struct fields *f, struct json_object *body, const char *prefix,
 		ok = fields_collect(f, v, path, sp->nested, out->sub) == 0;
 		break;
 	case FT_STRLIST: ok = list_value(f, path, sp, v, out); break;
+	case FT_JSON:
+		out->o = v;
+		ok = true;
+		break;
 	}
 	if (ok && sp->check != NULL)
 		ok = sp->check(f, path, out);

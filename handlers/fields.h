@@ -27,6 +27,7 @@ enum field_type {
 	FT_EMAIL,   /* user@domain.tld, 3-254 characters */
 	FT_OBJECT,  /* an object read by `nested`, errors named "name.field" */
 	FT_STRLIST, /* an array of at most `max_items` FT_STRING items, named "name[i]" */
+	FT_JSON,    /* any value but null, borrowed in `o`: its `check` is its rule */
 };
 
 struct field_value;
@@ -45,6 +46,13 @@ struct field_spec {
 	 * ("-_") are allowed; the message lists them.
 	 */
 	const char *charset;
+	/* Strings: when set, the value must start with it ("must start with 'ami-'"). */
+	const char *prefix;
+	/*
+	 * Strings: when set, the one message for a value that breaks the length,
+	 * control-character or charset rule (a wording clients already read).
+	 */
+	const char *message;
 	const char *const *allowed;     /* FT_ENUM, NULL-terminated */
 	const struct body_spec *nested; /* FT_OBJECT */
 	size_t max_items;               /* FT_STRLIST */
@@ -97,7 +105,7 @@ struct field_value {
 	const char *s;           /* strings, enums, emails */
 	int64_t i;               /* FT_INT */
 	bool b;                  /* FT_BOOL */
-	struct json_object *o;   /* FT_OBJECT (borrowed from the body) */
+	struct json_object *o;   /* FT_OBJECT, FT_JSON (borrowed from the body) */
 	struct field_value *sub; /* FT_OBJECT: its nested values (request arena) */
 	const char **list;       /* FT_STRLIST items (request arena) */
 	size_t n;                /* FT_STRLIST item count */

@@ -24,149 +24,147 @@
 #define MSG_ACCEPTED  "Request received and DAG triggered"
 #define MSG_COMPLETED "Instance provisioning completed successfully"
 
-/* ------------------------------------------------------------------ validation */
+/* ------------------------------------------------------------------ the body */
 
-/* One provider_config string: its name, and the prefix its value must have ("" any). */
-struct pc_field {
-	const char *name;
-	const char *prefix;
-};
+/* The wording clients of the original provisioner read for a cloud identifier. */
+#define CLOUD_ID_MESSAGE "must be 1 to 255 letters, digits, '.', '_', ':' or '-'"
 
-static const struct pc_field aws_fields[] = {
-	{ "region", "" },     { "instance_type", "" }, { "subnet_id", "subnet-" },
-	{ "ami_id", "ami-" }, { NULL, NULL },
-};
-static const struct pc_field oci_fields[] = {
-	{ "region", "" }, { "compartment_id", "ocid1." }, { "availability_domain", "" },
-	{ "shape", "" },  { "image_id", "ocid1." },       { "subnet_id", "ocid1." },
-	{ NULL, NULL },
-};
+/* A provider_config string: a cloud identifier (no spaces, quotes or slashes) starting with `p`. */
+#define CLOUD_ID(name_, p)                                                                         \
+	{                                                                                          \
+		.name = (name_), .type = FT_STRING, .required = true, .min = 1, .max = 255,        \
+		.charset = "._:-", .prefix = (p), .message = CLOUD_ID_MESSAGE                      \
+	}
 
-/* Cloud identifiers: letters, digits and . _ : - (no spaces, quotes or slashes). */
-static bool ident_ok(const char *s)
+/* provider_config.security_group_ids: 1-16 cloud identifiers "sg-...", named as one field. */
+static bool security_groups(struct fields *f, const char *path, const struct field_value *v)
 {
-	size_t n = strlen(s);
+	size_t n = json_object_is_type(v->o, json_type_array) ? json_object_array_length(v->o) : 0;
 
-	return n > 0 && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	                          "0123456789._:-") == n;
-}
-
-/*
- * Reads provider_config.<name> as an identifier of 1-255 characters
- * starting with `prefix`; records a failure named provider_config.<name>.
- */
-static const char *pc_str(struct fields *f, struct json_object *pc, const char *name,
-                          const char *prefix)
-{
-	char field[64];
-	struct json_object *v;
-	const char *s;
-
-	snprintf(field, sizeof(field), "provider_config.%s", name);
-	if (!json_object_object_get_ex(pc, name, &v) || json_object_is_type(v, json_type_null)) {
-		field_fail(f, field, "is required");
-		return NULL;
+	if (n == 0 || n > 16) {
+		field_fail(f, path, "must be a list of 1 to 16 security group ids");
+		return false;
 	}
-	if (!json_object_is_type(v, json_type_string)) {
-		field_fail(f, field, "must be a string");
-		return NULL;
-	}
-	s = json_object_get_string(v);
-	if (strlen(s) > 255 || !ident_ok(s)) {
-		field_fail(f, field, "must be 1 to 255 letters, digits, '.', '_', ':' or '-'");
-		return NULL;
-	}
-	if (strncmp(s, prefix, strlen(prefix)) != 0) {
-		field_fail(f, field, "must start with '%s'", prefix);
-		return NULL;
-	}
-	return s;
-}
-
-/* provider_config.security_group_ids: 1-16 ids "sg-...". Returns a copy or NULL. */
-static struct json_object *pc_groups(struct fields *f, struct json_object *pc)
-{
-	static const char field[] = "provider_config.security_group_ids";
-	struct json_object *v, *out;
-	size_t n;
-
-	if (!json_object_object_get_ex(pc, "security_group_ids", &v) ||
-	    json_object_is_type(v, json_type_null)) {
-		field_fail(f, field, "is required");
-		return NULL;
-	}
-	if (!json_object_is_type(v, json_type_array) || (n = json_object_array_length(v)) == 0 ||
-	    n > 16) {
-		field_fail(f, field, "must be a list of 1 to 16 security group ids");
-		return NULL;
-	}
-	out = rq_own_json(f->rq, json_object_new_array());
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *g = json_object_array_get_idx(v, i);
+		struct json_object *g = json_object_array_get_idx(v->o, i);
 		const char *s =
 		        json_object_is_type(g, json_type_string) ? json_object_get_string(g) : NULL;
 
-		if (s == NULL || strlen(s) > 255 || !ident_ok(s) || strncmp(s, "sg-", 3) != 0) {
-			field_fail(f, field, "item %zu must be a security group id (sg-...)", i);
-			return NULL;
+		if (s == NULL || strlen(s) > 255 || !field_chars_ok(s, "._:-") ||
+		    strncmp(s, "sg-", 3) != 0) {
+			field_fail(f, path, "item %zu must be a security group id (sg-...)", i);
+			return false;
 		}
-		json_object_array_add(out, json_object_new_string(s));
 	}
-	return out;
+	return true;
 }
 
-/* instance_name_prefix: a name clouds accept: a letter, then letters, digits, '-' or '_'. */
-static const char *name_prefix(struct fields *f)
-{
-	const char *s = field_str(f, "instance_name_prefix", true, 1, 63);
+/* provider_config per cloud_provider, its fields in the order the run's input keeps. */
+static const struct field_spec aws_fields[] = {
+	CLOUD_ID("region", NULL),
+	CLOUD_ID("instance_type", NULL),
+	CLOUD_ID("subnet_id", "subnet-"),
+	CLOUD_ID("ami_id", "ami-"),
+	{ .name = "security_group_ids",
+	  .type = FT_JSON,
+	  .required = true,
+	  .check = security_groups },
+};
+static const struct field_spec oci_fields[] = {
+	CLOUD_ID("region", NULL),
+	CLOUD_ID("compartment_id", "ocid1."),
+	CLOUD_ID("availability_domain", NULL),
+	CLOUD_ID("shape", NULL),
+	CLOUD_ID("image_id", "ocid1."),
+	CLOUD_ID("subnet_id", "ocid1."),
+};
+static const struct body_spec aws_config = BODY_SPEC(aws_fields);
+static const struct body_spec oci_config = BODY_SPEC(oci_fields);
 
-	if (s == NULL)
-		return NULL;
-	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')) ||
-	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
-	            strlen(s)) {
-		field_fail(
-		        f, "instance_name_prefix",
-		        "must start with a letter and contain only letters, digits, '-' and '_'");
-		return NULL;
-	}
-	return s;
+/* The most fields a provider_config has (provision_input's values). */
+#define CONFIG_MAX 6
+_Static_assert(sizeof(aws_fields) / sizeof(aws_fields[0]) <= CONFIG_MAX &&
+                       sizeof(oci_fields) / sizeof(oci_fields[0]) <= CONFIG_MAX,
+               "a provider_config has more fields than CONFIG_MAX");
+
+/* instance_name_prefix: a name clouds accept: a letter, then letters, digits, '-' or '_'. */
+static bool instance_name(struct fields *f, const char *path, const struct field_value *v)
+{
+	if (((*v->s >= 'a' && *v->s <= 'z') || (*v->s >= 'A' && *v->s <= 'Z')) &&
+	    field_chars_ok(v->s, "-_"))
+		return true;
+	field_fail(f, path,
+	           "must start with a letter and contain only letters, digits, '-' and '_'");
+	return false;
+}
+
+/* count: at most STRATUS_PROVISION_MAX_COUNT instances. */
+static bool count_max(struct fields *f, const char *path, const struct field_value *v)
+{
+	int64_t max = f->rq->app->cfg.provision_max_count;
+
+	if (v->i >= 1 && v->i <= max)
+		return true;
+	field_fail(f, path, "must be from 1 to %lld", (long long)max);
+	return false;
 }
 
 /*
  * callback_url: a URL lib/netcheck.c lets the reconcilers call (https to a
  * public address, or what STRATUS_WEBHOOK_ALLOW admits; its host resolved
  * and every address checked now, and again at each delivery), and only
- * where deliveries can be signed (STRATUS_WEBHOOK_SECRET). Sets *cb.
+ * where deliveries can be signed (STRATUS_WEBHOOK_SECRET).
  */
-static void callback_url(struct fields *f, const char **cb)
+static bool callback_url(struct fields *f, const char *path, const struct field_value *v)
 {
 	const struct config *cfg = &f->rq->app->cfg;
 	struct netcheck_target t;
-	struct json_object *v;
 	char why[300];
 
-	*cb = NULL;
-	if (!json_object_object_get_ex(f->rq->json, "callback_url", &v) ||
-	    json_object_is_type(v, json_type_null))
-		return;
-	if (!json_object_is_type(v, json_type_string)) {
-		field_fail(f, "callback_url", "must be a string");
-		return;
+	if (!json_object_is_type(v->o, json_type_string)) {
+		field_fail(f, path, "must be a string");
+		return false;
 	}
 	if (cfg->webhook_secret == NULL) {
-		field_fail(f, "callback_url",
+		field_fail(f, path,
 		           "completion webhooks are not configured on this server "
 		           "(STRATUS_WEBHOOK_SECRET)");
-		return;
+		return false;
 	}
-	if (netcheck_url(json_object_get_string(v), cfg->webhook_allow, &t, why, sizeof(why)) !=
+	if (netcheck_url(json_object_get_string(v->o), cfg->webhook_allow, &t, why, sizeof(why)) !=
 	    NETCHECK_OK) {
-		field_fail(f, "callback_url", "%s", why);
-		return;
+		field_fail(f, path, "%s", why);
+		return false;
 	}
-	*cb = json_object_get_string(v);
+	return true;
 }
+
+static const char *const clouds[] = { "aws", "oci", NULL };
+
+enum { P_CLOUD, P_CONFIG, P_PREFIX, P_COUNT, P_CALLBACK, P__MAX };
+
+/*
+ * provider_config is read here as an object only: its fields depend on
+ * cloud_provider, and provision_input reads them after the rest, where
+ * their failures have always been listed.
+ */
+static const struct field_spec provision_fields[P__MAX] = {
+	[P_CLOUD] = { .name = "cloud_provider",
+	              .type = FT_ENUM,
+	              .required = true,
+	              .allowed = clouds },
+	[P_CONFIG] = { .name = "provider_config", .type = FT_OBJECT, .required = true },
+	[P_PREFIX] = { .name = "instance_name_prefix",
+	               .type = FT_STRING,
+	               .required = true,
+	               .min = 1,
+	               .max = 63,
+	               .check = instance_name },
+	[P_COUNT] = { .name = "count", .type = FT_INT, .required = true, .check = count_max },
+	[P_CALLBACK] = { .name = "callback_url", .type = FT_JSON, .check = callback_url },
+};
+
+const struct body_spec provision_body = BODY_SPEC(provision_fields);
 
 /*
  * Validates the body of POST /provision and builds the run's input (request
@@ -175,47 +173,31 @@ static void callback_url(struct fields *f, const char **cb)
  */
 static struct json_object *provision_input(struct req *rq, const char **cb)
 {
-	static const char *const clouds[] = { "aws", "oci", NULL };
 	struct fields f = { rq, NULL };
-	struct json_object *pc = NULL, *cfg, *in, *v;
-	const char *cloud, *prefix;
-	int64_t count = 0;
-	bool have_count;
+	struct field_value v[P__MAX], pc[CONFIG_MAX];
+	const struct body_spec *config = NULL;
+	struct json_object *cfg, *in;
 
-	cloud = field_enum(&f, "cloud_provider", true, clouds);
-	if (!json_object_object_get_ex(rq->json, "provider_config", &pc) ||
-	    json_object_is_type(pc, json_type_null)) {
-		field_fail(&f, "provider_config", "is required");
-		pc = NULL;
-	} else if (!json_object_is_type(pc, json_type_object)) {
-		field_fail(&f, "provider_config", "must be an object");
-		pc = NULL;
+	fields_collect(&f, NULL, NULL, &provision_body, v);
+	if (v[P_CLOUD].set && v[P_CONFIG].set) {
+		config = strcmp(v[P_CLOUD].s, "aws") == 0 ? &aws_config : &oci_config;
+		fields_collect(&f, v[P_CONFIG].o, "provider_config", config, pc);
 	}
-	prefix = name_prefix(&f);
-	have_count = field_int(&f, "count", true, 1, rq->app->cfg.provision_max_count, &count);
-	callback_url(&f, cb);
-
-	cfg = rq_own_json(rq, json_object_new_object());
-	if (cloud != NULL && pc != NULL) {
-		const struct pc_field *fl = strcmp(cloud, "aws") == 0 ? aws_fields : oci_fields;
-
-		for (size_t i = 0; fl[i].name != NULL; i++) {
-			const char *s = pc_str(&f, pc, fl[i].name, fl[i].prefix);
-
-			if (s != NULL)
-				json_object_object_add(cfg, fl[i].name, json_object_new_string(s));
-		}
-		if (strcmp(cloud, "aws") == 0 && (v = pc_groups(&f, pc)) != NULL)
-			json_object_object_add(cfg, "security_group_ids", json_object_get(v));
-	}
-	if (fields_done(&f) < 0)
+	/* Nothing failed: cloud_provider and provider_config were read, config is set. */
+	if (fields_done(&f) < 0 || config == NULL)
 		return NULL;
-	(void)have_count;
+	cfg = rq_own_json(rq, json_object_new_object());
+	for (size_t i = 0; i < config->nfields; i++)
+		json_object_object_add(cfg, config->fields[i].name,
+		                       config->fields[i].type == FT_JSON
+		                               ? json_object_get(pc[i].o)
+		                               : json_object_new_string(pc[i].s));
 	in = rq_own_json(rq, json_object_new_object());
-	json_object_object_add(in, "cloud_provider", json_object_new_string(cloud));
+	json_object_object_add(in, "cloud_provider", json_object_new_string(v[P_CLOUD].s));
 	json_object_object_add(in, "provider_config", json_object_get(cfg));
-	json_object_object_add(in, "instance_name_prefix", json_object_new_string(prefix));
-	json_object_object_add(in, "count", json_object_new_int64(count));
+	json_object_object_add(in, "instance_name_prefix", json_object_new_string(v[P_PREFIX].s));
+	json_object_object_add(in, "count", json_object_new_int64(v[P_COUNT].i));
+	*cb = v[P_CALLBACK].set ? json_object_get_string(v[P_CALLBACK].o) : NULL;
 	return in;
 }
 
@@ -284,6 +266,21 @@ static int prov_replay(struct req *rq, void *ctx)
 /* ------------------------------------------------------------------ handlers */
 
 /*
+ * A task `name` after `after` ("" for none), retried and timed out as this
+ * server's settings say (STRATUS_MAX_ATTEMPTS, STRATUS_RETRY_*,
+ * STRATUS_STEP_TIMEOUT): every task of a provision or destroy run.
+ */
+static struct run_task_new task_new(const struct config *cfg, const char *name, const char *after)
+{
+	return (struct run_task_new){ .name = name,
+		                      .depends_on = after,
+		                      .max_attempts = cfg->max_attempts,
+		                      .retry_delay_s = cfg->retry_delay_s,
+		                      .retry_backoff = cfg->retry_backoff,
+		                      .timeout_s = cfg->step_timeout_s };
+}
+
+/*
  * POST /provision {"cloud_provider":"aws|oci","provider_config":{...},
  * "instance_name_prefix","count"} -> 202 {"request_id","status":
  * "in_progress","message","instances":null}: a run of the three steps
@@ -312,12 +309,7 @@ int h_provision_create(struct req *rq)
 	util_uuid_v4(uuid);
 	json_object_object_add(in, "request_id", json_object_new_string(uuid));
 	for (size_t i = 0; i < 3; i++)
-		tasks[i] = (struct run_task_new){ .name = tf_provision_steps[i],
-			                          .depends_on = i ? tf_provision_steps[i - 1] : "",
-			                          .max_attempts = cfg->max_attempts,
-			                          .retry_delay_s = cfg->retry_delay_s,
-			                          .retry_backoff = cfg->retry_backoff,
-			                          .timeout_s = cfg->step_timeout_s };
+		tasks[i] = task_new(cfg, tf_provision_steps[i], i ? tf_provision_steps[i - 1] : "");
 	snprintf(subject, sizeof(subject), "%s %s x%lld",
 	         json_object_get_string(json_object_object_get(in, "cloud_provider")),
 	         json_object_get_string(json_object_object_get(in, "instance_name_prefix")),
@@ -506,12 +498,7 @@ int h_provision_destroy(struct req *rq)
 	json_object_object_add(in, "cloud_provider", input_field(&r, "cloud_provider"));
 	run_clear(&r);
 	util_uuid_v4(uuid);
-	task = (struct run_task_new){ .name = tf_destroy_step,
-		                      .depends_on = "",
-		                      .max_attempts = cfg->max_attempts,
-		                      .retry_delay_s = cfg->retry_delay_s,
-		                      .retry_backoff = cfg->retry_backoff,
-		                      .timeout_s = cfg->step_timeout_s };
+	task = task_new(cfg, tf_destroy_step, "");
 	n = (struct run_new){ .uuid = uuid,
 		              .kind = "destroy",
 		              .subject = target,

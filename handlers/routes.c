@@ -74,7 +74,7 @@ const struct route routes[] = {
 	ROUTE(POST, "/generate", h_generate, DEVELOPER, GENERAL, F_JSON, .body = &generate_body),
 
 	/* --------------------------------------- provisioning and runs */
-	ROUTE(POST, "/provision", h_provision_create, DEVELOPER, GENERAL, F_JSON),
+	ROUTE(POST, "/provision", h_provision_create, DEVELOPER, GENERAL, F_JSON, .body = &provision_body),
 	ROUTE(GET, "/provision", h_provision_list, READONLY, GENERAL, 0),
 	ROUTE(POST, "/provision/{request_id}/destroy", h_provision_destroy, DEVELOPER, GENERAL, 0),
 	ROUTE(GET, "/status/{request_id}", h_provision_status, READONLY, GENERAL, 0),

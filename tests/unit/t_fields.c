@@ -73,6 +73,31 @@ static const struct field_spec all_fields[] = {
 };
 static const struct body_spec all_body = BODY_SPEC(all_fields);
 
+/* A check that takes any value: a JSON array of exactly two items. */
+static bool pair(struct fields *f, const char *path, const struct field_value *v)
+{
+	if (json_object_is_type(v->o, json_type_array) && json_object_array_length(v->o) == 2)
+		return true;
+	field_fail(f, path, "must be a pair");
+	return false;
+}
+
+/* Prefixes, one message for every rule of a string, and values a check reads whole. */
+static const struct field_spec cloud_fields[] = {
+	{ .name = "ami",
+	  .type = FT_STRING,
+	  .min = 1,
+	  .max = 8,
+	  .charset = "._:-",
+	  .prefix = "ami-",
+	  .message = "must be 1 to 8 letters, digits, '.', '_', ':' or '-'" },
+	{ .name = "sub", .type = FT_STRING, .min = 1, .max = 10, .prefix = "subnet-" },
+	{ .name = "ids", .type = FT_STRLIST, .min = 1, .max = 8, .max_items = 3, .prefix = "sg-" },
+	{ .name = "raw", .type = FT_JSON },
+	{ .name = "two", .type = FT_JSON, .check = pair },
+};
+static const struct body_spec cloud_body = BODY_SPEC(cloud_fields);
+
 static const struct field_spec req_fields[] = {
 	{ .name = "name", .type = FT_STRING, .required = true, .min = 1, .max = 10 },
 	{ .name = "size", .type = FT_INT, .required = true, .min = 0, .max = 5 },
@@ -161,6 +186,29 @@ static const struct {
 	{ &all_body, "{\"tags\":[\"\",\"abcd\"]}",
 	  "tags[0]: must not be empty|tags[1]: must be 1 to 3 characters" },
 	{ &all_body, "{\"tags\":\"a\"}", "tags: must be an array of strings" },
+	/* prefixes, and one message for every rule of a string */
+	{ &cloud_body, "{\"ami\":\"ami-1.:b\"}", "" },
+	{ &cloud_body, "{\"ami\":\"1234\"}", "ami: must start with 'ami-'" },
+	{ &cloud_body, "{\"ami\":\"\"}",
+	  "ami: must be 1 to 8 letters, digits, '.', '_', ':' or '-'" },
+	{ &cloud_body, "{\"ami\":\"ami-12345\"}",
+	  "ami: must be 1 to 8 letters, digits, '.', '_', ':' or '-'" },
+	{ &cloud_body, "{\"ami\":\"ami 1\"}",
+	  "ami: must be 1 to 8 letters, digits, '.', '_', ':' or '-'" },
+	{ &cloud_body, "{\"ami\":\"ami\\u00011\"}",
+	  "ami: must be 1 to 8 letters, digits, '.', '_', ':' or '-'" },
+	{ &cloud_body, "{\"ami\":\"ami-\xc3\xa9\"}",
+	  "ami: must be 1 to 8 letters, digits, '.', '_', ':' or '-'" },
+	{ &cloud_body, "{\"ami\":5}", "ami: must be a string" },
+	{ &cloud_body, "{\"sub\":\"subnet-1\"}", "" },
+	{ &cloud_body, "{\"sub\":\"sg-1\"}", "sub: must start with 'subnet-'" },
+	{ &cloud_body, "{\"sub\":\"subnet-1234\"}", "sub: must be 1 to 10 characters" },
+	{ &cloud_body, "{\"ids\":[\"sg-1\",\"x\"]}", "ids[1]: must start with 'sg-'" },
+	/* FT_JSON: any value but null, its check is its rule */
+	{ &cloud_body, "{\"raw\":[1,{\"a\":null}],\"two\":[1,\"b\"]}", "" },
+	{ &cloud_body, "{\"raw\":null,\"two\":null}", "" },
+	{ &cloud_body, "{\"raw\":\"\",\"two\":{}}", "two: must be a pair" },
+	{ &cloud_body, "{\"two\":[1]}", "two: must be a pair" },
 	/* unknown names: ignored unless the body is strict */
 	{ &all_body, "{\"zzz\":1}", "" },
 	{ &req_body, "{\"name\":\"x\",\"size\":0,\"zzz\":1}", "zzz: is not a known field" },
@@ -245,6 +293,20 @@ START_TEST(values_land_in_their_slots)
 	ck_assert_uint_eq(v[13].n, 2);
 	ck_assert_str_eq(v[13].list[1], "yz");
 	ck_assert_ptr_null(v[13].list[2]);
+}
+END_TEST
+
+START_TEST(json_values_are_borrowed_from_the_body)
+{
+	struct fields f = { &rq, NULL };
+	struct field_value v[5];
+
+	rq.json = json_tokener_parse("{\"raw\":{\"k\":[true]},\"two\":[\"a\",2]}");
+	ck_assert_uint_eq(fields_collect(&f, NULL, NULL, &cloud_body, v), 0);
+	ck_assert(v[3].set && v[4].set);
+	ck_assert_ptr_eq(v[3].o, json_object_object_get(rq.json, "raw"));
+	ck_assert_ptr_eq(v[4].o, json_object_object_get(rq.json, "two"));
+	ck_assert(!v[0].set && !v[1].set && !v[2].set);
 }
 END_TEST
 
@@ -334,6 +396,7 @@ Suite *suite_fields(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, table, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, values_land_in_their_slots);
+	tcase_add_test(tc, json_values_are_borrowed_from_the_body);
 	tcase_add_test(tc, fields_read_answers_400_with_every_failure);
 	tcase_add_test(tc, one_line_readers);
 	tcase_add_test(tc, alternative_not_taken_is_unset);
