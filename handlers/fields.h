@@ -53,6 +53,17 @@ struct field_spec {
 	 * it calls field_fail under `path` and returns false to reject it.
 	 */
 	bool (*check)(struct fields *f, const char *path, const struct field_value *v);
+	/*
+	 * Today's wording, where a body had its own: when set, the failure of
+	 * the value itself (its type, bounds, characters, item count) is this
+	 * message instead; nested fields and items fail as usual, `check`
+	 * words its own.
+	 */
+	const char *message;
+	/* FT_STRLIST: when set, any failing item is this one failure, named by the list. */
+	const char *item_message;
+	/* A JSON null is a value of the wrong type, not an absent field. */
+	bool null_invalid;
 };
 
 /* A body: its fields, in the order their failures are reported. */
