@@ -59,12 +59,12 @@ const struct route routes[] = {
 	ROUTE(POST, "/image-types", h_image_types_create, ADMIN, GENERAL, F_JSON),
 
 	/* --------------------------------- builds and their dashboards */
-	ROUTE(POST, "/builds", h_builds_create, DEVELOPER, GENERAL, F_JSON),
+	ROUTE(POST, "/builds", h_builds_create, DEVELOPER, GENERAL, F_JSON, .body = &build_body),
 	ROUTE(GET, "/builds", h_builds_list, READONLY, GENERAL, 0),
 	ROUTE(GET, "/builds/{uuid}", h_builds_get, READONLY, GENERAL, 0),
 	ROUTE(GET, "/builds/{uuid}/state", h_builds_state_get, READONLY, GENERAL, 0),
-	ROUTE(POST, "/builds/{uuid}/state", h_builds_state_post, DEVELOPER, GENERAL, F_JSON, .changes = "uuid"),
-	ROUTE(POST, "/builds/{uuid}/failure", h_builds_failure, DEVELOPER, GENERAL, F_JSON, .changes = "uuid"),
+	ROUTE(POST, "/builds/{uuid}/state", h_builds_state_post, DEVELOPER, GENERAL, F_JSON, .changes = "uuid", .body = &build_state_body),
+	ROUTE(POST, "/builds/{uuid}/failure", h_builds_failure, DEVELOPER, GENERAL, F_JSON, .changes = "uuid", .body = &build_failure_body),
 	ROUTE(POST, "/builds/{uuid}/heartbeat", h_builds_heartbeat, DEVELOPER, GENERAL, 0, .changes = "uuid"),
 	ROUTE(GET, "/dashboard/summary", h_dashboard_summary, READONLY, GENERAL, 0),
 	ROUTE(GET, "/dashboard/recent", h_dashboard_recent, READONLY, GENERAL, 0),
