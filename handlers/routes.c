@@ -52,11 +52,11 @@ const struct route routes[] = {
 	/* ---------------------------------------------- reference data */
 	ROUTE(GET, "/states", h_states_list, READONLY, GENERAL, 0),
 	ROUTE(GET, "/platforms", h_platforms_list, READONLY, GENERAL, 0),
-	ROUTE(POST, "/platforms", h_platforms_create, ADMIN, GENERAL, F_JSON),
+	ROUTE(POST, "/platforms", h_platforms_create, ADMIN, GENERAL, F_JSON, .body = &platform_body),
 	ROUTE(GET, "/os-versions", h_os_versions_list, READONLY, GENERAL, 0),
-	ROUTE(POST, "/os-versions", h_os_versions_create, ADMIN, GENERAL, F_JSON),
+	ROUTE(POST, "/os-versions", h_os_versions_create, ADMIN, GENERAL, F_JSON, .body = &reference_body),
 	ROUTE(GET, "/image-types", h_image_types_list, READONLY, GENERAL, 0),
-	ROUTE(POST, "/image-types", h_image_types_create, ADMIN, GENERAL, F_JSON),
+	ROUTE(POST, "/image-types", h_image_types_create, ADMIN, GENERAL, F_JSON, .body = &reference_body),
 
 	/* --------------------------------- builds and their dashboards */
 	ROUTE(POST, "/builds", h_builds_create, DEVELOPER, GENERAL, F_JSON, .body = &build_body),
