@@ -23,23 +23,129 @@ static const char *const ref_field[REF__MAX] = {
 	"image_type", /* REF_IMAGE_TYPE */
 };
 
-static bool is_hex(const char *s)
+/* What a build_id may hold besides letters and digits. */
+#define BUILD_ID_CHARS "._:-"
+
+/* A reference name as pipelines type it (any case: resolved case-blind). */
+static bool ref_name_ok(struct fields *f, const char *path, const struct field_value *v)
 {
-	for (; *s; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
-		      (*s >= 'A' && *s <= 'F')))
-			return false;
-	return true;
+	if (util_ref_name_ok(v->s, true))
+		return true;
+	field_fail(f, path, "%s", REF_NAME_RULE);
+	return false;
 }
 
-static bool chars_ok(const char *s, const char *extra)
+static bool http_url(struct fields *f, const char *path, const struct field_value *v)
 {
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || strchr(extra, *s) != NULL))
-			return false;
-	return true;
+	if (strncmp(v->s, "http://", 7) == 0 || strncmp(v->s, "https://", 8) == 0)
+		return true;
+	field_fail(f, path, "must be an http:// or https:// URL");
+	return false;
 }
+
+static bool hex_digits(struct fields *f, const char *path, const struct field_value *v)
+{
+	if (v->s[strspn(v->s, "0123456789abcdefABCDEF")] == '\0')
+		return true;
+	field_fail(f, path, "must be 7 to 64 hexadecimal digits");
+	return false;
+}
+
+/* The reference names come first, at their enum ref_kind positions. */
+enum {
+	B_PLATFORM = REF_PLATFORM,
+	B_OS_VERSION = REF_OS_VERSION,
+	B_IMAGE_TYPE = REF_IMAGE_TYPE,
+	B_BUILD_ID = REF__MAX,
+	B_URL,
+	B_HASH,
+	B__MAX
+};
+
+static const struct field_spec build_fields[B__MAX] = {
+	[B_PLATFORM] = { .name = "platform",
+	                 .type = FT_STRING,
+	                 .required = true,
+	                 .min = 1,
+	                 .max = REF_NAME_MAX,
+	                 .check = ref_name_ok },
+	[B_OS_VERSION] = { .name = "os_version",
+	                   .type = FT_STRING,
+	                   .required = true,
+	                   .min = 1,
+	                   .max = REF_NAME_MAX,
+	                   .check = ref_name_ok },
+	[B_IMAGE_TYPE] = { .name = "image_type",
+	                   .type = FT_STRING,
+	                   .required = true,
+	                   .min = 1,
+	                   .max = REF_NAME_MAX,
+	                   .check = ref_name_ok },
+	[B_BUILD_ID] = { .name = "build_id",
+	                 .type = FT_STRING,
+	                 .required = true,
+	                 .min = 1,
+	                 .max = BUILD_ID_MAX,
+	                 .charset = BUILD_ID_CHARS },
+	[B_URL] = { .name = "pipeline_url",
+	            .type = FT_STRING,
+	            .min = 1,
+	            .max = BUILD_PIPELINE_URL_MAX,
+	            .check = http_url },
+	[B_HASH] = { .name = "commit_hash",
+	             .type = FT_STRING,
+	             .min = 7,
+	             .max = BUILD_COMMIT_HASH_MAX,
+	             .check = hex_digits },
+};
+
+const struct body_spec build_body = BODY_SPEC(build_fields);
+
+enum { S_CODE, S_MESSAGE, S__MAX };
+
+static const struct field_spec state_fields[S__MAX] = {
+	[S_CODE] = { .name = "state_code",
+	             .type = FT_INT,
+	             .required = true,
+	             .min = 0,
+	             .max = 65535 },
+	[S_MESSAGE] = { .name = "message", .type = FT_STRING, .min = 0, .max = BUILD_MESSAGE_MAX },
+};
+
+const struct body_spec build_state_body = BODY_SPEC(state_fields);
+
+/* Stored as JSON text in a column of FAILURE_DETAILS_MAX bytes. */
+static bool details_fit(struct fields *f, const char *path, const struct field_value *v)
+{
+	const char *s = json_object_to_json_string_ext(v->o, JSON_C_TO_STRING_PLAIN);
+
+	if (s == NULL || strlen(s) <= FAILURE_DETAILS_MAX)
+		return true;
+	field_fail(f, path, "must be at most %d bytes as JSON", FAILURE_DETAILS_MAX);
+	return false;
+}
+
+enum { FL_MESSAGE, FL_CODE, FL_COMPONENT, FL_DETAILS, FL_TERMINAL, FL__MAX };
+
+static const struct field_spec failure_fields[FL__MAX] = {
+	[FL_MESSAGE] = { .name = "error_message",
+	                 .type = FT_STRING,
+	                 .required = true,
+	                 .min = 1,
+	                 .max = FAILURE_MESSAGE_MAX },
+	[FL_CODE] = { .name = "error_code", .type = FT_STRING, .min = 1, .max = FAILURE_CODE_MAX },
+	[FL_COMPONENT] = { .name = "component",
+	                   .type = FT_STRING,
+	                   .min = 1,
+	                   .max = FAILURE_COMPONENT_MAX },
+	[FL_DETAILS] = { .name = "details",
+	                 .type = FT_OBJECT,
+	                 .message = "must be a JSON object",
+	                 .check = details_fit },
+	[FL_TERMINAL] = { .name = "terminal", .type = FT_BOOL, .null_invalid = true },
+};
+
+const struct body_spec build_failure_body = BODY_SPEC(failure_fields);
 
 /*
  * Resolves a platform (or alias), OS version or image type named `name`;
@@ -198,7 +304,8 @@ static int reply_new(struct req *rq, const struct build_new *n, char canon[REF__
 int h_builds_create(struct req *rq)
 {
 	struct fields f = { rq, NULL };
-	const char *names[REF__MAX], *build_id, *url, *hash;
+	struct field_value v[B__MAX];
+	const char *build_id, *url, *hash;
 	char canon[REF__MAX][65];
 	int64_t ids[REF__MAX] = { 0 };
 	char uuid[UUID_LEN + 1];
@@ -207,31 +314,17 @@ int h_builds_create(struct req *rq)
 	struct build b;
 	enum db_rc rc;
 
-	for (int k = 0; k < REF__MAX; k++) {
-		names[k] = field_str(&f, ref_field[k], true, 1, REF_NAME_MAX);
-		if (names[k] != NULL && !util_ref_name_ok(names[k], true)) {
-			field_fail(&f, ref_field[k], "%s", REF_NAME_RULE);
-			names[k] = NULL;
-		}
-	}
-	build_id = field_str(&f, "build_id", true, 1, BUILD_ID_MAX);
-	if (build_id != NULL && !chars_ok(build_id, "._:-")) {
-		field_fail(&f, "build_id",
-		           "may contain only letters, digits, '.', '_', ':' and '-'");
-		build_id = NULL;
-	}
-	url = field_str(&f, "pipeline_url", false, 1, BUILD_PIPELINE_URL_MAX);
-	if (url != NULL && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
-		field_fail(&f, "pipeline_url", "must be an http:// or https:// URL");
-	hash = field_str(&f, "commit_hash", false, 7, BUILD_COMMIT_HASH_MAX);
-	if (hash != NULL && !is_hex(hash))
-		field_fail(&f, "commit_hash", "must be 7 to 64 hexadecimal digits");
+	/* Unknown reference names fail after the body's own failures. */
+	fields_collect(&f, NULL, NULL, &build_body, v);
 	for (int k = 0; k < REF__MAX; k++)
-		if (names[k] != NULL &&
-		    resolve(&f, (enum ref_kind)k, ref_field[k], names[k], &ids[k], canon[k]) < 0)
+		if (v[k].set &&
+		    resolve(&f, (enum ref_kind)k, ref_field[k], v[k].s, &ids[k], canon[k]) < 0)
 			return -1;
 	if (fields_done(&f) < 0)
 		return -1;
+	build_id = v[B_BUILD_ID].s;
+	url = v[B_URL].s;
+	hash = v[B_HASH].s;
 
 	/*
 	 * Insert first: a new build_id, the common case, costs no lookup. A
@@ -340,7 +433,7 @@ int h_builds_list(struct req *rq)
 		return query_invalid(rq, "until",
 		                     "must be an ISO 8601 UTC time (2026-01-31T00:00:00Z)");
 	if ((v = rq_query(rq, "build_id")) != NULL && *v != '\0') {
-		if (strlen(v) > BUILD_ID_MAX || !chars_ok(v, "._:-"))
+		if (strlen(v) > BUILD_ID_MAX || !field_chars_ok(v, BUILD_ID_CHARS))
 			return query_invalid(rq, "build_id", "is not a valid build_id");
 		flt.build_id = v;
 	}
@@ -483,20 +576,20 @@ struct state_change {
 int h_builds_state_post(struct req *rq)
 {
 	const char *uuid = param_uuid(rq, "uuid", "build");
-	struct fields f = { rq, NULL };
+	struct field_value v[S__MAX];
 	struct state_change c = { .code = -1 };
 	struct json_object *o;
 	bool finished = false;
 	enum db_rc rc;
 
-	if (uuid == NULL)
+	if (uuid == NULL || fields_read(rq, NULL, &build_state_body, v) < 0)
 		return -1;
-	field_int(&f, "state_code", true, 0, 65535, &c.code);
-	c.message = field_str(&f, "message", false, 0, BUILD_MESSAGE_MAX);
-	if (fields_done(&f) < 0)
-		return -1;
+	c.code = v[S_CODE].i;
+	c.message = v[S_MESSAGE].s;
 	rc = db_state_get(rq->app->db, c.code, c.name, &c.terminal);
 	if (rc == DB_NOT_FOUND) {
+		struct fields f = { rq, NULL };
+
 		field_fail(&f, "state_code", "unknown state code %lld (GET /states lists them)",
 		           (long long)c.code);
 		return fields_done(&f);
@@ -554,34 +647,20 @@ static enum db_rc apply_failure(struct db *db, int64_t id, int64_t state, void *
 int h_builds_failure(struct req *rq)
 {
 	const char *uuid = param_uuid(rq, "uuid", "build");
-	struct fields f = { rq, NULL };
-	struct failure fl = { .uuid = uuid, .terminal = true };
-	struct json_object *details = NULL, *term = NULL, *o;
+	struct failure fl = { .uuid = uuid };
+	struct field_value v[FL__MAX];
+	struct json_object *details, *o;
 	char name[65] = "";
 	bool ignored;
 
-	if (uuid == NULL)
+	if (uuid == NULL || fields_read(rq, NULL, &build_failure_body, v) < 0)
 		return -1;
-	fl.message = field_str(&f, "error_message", true, 1, FAILURE_MESSAGE_MAX);
-	fl.code = field_str(&f, "error_code", false, 1, FAILURE_CODE_MAX);
-	fl.component = field_str(&f, "component", false, 1, FAILURE_COMPONENT_MAX);
-	if (json_object_object_get_ex(rq->json, "details", &details) && details != NULL) {
-		if (!json_object_is_type(details, json_type_object))
-			field_fail(&f, "details", "must be a JSON object");
-		else if ((fl.details = json_object_to_json_string_ext(details,
-		                                                      JSON_C_TO_STRING_PLAIN)) &&
-		         strlen(fl.details) > FAILURE_DETAILS_MAX)
-			field_fail(&f, "details", "must be at most %d bytes as JSON",
-			           FAILURE_DETAILS_MAX);
-	}
-	if (json_object_object_get_ex(rq->json, "terminal", &term)) {
-		if (!json_object_is_type(term, json_type_boolean))
-			field_fail(&f, "terminal", "must be true or false");
-		else
-			fl.terminal = json_object_get_boolean(term);
-	}
-	if (fields_done(&f) < 0)
-		return -1;
+	fl.message = v[FL_MESSAGE].s;
+	fl.code = v[FL_CODE].s;
+	fl.component = v[FL_COMPONENT].s;
+	if ((details = v[FL_DETAILS].o) != NULL)
+		fl.details = json_object_to_json_string_ext(details, JSON_C_TO_STRING_PLAIN);
+	fl.terminal = v[FL_TERMINAL].set ? v[FL_TERMINAL].b : true;
 	stamp_now(&fl.at);
 	fl.who = rq_actor(rq);
 	if (with_locked_build(rq, uuid, apply_failure, &fl, "failure record") < 0)

@@ -2,9 +2,15 @@
 #ifndef STRATUS_H_BUILDS_H
 #define STRATUS_H_BUILDS_H
 
+struct body_spec;
 struct build;
 struct json_object;
 struct req;
+
+/* The bodies of POST /builds, /builds/{uuid}/state and /failure (their ROUTE rows name them). */
+extern const struct body_spec build_body;
+extern const struct body_spec build_state_body;
+extern const struct body_spec build_failure_body;
 
 /* The build object of the API (no history), from the row db/ read. New object. */
 struct json_object *build_to_json(const struct build *b);

@@ -100,8 +100,8 @@ static const char *string_value(struct fields *f, const char *path, const struct
 	s = json_object_get_string(v);
 	n = utf8_len(s);
 	if (n < minlen || n > maxlen) {
-		if (sp->message != NULL)
-			field_fail(f, path, "%s", sp->message);
+		if (sp->string_message != NULL)
+			field_fail(f, path, "%s", sp->string_message);
 		else if (minlen == maxlen)
 			field_fail(f, path, "must be %zu characters", minlen);
 		else if (n < minlen && minlen == 1)
@@ -113,7 +113,8 @@ static const char *string_value(struct fields *f, const char *path, const struct
 	/* An escaped NUL (json_parse_strict refuses it first; this is the net). */
 	if (strlen(s) != (size_t)json_object_get_string_len(v)) {
 		field_fail(f, path, "%s",
-		           sp->message ? sp->message : "must not contain control characters");
+		           sp->string_message ? sp->string_message
+		                              : "must not contain control characters");
 		return NULL;
 	}
 	for (const char *p = s; *p; p++) {
@@ -121,14 +122,14 @@ static const char *string_value(struct fields *f, const char *path, const struct
 		     !(text && (*p == '\t' || *p == '\n' || *p == '\r'))) ||
 		    *p == 0x7f) {
 			field_fail(f, path, "%s",
-			           sp->message ? sp->message
-			                       : "must not contain control characters");
+			           sp->string_message ? sp->string_message
+			                              : "must not contain control characters");
 			return NULL;
 		}
 	}
 	if (sp->charset != NULL && !field_chars_ok(s, sp->charset)) {
-		if (sp->message != NULL)
-			field_fail(f, path, "%s", sp->message);
+		if (sp->string_message != NULL)
+			field_fail(f, path, "%s", sp->string_message);
 		else
 			charset_fail(f, path, sp->charset);
 		return NULL;
@@ -166,15 +167,17 @@ static bool email_ok(const char *s)
 	         dot == at + 1 || dot[1] == '\0' || strpbrk(s, " \t,;<>()[]\\\"") != NULL);
 }
 
-static bool list_value(struct fields *f, const char *path, const struct field_spec *sp,
-                       struct json_object *v, struct field_value *out)
+/* The list's own failures go to `f`, its items' to `outer` (once, with item_message). */
+static bool list_value(struct fields *f, struct fields *outer, const char *path,
+                       const struct field_spec *sp, struct json_object *v, struct field_value *out)
 {
 	struct field_spec item = { .type = FT_STRING,
 		                   .min = sp->min,
 		                   .max = sp->max,
 		                   .charset = sp->charset,
 		                   .prefix = sp->prefix,
-		                   .message = sp->message };
+		                   .string_message = sp->string_message };
+	struct fields items = { f->rq, NULL }, *itf = sp->item_message ? &items : outer;
 	size_t n, bad = 0;
 
 	if (!json_object_is_type(v, json_type_array)) {
@@ -191,14 +194,17 @@ static bool list_value(struct fields *f, const char *path, const struct field_sp
 		return false;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *ip = rq_printf(f->rq, "%s[%zu]", path, i);
+		const char *ip = itf == &items ? path : rq_printf(f->rq, "%s[%zu]", path, i);
 
-		if (ip == NULL || (out->list[i] = string_value(
-		                           f, ip, &item, json_object_array_get_idx(v, i))) == NULL)
+		if (ip == NULL ||
+		    (out->list[i] =
+		             string_value(itf, ip, &item, json_object_array_get_idx(v, i))) == NULL)
 			bad++;
 	}
 	out->list[n] = NULL;
 	out->n = n;
+	if (bad > 0 && itf == &items)
+		field_fail(outer, path, "%s", sp->item_message);
 	return bad == 0;
 }
 
@@ -207,18 +213,22 @@ bool field_read(struct fields *f, struct json_object *body, const char *prefix,
 {
 	struct json_object *v = NULL;
 	const char *path = sp->name;
+	struct fields own = { f->rq, NULL }, *outer = f;
 	bool ok = false;
 
 	memset(out, 0, sizeof(*out));
 	if (prefix != NULL && (path = rq_printf(f->rq, "%s.%s", prefix, sp->name)) == NULL)
 		path = sp->name;
 	if (body == NULL || !json_object_is_type(body, json_type_object) ||
-	    !json_object_object_get_ex(body, sp->name, &v) || v == NULL) {
+	    !json_object_object_get_ex(body, sp->name, &v) || (v == NULL && !sp->null_invalid)) {
 		/* json-c represents a JSON null as NULL: absent and null read alike. */
 		if (sp->required)
 			field_fail(f, path, "is required");
 		return false;
 	}
+	/* With .message, the value's own failures land in `own`, to become that one message. */
+	if (sp->message != NULL)
+		f = &own;
 	switch (sp->type) {
 	case FT_STRING:
 	case FT_TEXT: ok = (out->s = string_value(f, path, sp, v)) != NULL; break;
@@ -274,14 +284,17 @@ bool field_read(struct fields *f, struct json_object *body, const char *prefix,
 			field_fail(f, path, "out of memory");
 			break;
 		}
-		ok = fields_collect(f, v, path, sp->nested, out->sub) == 0;
+		ok = fields_collect(outer, v, path, sp->nested, out->sub) == 0;
 		break;
-	case FT_STRLIST: ok = list_value(f, path, sp, v, out); break;
+	case FT_STRLIST: ok = list_value(f, outer, path, sp, v, out); break;
 	case FT_JSON:
 		out->o = v;
 		ok = true;
 		break;
 	}
+	f = outer;
+	if (fields_failed(&own) > 0)
+		field_fail(f, path, "%s", sp->message);
 	if (ok && sp->check != NULL)
 		ok = sp->check(f, path, out);
 	out->set = ok;

@@ -50,9 +50,10 @@ struct field_spec {
 	const char *prefix;
 	/*
 	 * Strings: when set, the one message for a value that breaks the length,
-	 * control-character or charset rule (a wording clients already read).
+	 * control-character or charset rule (a wording clients already read);
+	 * its type and prefix keep their own. Compare .message below.
 	 */
-	const char *message;
+	const char *string_message;
 	const char *const *allowed;     /* FT_ENUM, NULL-terminated */
 	const struct body_spec *nested; /* FT_OBJECT */
 	size_t max_items;               /* FT_STRLIST */
@@ -68,6 +69,17 @@ struct field_spec {
 	 * "identifier".
 	 */
 	const char *unless;
+	/*
+	 * Today's wording, where a body had its own: when set, the failure of
+	 * the value itself (its type, bounds, characters, item count) is this
+	 * message instead; nested fields and items fail as usual, `check`
+	 * words its own.
+	 */
+	const char *message;
+	/* FT_STRLIST: when set, any failing item is this one failure, named by the list. */
+	const char *item_message;
+	/* A JSON null is a value of the wrong type, not an absent field. */
+	bool null_invalid;
 };
 
 /*

@@ -33,7 +33,7 @@
 #define CLOUD_ID(name_, p)                                                                         \
 	{                                                                                          \
 		.name = (name_), .type = FT_STRING, .required = true, .min = 1, .max = 255,        \
-		.charset = "._:-", .prefix = (p), .message = CLOUD_ID_MESSAGE                      \
+		.charset = "._:-", .prefix = (p), .string_message = CLOUD_ID_MESSAGE               \
 	}
 
 /* provider_config.security_group_ids: 1-16 cloud identifiers "sg-...", named as one field. */

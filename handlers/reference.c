@@ -84,17 +84,81 @@ static int list(struct req *rq, enum ref_kind k)
 	return api_reply(rq, 200, o);
 }
 
-/* Reference names: what pipelines type; lower-case letters, digits, '.', '_', '-'. */
-static const char *ref_name(struct fields *f, const char *field, bool required)
-{
-	const char *s = field_str(f, field, required, 1, REF_NAME_MAX);
+#define ALIASES_MAX    16
+#define ALIAS_RULE     "each alias must be 1-64 of a-z, 0-9, '.', '_', '-'"
+#define ONLY_PLATFORMS "only platforms have aliases"
 
-	if (s != NULL && !util_ref_name_ok(s, false)) {
-		field_fail(f, field, "may contain only a-z, 0-9, '.', '_' and '-'");
-		return NULL;
-	}
-	return s;
+/* Reference names: what pipelines type; lower-case letters, digits, '.', '_', '-'. */
+static bool ref_name_ok(struct fields *f, const char *path, const struct field_value *v)
+{
+	if (util_ref_name_ok(v->s, false))
+		return true;
+	field_fail(f, path, "may contain only a-z, 0-9, '.', '_' and '-'");
+	return false;
 }
+
+static bool aliases_ok(struct fields *f, const char *path, const struct field_value *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (!util_ref_name_ok(v->list[i], false)) {
+			field_fail(f, path, ALIAS_RULE);
+			return false;
+		}
+	return true;
+}
+
+/* OS versions and image types refuse "aliases", whatever its value. */
+static bool only_platforms(struct fields *f, const char *path, const struct field_value *v)
+{
+	(void)v;
+	field_fail(f, path, ONLY_PLATFORMS);
+	return false;
+}
+
+enum { R_NAME, R_DISPLAY, R_ALIASES, R__MAX };
+
+static const struct field_spec platform_fields[R__MAX] = {
+	[R_NAME] = { .name = "name",
+	             .type = FT_STRING,
+	             .required = true,
+	             .min = 1,
+	             .max = REF_NAME_MAX,
+	             .check = ref_name_ok },
+	[R_DISPLAY] = { .name = "display_name",
+	                .type = FT_STRING,
+	                .min = 0,
+	                .max = REF_DISPLAY_MAX },
+	[R_ALIASES] = { .name = "aliases",
+	                .type = FT_STRLIST,
+	                .min = 1,
+	                .max = REF_NAME_MAX,
+	                .max_items = ALIASES_MAX,
+	                .message = "must be an array of up to 16 names",
+	                .item_message = ALIAS_RULE,
+	                .check = aliases_ok },
+};
+
+const struct body_spec platform_body = BODY_SPEC(platform_fields);
+
+static const struct field_spec reference_fields[R__MAX] = {
+	[R_NAME] = { .name = "name",
+	             .type = FT_STRING,
+	             .required = true,
+	             .min = 1,
+	             .max = REF_NAME_MAX,
+	             .check = ref_name_ok },
+	[R_DISPLAY] = { .name = "display_name",
+	                .type = FT_STRING,
+	                .min = 0,
+	                .max = REF_DISPLAY_MAX },
+	[R_ALIASES] = { .name = "aliases",
+	                .type = FT_STRLIST,
+	                .message = ONLY_PLATFORMS,
+	                .item_message = ONLY_PLATFORMS,
+	                .check = only_platforms },
+};
+
+const struct body_spec reference_body = BODY_SPEC(reference_fields);
 
 /*
  * POST /platforms|/os-versions|/image-types {"name","display_name?"}
@@ -102,40 +166,16 @@ static const char *ref_name(struct fields *f, const char *field, bool required)
  */
 static int create(struct req *rq, enum ref_kind k, const char *what)
 {
-	struct fields f = { rq, NULL };
-	const char *name = ref_name(&f, "name", true);
-	const char *display = field_str(&f, "display_name", false, 0, REF_DISPLAY_MAX);
-	struct json_object *aliases = NULL, *o;
-	const char *names[16];
-	size_t n = 0;
+	struct field_value v[R__MAX];
+	const char *name, *display;
+	struct json_object *o, *aliases;
 	enum db_rc rc;
 
-	if (json_object_object_get_ex(rq->json, "aliases", &aliases) && aliases != NULL) {
-		if (k != REF_PLATFORM || !json_object_is_type(aliases, json_type_array) ||
-		    json_object_array_length(aliases) > 16)
-			field_fail(&f, "aliases",
-			           k == REF_PLATFORM ? "must be an array of up to 16 names"
-			                             : "only platforms have aliases");
-		else
-			for (size_t i = 0; i < json_object_array_length(aliases); i++) {
-				const char *a = json_object_get_string(
-				        json_object_array_get_idx(aliases, i));
-
-				if (!json_object_is_type(json_object_array_get_idx(aliases, i),
-				                         json_type_string) ||
-				    a == NULL || !util_ref_name_ok(a, false)) {
-					field_fail(&f, "aliases",
-					           "each alias must be 1-64 of a-z, 0-9, '.', '_', "
-					           "'-'");
-					break;
-				}
-			}
-	}
-	if (fields_done(&f) < 0)
+	if (fields_read(rq, NULL, k == REF_PLATFORM ? &platform_body : &reference_body, v) < 0)
 		return -1;
-	for (size_t i = 0; aliases && i < json_object_array_length(aliases); i++)
-		names[n++] = json_object_get_string(json_object_array_get_idx(aliases, i));
-	rc = db_ref_create(rq->app->db, k, name, display, names, n);
+	name = v[R_NAME].s;
+	display = v[R_DISPLAY].s;
+	rc = db_ref_create(rq->app->db, k, name, display, v[R_ALIASES].list, v[R_ALIASES].n);
 	if (rc != DB_OK) {
 		if (rc == DB_DUPLICATE)
 			return api_error(rq, E_CONFLICT,
@@ -146,9 +186,11 @@ static int create(struct req *rq, enum ref_kind k, const char *what)
 	o = json_object_new_object();
 	json_object_object_add(o, "name", json_object_new_string(name));
 	json_object_object_add(o, "display_name", json_object_new_string(display ? display : ""));
-	if (k == REF_PLATFORM)
-		json_object_object_add(
-		        o, "aliases", aliases ? json_object_get(aliases) : json_object_new_array());
+	if (k == REF_PLATFORM) {
+		json_object_object_add(o, "aliases", aliases = json_object_new_array());
+		for (size_t i = 0; i < v[R_ALIASES].n; i++)
+			alias_json(v[R_ALIASES].list[i], aliases);
+	}
 	return api_reply(rq, 201, o);
 }
 

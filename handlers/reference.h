@@ -2,7 +2,12 @@
 #ifndef STRATUS_H_REFERENCE_H
 #define STRATUS_H_REFERENCE_H
 
+struct body_spec;
 struct req;
+
+/* The bodies of POST /platforms, and of /os-versions and /image-types (no aliases). */
+extern const struct body_spec platform_body;
+extern const struct body_spec reference_body;
 
 int h_states_list(struct req *rq);
 int h_platforms_list(struct req *rq);

@@ -90,7 +90,7 @@ static const struct field_spec cloud_fields[] = {
 	  .max = 8,
 	  .charset = "._:-",
 	  .prefix = "ami-",
-	  .message = "must be 1 to 8 letters, digits, '.', '_', ':' or '-'" },
+	  .string_message = "must be 1 to 8 letters, digits, '.', '_', ':' or '-'" },
 	{ .name = "sub", .type = FT_STRING, .min = 1, .max = 10, .prefix = "subnet-" },
 	{ .name = "ids", .type = FT_STRLIST, .min = 1, .max = 8, .max_items = 3, .prefix = "sg-" },
 	{ .name = "raw", .type = FT_JSON },
@@ -388,6 +388,100 @@ START_TEST(one_line_readers)
 }
 END_TEST
 
+/* Bodies that keep a wording of their own: .message, .item_message, .null_invalid. */
+static bool lower(struct fields *f, const char *path, const struct field_value *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strpbrk(v->list[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL) {
+			field_fail(f, path, "each name must be lower case");
+			return false;
+		}
+	return true;
+}
+
+static bool small(struct fields *f, const char *path, const struct field_value *v)
+{
+	if (json_object_object_length(v->o) <= 1)
+		return true;
+	field_fail(f, path, "must have at most one member");
+	return false;
+}
+
+static const struct field_spec worded_fields[] = {
+	{ .name = "o", .type = FT_OBJECT, .message = "must be a JSON object", .check = small },
+	{ .name = "n", .type = FT_INT, .min = 1, .max = 3, .message = "must be 1, 2 or 3" },
+	{ .name = "names",
+	  .type = FT_STRLIST,
+	  .min = 1,
+	  .max = 4,
+	  .max_items = 2,
+	  .message = "must be an array of up to 2 names",
+	  .item_message = "each name must be 1-4 characters",
+	  .check = lower },
+	{ .name = "tags", .type = FT_STRLIST, .max_items = 2, .item_message = "bad tag" },
+	{ .name = "b", .type = FT_BOOL, .null_invalid = true },
+	{ .name = "r", .type = FT_OBJECT, .nested = &region_body, .message = "must be a region" },
+	{ .name = "s",
+	  .type = FT_STRING,
+	  .required = true,
+	  .null_invalid = true,
+	  .message = "bad s" },
+};
+static const struct body_spec worded_body = BODY_SPEC(worded_fields);
+
+static const struct {
+	const char *body;
+	const char *want;
+} worded_cases[] = {
+	{ "{\"s\":\"x\"}", "" },
+	{ "{}", "s: is required" },
+	{ "{\"s\":null}", "s: bad s" },
+	{ "{\"s\":\"a\\u0001\"}", "s: bad s" },
+	{ "{\"s\":\"x\",\"o\":{\"a\":1}}", "" },
+	{ "{\"s\":\"x\",\"o\":[1]}", "o: must be a JSON object" },
+	{ "{\"s\":\"x\",\"o\":null}", "" },
+	{ "{\"s\":\"x\",\"o\":{\"a\":1,\"b\":2}}", "o: must have at most one member" },
+	{ "{\"s\":\"x\",\"n\":0}", "n: must be 1, 2 or 3" },
+	{ "{\"s\":\"x\",\"n\":\"2\"}", "n: must be 1, 2 or 3" },
+	{ "{\"s\":\"x\",\"names\":[\"ab\",\"c\"]}", "" },
+	{ "{\"s\":\"x\",\"names\":\"ab\"}", "names: must be an array of up to 2 names" },
+	{ "{\"s\":\"x\",\"names\":[\"a\",\"b\",\"c\"]}",
+	  "names: must be an array of up to 2 names" },
+	{ "{\"s\":\"x\",\"names\":[1,\"abcde\"]}", "names: each name must be 1-4 characters" },
+	{ "{\"s\":\"x\",\"names\":[\"\"]}", "names: each name must be 1-4 characters" },
+	{ "{\"s\":\"x\",\"names\":[\"ab\",\"Cd\"]}", "names: each name must be lower case" },
+	{ "{\"s\":\"x\",\"tags\":[\"a\",2,3]}", "tags: must have at most 2 items" },
+	{ "{\"s\":\"x\",\"tags\":[2,3]}", "tags: bad tag" },
+	{ "{\"s\":\"x\",\"b\":true}", "" },
+	{ "{\"s\":\"x\",\"b\":null}", "b: must be true or false" },
+	{ "{\"s\":\"x\",\"r\":5}", "r: must be a region" },
+	/* nested fields keep their own failures under .message */
+	{ "{\"s\":\"x\",\"r\":{\"zones\":9}}",
+	  "r.region: is required|r.zones: must be from 1 to 3" },
+	{ "{\"s\":1,\"o\":2,\"n\":4,\"names\":[\"X\"],\"b\":null}",
+	  "o: must be a JSON object|n: must be 1, 2 or 3|names: each name must be lower case|"
+	  "b: must be true or false|s: bad s" },
+};
+
+START_TEST(worded)
+{
+	struct fields f = { &rq, NULL };
+	struct field_value out[8];
+	char got[1024];
+	size_t n;
+
+	rq.json = json_tokener_parse(worded_cases[_i].body);
+	ck_assert_msg(rq.json != NULL, "case %d does not parse", _i);
+	n = fields_collect(&f, NULL, NULL, &worded_body, out);
+	errors_text(f.errors, got, sizeof(got));
+	ck_assert_msg(strcmp(got, worded_cases[_i].want) == 0, "%s: got \"%s\", want \"%s\"",
+	              worded_cases[_i].body, got, worded_cases[_i].want);
+	ck_assert_uint_eq(n, fields_failed(&f));
+	if (n == 0)
+		ck_assert(out[6].set);
+}
+END_TEST
+
 Suite *suite_fields(void)
 {
 	Suite *s = suite_create("fields");
@@ -400,6 +494,7 @@ Suite *suite_fields(void)
 	tcase_add_test(tc, fields_read_answers_400_with_every_failure);
 	tcase_add_test(tc, one_line_readers);
 	tcase_add_test(tc, alternative_not_taken_is_unset);
+	tcase_add_loop_test(tc, worded, 0, (int)(sizeof(worded_cases) / sizeof(worded_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
