@@ -143,30 +143,6 @@ int fields_read(struct req *rq, struct json_object *body, const struct body_spec
 bool field_read(struct fields *f, struct json_object *body, const char *prefix,
                 const struct field_spec *spec, struct field_value *out);
 
-/* Returns the string, NULL when absent (an error if `required`) or invalid. */
-const char *field_str(struct fields *f, const char *name, bool required, size_t minlen,
-                      size_t maxlen);
-/* Like field_str, for free text: tab, LF and CR are allowed. */
-const char *field_text(struct fields *f, const char *name, bool required, size_t minlen,
-                       size_t maxlen);
-/* Like field_str, and the value must be one of `allowed` (NULL-terminated). */
-const char *field_enum(struct fields *f, const char *name, bool required,
-                       const char *const *allowed);
-/* An email address (user@domain.tld, at most 254 bytes). */
-const char *field_email(struct fields *f, const char *name, bool required);
-/*
- * An optional username: 3-64 letters, digits, '.', '_', '-'. Never an '@',
- * so that no username can equal somebody's email (the default username is
- * the user's own email).
- */
-const char *field_username(struct fields *f, const char *name);
-/* An identifier: 1-`maxlen` letters, digits, '-' and '_'. */
-const char *field_ident(struct fields *f, const char *name, bool required, size_t maxlen);
-/* An integer in [min, max]; `*out` keeps its value when absent. False if invalid or absent. */
-bool field_int(struct fields *f, const char *name, bool required, int64_t min, int64_t max,
-               int64_t *out);
-/* A boolean; `*out` keeps its value when absent. False if invalid or absent. */
-bool field_bool(struct fields *f, const char *name, bool required, bool *out);
 /* Applies the password policy to `pw`, recording what is missing. */
 bool field_password_ok(struct fields *f, const char *name, const char *pw);
 /* Adds a failure of its own ("field": message). */

@@ -355,29 +355,41 @@ START_TEST(alternative_not_taken_is_unset)
 }
 END_TEST
 
-/* The one-line readers handlers already use keep their messages. */
-START_TEST(one_line_readers)
+/* One field of each kind read alone keeps its message (what handlers read before specs). */
+static const char *const ab[] = { "a", "b", NULL };
+static const struct field_spec kinds_fields[] = {
+	{ .name = "s", .type = FT_STRING, .required = true, .min = 2, .max = 5 },
+	FIELD_USERNAME("u"),
+	{ .name = "id", .type = FT_STRING, .required = true, .min = 1, .max = 8, .charset = "-_" },
+	{ .name = "n", .type = FT_INT, .required = true, .min = 0, .max = 5 },
+	{ .name = "b", .type = FT_BOOL, .required = true },
+	{ .name = "e", .type = FT_ENUM, .required = true, .allowed = ab },
+	{ .name = "m", .type = FT_EMAIL, .required = true },
+	{ .name = "t", .type = FT_TEXT, .required = true, .min = 1, .max = 5 },
+	{ .name = "t", .type = FT_STRING, .required = true, .min = 1, .max = 5 },
+	{ .name = "missing", .type = FT_STRING, .required = true, .min = 1, .max = 5 },
+	{ .name = "missing2", .type = FT_STRING, .min = 1, .max = 5 },
+};
+static const struct body_spec kinds_body = BODY_SPEC(kinds_fields);
+
+START_TEST(one_field_of_each_kind)
 {
-	static const char *const ab[] = { "a", "b", NULL };
+	struct field_value v[sizeof(kinds_fields) / sizeof(kinds_fields[0])];
 	struct fields f = { &rq, NULL };
-	int64_t n = -1;
-	bool b = false;
 	char got[1024];
 
 	rq.json = json_tokener_parse("{\"s\":\"x\",\"u\":\"a@b\",\"id\":\"ok-1\",\"n\":3,"
 	                             "\"b\":true,\"e\":\"c\",\"m\":\"x@y.z\",\"t\":\"a\\nb\"}");
-	ck_assert_ptr_null(field_str(&f, "s", true, 2, 5));
-	ck_assert_ptr_null(field_username(&f, "u"));
-	ck_assert_str_eq(field_ident(&f, "id", true, 8), "ok-1");
-	ck_assert(field_int(&f, "n", true, 0, 5, &n));
-	ck_assert_int_eq(n, 3);
-	ck_assert(field_bool(&f, "b", true, &b) && b);
-	ck_assert_ptr_null(field_enum(&f, "e", true, ab));
-	ck_assert_str_eq(field_email(&f, "m", true), "x@y.z");
-	ck_assert_str_eq(field_text(&f, "t", true, 1, 5), "a\nb");
-	ck_assert_ptr_null(field_str(&f, "t", true, 1, 5));
-	ck_assert_ptr_null(field_str(&f, "missing", true, 1, 5));
-	ck_assert_ptr_null(field_str(&f, "missing2", false, 1, 5));
+	ck_assert_uint_eq(fields_collect(&f, NULL, NULL, &kinds_body, v), 5);
+	ck_assert(!v[0].set && !v[1].set);
+	ck_assert_str_eq(v[2].s, "ok-1");
+	ck_assert(v[3].set);
+	ck_assert_int_eq(v[3].i, 3);
+	ck_assert(v[4].set && v[4].b);
+	ck_assert(!v[5].set);
+	ck_assert_str_eq(v[6].s, "x@y.z");
+	ck_assert_str_eq(v[7].s, "a\nb");
+	ck_assert(!v[8].set && !v[9].set && !v[10].set);
 	errors_text(f.errors, got, sizeof(got));
 	ck_assert_str_eq(got, "s: must be 2 to 5 characters|"
 	                      "u: may contain only letters, digits, '.', '_' and '-'|"
@@ -492,7 +504,7 @@ Suite *suite_fields(void)
 	tcase_add_test(tc, values_land_in_their_slots);
 	tcase_add_test(tc, json_values_are_borrowed_from_the_body);
 	tcase_add_test(tc, fields_read_answers_400_with_every_failure);
-	tcase_add_test(tc, one_line_readers);
+	tcase_add_test(tc, one_field_of_each_kind);
 	tcase_add_test(tc, alternative_not_taken_is_unset);
 	tcase_add_loop_test(tc, worded, 0, (int)(sizeof(worded_cases) / sizeof(worded_cases[0])));
 	suite_add_tcase(s, tc);
