@@ -117,17 +117,18 @@ static bool only_platforms(struct fields *f, const char *path, const struct fiel
 
 enum { R_NAME, R_DISPLAY, R_ALIASES, R__MAX };
 
+/* The name and display name every reference body has. */
+#define REF_NAME_DISPLAY_FIELDS                                                                    \
+	[R_NAME] = { .name = "name",                                                               \
+		     .type = FT_STRING,                                                            \
+		     .required = true,                                                             \
+		     .min = 1,                                                                     \
+		     .max = REF_NAME_MAX,                                                          \
+		     .check = ref_name_ok },                                                       \
+	[R_DISPLAY] = { .name = "display_name", .type = FT_STRING, .max = REF_DISPLAY_MAX }
+
 static const struct field_spec platform_fields[R__MAX] = {
-	[R_NAME] = { .name = "name",
-	             .type = FT_STRING,
-	             .required = true,
-	             .min = 1,
-	             .max = REF_NAME_MAX,
-	             .check = ref_name_ok },
-	[R_DISPLAY] = { .name = "display_name",
-	                .type = FT_STRING,
-	                .min = 0,
-	                .max = REF_DISPLAY_MAX },
+	REF_NAME_DISPLAY_FIELDS,
 	[R_ALIASES] = { .name = "aliases",
 	                .type = FT_STRLIST,
 	                .min = 1,
@@ -141,16 +142,7 @@ static const struct field_spec platform_fields[R__MAX] = {
 const struct body_spec platform_body = BODY_SPEC(platform_fields);
 
 static const struct field_spec reference_fields[R__MAX] = {
-	[R_NAME] = { .name = "name",
-	             .type = FT_STRING,
-	             .required = true,
-	             .min = 1,
-	             .max = REF_NAME_MAX,
-	             .check = ref_name_ok },
-	[R_DISPLAY] = { .name = "display_name",
-	                .type = FT_STRING,
-	                .min = 0,
-	                .max = REF_DISPLAY_MAX },
+	REF_NAME_DISPLAY_FIELDS,
 	[R_ALIASES] = { .name = "aliases",
 	                .type = FT_STRLIST,
 	                .message = ONLY_PLATFORMS,
