@@ -16,6 +16,8 @@ SUITE=http-auth-oidc
 # secret (to mint HS256 tokens) and its OIDC issuer and audience.
 # shellcheck disable=SC1091
 . "$STACK/dev.env"
+# This part checks its own responses for leaks, apart from the other parts'.
+LEAK=$TEST_TMP/leak
 # shellcheck source=tests/http/lib/auth.sh
 . "$(dirname "$0")/lib/auth.sh"
 

@@ -48,6 +48,12 @@ newkey() {
 	"$STRATUSCTL" apikey create --name "$name" --user "$(email "$tag")" "$@"
 }
 
+# field_msg FIELD FRAGMENT: the 400 names FIELD with an error that says FRAGMENT.
+field_msg() {
+	jq -e --arg f "$1" --arg m "$2" 'any(.details.errors[]; .field == $f and (.message | contains($m)))' \
+		"$BODY" >/dev/null || { echo "no error for $1 saying \"$2\": $(jq -c .details.errors "$BODY")"; return 1; }
+}
+
 # The error answers most suites expect (auth.sh adds stricter ones).
 expect_401() { expect_error 401 Unauthorized UNAUTHORIZED; }
 expect_403() { expect_error 403 Forbidden FORBIDDEN; }

@@ -12,19 +12,15 @@ SUITE=http-projects
 # shellcheck disable=SC1091
 . "$STACK/dev.env"
 
-RUN=$(date +%s)-$$-$RANDOM
+FIX_DOMAIN=projects.test FIX_NAME=Projects
+# shellcheck source=tests/http/fixtures.sh
+. "$(dirname "$0")/fixtures.sh"
+
 SLUG=p-$(printf '%s' "$RUN" | tr -dc '0-9-' | tail -c 40)
 OTHER=$SLUG-o
-email() { printf '%s-%s@projects.test' "$1" "$RUN"; }
-uid() { stack_sql -N stratus -e "SELECT id FROM users WHERE email = '$(email "$1")'"; }
-key() { printf 'X-API-Key: %s' "$1"; }
 
-# mkuser TAG ROLE: a user, and prints a new API key of it.
-mkuser() {
-	printf 'Pw-%s-9!Projects\n' "$RANDOM$RANDOM" | "$STRATUSCTL" user create --email "$(email "$1")" \
-		--username "$1-$RUN" --name "Projects $1" --role "$2" --password-stdin >/dev/null &&
-		"$STRATUSCTL" apikey create --name "projects-$1" --user "$(email "$1")"
-}
+# mkuser TAG ROLE: a user (fixtures.sh), and prints a new API key of it.
+mkuser() { user_create "$1" "$2" && newkey "projects-$1" "$1"; }
 
 test_expect_success 'seed: users, keys, two projects and their members' '
 	K_DEV=$(mkuser dev developer) && K_RO=$(mkuser ro readonly) && K_OUT=$(mkuser out developer) &&

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # tests/http/lib/builds.sh: what the parts of the builds suite (builds.sh,
-# builds-limits.sh) share: the run's names, the helpers and the three users
-# with their keys. Sourced after tests/lib.sh, tools/stack.sh and
+# builds-cache.sh, builds-limits.sh, builds-lists.sh, builds-validation.sh)
+# share: the run's names, the helpers and the three users with their keys. Sourced after tests/lib.sh, tools/stack.sh and
 # $STACK/dev.env.
 # shellcheck disable=SC2016,SC2034,SC2153
 FIX_DOMAIN=builds.test FIX_NAME=Builds
@@ -100,14 +100,25 @@ delta() {
 		{ echo "$2 went from $(jq -c "$2" "$TEST_TMP/snap.$1") to $(jq -c "$2" "$BODY"), expected +$3"; return 1; }
 }
 
+# mkreference: this run's platform with its alias, OS version and image type,
+# made by the admin, for the parts that use them without testing how they
+# are made (builds.sh does, answer by answer).
+mkreference() {
+	jreq POST /platforms "$(jobj name "$PLAT" display_name "Test cloud $RUN" aliases "json:[\"$PLAT_ALIAS\"]")" \
+		-H "$ADM" && expect_status 201 &&
+		jreq POST /os-versions "$(jobj name "$OSV" display_name "OS $RUN")" -H "$ADM" && expect_status 201 &&
+		jreq POST /image-types "$(jobj name "$IMGT")" -H "$ADM" && expect_status 201
+}
+
 # ------------------------------------------------------------------ bootstrap
 
-mkuser adm admin
-mkuser dev developer
-mkuser ro readonly
-ADM_KEY=$("$STRATUSCTL" apikey create --name "builds-adm-$RUN" --user "$(email adm)")
-DEV_KEY=$("$STRATUSCTL" apikey create --name "builds-ci-$RUN" --user "$(email dev)")
-RO_KEY=$("$STRATUSCTL" apikey create --name "builds-ro-$RUN" --user "$(email ro)")
+# Side by side: every part makes its own, and hashing a password is slow.
+mkuser adm admin & mkuser dev developer & mkuser ro readonly &
+wait
+newkey "builds-adm-$RUN" adm >"$TEST_TMP/key.adm" & newkey "builds-ci-$RUN" dev >"$TEST_TMP/key.dev" &
+newkey "builds-ro-$RUN" ro >"$TEST_TMP/key.ro" &
+wait
+ADM_KEY=$(cat "$TEST_TMP/key.adm") DEV_KEY=$(cat "$TEST_TMP/key.dev") RO_KEY=$(cat "$TEST_TMP/key.ro")
 DEV_ID=$(uid dev)
 ADM=$(key "$ADM_KEY") DEV=$(key "$DEV_KEY") RO=$(key "$RO_KEY")
 COMMIT=$(hex 40)
