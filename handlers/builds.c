@@ -237,18 +237,21 @@ static int build_load_or_reply(struct req *rq, const char *uuid, struct build *b
 	return 0;
 }
 
-/* {"uuid","current_state","current_state_name","message","updated_at"} */
-static struct json_object *state_json(const struct build *b)
+/*
+ * {"uuid","current_state","current_state_name","message","updated_at","stale"}:
+ * GET and POST /builds/{uuid}/state. `message` is NULL for none.
+ */
+static struct json_object *state_json(const char *uuid, int64_t code, const char *name,
+                                      const char *message, const char *updated_at, bool stale)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "uuid", json_object_new_string(b->uuid));
-	json_object_object_add(o, "current_state", json_object_new_int64(b->current_state));
-	json_object_object_add(o, "current_state_name", json_object_new_string(b->state_name));
-	json_object_object_add(o, "message",
-	                       b->no_message ? NULL : json_object_new_string(b->message));
-	json_object_object_add(o, "updated_at", json_object_new_string(b->updated_at));
-	json_object_object_add(o, "stale", json_object_new_boolean(b->stale));
+	json_object_object_add(o, "uuid", json_object_new_string(uuid));
+	json_object_object_add(o, "current_state", json_object_new_int64(code));
+	json_object_object_add(o, "current_state_name", json_object_new_string(name));
+	json_object_object_add(o, "message", message ? json_object_new_string(message) : NULL);
+	json_object_object_add(o, "updated_at", json_object_new_string(updated_at));
+	json_object_object_add(o, "stale", json_object_new_boolean(stale));
 	return o;
 }
 
@@ -523,7 +526,9 @@ int h_builds_state_get(struct req *rq)
 		return 0;
 	if (build_load_or_reply(rq, uuid, &b) < 0)
 		return -1;
-	api_reply(rq, 200, state_json(&b));
+	api_reply(rq, 200,
+	          state_json(b.uuid, b.current_state, b.state_name, b.no_message ? NULL : b.message,
+	                     b.updated_at, b.stale));
 	memo_keep(rq, &t);
 	return 0;
 }
@@ -578,7 +583,6 @@ int h_builds_state_post(struct req *rq)
 	const char *uuid = param_uuid(rq, "uuid", "build");
 	struct field_value v[S__MAX];
 	struct state_change c = { .code = -1 };
-	struct json_object *o;
 	bool finished = false;
 	enum db_rc rc;
 
@@ -601,14 +605,7 @@ int h_builds_state_post(struct req *rq)
 	                        c.at.sql, &finished);
 	if (write_failed(rq, rc, finished, uuid, "state change") < 0)
 		return -1;
-	o = json_object_new_object();
-	json_object_object_add(o, "uuid", json_object_new_string(uuid));
-	json_object_object_add(o, "current_state", json_object_new_int64(c.code));
-	json_object_object_add(o, "current_state_name", json_object_new_string(c.name));
-	json_object_object_add(o, "message", c.message ? json_object_new_string(c.message) : NULL);
-	json_object_object_add(o, "updated_at", json_object_new_string(c.at.iso));
-	json_object_object_add(o, "stale", json_object_new_boolean(0));
-	return api_reply(rq, 201, o);
+	return api_reply(rq, 201, state_json(uuid, c.code, c.name, c.message, c.at.iso, false));
 }
 
 struct failure {
