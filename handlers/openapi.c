@@ -508,6 +508,8 @@ struct json_object *openapi_build(const struct route *table, size_t n,
 	}
 	if ((doc = parse(&sources[0], &pb)) == NULL)
 		goto out;
+	/* The build's own version, whatever base.json says. */
+	add(child(doc, "info"), "version", str(PACKAGE_VERSION));
 	/* Every hand-written operation, by "METHOD /pattern", and its file. */
 	origin = json_object_new_object();
 	for (size_t i = 1; sources[i].name != NULL; i++) {
