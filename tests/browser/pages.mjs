@@ -5,10 +5,11 @@
 // server and checks that every tag and every operation of the document the
 // server serves (BASE_URL/openapi.json) is on the page, that the page asked no
 // other host for anything (every request is recorded), that the page broke
-// none of its own Content-Security-Policy, and that "Try it out" -> Execute
-// on GET /health shows 200. With API_KEY (and BEARER_TOKEN), it authorizes
-// once in Swagger UI's dialog, calls GET /auth/me, reloads the page and calls
-// it again without authorizing (persistAuthorization).
+// none of its own Content-Security-Policy, that GET / links them, and that
+// "Try it out" -> Execute on GET /health shows 200. With API_KEY (and
+// BEARER_TOKEN), it authorizes once in Swagger UI's dialog, calls GET
+// /auth/me, reloads the page and calls it again without authorizing
+// (persistAuthorization), then authorizes with the token instead.
 //
 // Environment:
 //   BASE_URL                the site, e.g. http://127.0.0.1:8080 (no slash)
@@ -446,6 +447,16 @@ async function main() {
 		check(false, 'the served OpenAPI document', e.message);
 		return;
 	}
+	// GET / links the pages and the document, under the API's prefix.
+	let links = {};
+	try {
+		links = (await (await fetch(`${BASE}/`)).json()).links || {};
+	} catch (e) {
+		comment(e.message);
+	}
+	check(links.docs === `${PREFIX}/docs` && links.redoc === `${PREFIX}/redoc` &&
+		links.openapi === `${PREFIX}/openapi.json`,
+		`GET ${PREFIX}/ links docs, redoc and openapi`, `links: ${JSON.stringify(links)}`);
 	const doc = JSON.parse(docText);
 	const ops = operations(doc);
 	const tags = tagNames(doc, ops);
