@@ -25,6 +25,7 @@ if [ ! -x "$CHROMIUM" ]; then
 	exit 1
 fi
 mkdir -p "$NODE_DIR"
+rm -f "$OUT"/*.png
 cp "$HERE/package.json" "$HERE/package-lock.json" "$HERE/.npmrc" "$NODE_DIR/"
 if ! (cd "$NODE_DIR" && npm ci --ignore-scripts --loglevel=error) >"$NODE_DIR/npm.out" 2>&1; then
 	sed 's/^/# /' "$NODE_DIR/npm.out"
@@ -35,5 +36,6 @@ fi
 cp "$HERE/pages.mjs" "$NODE_DIR/"
 rc=0
 node "$NODE_DIR/pages.mjs" || rc=$?
-echo "# browser suite: $(($(date +%s) - started)) s (npm ci included); screenshots: $(cd "$OUT" && ls -- *.png 2>/dev/null | tr '\n' ' ')"
+shots=$(cd "$OUT" && for f in *.png; do [ -e "$f" ] && printf '%s ' "$f"; done)
+echo "# browser suite: $(($(date +%s) - started)) s (npm ci included); screenshots in $OUT: ${shots:-none}"
 exit "$rc"
