@@ -362,6 +362,28 @@ async function swagger(browser, doc, docText, ops, tags) {
 		}
 	}
 
+	// Draw the rest too, so that the policy is checked against it: every
+	// schema of "Schemas" expanded all the way, and the first operation
+	// with a request body opened in "Try it out" (its body editor).
+	try {
+		await page.evaluate(() => {
+			for (const b of document.querySelectorAll('section.models .json-schema-2020-12-expand-deep-button'))
+				b.click();
+		});
+		const withBody = ops.find((o) => doc.paths[o.path][o.method].requestBody);
+		if (withBody) {
+			await page.evaluate(() => window.scrollTo(0, 0));
+			await markOp(page, withBody.method, withBody.path);
+			const op = `[data-test-op="${withBody.method} ${withBody.path}"]`;
+			await page.click(`${op} .opblock-summary-control`);
+			await (await page.waitForSelector(`${op} .try-out__btn`, { timeout: WAIT })).click();
+			await page.waitForSelector(`${op} textarea.body-param__text`, { timeout: WAIT });
+		}
+		await page.screenshot({ path: join(OUT, 'docs-expanded.png'), fullPage: true });
+	} catch (e) {
+		comment(`expanding the page: ${e.message}`);
+	}
+
 	checkHosts(name, seen);
 	await checkCsp(name, page, seen);
 	await page.close();
