@@ -196,7 +196,8 @@ t 'a POST with Content-Length: 0 reaches the app' '
 '
 
 if [ "$FRONTEND" = lighttpd ]; then
-	# lighttpd 1.4 (request.c, http_request_parse: still so in 1.4.7x)
+	# lighttpd 1.4 (src/request.c, http_request_parse: 1.4.69 here, and still
+	# so in 1.4.85)
 	# answers 411 before any module or setting sees the request; no
 	# server.http-parseopts lifts it. Its 411 at least says what to send.
 	t 'a POST without Content-Length is refused with 411 in the error schema (lighttpd 1.4 cannot be set to accept it)' '
@@ -224,6 +225,17 @@ else
 		BASE_URL=$ORIGIN http GET /stratus-smoke/no-such-page &&
 		expect_server_error 404
 	'
+
+	# lighttpd and nginx keep a sane client id as the app does; Apache's
+	# pages carry mod_unique_id's.
+	if [ "$APACHE" = 0 ]; then
+		t 'the web server'"'"'s error page carries the client'"'"'s X-Request-ID' '
+			BASE_URL=$ORIGIN http GET /stratus-smoke/no-such-page -H "X-Request-ID: smoke-outside" &&
+			expect_server_error 404 &&
+			expect_json ".request_id == \"smoke-outside\"" &&
+			expect_header X-Request-ID "^smoke-outside$"
+		'
+	fi
 fi
 
 t 'a body over the web server'"'"'s limit (5 MiB) is refused with 413 in the error schema' '
