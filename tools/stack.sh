@@ -211,12 +211,14 @@ ENV
 
 # stack_render TEMPLATE OUT: replaces @PORT@ @BIN@ @CONFIG@ @RUNDIR@ @PROCS@
 # @PREFIX@ @DOCROOT@ from HTTP_PORT, STRATUS_BIN, STRATUS_CONFIG_FILE, RUNDIR,
-# PROCS, PREFIX and DOCROOT, @MAGNET@ with the tree's lighttpd script, and
-# @WWW@ (the docs pages) with STRATUS_WWW, by default www-build beside the binary.
+# PROCS, PREFIX and DOCROOT, @MAGNET@ and @JSON_ERRORS@ with the tree's
+# lighttpd scripts, and @WWW@ (the docs pages) with STRATUS_WWW, by default
+# www-build beside the binary.
 stack_render() {
 	sed -e "s|@PORT@|$HTTP_PORT|g" -e "s|@BIN@|$STRATUS_BIN|g" \
 		-e "s|@WWW@|${STRATUS_WWW:-$(dirname "$STRATUS_BIN")/www-build}|g" \
 		-e "s|@MAGNET@|$STACK_SRC/lighttpd/drop-underscore-headers.lua|g" \
+		-e "s|@JSON_ERRORS@|$STACK_SRC/lighttpd/json-errors.lua|g" \
 		-e "s|@CONFIG@|$STRATUS_CONFIG_FILE|g" -e "s|@RUNDIR@|$RUNDIR|g" \
 		-e "s|@PROCS@|$PROCS|g" -e "s|@PREFIX@|$PREFIX|g" -e "s|@DOCROOT@|$DOCROOT|g" \
 		"$1" >"$2"

@@ -68,8 +68,10 @@ comment() {
 	sed 's/^/# /'
 }
 
-# run_suite NAME BASE_URL: run suite.sh, renumbering its TAP lines into this
-# script's single stream (its own "1..N" plan is dropped).
+# run_suite NAME BASE_URL [DOWN_STATUS]: run suite.sh, renumbering its TAP
+# lines into this script's single stream (its own "1..N" plan is dropped).
+# With DOWN_STATUS, only its checks of the front end with the responders
+# stopped run (see backend_down).
 run_suite() {
 	local line status='' seen_fail=0 num rest
 	while IFS= read -r line; do
@@ -93,7 +95,8 @@ run_suite() {
 		"#"*) printf '%s\n' "$line" ;;
 		*) printf '# %s\n' "$line" ;;
 		esac
-	done < <(FRONTEND=$1 BASE_URL=$2 bash "$HERE/suite.sh" 2>&1; echo "#status $?")
+	done < <(FRONTEND=$1 BASE_URL=$2 SMOKE_BACKEND_DOWN=${3:-} bash "$HERE/suite.sh" 2>&1
+		echo "#status $?")
 	# "#status" is the suite's exit status (see the echo above): a suite that
 	# died without reporting a failure still counts as one.
 	if [ "${status:-1}" != 0 ] && [ $seen_fail = 0 ]; then
@@ -240,6 +243,20 @@ if ! as_www test -r "$CONFIG" || ! as_www test -x "$BIN"; then
 	exit 1
 fi
 
+# A developer's API key for the body-less POST of suite.sh (the smoke
+# account's key is readonly: the role check would answer 403 before the
+# handler runs). Made with STRATUSCTL when ./dev test provides it.
+if [ -z "${SMOKE_DEV_KEY:-}" ] && [ -n "${STRATUSCTL:-}" ]; then
+	dev_user=smoke-dev-$$@example.com
+	if printf 'Smoke-Dev-Passw0rd-%s!\n' "$$" | "$STRATUSCTL" user create --email "$dev_user" \
+		--name SmokeDev --role developer --password-stdin >/dev/null 2>&1; then
+		SMOKE_DEV_KEY=$("$STRATUSCTL" apikey create --name smoke-dev --user "$dev_user" \
+			--role developer 2>/dev/null)
+	fi
+	[ -n "${SMOKE_DEV_KEY:-}" ] || echo "# could not make a developer key: the body-less POST may meet a 403"
+	export SMOKE_DEV_KEY
+fi
+
 # Sanitizer settings that reach the responders, as NAME=value words.
 SAN_ENV=()
 for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
@@ -258,6 +275,7 @@ render() {
 		-e "s|@PREFIX@|$PREFIX|g" \
 		-e "s|@DOCROOT@|$AREA/htdocs|g" \
 		-e "s|@MAGNET@|$ROOT/lighttpd/drop-underscore-headers.lua|g" \
+		-e "s|@JSON_ERRORS@|$ROOT/lighttpd/json-errors.lua|g" \
 		"$1" >"$2"
 }
 
@@ -333,14 +351,16 @@ apache_conf() {
 # start_apache RUNDIR: start it (it daemonizes and writes its pid file).
 start_apache() {
 	PIDFILES+=("$1/apache.pid")
-	apache2 -f "$1/httpd.conf" -k start >"$1/start.log" 2>&1
+	# TZ=UTC: the JSON error pages' timestamps are Apache's local time
+	# (apache/stratus-fcgid.conf says so).
+	TZ=UTC apache2 -f "$1/httpd.conf" -k start >"$1/start.log" 2>&1
 }
 
 start_fcgid() { # RUNDIR PORT
 	mkdir -p "$1/fcgid"
 	chown "$WWW_USER:$WWW_GROUP" "$1/fcgid"
 	{
-		apache_conf "$1" "$2" alias env fcgid
+		apache_conf "$1" "$2" alias env fcgid headers unique_id rewrite
 		echo "FcgidIPCDir $1/fcgid"
 		echo "FcgidProcessTableFile $1/fcgid/shm"
 		echo "Include $1/stratus-fcgid.conf"
@@ -353,7 +373,7 @@ start_fcgid() { # RUNDIR PORT
 start_proxy_fcgi() { # RUNDIR PORT
 	start_spawn_fcgi "$1" || return 1
 	{
-		apache_conf "$1" "$2" env setenvif proxy proxy_fcgi
+		apache_conf "$1" "$2" env setenvif proxy proxy_fcgi headers unique_id rewrite
 		echo "Include $1/stratus-proxy-fcgi.conf"
 	} >"$1/httpd.conf"
 	render "$ROOT/apache/stratus-proxy-fcgi.conf" "$1/stratus-proxy-fcgi.conf" "$1" "$2"
@@ -367,7 +387,7 @@ start_cgi() { # RUNDIR PORT
 	render "$ROOT/apache/htaccess" "$cgibin/.htaccess" "$1" "$2"
 	chmod 644 "$cgibin/.htaccess"
 	{
-		apache_conf "$1" "$2" env cgid
+		apache_conf "$1" "$2" env cgid headers unique_id
 		echo "ScriptSock $1/cgid.sock"
 		echo "DocumentRoot \"$AREA/htdocs\""
 		echo "AccessFileName .htaccess"
@@ -441,6 +461,38 @@ start_lighttpd() { # RUNDIR PORT
 	lighttpd -D -f "$rundir/lighttpd.conf" >"$rundir/start.log" 2>&1 &
 	echo $! >"$rundir/lighttpd-bg.pid"
 	BASE_URL=http://127.0.0.1:$2$PREFIX
+}
+
+# ---- the responders down (issue 16) ---------------------------------------------
+# What each front end answers, in the JSON error schema, once its responders
+# are gone: nginx has nothing to connect to (502), Apache mod_proxy_fcgi
+# neither (503); lighttpd cannot start them again (503), mod_fcgid neither
+# (500: "End of script output before headers"); the CGI program fails (500). A 504 needs a responder that hangs longer than
+# the front end's timeout (60 s by default): not here.
+declare -A DOWN_STATUS=([lighttpd]=503 [fcgid]=500 [proxy-fcgi]=503 [nginx]=502 [cgi]=500)
+
+# backend_down NAME RUNDIR: stop the responders of front end NAME so that
+# they stay down. backend_up undoes what must be undone for the next one.
+backend_down() {
+	local stray
+	case $1 in
+	nginx | proxy-fcgi) stop_pidfile "$2/spawn-fcgi.pid" ;;
+	lighttpd | fcgid)
+		# They restart responders that die: make the binary unusable first.
+		chmod 0644 "$BIN"
+		stray=$(stray_responders)
+		# shellcheck disable=SC2086
+		[ -z "$stray" ] || stop_pids $stray
+		;;
+	cgi)
+		# A program that dies without a header: Apache's 500.
+		printf '#!/bin/sh\nexit 1\n' >"$AREA/htdocs/cgi-bin/stratus.fcgi"
+		;;
+	esac
+}
+
+backend_up() {
+	chmod 0755 "$BIN"
 }
 
 # ---- one front end -------------------------------------------------------------------
@@ -517,6 +569,9 @@ run_frontend() {
 			fi
 		else
 			run_suite "$name" "$BASE_URL"
+			backend_down "$name" "$rundir"
+			run_suite "$name" "$BASE_URL" "${DOWN_STATUS[$name]}"
+			backend_up
 		fi
 	else
 		fail "$name: server starts and answers on port $port"
