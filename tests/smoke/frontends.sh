@@ -228,6 +228,10 @@ if ! install -m 0755 "$STRATUS_BIN" "$BIN" ||
 	echo "1..$n_tests"
 	exit 1
 fi
+# The docs pages (make www), where www-data can read them: the configs' @WWW@.
+WWW=$AREA/www
+rm -rf "$WWW"
+cp -R "${STRATUS_WWW:-$(dirname "$STRATUS_BIN")/www-build}" "$WWW" && chmod -R a+rX "$WWW"
 # The host-shared file (rate-limit counters, the caches' change counters) is
 # a file of the responders' user, and a responder refuses another user's:
 # one www-data can create for Apache's and nginx's responders, and one of
@@ -274,6 +278,7 @@ render() {
 		-e "s|@PROCS@|$PROCS|g" \
 		-e "s|@PREFIX@|$PREFIX|g" \
 		-e "s|@DOCROOT@|$AREA/htdocs|g" \
+		-e "s|@WWW@|$WWW|g" \
 		-e "s|@MAGNET@|$ROOT/lighttpd/drop-underscore-headers.lua|g" \
 		-e "s|@JSON_ERRORS@|$ROOT/lighttpd/json-errors.lua|g" \
 		"$1" >"$2"
@@ -327,6 +332,9 @@ apache_conf() {
 		printf 'LoadModule %s_module %s/mod_%s.so\n' "$m" "$APACHE_MODULES" "$m"
 	done
 	cat <<-EOF
+		<IfModule mod_mime.c>
+		    TypesConfig /etc/mime.types
+		</IfModule>
 		<Directory />
 		    AllowOverride None
 		    Require all denied
@@ -360,7 +368,7 @@ start_fcgid() { # RUNDIR PORT
 	mkdir -p "$1/fcgid"
 	chown "$WWW_USER:$WWW_GROUP" "$1/fcgid"
 	{
-		apache_conf "$1" "$2" alias env fcgid headers unique_id rewrite
+		apache_conf "$1" "$2" alias env fcgid headers unique_id rewrite mime
 		echo "FcgidIPCDir $1/fcgid"
 		echo "FcgidProcessTableFile $1/fcgid/shm"
 		echo "Include $1/stratus-fcgid.conf"
@@ -373,7 +381,7 @@ start_fcgid() { # RUNDIR PORT
 start_proxy_fcgi() { # RUNDIR PORT
 	start_spawn_fcgi "$1" || return 1
 	{
-		apache_conf "$1" "$2" env setenvif proxy proxy_fcgi headers unique_id rewrite
+		apache_conf "$1" "$2" env setenvif proxy proxy_fcgi alias headers unique_id rewrite mime
 		echo "Include $1/stratus-proxy-fcgi.conf"
 	} >"$1/httpd.conf"
 	render "$ROOT/apache/stratus-proxy-fcgi.conf" "$1/stratus-proxy-fcgi.conf" "$1" "$2"

@@ -128,6 +128,20 @@ if [ -n "${SMOKE_BACKEND_DOWN:-}" ]; then
 	exit
 fi
 
+# ---- the docs pages (issue 16) --------------------------------------------------
+# Static files of the web server, beside the API (not with plain CGI).
+if [ "$FRONTEND" != cgi ] && [ "$FRONTEND" != direct ]; then
+	t 'GET /docs and /redoc are the docs pages, files with a Content-Security-Policy' '
+		http GET /docs && expect_status 200 && expect_header Content-Type "^text/html" &&
+		expect_header Content-Security-Policy "^default-src .self.;" &&
+		grep -q "swagger-ui-bundle.js" "$BODY" &&
+		http GET /redoc && expect_status 200 && expect_header Content-Type "^text/html" &&
+		expect_header Content-Security-Policy "style-src .self. .unsafe-inline." &&
+		http GET /docs/assets/swagger-ui-bundle.js && expect_status 200 &&
+		expect_header Content-Type "javascript" && test "$(wc -c <"$BODY")" -gt 100000
+	'
+fi
+
 # ---- service endpoints -------------------------------------------------------
 
 t 'GET /health answers 200 with the service identity' '
