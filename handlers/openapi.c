@@ -242,6 +242,9 @@ static struct json_object *field_schema(const struct field_spec *sp, struct prob
 		         sp->unless ? sp->unless : "", sp->unless ? "` is absent or not valid." : "");
 		add(s, "description", str(d));
 	}
+	/* A rule of the field's own (its sentence and keywords, when given, above). */
+	if (sp->check != NULL)
+		add(s, "x-stratus-check", json_object_new_boolean(1));
 	if (sp->schema != NULL) {
 		struct json_object *x = json_tokener_parse(sp->schema);
 
