@@ -71,12 +71,16 @@ http() {
 # method, path, status, Content-Type, Allow, body file) and the body.
 contract_record() {
 	[ -n "${CONTRACT_DIR:-}" ] && [ -n "$STATUS" ] && [ "$STATUS" != 000 ] || return 0
-	local f
-	f=$(mktemp "$CONTRACT_DIR/body.XXXXXXXX") && cp "$BODY" "$f" || return 0
+	# Test bodies run in subshells: $BASHPID and $RANDOM name the body apart.
+	local f=body.$BASHPID.$RANDOM$RANDOM p=${2//[$'\t\n']/ } ct
+	cp "$BODY" "$CONTRACT_DIR/$f" 2>/dev/null || return 0
+	ct=$(awk -F': *' 'BEGIN { OFS = "\t" }
+		{ sub(/\r$/, ""); k = tolower($1); v = $0; sub(/^[^:]*: */, "", v); gsub(/\t/, " ", v) }
+		k == "content-type" && !t { t = v } k == "allow" && !a { a = v }
+		END { print t, a }' "$HDRS")
 	# One short write per line (O_APPEND): suites never interleave a line.
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${SUITE:-$(basename "$0" .sh)}" "$1" \
-		"$(printf '%s' "$2" | tr '\t\n' '  ')" "$STATUS" "$(header Content-Type | tr -d '\t')" \
-		"$(header Allow | tr -d '\t')" "${f##*/}" >>"$CONTRACT_DIR/exchanges.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "${SUITE:-$(basename "$0" .sh)}" "$1" "$p" "$STATUS" \
+		"$ct" "$f" >>"$CONTRACT_DIR/exchanges.tsv"
 }
 
 # raw_head PATH: send "HEAD $BASE_URL$PATH" over a bare TCP connection and
