@@ -3,6 +3,7 @@
 #define STRATUS_APP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/config.h"
@@ -54,6 +55,10 @@ struct app {
 	 * set by main(); NULL: such routes answer 500. */
 	int (*project_lookup)(struct app *app, const char *slug, int64_t user_id, int64_t *id,
 	                      int *role);
+	/* The API's description (handlers/openapi.c), rendered on first use, or NULL. */
+	char *openapi;
+	size_t openapi_len;
+	char openapi_etag[40]; /* "<32 hex digits>" */
 };
 
 #endif

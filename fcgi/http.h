@@ -92,6 +92,7 @@ struct req {
 	int status;
 	struct json_object *resp; /* JSON body (arena-owned), or NULL */
 	const char *resp_type;    /* Content-Type when not JSON */
+	const char *cache;        /* Cache-Control; NULL: no-store */
 	const char *resp_raw;     /* non-JSON body */
 	size_t resp_raw_len;
 	char *headers; /* extra "Name: value\r\n" lines */

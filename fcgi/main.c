@@ -179,6 +179,7 @@ int main(int argc, char **argv)
 	auth_forget_jwks(&app);
 	auth_forget_identities(&app);
 	memo_forget_all(&app);
+	free(app.openapi); /* the API description h_openapi rendered */
 	shmcount_close(app.shm);
 	db_free(app.db);
 	config_free(&app.cfg);

@@ -259,11 +259,12 @@ void rq_send(struct req *rq)
 	                 "Content-Type: %s\r\n"
 	                 "Content-Length: %zu\r\n"
 	                 "X-Request-ID: %s\r\n"
-	                 "Cache-Control: no-store\r\n"
+	                 "Cache-Control: %s\r\n"
 	                 "X-Content-Type-Options: nosniff\r\n"
 	                 "%s\r\n",
 	                 rq->status, http_reason(rq->status), type ? type : "application/json",
-	                 blen, rq->request_id, rq->headers ? rq->headers : "");
+	                 blen, rq->request_id, rq->cache ? rq->cache : "no-store",
+	                 rq->headers ? rq->headers : "");
 	if (head == NULL) {
 		static const char oom[] = "Status: 500 Internal Server Error\r\n"
 		                          "Content-Type: application/json\r\n\r\n"

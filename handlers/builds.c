@@ -23,6 +23,14 @@ static const char *const ref_field[REF__MAX] = {
 	"image_type", /* REF_IMAGE_TYPE */
 };
 
+/* A number macro as a string literal, for the API description's sentences. */
+#define TEXT_OF_(x) #x
+#define TEXT_OF(x)  TEXT_OF_(x)
+
+/* The rule of ref_name_ok, for the API description. */
+#define REF_NAME_DOC "A platform, OS version or image type by its name or an alias, any case."
+#define REF_NAME_SCHEMA "{\"pattern\":\"^[A-Za-z0-9._-]*$\"}"
+
 /* What a build_id may hold besides letters and digits. */
 #define BUILD_ID_CHARS "._:-"
 
@@ -68,19 +76,25 @@ static const struct field_spec build_fields[B__MAX] = {
 	                 .required = true,
 	                 .min = 1,
 	                 .max = REF_NAME_MAX,
-	                 .check = ref_name_ok },
+	                 .check = ref_name_ok,
+	                 .doc = REF_NAME_DOC,
+	                 .schema = REF_NAME_SCHEMA },
 	[B_OS_VERSION] = { .name = "os_version",
 	                   .type = FT_STRING,
 	                   .required = true,
 	                   .min = 1,
 	                   .max = REF_NAME_MAX,
-	                   .check = ref_name_ok },
+	                   .check = ref_name_ok,
+	                   .doc = REF_NAME_DOC,
+	                   .schema = REF_NAME_SCHEMA },
 	[B_IMAGE_TYPE] = { .name = "image_type",
 	                   .type = FT_STRING,
 	                   .required = true,
 	                   .min = 1,
 	                   .max = REF_NAME_MAX,
-	                   .check = ref_name_ok },
+	                   .check = ref_name_ok,
+	                   .doc = REF_NAME_DOC,
+	                   .schema = REF_NAME_SCHEMA },
 	[B_BUILD_ID] = { .name = "build_id",
 	                 .type = FT_STRING,
 	                 .required = true,
@@ -91,12 +105,16 @@ static const struct field_spec build_fields[B__MAX] = {
 	            .type = FT_STRING,
 	            .min = 1,
 	            .max = BUILD_PIPELINE_URL_MAX,
-	            .check = http_url },
+	            .check = http_url,
+	            .doc = "An http:// or https:// URL.",
+	            .schema = "{\"pattern\":\"^https?://[^\\\\x00-\\\\x1F\\\\x7F]*$\"}" },
 	[B_HASH] = { .name = "commit_hash",
 	             .type = FT_STRING,
 	             .min = 7,
 	             .max = BUILD_COMMIT_HASH_MAX,
-	             .check = hex_digits },
+	             .check = hex_digits,
+	             .doc = "Hexadecimal digits.",
+	             .schema = "{\"pattern\":\"^[0-9A-Fa-f]*$\"}" },
 };
 
 const struct body_spec build_body = BODY_SPEC(build_fields);
@@ -141,7 +159,9 @@ static const struct field_spec failure_fields[FL__MAX] = {
 	[FL_DETAILS] = { .name = "details",
 	                 .type = FT_OBJECT,
 	                 .message = "must be a JSON object",
-	                 .check = details_fit },
+	                 .check = details_fit,
+	                 .doc = "Any JSON object of at most " TEXT_OF(FAILURE_DETAILS_MAX)
+	                        " bytes as compact JSON." },
 	[FL_TERMINAL] = { .name = "terminal", .type = FT_BOOL, .null_invalid = true },
 };
 

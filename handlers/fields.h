@@ -80,6 +80,18 @@ struct field_spec {
 	const char *item_message;
 	/* A JSON null is a value of the wrong type, not an absent field. */
 	bool null_invalid;
+	/*
+	 * The field's meaning and any rule of `check`, in a sentence: the API
+	 * description (handlers/openapi.c) shows it beside the bounds it
+	 * derives from the rest of the row.
+	 */
+	const char *doc;
+	/*
+	 * What `check` adds, as JSON Schema keywords over the derived ones
+	 * ("{\"minimum\":10}"), or "false" for a field never accepted. The
+	 * behavioural drift tests (tests/openapi/) hold it to the code.
+	 */
+	const char *schema;
 };
 
 /*

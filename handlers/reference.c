@@ -124,7 +124,8 @@ enum { R_NAME, R_DISPLAY, R_ALIASES, R__MAX };
 		     .required = true,                                                             \
 		     .min = 1,                                                                     \
 		     .max = REF_NAME_MAX,                                                          \
-		     .check = ref_name_ok },                                                       \
+		     .check = ref_name_ok,                                                         \
+		     .schema = "{\"pattern\":\"^[a-z0-9._-]*$\"}" },                                  \
 	[R_DISPLAY] = { .name = "display_name", .type = FT_STRING, .max = REF_DISPLAY_MAX }
 
 static const struct field_spec platform_fields[R__MAX] = {
@@ -136,7 +137,9 @@ static const struct field_spec platform_fields[R__MAX] = {
 	                .max_items = ALIASES_MAX,
 	                .message = "must be an array of up to 16 names",
 	                .item_message = ALIAS_RULE,
-	                .check = aliases_ok },
+	                .check = aliases_ok,
+	                .schema = "{\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":64,"
+	                          "\"pattern\":\"^[a-z0-9._-]*$\"}}" },
 };
 
 const struct body_spec platform_body = BODY_SPEC(platform_fields);
@@ -147,7 +150,9 @@ static const struct field_spec reference_fields[R__MAX] = {
 	                .type = FT_STRLIST,
 	                .message = ONLY_PLATFORMS,
 	                .item_message = ONLY_PLATFORMS,
-	                .check = only_platforms },
+	                .check = only_platforms,
+	                .doc = "Only platforms have aliases.",
+	                .schema = "false" },
 };
 
 const struct body_spec reference_body = BODY_SPEC(reference_fields);

@@ -10,6 +10,7 @@
 #include "handlers/debug.h"
 #include "handlers/generate.h"
 #include "handlers/health.h"
+#include "handlers/openapi.h"
 #include "handlers/provision.h"
 #include "handlers/reference.h"
 #include "handlers/runs.h"
@@ -29,6 +30,8 @@ const struct route routes[] = {
 	ROUTE(GET, "/health/db", h_ready, PUBLIC, NONE, 0),
 	ROUTE(GET, "/ready", h_ready, PUBLIC, NONE, 0),
 	ROUTE(GET, "/status", h_status, PUBLIC, NONE, F_IDENTIFY),
+	ROUTE(GET, "/openapi.json", h_openapi, PUBLIC, NONE, 0),
+	ROUTE(GET, "/api/openapi.json", h_openapi, PUBLIC, NONE, 0),
 
 	/* ----------------- identity: tokens, accounts, API keys, audit */
 	ROUTE(POST, "/token", h_token, PUBLIC, AUTH, F_JSON | F_FORM, .body = &auth_token_body),

@@ -19,6 +19,8 @@
 #include "lib/password.h"
 #include "lib/shmcount.h"
 #include "lib/util.h"
+#include "fcgi/router.h"
+#include "handlers/openapi.h"
 
 #include <json-c/json.h>
 
@@ -34,6 +36,8 @@ static void usage(FILE *f)
 	        "  check-config --list              list every setting with its value and where\n"
 	        "                                   it came from (secrets hidden)\n"
 	        "  settings [--markdown]            the settings: type, default, bounds, meaning\n"
+	        "  openapi                          print the API's OpenAPI document (what\n"
+	        "                                   /openapi.json serves)\n"
 	        "  version                          print the version\n"
 	        "  user create --email E --name N [--role R] [--type human|api] [--username U]\n"
 	        "              [--password-stdin]   create a user (the password read from stdin)\n"
@@ -49,6 +53,28 @@ static void usage(FILE *f)
 	        "\n"
 	        "Configuration comes from the environment or the KEY=value file named by\n"
 	        "STRATUS_CONFIG (DATABASE_URL, ENVIRONMENT, LOG_LEVEL, ...).\n");
+}
+
+/*
+ * The document GET /openapi.json serves, from this build's route table and
+ * docs/openapi/; make writes it to openapi.json and installs it. Every
+ * disagreement between the two halves is printed and fails (exit 1).
+ */
+static int cmd_openapi(void)
+{
+	char err[8192];
+	size_t len = 0;
+	char *doc = openapi_render(routes, nroutes, openapi_sources, &len, err, sizeof(err));
+
+	if (doc == NULL) {
+		fprintf(stderr, "stratusctl openapi: the route table and docs/openapi/ disagree:\n%s",
+		        err);
+		return 1;
+	}
+	/* The served bytes exactly (no newline added): the installed file is them. */
+	fwrite(doc, 1, len, stdout);
+	free(doc);
+	return ferror(stdout) ? 1 : 0;
 }
 
 /*
@@ -668,6 +694,8 @@ int main(int argc, char **argv)
 		rc = cmd_user(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "apikey") == 0)
 		rc = cmd_apikey(argc - 1, argv + 1);
+	else if (strcmp(argv[1], "openapi") == 0)
+		rc = cmd_openapi();
 	else if (strcmp(argv[1], "seed-dev") == 0)
 		rc = cmd_seed_dev();
 	else {

@@ -106,6 +106,8 @@ GET|/health|query|x||2xx|||
 GET|/health/db|query|x||2xx|||
 GET|/ready|query|x||2xx|||
 GET|/status|query|x||2xx|||
+GET|/openapi.json|query|x||2xx|||
+GET|/api/openapi.json|query|x||2xx|||
 POST|/token|body|.username||4xx|{"username":"nobody-@RUN@","password":"Not-the-passw0rd"}||
 POST|/token|body|.password||4xx|{"username":"nobody-@RUN@","password":"x"}||
 POST|/token|form|username||4xx|username=x&password=Not-the-passw0rd||

@@ -32,6 +32,7 @@ int main(void)
 	srunner_add_suite(sr, suite_text());
 	srunner_add_suite(sr, suite_fields());
 	srunner_add_suite(sr, suite_project());
+	srunner_add_suite(sr, suite_openapi());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -22,5 +22,6 @@ Suite *suite_shmcount(void);
 Suite *suite_text(void);
 Suite *suite_fields(void);
 Suite *suite_project(void);
+Suite *suite_openapi(void);
 
 #endif
