@@ -38,6 +38,7 @@ function stringOf(sc, len, seed) {
 	const seeds = [];
 	if (typeof seed === 'string') seeds.push(seed);
 	if (sc.format === 'email') seeds.push('a@example.com', 'a@b.io');
+	if (sc.format === 'uri' || /https?/.test(sc.pattern || '')) seeds.push('https://example.com/', 'http://a.io/');
 	if (sc.pattern) {
 		// A literal prefix ("^ami-") is most of what our patterns say.
 		const m = /^\^([A-Za-z0-9_-]+)/.exec(sc.pattern);
