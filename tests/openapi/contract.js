@@ -67,7 +67,10 @@ function check(ex) {
 	}
 	if (!m.op) {
 		ex.key = NOOP;
-		const want = m.allow.length ? 405 : 404;
+		// A method the server does not know (TRACE, BREW) is a 405 before any
+		// routing (fcgi/pipeline.c), whatever the path.
+		const known = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].includes(ex.method);
+		const want = m.allow.length || !known ? 405 : 404;
 		if (ex.status !== want)
 			return `no operation ${ex.method} for this path (${m.allow.length ? 'it has ' + m.allow.join(', ') : 'unknown path'}): expected ${want}, got ${ex.status}`;
 		if (ex.method === 'HEAD') return ex.body.length ? 'a body after HEAD' : null;

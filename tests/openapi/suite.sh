@@ -41,6 +41,7 @@ keys() {
 	. "$STACK_SRC/tools/stack.sh"
 	# shellcheck disable=SC1091
 	. "$STACK/dev.env"
+	# shellcheck source=tests/http/fixtures.sh
 	FIX_DOMAIN=openapi.test FIX_NAME=OpenAPI . "$HERE/../http/fixtures.sh"
 	mkuser admin admin && mkuser ro readonly && mkuser prof readonly || return 1
 	STRATUS_KEY_ADMIN=$(newkey openapi-admin admin) &&
