@@ -87,6 +87,21 @@ contract)
 		echo "not ok - the deliberately wrong fixture fails the contract check"
 		rc=1
 	fi
+	# ... and on a response of this run: its first GET /health.
+	mkdir -p "$TEST_TMP/live"
+	awk -F'\t' '$2 == "GET" && $3 == "/health" && $4 == 200 { print; exit }' \
+		"$CONTRACT_DIR/exchanges.tsv" >"$TEST_TMP/live/exchanges.tsv" 2>/dev/null
+	f=$(cut -f7 "$TEST_TMP/live/exchanges.tsv")
+	if [ -n "$f" ] && cp "$CONTRACT_DIR/$f" "$TEST_TMP/live/" &&
+		! node "$HERE/contract.js" "$HERE/fixtures/wrong.json" "$TEST_TMP/live" >"$TEST_TMP/live.tap" 2>&1 &&
+		grep -q '/status must be integer' "$TEST_TMP/live.tap" &&
+		node "$HERE/contract.js" "$HERE/fixtures/good.json" "$TEST_TMP/live" >/dev/null 2>&1; then
+		echo "ok - a GET /health of this run fails the wrong fixture and passes the good one"
+	else
+		sed 's/^/#   /' "$TEST_TMP/live.tap" 2>/dev/null | head -10
+		echo "not ok - a GET /health of this run fails the wrong fixture and passes the good one"
+		rc=1
+	fi
 	exit "$rc"
 	;;
 negative | drift)
