@@ -68,12 +68,13 @@ http() {
 # contract_record METHOD PATH: when CONTRACT_DIR is set (./dev test sets it),
 # keeps this exchange for tests/openapi/contract.js, which checks every
 # answer against the OpenAPI document: one line of exchanges.tsv (suite,
-# method, path, status, Content-Type, Allow, body file) and the body.
+# method, path, status, Content-Type, Allow, body file), the body and the
+# headers (the body file's name + .h).
 contract_record() {
 	[ -n "${CONTRACT_DIR:-}" ] && [ -n "$STATUS" ] && [ "$STATUS" != 000 ] || return 0
 	# Test bodies run in subshells: $BASHPID and $RANDOM name the body apart.
 	local f=body.$BASHPID.$RANDOM$RANDOM p=${2//[$'\t\n']/ } ct
-	cp "$BODY" "$CONTRACT_DIR/$f" 2>/dev/null || return 0
+	cp "$BODY" "$CONTRACT_DIR/$f" 2>/dev/null && cp "$HDRS" "$CONTRACT_DIR/$f.h" 2>/dev/null || return 0
 	ct=$(awk -F': *' 'BEGIN { OFS = "\t" }
 		{ sub(/\r$/, ""); k = tolower($1); v = $0; sub(/^[^:]*: */, "", v); gsub(/\t/, " ", v) }
 		k == "content-type" && !t { t = v } k == "allow" && !a { a = v }

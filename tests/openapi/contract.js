@@ -10,6 +10,8 @@
 // - the Content-Type must be one of that response's media types, and a JSON
 //   body must validate against its schema (JSON Schema 2020-12, ajv);
 //   a response without content must have an empty body;
+// - the response's documented headers: a required one must be there, and
+//   every one there must match its schema (when the headers were recorded);
 // - a path with no operation must answer 404 (no such path) or 405 (the path
 //   exists for other methods) with the Error schema; OPTIONS must answer 204
 //   with an Allow header naming exactly the document's methods of the path.
@@ -53,6 +55,46 @@ function validateJson(ptr, text) {
 	return `the body does not match ${ptr}: ${ajvErrors(f.errors).slice(0, 5).join('; ')}`;
 }
 
+// headers(FILE): the last header block of a curl -D file, names lower-cased
+// (a 100 Continue comes first); null when the file is missing.
+function readHeaders(file) {
+	let text;
+	try {
+		text = fs.readFileSync(file, 'latin1');
+	} catch (e) {
+		return null;
+	}
+	const h = new Map();
+	for (const line of text.split(/\r?\n/)) {
+		if (/^HTTP\//.test(line)) h.clear();
+		const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/.exec(line);
+		if (m && !h.has(m[1].toLowerCase())) h.set(m[1].toLowerCase(), m[2]);
+	}
+	return h;
+}
+
+// checkHeaders(EX, RESPONSE, POINTER): why the documented headers of the
+// response (required ones present, every present one of its schema) do not
+// hold, or null. Content-Type is the media type's business, not a header's.
+function checkHeaders(ex, resp, rptr) {
+	if (!ex.headers || !resp || !resp.headers) return null;
+	const bad = [];
+	for (const [name, h0] of Object.entries(resp.headers)) {
+		if (name.toLowerCase() === 'content-type') continue;
+		const [h, hptr] = doc.deref(h0, rptr + '/headers/' + esc(name));
+		const v = ex.headers.get(name.toLowerCase());
+		if (v === undefined) {
+			if (h && h.required) bad.push(`the required header ${name} is missing`);
+			continue;
+		}
+		if (h && h.schema) {
+			const f = doc.validator(hptr + '/schema');
+			if (!f(v)) bad.push(`header ${name}: ${JSON.stringify(v)} ${ajvErrors(f.errors).join('; ')}`);
+		}
+	}
+	return bad.length ? bad.join('; ') : null;
+}
+
 // check(EX): null when the exchange follows the document, else why not.
 function check(ex) {
 	const m = doc.match(ex.method, ex.path);
@@ -86,6 +128,13 @@ function check(ex) {
 		return `status ${ex.status} is not documented for ${o.key} (it lists ${Object.keys(responses).join(', ')})`;
 	}
 	const [resp, rptr] = doc.deref(responses[code], o.ptr + '/responses/' + esc(code));
+	const why = [checkHeaders(ex, resp, rptr), checkBody(ex, resp, rptr)].filter(Boolean);
+	return why.length ? why.join('; ') : null;
+}
+
+// checkBody(EX, RESPONSE, POINTER): why the body is not what the response
+// documents (none, a media type, a schema), or null.
+function checkBody(ex, resp, rptr) {
 	if (ex.method === 'HEAD') return ex.body.length ? `HEAD answered a body of ${ex.body.length} bytes` : null;
 	const content = resp && resp.content;
 	if (!content || !Object.keys(content).length) {
@@ -114,7 +163,8 @@ for (const dir of dirs) {
 		} catch (e) {
 			body = Buffer.alloc(0);
 		}
-		const ex = { suite, method, path: p, status: Number(status), ctype: ctype || '', allow: allow || '', body };
+		const headers = readHeaders(path.join(dir, bodyFile + '.h'));
+		const ex = { suite, method, path: p, status: Number(status), ctype: ctype || '', allow: allow || '', body, headers };
 		const why = check(ex);
 		total++;
 		const s = slot(ex.key);

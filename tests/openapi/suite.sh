@@ -77,10 +77,11 @@ contract)
 	node "$HERE/contract.js" "$HERE/fixtures/wrong.json" "$HERE/fixtures/exchanges" >"$TEST_TMP/wrong.tap" 2>&1
 	wrong=$?
 	if [ "$good" -eq 0 ] && [ "$wrong" -ne 0 ] &&
-		grep -q 'not ok .*GET /health' "$TEST_TMP/wrong.tap" &&
-		grep -q 'GET /health -> 200: the body does not match .*/status must be integer' "$TEST_TMP/wrong.tap" &&
-		grep -q 'status 404 is not documented for GET /users/{id}' "$TEST_TMP/wrong.tap"; then
-		echo "ok - the deliberately wrong fixture fails the contract check (a wrong schema, an undocumented status)"
+		grep -q 'GET /health -> 200: the required header X-Health-Token is missing' "$TEST_TMP/wrong.tap" &&
+		grep -q 'GET /health -> 200: .*the body does not match .*/status must be integer' "$TEST_TMP/wrong.tap" &&
+		grep -q 'status 404 is not documented for GET /users/{id}' "$TEST_TMP/wrong.tap" &&
+		grep -q 'GET /users/1 -> 200: the body does not match .*/id must be string' "$TEST_TMP/wrong.tap"; then
+		echo "ok - the deliberately wrong fixture fails the contract check (a wrong schema, an undocumented status, a missing required header)"
 	else
 		sed 's/^/#   good: /' "$TEST_TMP/good.tap" | grep -v ': 0 responses'
 		sed 's/^/#   wrong: /' "$TEST_TMP/wrong.tap" | grep -v ': 0 responses'
