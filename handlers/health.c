@@ -15,12 +15,19 @@
 
 /*
  * GET / : name, version and where to go next. Links carry SCRIPT_NAME so
- * they work when the API is mounted under a prefix (/api, /cgi-bin/...).
+ * they work when the API is mounted under a prefix (/api, /cgi-bin/...):
+ * the docs pages (Swagger UI, ReDoc: static files the web server serves
+ * beside the API, www/) and the OpenAPI document are under the same prefix.
  */
 int h_root(struct req *rq)
 {
 	struct json_object *o = json_object_new_object(), *links = json_object_new_object();
-	static const char *const names[] = { "health", "ready", "status" };
+	static const struct {
+		const char *name, *path;
+	} names[] = {
+		{ "health", "health" }, { "ready", "ready" }, { "status", "status" },
+		{ "docs", "docs" },     { "redoc", "redoc" }, { "openapi", "openapi.json" },
+	};
 
 	if (o == NULL || links == NULL) {
 		json_object_put(o);
@@ -33,9 +40,9 @@ int h_root(struct req *rq)
 	json_object_object_add(o, "description",
 	                       json_object_new_string("Cloud-infrastructure orchestration API"));
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		json_object_object_add(
-		        links, names[i],
-		        json_object_new_string(rq_printf(rq, "%s/%s", rq->script_name, names[i])));
+		json_object_object_add(links, names[i].name,
+		                       json_object_new_string(rq_printf(
+		                               rq, "%s/%s", rq->script_name, names[i].path)));
 	json_object_object_add(o, "links", links);
 	return api_reply(rq, 200, o);
 }

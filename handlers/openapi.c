@@ -392,11 +392,13 @@ static void standard_responses(struct json_object *op, const struct route *r)
 		const char *status, *name;
 		bool when;
 	} std[] = {
-		{ "400", "BadRequest", (r->flags & F_JSON) != 0 },
+		/* The pipeline reads any request's body: a bad length or too many bytes. */
+		{ "400", "BadRequest", true },
 		{ "401", "Unauthorized", r->role != ROLE_PUBLIC || (r->flags & F_IDENTIFY) },
-		{ "403", "Forbidden", r->role > ROLE_READONLY || (r->flags & F_PROJECT) },
+		/* A project role below the route's is one too (fcgi/project.c). */
+		{ "403", "Forbidden", r->role > ROLE_READONLY },
 		{ "404", "NotFound", strchr(r->pattern, '{') != NULL || (r->flags & F_DEV_ONLY) },
-		{ "413", "PayloadTooLarge", (r->flags & F_JSON) != 0 },
+		{ "413", "PayloadTooLarge", true },
 		{ "415", "UnsupportedMediaType", (r->flags & F_JSON) != 0 },
 		{ "429", "RateLimited", r->rl != RL_NONE },
 		{ "500", "InternalError", true },
@@ -506,6 +508,8 @@ struct json_object *openapi_build(const struct route *table, size_t n,
 	}
 	if ((doc = parse(&sources[0], &pb)) == NULL)
 		goto out;
+	/* The build's own version, whatever base.json says. */
+	add(child(doc, "info"), "version", str(PACKAGE_VERSION));
 	/* Every hand-written operation, by "METHOD /pattern", and its file. */
 	origin = json_object_new_object();
 	for (size_t i = 1; sources[i].name != NULL; i++) {

@@ -65,6 +65,16 @@ stack_node_modules() {
 		{ cat "$dir/npm.out" >&2; stack_die "npm ci failed"; }
 }
 
+# stack_www BUILDDIR: the docs pages (Swagger UI, ReDoc) with their npm
+# assets, pinned by www/package-lock.json, in BUILDDIR/www-build (make www:
+# fetched at build time, never at run time; the web server serves them).
+# Without the npm registry the API still serves: only /docs and /redoc miss.
+stack_www() {
+	command -v npm >/dev/null || stack_packages npm
+	make -C "$1" www >"$1/www.out" 2>&1 ||
+		{ tail -20 "$1/www.out" >&2; stack_log "warning: make www failed: no /docs, no /redoc"; }
+}
+
 # stack_build SRCDIR BUILDDIR [configure options...]: autotools build.
 stack_build() {
 	local src=$1 dir=$2
@@ -202,9 +212,11 @@ ENV
 
 # stack_render TEMPLATE OUT: replaces @PORT@ @BIN@ @CONFIG@ @RUNDIR@ @PROCS@
 # @PREFIX@ @DOCROOT@ from HTTP_PORT, STRATUS_BIN, STRATUS_CONFIG_FILE, RUNDIR,
-# PROCS, PREFIX and DOCROOT, and @MAGNET@ with the tree's lighttpd script.
+# PROCS, PREFIX and DOCROOT, @MAGNET@ with the tree's lighttpd script, and
+# @WWW@ (the docs pages) with STRATUS_WWW, by default www-build beside the binary.
 stack_render() {
 	sed -e "s|@PORT@|$HTTP_PORT|g" -e "s|@BIN@|$STRATUS_BIN|g" \
+		-e "s|@WWW@|${STRATUS_WWW:-$(dirname "$STRATUS_BIN")/www-build}|g" \
 		-e "s|@MAGNET@|$STACK_SRC/lighttpd/drop-underscore-headers.lua|g" \
 		-e "s|@CONFIG@|$STRATUS_CONFIG_FILE|g" -e "s|@RUNDIR@|$RUNDIR|g" \
 		-e "s|@PROCS@|$PROCS|g" -e "s|@PREFIX@|$PREFIX|g" -e "s|@DOCROOT@|$DOCROOT|g" \

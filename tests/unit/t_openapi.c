@@ -73,6 +73,7 @@ START_TEST(every_route_gets_its_operation)
 	ck_assert_int_eq(json_object_array_length(at(d, "paths|/things/{id}|get|security")), 0);
 	ck_assert(at(d, "paths|/things|post|responses|403") != NULL);
 	ck_assert(at(d, "paths|/things|get|responses|403") == NULL);
+	ck_assert(at(d, "paths|/things|get|responses|413") != NULL);
 	ck_assert(at(d, "paths|/things/{id}|get|responses|401") == NULL);
 	sch = at(d, "paths|/things|post|requestBody|content|application/json|schema");
 	ck_assert_int_eq(json_object_get_int(at(sch, "properties|name|maxLength")), 9);
