@@ -157,7 +157,7 @@ function bodyCases(o) {
 			}
 		}
 		if (t === 'object' && s.additionalProperties === false)
-			add(`${name} with an unknown field`, withField(good, sc, path, { ...(typeof good === 'object' ? {} : {}), no_such_field_x: 1 }));
+			add(`${name} with an unknown field`, withField(good, sc, path, { ...(path.reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), good) || gen.valid(s)), no_such_field_x: 1 }));
 	}
 	if (sc.additionalProperties === false) add('an unknown top-level field', { ...good, no_such_field_x: 1 });
 	add('a body that is an array', '[]');
