@@ -61,7 +61,27 @@ http() {
 	: >"$BODY"
 	STATUS=$(curl -sS -o "$BODY" -D "$HDRS" -w '%{http_code}' \
 		--max-time "${HTTP_TIMEOUT:-20}" -X "$method" "$@" "$BASE_URL$path")
+	contract_record "$method" "$path"
 	return 0
+}
+
+# contract_record METHOD PATH: when CONTRACT_DIR is set (./dev test sets it),
+# keeps this exchange for tests/openapi/contract.js, which checks every
+# answer against the OpenAPI document: one line of exchanges.tsv (suite,
+# method, path, status, Content-Type, Allow, body file), the body and the
+# headers (the body file's name + .h).
+contract_record() {
+	[ -n "${CONTRACT_DIR:-}" ] && [ -n "$STATUS" ] && [ "$STATUS" != 000 ] || return 0
+	# Test bodies run in subshells: $BASHPID and $RANDOM name the body apart.
+	local f=body.$BASHPID.$RANDOM$RANDOM p=${2//[$'\t\n']/ } ct
+	cp "$BODY" "$CONTRACT_DIR/$f" 2>/dev/null && cp "$HDRS" "$CONTRACT_DIR/$f.h" 2>/dev/null || return 0
+	ct=$(awk -F': *' 'BEGIN { OFS = "\t" }
+		{ sub(/\r$/, ""); k = tolower($1); v = $0; sub(/^[^:]*: */, "", v); gsub(/\t/, " ", v) }
+		k == "content-type" && !t { t = v } k == "allow" && !a { a = v }
+		END { print t, a }' "$HDRS")
+	# One short write per line (O_APPEND): suites never interleave a line.
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "${SUITE:-$(basename "$0" .sh)}" "$1" "$p" "$STATUS" \
+		"$ct" "$f" >>"$CONTRACT_DIR/exchanges.tsv"
 }
 
 # raw_head PATH: send "HEAD $BASE_URL$PATH" over a bare TCP connection and
@@ -89,6 +109,7 @@ raw_head() {
 	head -c "$hlen" "$raw" >"$HDRS"
 	tail -c +"$((hlen + 1))" "$raw" >"$BODY"
 	STATUS=$(head -n 1 "$raw" | awk '{ print $2 }')
+	contract_record HEAD "$1"
 }
 
 # jobj KEY VALUE ...: a JSON object of strings; a value "json:X" is the JSON X.

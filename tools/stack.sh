@@ -50,16 +50,17 @@ stack_packages() {
 	((rc == 0)) || stack_die "apt-get failed ($rc)"
 }
 
-# stack_node_modules DIR: installs the test tools' npm packages (pinned by
-# tests/generate/package-lock.json) into DIR/node_modules. npm ships inside
-# NodeSource's nodejs; Debian's own nodejs needs its npm package.
+# stack_node_modules DIR [SRC]: installs the npm packages of SRC's
+# package.json, pinned by its package-lock.json (default tests/generate: the
+# test tools'), into DIR/node_modules. npm ships inside NodeSource's nodejs;
+# Debian's own nodejs needs its npm package.
 stack_node_modules() {
-	local dir=$1
+	local dir=$1 src=${2:-$STACK_SRC/tests/generate}
 	# (An array cannot prefix a command: "STACK_PACKAGES=(npm) cmd" would
 	# ask apt for the literal "(npm)".)
 	command -v npm >/dev/null || stack_packages npm
 	mkdir -p "$dir"
-	cp "$STACK_SRC/tests/generate/package.json" "$STACK_SRC/tests/generate/package-lock.json" "$dir/"
+	cp "$src/package.json" "$src/package-lock.json" "$dir/"
 	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >"$dir/npm.out" 2>&1 ||
 		{ cat "$dir/npm.out" >&2; stack_die "npm ci failed"; }
 }
