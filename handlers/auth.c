@@ -66,7 +66,7 @@ static const struct field_spec register_fields[G__MAX] = {
 	[G_NAME] = { .name = "name", .type = FT_STRING, .required = true, .min = 1, .max = 200 },
 	[G_EMAIL] = { .name = "email", .type = FT_EMAIL, .required = true },
 	[G_USERNAME] = FIELD_USERNAME("username"),
-	[G_PASSWORD] = FIELD_PASSWORD("password", true),
+	[G_PASSWORD] = FIELD_NEW_PASSWORD("password", true),
 };
 const struct body_spec auth_register_body = BODY_SPEC(register_fields);
 

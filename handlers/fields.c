@@ -11,8 +11,11 @@
 #include "handlers/fields.h"
 #include "lib/json.h"
 #include "lib/password.h"
+#include "lib/util.h"
 
 #define STRING_MAX 65536
+
+_Static_assert(PASSWORD_MIN_LEN == 12, "FIELD_NEW_PASSWORD's words and schema say 12");
 
 void field_fail(struct fields *f, const char *name, const char *fmt, ...)
 {
@@ -48,16 +51,6 @@ int fields_done(struct fields *f)
 }
 
 /* ------------------------------------------------------------ one field */
-
-/* Characters, not bytes: the body is valid UTF-8 already. */
-static size_t utf8_len(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
 
 bool field_chars_ok(const char *s, const char *extra)
 {
@@ -98,7 +91,7 @@ static const char *string_value(struct fields *f, const char *path, const struct
 		return NULL;
 	}
 	s = json_object_get_string(v);
-	n = utf8_len(s);
+	n = util_utf8_chars(s); /* the body is valid UTF-8 already */
 	if (n < minlen || n > maxlen) {
 		if (sp->string_message != NULL)
 			field_fail(f, path, "%s", sp->string_message);

@@ -111,6 +111,20 @@ struct field_spec {
 		.max = PASSWORD_MAX_LEN                                                            \
 	}
 
+/*
+ * A password being chosen: FIELD_PASSWORD whose value the policy
+ * (field_password_ok, PASSWORD_MIN_LEN and four kinds of character) checks
+ * after the read; the API description states both.
+ */
+#define FIELD_NEW_PASSWORD(name_, required_)                                                       \
+	{                                                                                          \
+		.name = (name_), .type = FT_STRING, .required = (required_), .min = 1,             \
+		.max = PASSWORD_MAX_LEN,                                                           \
+		.doc = "The password policy: at least 12 characters, with an upper-case "          \
+		       "letter, a lower-case letter, a digit and a symbol.",                       \
+		.schema = "{\"minLength\":12,\"x-stratus-check\":true}"                            \
+	}
+
 /* A body: its fields, in the order their failures are reported. */
 struct body_spec {
 	const struct field_spec *fields;

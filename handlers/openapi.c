@@ -195,8 +195,11 @@ static struct json_object *field_schema(const struct field_spec *sp, struct prob
 		if (sp->min == 0 && sp->max == 0) {
 			add(s, "format", str("int64"));
 		} else {
-			add(s, "minimum", json_object_new_int64(sp->min));
-			add(s, "maximum", json_object_new_int64(sp->max));
+			/* json-c and most clients hold JSON numbers as doubles: exact to 2^53. */
+			const int64_t exact = 9007199254740991LL;
+
+			add(s, "minimum", json_object_new_int64(sp->min < -exact ? -exact : sp->min));
+			add(s, "maximum", json_object_new_int64(sp->max > exact ? exact : sp->max));
 		}
 		break;
 	case FT_BOOL:

@@ -27,7 +27,7 @@ enum { P_NAME, P_EMAIL, P_PASSWORD, P_CURRENT, P__MAX };
 static const struct field_spec profile_put_fields[P__MAX] = {
 	[P_NAME] = { .name = "name", .type = FT_STRING, .min = 1, .max = 200 },
 	[P_EMAIL] = { .name = "email", .type = FT_EMAIL },
-	[P_PASSWORD] = FIELD_PASSWORD("password", false),
+	[P_PASSWORD] = FIELD_NEW_PASSWORD("password", false),
 	[P_CURRENT] = FIELD_PASSWORD("current_password", false),
 };
 const struct body_spec profile_put_body = BODY_SPEC(profile_put_fields);
@@ -45,7 +45,7 @@ static const struct field_spec users_create_fields[C__MAX] = {
 	[C_ROLE] = { .name = "role", .type = FT_ENUM, .allowed = roles },
 	[C_TYPE] = { .name = "type", .type = FT_ENUM, .allowed = types },
 	[C_USERNAME] = FIELD_USERNAME("username"),
-	[C_PASSWORD] = FIELD_PASSWORD("password", false),
+	[C_PASSWORD] = FIELD_NEW_PASSWORD("password", false),
 };
 const struct body_spec users_create_body = BODY_SPEC(users_create_fields);
 

@@ -125,6 +125,15 @@ static size_t utf8_seq(const unsigned char *s, size_t avail, size_t *cut)
 	return n;
 }
 
+size_t util_utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 bool util_utf8_valid(const char *buf, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)buf;

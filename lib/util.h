@@ -40,6 +40,9 @@ int util_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* True when buf[0..len) is well-formed UTF-8 (no overlongs or surrogates). */
 bool util_utf8_valid(const char *buf, size_t len);
 
+/* Characters (code points) of valid UTF-8, as VARCHAR and JSON Schema count them. */
+size_t util_utf8_chars(const char *s);
+
 /*
  * Makes buf[0..len) well-formed UTF-8 in place: what a byte limit left of
  * a character ("%.64s", a full buffer: the start of a sequence that ends
