@@ -4,8 +4,8 @@
 //
 // (a) roles: every operation answers 401 without credentials if and only if
 //     its security requires credentials (no {} alternative); with a
-//     readonly key, every operation whose x-stratus-role is developer or
-//     admin answers 403 (and a readonly GET does not).
+//     readonly or a developer key, every operation whose x-stratus-role is
+//     above the key's role answers 403 (and a GET at or below it does not).
 // (b) bounds: for every body field with minLength, maxLength, minimum,
 //     maximum or maxItems (top level, nested objects and list items), the
 //     value AT the bound gets no details.errors entry naming the field and
@@ -90,19 +90,23 @@ async function roles() {
 		n401++;
 		if (needs !== (r.status === 401)) fails.push(`${o.key}: without credentials answered ${r.status}; the document says credentials are ${needs ? 'required' : 'optional'}`);
 		const role = doc.role(o);
-		if (!process.env.STRATUS_KEY_READONLY) continue;
-		if (RANK[role] > RANK.readonly) {
-			const r2 = await send(o, { 'X-API-Key': key(o, 'readonly') }, body);
-			n403++;
-			if (r2.status !== 403) forb.push(`${o.key} (${role}): a readonly key got ${r2.status}, expected 403`);
-		} else if (role === 'readonly' && (o.method === 'GET' || o.method === 'HEAD') && !o.op['x-stratus-project']) {
-			const r2 = await send(o, { 'X-API-Key': key(o, 'readonly') }, body);
-			n403++;
-			if (r2.status === 401 || (r2.status === 403 && !/project/i.test(r2.body.toString()))) forb.push(`${o.key} (readonly): a readonly key got ${r2.status}`);
+		// Each key below admin: refused (403) by every operation above its role,
+		// let through (no 401/403) by every GET at or below it.
+		for (const [kr, kv] of [['readonly', process.env.STRATUS_KEY_READONLY], ['developer', process.env.STRATUS_KEY_DEVELOPER]]) {
+			if (!kv) continue;
+			if (RANK[role] > RANK[kr]) {
+				const r2 = await send(o, { 'X-API-Key': kv }, body);
+				n403++;
+				if (r2.status !== 403) forb.push(`${o.key} (${role}): a ${kr} key got ${r2.status}, expected 403`);
+			} else if (RANK[role] >= RANK.readonly && (o.method === 'GET' || o.method === 'HEAD') && !o.op['x-stratus-project']) {
+				const r2 = await send(o, { 'X-API-Key': kv }, body);
+				n403++;
+				if (r2.status === 401 || (r2.status === 403 && !/project/i.test(r2.body.toString()))) forb.push(`${o.key} (${role}): a ${kr} key got ${r2.status}`);
+			}
 		}
 	}
 	tap.ok(!fails.length, `every operation answers 401 without credentials iff its security requires them (${n401} operations)`, fails);
-	tap.ok(n403 > 0 && !forb.length, `a readonly key gets 403 from every developer/admin operation and none from readonly GETs (${n403} requests)`, forb);
+	tap.ok(n403 > 0 && !forb.length, `a readonly or developer key gets 403 from every operation above its role and none from a GET at or below it (${n403} requests)`, forb);
 }
 
 // ----------------------------------------------------------------- bounds

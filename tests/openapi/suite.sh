@@ -36,18 +36,20 @@ node_bin() {
 	return 1
 }
 
-# keys: an admin, a readonly and a throw-away user's API keys (fixtures.sh).
+# keys: an admin, a readonly, a developer and a throw-away user's API keys (fixtures.sh).
 keys() {
 	. "$STACK_SRC/tools/stack.sh"
 	# shellcheck disable=SC1091
 	. "$STACK/dev.env"
 	# shellcheck source=tests/http/fixtures.sh
 	FIX_DOMAIN=openapi.test FIX_NAME=OpenAPI . "$HERE/../http/fixtures.sh"
-	mkuser admin admin && mkuser ro readonly && mkuser prof readonly || return 1
+	mkuser admin admin && mkuser ro readonly && mkuser dev developer &&
+		mkuser prof readonly || return 1
 	STRATUS_KEY_ADMIN=$(newkey openapi-admin admin) &&
 		STRATUS_KEY_READONLY=$(newkey openapi-ro ro) &&
+		STRATUS_KEY_DEVELOPER=$(newkey openapi-dev dev) &&
 		STRATUS_KEY_PROFILE=$(newkey openapi-prof prof) || return 1
-	export STRATUS_KEY_ADMIN STRATUS_KEY_READONLY STRATUS_KEY_PROFILE
+	export STRATUS_KEY_ADMIN STRATUS_KEY_READONLY STRATUS_KEY_DEVELOPER STRATUS_KEY_PROFILE
 }
 
 case $MODE in
