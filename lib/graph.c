@@ -398,6 +398,8 @@ static size_t cycle_path(const struct graph *g, size_t n, size_t s, const size_t
 		}
 	}
 	/* s is in a component of two or more nodes: a way back always exists. */
+	if (end == SIZE_MAX)
+		return 0;
 	for (size_t v = end; v != s; v = (size_t)parent[v])
 		path[len++] = v;
 	path[len++] = s;
@@ -571,7 +573,8 @@ enum graph_status graph_check(struct graph *g)
 		if (csize[comp[i]] < 2 || on[comp[i]])
 			continue;
 		on[comp[i]] = true;
-		len = cycle_path(g, n, i, comp, lscratch1, s4, path);
+		if ((len = cycle_path(g, n, i, comp, lscratch1, s4, path)) == 0)
+			continue;
 		ALLOC(copy, len);
 		memcpy(copy, path, len * sizeof(*copy));
 		if ((msg = cycle_message(g, path, len)) == NULL)

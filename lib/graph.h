@@ -106,8 +106,9 @@ struct graph_problem {
 
 /*
  * The problems found by graph_check(), every one of them, in this order:
- * duplicate nodes (as added); then for each node in order, its dependencies
- * as declared: self, unknown, duplicate, disabled; then one GP_CYCLE per
+ * duplicate nodes (as added); then for each node in order, each of its
+ * dependencies as declared that is a self, unknown, duplicate or disabled
+ * one (one problem per declared dependency at most); then one GP_CYCLE per
  * cycle component (a strongly connected set of two or more nodes), ordered
  * by its first node, with the shortest cycle through that node as its path.
  * A self-dependency is reported as GP_SELF only. Sets *n.

@@ -456,6 +456,25 @@ START_TEST(a_selection_keeps_order_through_nodes_left_out)
 }
 END_TEST
 
+START_TEST(closures_through_a_cycle_end)
+{
+	struct arena *a = arena_new(16384);
+	struct graph *g = small(a, "a:b b:a c:a d");
+	size_t out[4], n;
+	char buf[64];
+
+	/* c can be destroyed first (nothing depends on it); a and b are stuck: last. */
+	n = graph_dependents(g, (size_t)graph_find(g, "b"), out);
+	ck_assert_str_eq(list_text(g, out, n, buf, sizeof(buf)), "c a");
+	n = graph_dependencies(g, (size_t)graph_find(g, "c"), out);
+	ck_assert_str_eq(list_text(g, out, n, buf, sizeof(buf)), "a b");
+	ck_assert_uint_eq(graph_dependents(g, (size_t)graph_find(g, "d"), out), 0);
+	ck_assert_int_eq(graph_layer_of(g, (size_t)graph_find(g, "c"), GRAPH_DESTROY), 0);
+	ck_assert_int_eq(graph_layer_of(g, (size_t)graph_find(g, "c"), GRAPH_DEPLOY), -1);
+	arena_free(a);
+}
+END_TEST
+
 START_TEST(empty_graph)
 {
 	struct arena *a = arena_new(16384);
@@ -465,6 +484,9 @@ START_TEST(empty_graph)
 
 	ck_assert_int_eq(graph_layers(g, GRAPH_DEPLOY, NULL, &l), GRAPH_ESTATE);
 	ck_assert_str_eq(graph_error(g), "the graph was not checked");
+	ck_assert_uint_eq(graph_nerrors(g), 0);
+	graph_problems(g, &np);
+	ck_assert_uint_eq(np, 0);
 	ck_assert_int_eq(graph_check(g), GRAPH_OK);
 	ck_assert_uint_eq(graph_count(g), 0);
 	graph_problems(g, &np);
@@ -583,6 +605,7 @@ Suite *suite_graph(void)
 	tcase_add_test(tc, a_dependency_added_later_resolves);
 	tcase_add_test(tc, disabled_stacks_leave_the_deploy_layers);
 	tcase_add_test(tc, a_selection_keeps_order_through_nodes_left_out);
+	tcase_add_test(tc, closures_through_a_cycle_end);
 	tcase_add_test(tc, empty_graph);
 	tcase_add_test(tc, limits_are_clear_errors);
 	tcase_add_test(tc, hard_caps_and_a_long_cycle);
