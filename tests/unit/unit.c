@@ -33,6 +33,7 @@ int main(void)
 	srunner_add_suite(sr, suite_fields());
 	srunner_add_suite(sr, suite_project());
 	srunner_add_suite(sr, suite_openapi());
+	srunner_add_suite(sr, suite_graph());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

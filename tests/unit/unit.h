@@ -23,5 +23,6 @@ Suite *suite_text(void);
 Suite *suite_fields(void);
 Suite *suite_project(void);
 Suite *suite_openapi(void);
+Suite *suite_graph(void);
 
 #endif
