@@ -174,9 +174,12 @@ static int create(struct req *rq, enum ref_kind k, const char *what)
 	display = v[R_DISPLAY].s;
 	rc = db_ref_create(rq->app->db, k, name, display, v[R_ALIASES].list, v[R_ALIASES].n);
 	if (rc != DB_OK) {
+		/* Only platforms have aliases; "an" before a vowel sound. */
 		if (rc == DB_DUPLICATE)
-			return api_error(rq, E_CONFLICT,
-			                 "a %s or alias named like this already exists", what);
+			return api_error(rq, E_CONFLICT, "%s named like this already exists",
+			                 k == REF_PLATFORM     ? "a platform or alias"
+			                 : k == REF_OS_VERSION ? "an OS version"
+			                                       : "an image type");
 		return db_failure(rq, rc, what);
 	}
 	api_audit(rq, "reference.created", rq_printf(rq, "%s %s", what, name), NULL);

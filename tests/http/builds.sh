@@ -98,12 +98,15 @@ test_expect_success 'an admin adds an OS version and an image type (201)' '
 	http GET /image-types -H "$RO" && jt "any(.items[]; .name == \$n)" --arg n "$IMGT"
 '
 
-test_expect_success 'a duplicate platform, OS version or image type is 409' '
+test_expect_success 'a duplicate platform, OS version or image type is 409, worded for its kind' '
 	jreq POST /platforms "$(jobj name "$PLAT")" -H "$ADM" && expect_409 &&
+	expect_json ".message == \"a platform or alias named like this already exists\"" &&
 	jreq POST /platforms "$(jobj name aws-commercial)" -H "$ADM" && expect_409 &&
 	jreq POST /os-versions "$(jobj name "$OSV")" -H "$ADM" && expect_409 &&
+	expect_json ".message == \"an OS version named like this already exists\"" &&
 	jreq POST /os-versions "$(jobj name rhel-9.2)" -H "$ADM" && expect_409 &&
 	jreq POST /image-types "$(jobj name "$IMGT")" -H "$ADM" && expect_409 &&
+	expect_json ".message == \"an image type named like this already exists\"" &&
 	jreq POST /image-types "$(jobj name base)" -H "$ADM" && expect_409
 '
 
