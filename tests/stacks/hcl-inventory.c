@@ -10,9 +10,10 @@
 
 /*
  * hcl-inventory FILE...: one line per top-level block,
- * "FILE<TAB>TYPE<TAB>LABEL[.LABEL]<TAB>FLAGS", FLAGS being the comma-separated
- * attributes among type, default, description that the block sets, plus
- * "sensitive" when it sets `sensitive = true`; or "FILE<TAB>error<TAB>REASON".
+ * "FILE<TAB>TYPE<TAB>LABEL[.LABEL]<TAB>FLAGS", FLAGS (variables and outputs
+ * only) being the comma-separated attributes among type, default, description
+ * that the block sets, plus "sensitive" when it sets `sensitive = true`; or
+ * "FILE<TAB>error<TAB>REASON".
  * tests/stacks/check.js compares these lines with HashiCorp's parser's view.
  * Exits 1 when a file cannot be read, 0 otherwise (parse errors are lines).
  */
@@ -35,6 +36,10 @@ static void print_block(const char *file, const struct hcl_block *b)
 	for (size_t i = 0; i < b->nlabels; i++)
 		printf("%s%s", i ? "." : "", b->labels[i]);
 	putchar('\t');
+	if (strcmp(b->type, "variable") != 0 && strcmp(b->type, "output") != 0) {
+		putchar('\n');
+		return;
+	}
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		if (has_attr(b, flags[i])) {
 			printf("%s%s", sep, flags[i]);
