@@ -50,4 +50,14 @@ else
 	ok "terraform fmt -check # SKIP no Terraform on PATH"
 fi
 
+# make install ships them: Makefile.am lists every file of terraform/stacks.
+missing=$(cd "$ROOT" && for f in terraform/stacks/*.json terraform/stacks/*.md terraform/stacks/*/*.tf; do
+	grep -qE "(^|[[:space:]])$f([[:space:]]|\$)" Makefile.am || echo "$f"
+done)
+if [ -z "$missing" ]; then
+	ok "Makefile.am installs every file of terraform/stacks"
+else
+	not_ok "Makefile.am does not list:" $missing
+fi
+
 TAP_START=$n node "$ROOT/tests/stacks/check.js" "$STACKS_DIR" "$inv"
