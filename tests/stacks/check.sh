@@ -17,9 +17,11 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
 
 inv=$TMP/inventory
+sodium=$(pkg-config --libs libsodium 2>/dev/null || echo -lsodium)
+# shellcheck disable=SC2086 # $sodium is a list of flags
 if ${CC:-cc} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$ROOT" -I"$BUILD" \
 	-o "$TMP/hcl-inventory" "$ROOT/tests/stacks/hcl-inventory.c" "$BUILD/libstratus.a" \
-	$(pkg-config --libs libsodium 2>/dev/null || echo -lsodium) 2>"$TMP/cc.err"; then
+	$sodium 2>"$TMP/cc.err"; then
 	ok "hcl-inventory builds against lib/hcl.c"
 	"$TMP/hcl-inventory" "$STACKS_DIR"/*/*.tf >"$inv"
 	# The comparison below is only worth something if lib/hcl.c can say no.
@@ -57,7 +59,7 @@ done)
 if [ -z "$missing" ]; then
 	ok "Makefile.am installs every file of terraform/stacks"
 else
-	not_ok "Makefile.am does not list:" $missing
+	not_ok "Makefile.am does not list: $(tr '\n' ' ' <<<"$missing")"
 fi
 
 TAP_START=$n node "$ROOT/tests/stacks/check.js" "$STACKS_DIR" "$inv"

@@ -1,4 +1,4 @@
-/* hcl-inventory.c: lists the blocks of Terraform files as the project's own HCL reader (lib/hcl.c) sees them. */
+/* hcl-inventory.c: the blocks of Terraform files as lib/hcl.c, our HCL reader, sees them. */
 #include "config.h"
 
 #include <stdio.h>
@@ -28,7 +28,7 @@ static int has_attr(const struct hcl_block *b, const char *name)
 
 static void print_block(const char *file, const struct hcl_block *b)
 {
-	static const char *const flags[] = {"type", "default", "description"};
+	static const char *const flags[] = { "type", "default", "description" };
 	const char *sensitive = hcl_attr_literal(b, "sensitive");
 	const char *sep = "";
 
