@@ -1,5 +1,6 @@
 # tools/stack.sh: start and stop the private pieces of a local Stratus stack
-# (MariaDB under a directory of its own, lighttpd with the responder pool).
+# (MariaDB under a directory of its own, nginx with a supervised responder
+# pool; lighttpd too, for the suites that check lighttpd itself).
 # Sourced by ./dev and by the tests; every function works on $STACK, a
 # directory that holds the data, sockets, pid files, logs and dev.env.
 
@@ -12,7 +13,7 @@ STACK_PACKAGES=(
 	libfcgi-dev libjson-c-dev libmariadb-dev libjwt-dev libsodium-dev libcurl4-openssl-dev
 	check valgrind libssl-dev clang libclang-rt-14-dev
 	mariadb-server mariadb-client
-	lighttpd lighttpd-modules-lua apache2 apache2-utils libapache2-mod-fcgid nginx spawn-fcgi
+	lighttpd lighttpd-modules-lua apache2 apache2-utils libapache2-mod-fcgid nginx spawn-fcgi multiwatch
 	curl ca-certificates jq procps openssl xz-utils wrk
 	python3 nodejs
 )
@@ -208,7 +209,7 @@ ENV
 	)
 }
 
-# ------------------------------------------------------------------ lighttpd
+# ------------------------------------------------------------------ web servers
 
 # stack_render TEMPLATE OUT: replaces @PORT@ @BIN@ @CONFIG@ @RUNDIR@ @PROCS@
 # @PREFIX@ @DOCROOT@ from HTTP_PORT, STRATUS_BIN, STRATUS_CONFIG_FILE, RUNDIR,
@@ -249,4 +250,78 @@ stack_lighttpd_stop() {
 	kill "$pid" 2>/dev/null || true
 	while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
 	rm -f "$RUNDIR/lighttpd.mainpid"
+}
+
+# stack_nginx_start: the default front end. nginx on 127.0.0.1:HTTP_PORT
+# (nginx/stratus.conf rendered, the API at the root of the site or under
+# PREFIX, the docs pages from @WWW@) in front of PROCS responders of
+# STRATUS_BIN on RUNDIR/stratus.sock, started by spawn-fcgi and supervised
+# by multiwatch, which starts a responder again when one dies. Everything
+# runs as the calling user; nginx's pid, logs and temporary files are in
+# RUNDIR. The responders' JSON lines (their stderr) go to STRATUS_OUT, by
+# default RUNDIR/stratus.out.
+#
+# Why nginx and not lighttpd (README, "Web servers"): lighttpd 1.4 answers
+# 411 to a POST without Content-Length (a bare `curl -X POST`), hard-coded
+# in its request parser; nginx passes it to the app with CONTENT_LENGTH
+# empty, and serves as fast (bench/RESULTS.md).
+stack_nginx_start() {
+	mkdir -p "$RUNDIR/tmp" "$DOCROOT"
+	local t sock=$RUNDIR/stratus.sock
+	HTTP_PORT=127.0.0.1:$HTTP_PORT stack_render "$STACK_SRC/nginx/stratus.conf" "$RUNDIR/stratus.conf"
+	{
+		echo "# Private nginx for ./dev (tools/stack.sh, generated)."
+		echo "daemon off;"
+		echo "worker_processes 1;"
+		echo "pid $RUNDIR/nginx.pid;"
+		echo "error_log $RUNDIR/nginx-error.log warn;"
+		# As root, nginx's workers would be nobody: keep the caller's user,
+		# who owns RUNDIR, the socket and the docs pages.
+		[ "$(id -u)" != 0 ] || echo "user $(id -un) $(id -gn);"
+		echo "events { worker_connections 1024; }"
+		echo "http {"
+		echo "    access_log $RUNDIR/nginx-access.log;"
+		for t in client_body fastcgi proxy scgi uwsgi; do
+			echo "    ${t}_temp_path $RUNDIR/tmp/$t;"
+		done
+		echo "    include $RUNDIR/stratus.conf;"
+		echo "}"
+	} >"$RUNDIR/nginx.conf"
+	nginx -t -q -p "$RUNDIR" -c "$RUNDIR/nginx.conf" >&2 || stack_die "bad nginx configuration"
+	# The responders see only what lighttpd's bin-environment would give
+	# them (STRATUS_CONFIG, PATH, TZ, the sanitizers' options), never the
+	# caller's DATABASE_URL & co. spawn-fcgi -n execs multiwatch (no fork,
+	# so their stderr stays ours); multiwatch sends them SIGTERM when it
+	# gets one, and restarts a responder that dies (up to 10 times in 10 s).
+	rm -f "$sock"
+	env -i PATH="$PATH" ${TZ:+TZ="$TZ"} STRATUS_CONFIG="$STRATUS_CONFIG_FILE" \
+		${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} ${UBSAN_OPTIONS:+UBSAN_OPTIONS="$UBSAN_OPTIONS"} \
+		${LSAN_OPTIONS:+LSAN_OPTIONS="$LSAN_OPTIONS"} \
+		spawn-fcgi -n -s "$sock" -M 0600 -- \
+		/usr/bin/multiwatch -f "$PROCS" -r 10 -s TERM -- "$STRATUS_BIN" \
+		</dev/null >>"${STRATUS_OUT:-$RUNDIR/stratus.out}" 2>&1 &
+	echo $! >"$RUNDIR/multiwatch.pid"
+	for ((t = 0; t < 100; t++)); do
+		[ -S "$sock" ] && break
+		sleep 0.1
+	done
+	[ -S "$sock" ] || { tail -20 "${STRATUS_OUT:-$RUNDIR/stratus.out}" >&2; stack_die "spawn-fcgi did not start"; }
+	nginx -p "$RUNDIR" -c "$RUNDIR/nginx.conf" >>"$RUNDIR/nginx.out" 2>&1 &
+	echo $! >"$RUNDIR/nginx.mainpid"
+	stack_wait_http "http://127.0.0.1:${HTTP_PORT##*:}$PREFIX/health" 20 ||
+		{ tail -20 "$RUNDIR/nginx-error.log" "$RUNDIR/nginx.out" >&2; stack_die "nginx did not answer"; }
+}
+
+# stack_nginx_stop: nginx, then the responders (multiwatch passes its
+# SIGTERM on and waits for them).
+stack_nginx_stop() {
+	local f pid
+	for f in nginx.mainpid multiwatch.pid; do
+		[ -f "$RUNDIR/$f" ] || continue
+		pid=$(cat "$RUNDIR/$f")
+		kill "$pid" 2>/dev/null || true
+		while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+		rm -f "$RUNDIR/$f"
+	done
+	rm -f "$RUNDIR/stratus.sock"
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/http/api.sh: every endpoint of the foundation and its bad inputs,
-# through lighttpd and the responder pool, against the real MariaDB.
+# through the default front end (nginx) and the responder pool, against the
+# real MariaDB.
 SUITE=http-api
 . "$(dirname "$0")/../lib.sh"
 # shellcheck disable=SC1091

@@ -522,4 +522,12 @@ test_expect_success 'POST heartbeat is 200 {uuid, last_heartbeat_at, stale: fals
 	http GET "/builds/$u" -H "$RO" && json_is .last_heartbeat_at "$t" && json_num .current_state 25
 '
 
+# A bare `curl -X POST` (no Content-Length at all, unlike beat's empty body)
+# reaches the application through the default front end (nginx).
+test_expect_success 'a heartbeat POST without a body or Content-Length is 200 as well' '
+	u=$(get soft) &&
+	http POST "/builds/$u/heartbeat" -H "$DEV" && expect_status 200 &&
+	json_is .uuid "$u" && json_num .stale false
+'
+
 test_done

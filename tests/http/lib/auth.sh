@@ -187,7 +187,7 @@ leak_tests() {
 				leaks=$((leaks + 1))
 			fi
 		done <"$SECRETS"
-		test "$leaks" -eq 0 && test -s "$RUNDIR/lighttpd.out"
+		test "$leaks" -eq 0 && test -s "$RUNDIR/stratus.out"
 	'
 
 	test_expect_success 'the database holds no password, key or refresh token in the clear' '

@@ -20,8 +20,10 @@ STATE_NAMES='{"0":"queued","10":"started","20":"packer_validation_complete",
 
 
 
-# beat PATH [curl args...]: POST a heartbeat. No JSON body, but an empty one:
-# lighttpd answers 411 to a POST without Content-Length (a bare curl -X POST).
+# beat PATH [curl args...]: POST a heartbeat with an empty body
+# (Content-Length: 0), as a client that goes through lighttpd must send it:
+# lighttpd 1.4 answers 411 to a POST without Content-Length. The default
+# front end (nginx) passes a bare curl -X POST as well: tests/http/runs.sh.
 beat() {
 	local p=$1
 	shift
