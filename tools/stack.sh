@@ -287,7 +287,9 @@ stack_nginx_start() {
 		echo "    include $RUNDIR/stratus.conf;"
 		echo "}"
 	} >"$RUNDIR/nginx.conf"
-	nginx -t -q -p "$RUNDIR" -c "$RUNDIR/nginx.conf" >&2 || stack_die "bad nginx configuration"
+	# -e: nginx's log before it reads the configuration (not /var/log/nginx).
+	nginx -t -q -p "$RUNDIR" -e "$RUNDIR/nginx-error.log" -c "$RUNDIR/nginx.conf" >&2 ||
+		stack_die "bad nginx configuration"
 	# The responders see only what lighttpd's bin-environment would give
 	# them (STRATUS_CONFIG, PATH, TZ, the sanitizers' options), never the
 	# caller's DATABASE_URL & co. spawn-fcgi -n execs multiwatch (no fork,
@@ -306,7 +308,7 @@ stack_nginx_start() {
 		sleep 0.1
 	done
 	[ -S "$sock" ] || { tail -20 "${STRATUS_OUT:-$RUNDIR/stratus.out}" >&2; stack_die "spawn-fcgi did not start"; }
-	nginx -p "$RUNDIR" -c "$RUNDIR/nginx.conf" >>"$RUNDIR/nginx.out" 2>&1 &
+	nginx -p "$RUNDIR" -e "$RUNDIR/nginx-error.log" -c "$RUNDIR/nginx.conf" >>"$RUNDIR/nginx.out" 2>&1 &
 	echo $! >"$RUNDIR/nginx.mainpid"
 	stack_wait_http "http://127.0.0.1:${HTTP_PORT##*:}$PREFIX/health" 20 ||
 		{ tail -20 "$RUNDIR/nginx-error.log" "$RUNDIR/nginx.out" >&2; stack_die "nginx did not answer"; }

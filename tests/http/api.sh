@@ -18,6 +18,18 @@ test_expect_success 'GET / names the service and links to health' '
 	expect_json ".links.health == \"/health\" and .links.ready == \"/ready\" and .links.status == \"/status\""
 '
 
+# The docs pages are the web server's files (tests/browser loads them through
+# lighttpd, tests/smoke through every front end); through the default front
+# end, the clients' /api/docs and /api/redoc lead to them.
+test_expect_success '/api/docs and /api/redoc (and /docs/) redirect to /docs and /redoc' '
+	for p in docs redoc; do
+		for from in "/api/$p" "/api/$p/" "/$p/"; do
+			http GET "$from" && expect_status 301 && expect_header Location "/$p\$" ||
+				{ echo "for $from"; return 1; }
+		done
+	done
+'
+
 test_expect_success 'GET /health is 200 healthy with service and version' '
 	http GET /health &&
 	expect_status 200 &&
