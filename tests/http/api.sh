@@ -20,11 +20,12 @@ test_expect_success 'GET / names the service and links to health' '
 
 # The docs pages are the web server's files (tests/browser loads them through
 # lighttpd, tests/smoke through every front end); through the default front
-# end, the clients' /api/docs and /api/redoc lead to them.
+# end, the clients' /api/docs and /api/redoc lead to them. The web server's
+# answers, not the API's: kept out of the contract check (CONTRACT_DIR=).
 test_expect_success '/api/docs and /api/redoc (and /docs/) redirect to /docs and /redoc' '
 	for p in docs redoc; do
 		for from in "/api/$p" "/api/$p/" "/$p/"; do
-			http GET "$from" && expect_status 301 && expect_header Location "/$p\$" ||
+			CONTRACT_DIR= http GET "$from" && expect_status 301 && expect_header Location "/$p\$" ||
 				{ echo "for $from"; return 1; }
 		done
 	done

@@ -484,13 +484,14 @@ test_expect_success 'reads need credentials (401); readonly may read' '
 # /runs/..%2F..%2Fetc: nginx (the default front end) decodes the %2F and
 # refuses a path above the root with its JSON 400 before the app; lighttpd
 # passes it on and the app finds no such run (404). Never a read outside.
+# Kept out of the contract check (CONTRACT_DIR=): nginx's answer, not the API's.
 test_expect_success 'unknown request ids are 404 everywhere (a path above the root 400)' '
 	u=$(cat /proc/sys/kernel/random/uuid) &&
 	http GET "/status/$u" -H "$RO" && expect_404 &&
 	http GET "/runs/$u" -H "$RO" && expect_404 &&
 	http GET "/runs/$u/events" -H "$RO" && expect_404 &&
 	http GET /status/not-a-uuid -H "$RO" && expect_404 &&
-	http GET "/runs/..%2F..%2Fetc" -H "$RO" &&
+	CONTRACT_DIR= http GET "/runs/..%2F..%2Fetc" -H "$RO" &&
 	{ expect_404 || expect_error 400 ValidationError VALIDATION_ERROR; } &&
 	http GET "/status/$(echo "$u" | tr a-f A-F)" -H "$RO" && expect_404
 '
