@@ -125,6 +125,13 @@ const char *rq_query(struct req *rq, const char *name);
 const char *rq_form_value(struct req *rq, const char *form, const char *name);
 
 /*
+ * Query values are text: each parameter whose name or value decodes to
+ * something else (a NUL, a control character, bytes that are not UTF-8)
+ * is added to `errors` as {"name", "must be text ..."}. Returns how many.
+ */
+size_t rq_query_not_text(struct req *rq, struct json_object *errors);
+
+/*
  * Reads query parameter `name` as an integer in [min, max], `def` when
  * absent. Returns 0, or -1 after answering 400 (the name and bounds in the
  * message).

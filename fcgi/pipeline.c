@@ -291,7 +291,20 @@ static int dispatch(struct req *rq)
 	}
 	rq->nparams = m.nparams;
 
-	/* 3. Content type (415) of a JSON route that was sent a body. */
+	/* 3. Query parameters are text (400 naming each that is not): a web
+	 *    server in front may let %00, a control character or bytes that are
+	 *    not UTF-8 through, and a handler reads them as strings. */
+	if (rq->query[0] != '\0') {
+		struct json_object *errs = json_object_new_array();
+
+		if (errs == NULL)
+			return api_error(rq, E_INTERNAL, "out of memory");
+		if (rq_query_not_text(rq, errs) > 0)
+			return api_validation_failed(rq, errs);
+		json_object_put(errs);
+	}
+
+	/* 4. Content type (415) of a JSON route that was sent a body. */
 	if ((m.route->flags & F_JSON) && rq->content_length > 0 &&
 	    !is_json_type(rq->content_type) &&
 	    !((m.route->flags & F_FORM) && is_form_type(rq->content_type)))
@@ -299,13 +312,13 @@ static int dispatch(struct req *rq)
 		                 (m.route->flags & F_FORM) ? " or application/x-www-form-urlencoded"
 		                                           : "");
 
-	/* 4. Credentials (401): protected routes, and public ones that want to
+	/* 5. Credentials (401): protected routes, and public ones that want to
 	 *    know who calls. Health probes never pay for it. */
 	if ((m.route->role != ROLE_PUBLIC || (m.route->flags & F_IDENTIFY)) &&
 	    auth_identify(rq) < 0)
 		return -1;
 
-	/* 5. Role (403). */
+	/* 6. Role (403). */
 	if (m.route->role != ROLE_PUBLIC) {
 		if (rq->who == NULL)
 			return api_error(rq, E_UNAUTHORIZED, AUTH_BAD_KEY_MSG);
@@ -315,7 +328,7 @@ static int dispatch(struct req *rq)
 			                 role_name(m.route->role), role_name(rq->who->role));
 	}
 
-	/* 6. Rate limit (429): per principal, or per address before login. */
+	/* 7. Rate limit (429): per principal, or per address before login. */
 	if (rate_limit(rq, m.route->rl) < 0)
 		return -1;
 
@@ -324,7 +337,7 @@ static int dispatch(struct req *rq)
 	if ((m.route->flags & F_PROJECT) && project_resolve(rq) < 0)
 		return -1;
 
-	/* 7. Input: a JSON route gets a parsed object or a 400. */
+	/* 8. Input: a JSON route gets a parsed object or a 400. */
 	if (m.route->flags & F_JSON) {
 		char why[160];
 
@@ -348,7 +361,7 @@ static int dispatch(struct req *rq)
 			return api_error(rq, E_VALIDATION, "request body must be a JSON object");
 	}
 
-	/* 8. The handler. A change to users or keys, or to what the route's
+	/* 9. The handler. A change to users or keys, or to what the route's
 	 *    `changes` parameter names, even a failed one (it may have
 	 *    committed part), voids what every responder of the host cached
 	 *    about them, before the client hears of the change. */

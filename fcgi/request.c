@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 
 #include <json-c/json.h>
 
 #include "lib/json.h"
+#include "lib/util.h"
 #include "fcgi/http.h"
 
 static const char *const method_names[M__MAX] = {
@@ -120,6 +122,43 @@ const char *rq_form_value(struct req *rq, const char *form, const char *name)
 		p = amp ? amp + 1 : NULL;
 	}
 	return NULL;
+}
+
+/* A decoded name or value: valid UTF-8 without control characters (NULL: it held a NUL). */
+static bool is_text(const char *s)
+{
+	if (s == NULL || !util_utf8_valid(s, strlen(s)))
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+size_t rq_query_not_text(struct req *rq, struct json_object *errors)
+{
+	const char *p = rq->query;
+	size_t bad = 0;
+
+	while (p != NULL && *p != '\0') {
+		const char *amp = strchr(p, '&');
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+		const char *eq = memchr(p, '=', len);
+		size_t klen = eq ? (size_t)(eq - p) : len;
+		const char *name = form_decode(rq, p, klen);
+		const char *value = eq ? form_decode(rq, eq + 1, len - klen - 1) : "";
+
+		if (!is_text(name) || !is_text(value)) {
+			char clean[65];
+
+			util_clean(clean, sizeof(clean), p, klen < 64 ? klen : 64);
+			json_errors_add(errors, clean,
+			                "must be text: valid UTF-8 without control characters");
+			bad++;
+		}
+		p = amp ? amp + 1 : NULL;
+	}
+	return bad;
 }
 
 int rq_query_int_or_error(struct req *rq, const char *name, int64_t min, int64_t max, int64_t def,

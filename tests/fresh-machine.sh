@@ -208,7 +208,7 @@ git clone -q --no-hardlinks "$ROOT" "$R$SRC_IN_CHROOT"
 git -C "$R$SRC_IN_CHROOT" checkout -q --detach "$HEAD"
 log "fresh chroot ready in $R ($(elapsed "$t"))"
 
-for tool in node npm curl git jq mariadbd lighttpd gcc; do
+for tool in node npm curl git jq mariadbd lighttpd nginx multiwatch chromium gcc; do
 	if (chroot_run "command -v $tool") >/dev/null 2>&1; then
 		fail "the fresh system already has $tool"
 	fi

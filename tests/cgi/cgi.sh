@@ -33,6 +33,19 @@ test_expect_success 'no PATH_INFO is the index, and links use SCRIPT_NAME' '
 	expect_json ".links.health == \"/cgi-bin/stratus.fcgi/health\""
 '
 
+# No web server in front to refuse them first (Apache passes some on).
+test_expect_success 'a query value or name that is not text is 400 naming it, never read as absent' '
+	cgi REQUEST_METHOD=GET PATH_INFO=/health QUERY_STRING="limit=%00" </dev/null &&
+	expect_status 400 && expect_json ".details.errors == [{\"field\":\"limit\",\"message\":\"must be text: valid UTF-8 without control characters\"}]" &&
+	cgi REQUEST_METHOD=GET PATH_INFO=/health QUERY_STRING="a=ok&action=a%FFb&b=%0a&c%01=1" </dev/null &&
+	expect_status 400 &&
+	expect_json "[.details.errors[].field] == [\"action\",\"b\",\"c%01\"]" &&
+	cgi REQUEST_METHOD=GET PATH_INFO=/health QUERY_STRING="q=caf%C3%A9+%E2%82%AC&t=%09" </dev/null &&
+	expect_status 400 && expect_json "[.details.errors[].field] == [\"t\"]" &&
+	cgi REQUEST_METHOD=GET PATH_INFO=/health QUERY_STRING="q=caf%C3%A9+%E2%82%AC" </dev/null &&
+	expect_status 200
+'
+
 test_expect_success 'GET /ready reaches MariaDB as CGI' '
 	cgi REQUEST_METHOD=GET PATH_INFO=/ready </dev/null &&
 	expect_status 200 &&
