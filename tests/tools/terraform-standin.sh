@@ -71,6 +71,14 @@ test_expect_success 'a plan on an empty state: every resource of main.tf to add,
 	test ! -e "$NET/terraform.tfstate"
 '
 
+test_expect_success 'show -json of a saved plan: resource_changes with each address and its action' '
+	tf "$NET" show -json tfplan >"$TEST_TMP/plan.json" &&
+	test "$(jq -r ".resource_changes[].address" "$TEST_TMP/plan.json")" = "$(resources "$NET")" &&
+	jq -e "[.resource_changes[].change.actions] | unique == [[\"create\"]]" "$TEST_TMP/plan.json" &&
+	jq -e ".resource_changes[0] | .type == (.address | split(\".\"))[0] and .mode == \"managed\"" "$TEST_TMP/plan.json" &&
+	test "$(rc tf "$NET" show -json terraform.tfvars.json)" = 1
+'
+
 test_expect_success 'plan without -detailed-exitcode exits 0; an unknown flag is an error' '
 	test "$(rc tf "$NET" plan -input=false -no-color)" = 0 &&
 	test "$(rc tf "$NET" plan -input=false -no-color -bogus)" = 1 &&
@@ -192,7 +200,8 @@ test_expect_success 'a refresh-only plan without drift: exit 0; with .drift: exi
 	grep -q "Objects have changed outside of Terraform" "$TEST_TMP/drift.out" &&
 	tail -n 1 "$NET/plan.log" | grep -q "refresh_only=1 " &&
 	test "$(rc tf "$NET" "${PLAN[@]}" -refresh-only)" = 2 &&
-	tf "$NET" plan -input=false -no-color | grep -qx "Plan: 0 to add, 1 to change, 0 to destroy." &&
+	tf "$NET" plan -input=false -no-color -out=drifted | grep -qx "Plan: 0 to add, 1 to change, 0 to destroy." &&
+	tf "$NET" show -json drifted | jq -e "[.resource_changes[].change.actions[0]] | sort == ([range(length - 1) | \"no-op\"] + [\"update\"])" &&
 	tf "$NET" apply -auto-approve >/dev/null &&
 	test ! -e "$NET/.drift" &&
 	test "$(rc tf "$NET" "${PLAN[@]}" -refresh-only)" = 0
