@@ -474,10 +474,12 @@ start_lighttpd() { # RUNDIR PORT
 # ---- the responders down (issue 16) ---------------------------------------------
 # What each front end answers, in the JSON error schema, once its responders
 # are gone: nginx has nothing to connect to (502), Apache mod_proxy_fcgi
-# neither (503); lighttpd cannot start them again (503), mod_fcgid neither
-# (500: "End of script output before headers"); the CGI program fails (500). A 504 needs a responder that hangs longer than
-# the front end's timeout (60 s by default): not here.
-declare -A DOWN_STATUS=([lighttpd]=503 [fcgid]=500 [proxy-fcgi]=503 [nginx]=502 [cgi]=500)
+# neither (503); lighttpd cannot start them again (503), mod_fcgid neither:
+# 500 ("End of script output before headers") when the process it spawned
+# dies, 503 when it cannot spawn one at all (seen in the fresh-machine
+# chroot); the CGI program fails (500). A 504 needs a responder that hangs
+# longer than the front end's timeout (60 s by default): not here.
+declare -A DOWN_STATUS=([lighttpd]=503 [fcgid]="500 503" [proxy-fcgi]=503 [nginx]=502 [cgi]=500)
 
 # backend_down NAME RUNDIR: stop the responders of front end NAME so that
 # they stay down. backend_up undoes what must be undone for the next one.
