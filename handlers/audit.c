@@ -42,7 +42,7 @@ static void list_row(const struct audit_row *a, void *items)
 /* audit_log.action's width (schema/002_identity.sql). */
 #define AUDIT_ACTION_MAX 64
 
-/* GET /audit?action=&limit=&offset= (admin), newest first; 400 for an action of over 64 characters. */
+/* GET /audit?action=&limit=&offset= (admin), newest first; 400: an action of over 64 characters. */
 int h_audit_list(struct req *rq)
 {
 	const char *action = rq_query(rq, "action");

@@ -28,8 +28,10 @@ static const char *const ref_field[REF__MAX] = {
 #define TEXT_OF(x)  TEXT_OF_(x)
 
 /* The rule of ref_name_ok, for the API description. */
-#define REF_NAME_DOC "A platform, OS version or image type by its name or an alias, any case."
+#define REF_NAME_DOC    "A platform, OS version or image type by its name or an alias, any case."
 #define REF_NAME_SCHEMA "{\"pattern\":\"^[A-Za-z0-9._-]*$\"}"
+#define FAILURE_DETAILS_DOC                                                                        \
+	"Any JSON object of at most " TEXT_OF(FAILURE_DETAILS_MAX) " bytes as compact JSON."
 
 /* What a build_id may hold besides letters and digits. */
 #define BUILD_ID_CHARS "._:-"
@@ -160,8 +162,7 @@ static const struct field_spec failure_fields[FL__MAX] = {
 	                 .type = FT_OBJECT,
 	                 .message = "must be a JSON object",
 	                 .check = details_fit,
-	                 .doc = "Any JSON object of at most " TEXT_OF(FAILURE_DETAILS_MAX)
-	                        " bytes as compact JSON." },
+	                 .doc = FAILURE_DETAILS_DOC },
 	[FL_TERMINAL] = { .name = "terminal", .type = FT_BOOL, .null_invalid = true },
 };
 

@@ -198,7 +198,8 @@ static struct json_object *field_schema(const struct field_spec *sp, struct prob
 			/* json-c and most clients hold JSON numbers as doubles: exact to 2^53. */
 			const int64_t exact = 9007199254740991LL;
 
-			add(s, "minimum", json_object_new_int64(sp->min < -exact ? -exact : sp->min));
+			add(s, "minimum",
+			    json_object_new_int64(sp->min < -exact ? -exact : sp->min));
 			add(s, "maximum", json_object_new_int64(sp->max > exact ? exact : sp->max));
 		}
 		break;
@@ -242,7 +243,8 @@ static struct json_object *field_schema(const struct field_spec *sp, struct prob
 	if (sp->doc != NULL || sp->unless != NULL) {
 		snprintf(d, sizeof(d), "%s%s%s%s%s", sp->doc ? sp->doc : "",
 		         sp->doc && sp->unless ? " " : "", sp->unless ? "Read only when `" : "",
-		         sp->unless ? sp->unless : "", sp->unless ? "` is absent or not valid." : "");
+		         sp->unless ? sp->unless : "",
+		         sp->unless ? "` is absent or not valid." : "");
 		add(s, "description", str(d));
 	}
 	/* A rule of the field's own (its sentence and keywords, when given, above). */
@@ -307,8 +309,8 @@ static void parameters(struct json_object *op, const char *pattern)
 		memcpy(name, p + 1, (size_t)(e - p - 1));
 		name[e - p - 1] = '\0';
 		for (size_t i = 0; given && i < json_object_array_length(given); i++) {
-			struct json_object *g = json_object_array_get_idx(given, i), *n = get(g, "name"),
-			                   *in = get(g, "in");
+			struct json_object *g = json_object_array_get_idx(given, i),
+			                   *n = get(g, "name"), *in = get(g, "in");
 
 			if (n && in && strcmp(json_object_get_string(n), name) == 0 &&
 			    strcmp(json_object_get_string(in), "path") == 0)
@@ -448,7 +450,8 @@ static struct json_object *operation(const struct route *r, struct json_object *
 		json_object_object_foreach (child(rb, "content"), type, media) {
 			(void)type;
 			if (get(media, "schema") != NULL)
-				problem(pb, "%s: states a request schema: its body_spec is the truth",
+				problem(pb,
+				        "%s: states a request schema: its body_spec is the truth",
 				        key);
 		}
 		if (!(r->flags & F_JSON))
@@ -490,8 +493,8 @@ static void merge_components(struct json_object *doc, struct json_object *xc, co
 
 		json_object_object_foreach (entries, name, v) {
 			if (get(to, name) != NULL)
-				problem(pb, "docs/openapi/%s: components.%s.%s is defined twice", file,
-				        section, name);
+				problem(pb, "docs/openapi/%s: components.%s.%s is defined twice",
+				        file, section, name);
 			else
 				add(to, name, json_object_get(v));
 		}
@@ -499,8 +502,7 @@ static void merge_components(struct json_object *doc, struct json_object *xc, co
 }
 
 struct json_object *openapi_build(const struct route *table, size_t n,
-                                  const struct openapi_source *sources, char *err,
-                                  size_t errlen)
+                                  const struct openapi_source *sources, char *err, size_t errlen)
 {
 	struct problems pb = { err, errlen, 0, 0 };
 	struct json_object *doc = NULL, *written = json_object_new_object(), *paths, *origin;
@@ -612,8 +614,8 @@ int h_openapi(struct req *rq)
 		unsigned char h[16];
 		size_t len = 0;
 
-		app->openapi = openapi_render(routes, nroutes, openapi_sources, &len, err,
-		                              sizeof(err));
+		app->openapi =
+		        openapi_render(routes, nroutes, openapi_sources, &len, err, sizeof(err));
 		if (app->openapi == NULL)
 			return api_error(rq, E_INTERNAL, "the API description could not be built");
 		app->openapi_len = len;

@@ -29,8 +29,7 @@ extern const struct openapi_source openapi_sources[]; /* ends with { NULL, NULL 
  * problem, one per line, in err.
  */
 struct json_object *openapi_build(const struct route *table, size_t n,
-                                  const struct openapi_source *sources, char *err,
-                                  size_t errlen);
+                                  const struct openapi_source *sources, char *err, size_t errlen);
 
 /*
  * The document as served and installed (compact JSON): a malloc'ed string

@@ -69,9 +69,11 @@ static const struct field_spec aws_fields[] = {
 	  .type = FT_JSON,
 	  .required = true,
 	  .check = security_groups,
-	  .schema = "{\"type\":\"array\",\"minItems\":1,\"maxItems\":16,\"items\":"
-	            "{\"type\":\"string\",\"maxLength\":255,\"pattern\":\"^sg-[A-Za-z0-9._:-]*$\"}}",
-	  .doc = "An array of 1 to 16 security group ids (sg-..., up to 255 of letters, digits, '.', '_', ':', '-')." },
+	  .schema =
+	          "{\"type\":\"array\",\"minItems\":1,\"maxItems\":16,\"items\":"
+	          "{\"type\":\"string\",\"maxLength\":255,\"pattern\":\"^sg-[A-Za-z0-9._:-]*$\"}}",
+	  .doc = "An array of 1 to 16 security group ids (sg-..., up to 255 of letters, digits, "
+	         "'.', '_', ':', '-')." },
 };
 static const struct field_spec oci_fields[] = {
 	CLOUD_ID("region", NULL),
@@ -165,10 +167,15 @@ static const struct field_spec provision_fields[P__MAX] = {
 	               .check = instance_name,
 	               .schema = "{\"pattern\":\"^[A-Za-z][A-Za-z0-9_-]*$\"}",
 	               .doc = "A letter, then letters, digits, '-' or '_'." },
-	[P_COUNT] = { .name = "count", .type = FT_INT, .required = true, .check = count_max,
+	[P_COUNT] = { .name = "count",
+	              .type = FT_INT,
+	              .required = true,
+	              .check = count_max,
 	              .schema = "{\"minimum\":1}",
 	              .doc = "From 1 to STRATUS_PROVISION_MAX_COUNT (a server setting)." },
-	[P_CALLBACK] = { .name = "callback_url", .type = FT_JSON, .check = callback_url,
+	[P_CALLBACK] = { .name = "callback_url",
+	                 .type = FT_JSON,
+	                 .check = callback_url,
 	                 .schema = "{\"type\":\"string\",\"format\":\"uri\"}",
 	                 .doc = "A URL the server may call when the run ends (https to a public "
 	                        "address unless STRATUS_WEBHOOK_ALLOW admits it); only where "

@@ -125,7 +125,7 @@ enum { R_NAME, R_DISPLAY, R_ALIASES, R__MAX };
 		     .min = 1,                                                                     \
 		     .max = REF_NAME_MAX,                                                          \
 		     .check = ref_name_ok,                                                         \
-		     .schema = "{\"pattern\":\"^[a-z0-9._-]*$\"}" },                                  \
+		     .schema = "{\"pattern\":\"^[a-z0-9._-]*$\"}" },                               \
 	[R_DISPLAY] = { .name = "display_name", .type = FT_STRING, .max = REF_DISPLAY_MAX }
 
 static const struct field_spec platform_fields[R__MAX] = {
@@ -138,8 +138,9 @@ static const struct field_spec platform_fields[R__MAX] = {
 	                .message = "must be an array of up to 16 names",
 	                .item_message = ALIAS_RULE,
 	                .check = aliases_ok,
-	                .schema = "{\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":64,"
-	                          "\"pattern\":\"^[a-z0-9._-]*$\"}}" },
+	                .schema =
+	                        "{\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":64,"
+	                        "\"pattern\":\"^[a-z0-9._-]*$\"}}" },
 };
 
 const struct body_spec platform_body = BODY_SPEC(platform_fields);

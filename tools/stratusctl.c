@@ -67,8 +67,8 @@ static int cmd_openapi(void)
 	char *doc = openapi_render(routes, nroutes, openapi_sources, &len, err, sizeof(err));
 
 	if (doc == NULL) {
-		fprintf(stderr, "stratusctl openapi: the route table and docs/openapi/ disagree:\n%s",
-		        err);
+		fprintf(stderr,
+		        "stratusctl openapi: the route table and docs/openapi/ disagree:\n%s", err);
 		return 1;
 	}
 	/* The served bytes exactly (no newline added): the installed file is them. */

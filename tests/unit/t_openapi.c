@@ -1,4 +1,5 @@
-/* t_openapi.c: the API description's merge of route table and docs/openapi/ (handlers/openapi.c). */
+/* t_openapi.c: the API description's merge of route table and docs/openapi/ (handlers/openapi.c).
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -20,11 +21,21 @@ static int h_a(struct req *r)
 
 static const char *const colours[] = { "red", "blue", NULL };
 static const struct field_spec thing_fields[] = {
-	{ .name = "name", .type = FT_STRING, .required = true, .min = 2, .max = 9, .charset = "-_" },
+	{ .name = "name",
+	  .type = FT_STRING,
+	  .required = true,
+	  .min = 2,
+	  .max = 9,
+	  .charset = "-_" },
 	{ .name = "note", .type = FT_TEXT, .max = 40 },
 	{ .name = "size", .type = FT_INT, .min = 1, .max = 5, .schema = "{\"minimum\":2}" },
 	{ .name = "colour", .type = FT_ENUM, .required = true, .allowed = colours },
-	{ .name = "ami", .type = FT_STRING, .min = 1, .max = 20, .prefix = "ami-", .null_invalid = true },
+	{ .name = "ami",
+	  .type = FT_STRING,
+	  .min = 1,
+	  .max = 20,
+	  .prefix = "ami-",
+	  .null_invalid = true },
 };
 static const struct body_spec thing_body = { thing_fields, 5, true };
 
@@ -41,7 +52,9 @@ static char err[2048];
 
 static struct json_object *build(const char *paths)
 {
-	const struct openapi_source src[] = { { "base.json", BASE }, { "paths/t.json", paths }, { NULL, NULL } };
+	const struct openapi_source src[] = { { "base.json", BASE },
+		                              { "paths/t.json", paths },
+		                              { NULL, NULL } };
 
 	return openapi_build(table, sizeof(table) / sizeof(table[0]), src, err, sizeof(err));
 }
